@@ -1,0 +1,1 @@
+"""Everything that touches a database: schema, loading, fingerprint, snapshot, sample generator."""

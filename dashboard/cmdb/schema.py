@@ -1,0 +1,109 @@
+"""The native CMDB schema (SQLAlchemy Core). Documented in data/README.md; DDL in data/schema.sql.
+
+No foreign keys on purpose: real CMDB replicas have none, and servicemap must read (and report) relationships and
+incidents that point at CIs which do not exist.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+metadata = sa.MetaData()
+
+ci = sa.Table(
+    "ci",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("class", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("criticality", sa.String(16)),
+    sa.Column("environment", sa.String(32)),
+    sa.Column("location", sa.String(128)),
+    sa.Column("owner", sa.String(128)),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("attributes", sa.Text, comment="free attributes as a JSON object"),
+    sa.Index("ix_ci_name", "name"),
+    sa.Index("ix_ci_updated_at", "updated_at"),
+)
+
+relationship = sa.Table(
+    "relationship",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("source_id", sa.BigInteger, nullable=False),
+    sa.Column("target_id", sa.BigInteger, nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("ix_relationship_source", "source_id"),
+    sa.Index("ix_relationship_target", "target_id"),
+    sa.Index("ix_relationship_updated_at", "updated_at"),
+)
+
+incident = sa.Table(
+    "incident",
+    metadata,
+    sa.Column("number", sa.String(32), primary_key=True),
+    sa.Column("ci_id", sa.BigInteger, nullable=False),
+    sa.Column("priority", sa.SmallInteger, nullable=False, comment="1 (critical) to 5 (planning)"),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("opened_at", sa.DateTime, nullable=False),
+    sa.Column("resolved_at", sa.DateTime),
+    sa.Column("summary", sa.String(255), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("ix_incident_ci", "ci_id"),
+    sa.Index("ix_incident_updated_at", "updated_at"),
+)
+
+health = sa.Table(
+    "health",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("ci_id", sa.BigInteger, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, comment="ok, degraded, down, unknown, maintenance"),
+    sa.Column("metric", sa.String(64), nullable=False),
+    sa.Column("value", sa.Float),
+    sa.Column("observed_at", sa.DateTime, nullable=False),
+    sa.Index("ix_health_ci_observed", "ci_id", "observed_at"),
+    sa.Index("ix_health_observed_at", "observed_at"),
+)
+
+change = sa.Table(
+    "change",
+    metadata,
+    sa.Column("number", sa.String(32), primary_key=True),
+    sa.Column("ci_id", sa.BigInteger, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("summary", sa.String(255), nullable=False),
+    sa.Column("planned_start", sa.DateTime),
+    sa.Column("planned_end", sa.DateTime),
+    sa.Column("actual_start", sa.DateTime),
+    sa.Column("actual_end", sa.DateTime),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("ix_change_ci", "ci_id"),
+    sa.Index("ix_change_updated_at", "updated_at"),
+)
+
+# The column whose maximum tells that a table changed (with its row count): see fingerprint.py.
+CHANGE_MARKER: dict[str, str] = {
+    "ci": "updated_at",
+    "relationship": "updated_at",
+    "incident": "updated_at",
+    "health": "observed_at",
+    "change": "updated_at",
+}
+TABLES: tuple[sa.Table, ...] = (ci, relationship, incident, health, change)
+
+
+def create_schema(engine: sa.Engine) -> None:
+    """Create the native tables (used by the sample generator and the importers, never on a CMDB we only read)."""
+    metadata.create_all(engine)
+
+
+def ddl(dialect_name: str = "sqlite") -> str:
+    """The CREATE statements for one dialect, as written to data/schema.sql."""
+    dialect = sa.dialects.registry.load(dialect_name)()
+    parts = []
+    for table in TABLES:
+        parts.append(str(CreateTable(table).compile(dialect=dialect)).strip() + ";")
+        parts.extend(str(CreateIndex(index).compile(dialect=dialect)) + ";" for index in table.indexes)
+    return "\n\n".join(parts) + "\n"

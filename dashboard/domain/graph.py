@@ -1,0 +1,155 @@
+"""GraphIndex: CI ids mapped to dense integers, dependencies as CSR arrays in both directions."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dashboard.domain.vocabulary import RELATIONSHIP_TYPES
+
+# For each relationship type code: does dependency flow from source to target?
+_SOURCE_DEPENDS = np.array([t.source_depends_on_target for t in RELATIONSHIP_TYPES], dtype=bool)
+
+
+@dataclass(frozen=True, slots=True)
+class CSR:
+    """One direction of the dependency graph: neighbours of node i are indices[indptr[i]:indptr[i + 1]]."""
+
+    indptr: np.ndarray  # int64, length n + 1
+    indices: np.ndarray  # int32, neighbour node per slot
+    edges: np.ndarray  # int32, edge id per slot (position in GraphIndex.edge_* arrays)
+
+    def degree(self) -> np.ndarray:
+        """Number of neighbours of every node."""
+        return np.diff(self.indptr)
+
+
+@dataclass(frozen=True, slots=True)
+class IdLookup:
+    """CI id → dense position by binary search over the sorted ids (no per-id Python objects at 1M CIs)."""
+
+    sorted_ids: np.ndarray
+    sorted_positions: np.ndarray
+
+    @classmethod
+    def of(cls, ci_ids: np.ndarray) -> tuple["IdLookup", np.ndarray]:
+        """The lookup for a column of CI ids, and the positions of ids that repeat an earlier one."""
+        order = np.argsort(ci_ids, kind="stable")
+        sorted_ids = ci_ids[order]
+        repeat = np.zeros(len(sorted_ids), dtype=bool)
+        if len(sorted_ids) > 1:
+            repeat[1:] = sorted_ids[1:] == sorted_ids[:-1]
+        return cls(sorted_ids[~repeat], order[~repeat]), np.sort(order[repeat])
+
+    def locate(self, ids: np.ndarray) -> np.ndarray:
+        """Dense positions of CI ids; -1 for ids that are not CIs."""
+        ids = np.asarray(ids)
+        if len(self.sorted_ids) == 0 or len(ids) == 0:
+            return np.full(len(ids), -1, dtype=np.int64)
+        slot = np.searchsorted(self.sorted_ids, ids).clip(max=len(self.sorted_ids) - 1)
+        found = self.sorted_ids[slot] == ids
+        return np.where(found, self.sorted_positions[slot], -1)
+
+
+@dataclass(frozen=True, slots=True)
+class GraphIndex:
+    """The dependency graph of a CMDB snapshot, read-only and shared by every request.
+
+    Node i is the CI at position i of the CI table; edge e goes from the dependent CI `edge_source[e]` to the CI it
+    depends on `edge_target[e]` (whatever way round the relationship row was written), and came from relationship
+    row `edge_row[e]`.
+    """
+
+    ci_ids: np.ndarray
+    class_codes: np.ndarray  # int16 code per node, into class_names
+    class_names: tuple[str, ...]
+    edge_source: np.ndarray
+    edge_target: np.ndarray
+    edge_type: np.ndarray  # int8 relationship type code
+    edge_row: np.ndarray  # int64 row position in the relationship table
+    down: CSR  # node → what it depends on
+    up: CSR  # node → what depends on it
+    lookup: IdLookup
+
+    @property
+    def node_count(self) -> int:
+        """Number of CIs."""
+        return len(self.ci_ids)
+
+    @property
+    def edge_count(self) -> int:
+        """Number of dependency edges (valid relationships)."""
+        return len(self.edge_source)
+
+    def locate(self, ids: np.ndarray) -> np.ndarray:
+        """Dense positions of CI ids; -1 for ids that are not CIs."""
+        return self.lookup.locate(ids)
+
+    def position(self, ci_id: object) -> int | None:
+        """Dense position of one CI id, or None when it is not a CI."""
+        try:
+            position = int(self.locate(np.asarray([ci_id], dtype=self.ci_ids.dtype))[0])
+        except (TypeError, ValueError, OverflowError):
+            return None
+        return position if position >= 0 else None
+
+    def class_mask(self, name: str) -> np.ndarray:
+        """Boolean mask of the nodes of one class."""
+        if name not in self.class_names:
+            return np.zeros(self.node_count, dtype=bool)
+        return self.class_codes == self.class_names.index(name)
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltIndex:
+    """A GraphIndex and what building it found wrong with the input rows."""
+
+    index: GraphIndex
+    duplicate_id_rows: np.ndarray  # CI rows whose id repeats an earlier row's (ignored)
+    dangling_rows: np.ndarray  # relationship rows whose source or target is not a CI (ignored)
+    unknown_type_rows: np.ndarray  # relationship rows with a type outside the vocabulary (ignored)
+    self_loop_rows: np.ndarray  # relationship rows from a CI to itself (ignored)
+
+
+def build_index(
+    ci_ids: np.ndarray,
+    class_codes: np.ndarray,
+    class_names: tuple[str, ...],
+    rel_source: np.ndarray,
+    rel_target: np.ndarray,
+    rel_type: np.ndarray,
+) -> BuiltIndex:
+    """Build the index from CI ids and relationship rows (type codes from the vocabulary, -1 when unknown)."""
+    ci_ids = np.asarray(ci_ids)
+    lookup, duplicates = IdLookup.of(ci_ids)
+    src = lookup.locate(np.asarray(rel_source, dtype=ci_ids.dtype))
+    dst = lookup.locate(np.asarray(rel_target, dtype=ci_ids.dtype))
+    rel_type = np.asarray(rel_type, dtype=np.int8)
+    dangling = (src < 0) | (dst < 0)
+    unknown = ~dangling & (rel_type < 0)
+    self_loop = ~dangling & ~unknown & (src == dst)
+    valid = ~(dangling | unknown | self_loop)
+    rows = np.flatnonzero(valid)
+    forward = _SOURCE_DEPENDS[rel_type[rows]]
+    edge_source = np.where(forward, src[rows], dst[rows]).astype(np.int32)
+    edge_target = np.where(forward, dst[rows], src[rows]).astype(np.int32)
+    n = len(ci_ids)
+    index = GraphIndex(
+        ci_ids=ci_ids,
+        class_codes=np.asarray(class_codes, dtype=np.int16),
+        class_names=class_names,
+        edge_source=edge_source,
+        edge_target=edge_target,
+        edge_type=rel_type[rows],
+        edge_row=rows,
+        down=_csr(edge_source, edge_target, n),
+        up=_csr(edge_target, edge_source, n),
+        lookup=lookup,
+    )
+    return BuiltIndex(index, duplicates, np.flatnonzero(dangling), np.flatnonzero(unknown), np.flatnonzero(self_loop))
+
+
+def _csr(source: np.ndarray, target: np.ndarray, n: int) -> CSR:
+    order = np.argsort(source, kind="stable").astype(np.int32)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(source, minlength=n), out=indptr[1:])
+    return CSR(indptr, target[order], order)

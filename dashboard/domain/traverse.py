@@ -1,0 +1,126 @@
+"""Traversals over a GraphIndex: vectorised frontier BFS, cycle-safe, depth-capped, O(visited edges)."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from dashboard.domain.graph import CSR, GraphIndex
+from dashboard.domain.vocabulary import BUSINESS_SERVICE
+
+MAX_DEPTH = 64  # a dependency chain deeper than this is a data error, not a real estate
+
+
+class Direction(StrEnum):
+    """Which way to walk: towards what a CI depends on, or towards what depends on it."""
+
+    DOWNSTREAM = "downstream"
+    UPSTREAM = "upstream"
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """The CIs reached from the roots (sorted by depth, then position), their depth, and the edges among them."""
+
+    nodes: np.ndarray
+    depths: np.ndarray
+    edges: np.ndarray
+    truncated: bool  # True when the depth cap stopped the walk with CIs still beyond it
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """A dependency path: nodes[0] → … → nodes[-1] along edges, walked in `direction`."""
+
+    nodes: np.ndarray
+    edges: np.ndarray
+    direction: Direction
+
+
+def _csr(index: GraphIndex, direction: Direction) -> CSR:
+    return index.down if direction is Direction.DOWNSTREAM else index.up
+
+
+def _expand(csr: CSR, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Neighbours of every frontier node, with the slot each came from and the frontier node it came from."""
+    starts = csr.indptr[frontier]
+    counts = csr.indptr[frontier + 1] - starts
+    total = int(counts.sum())
+    if total == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
+    first_slot_of_run = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    slots = first_slot_of_run + np.arange(total)
+    return csr.indices[slots], slots, np.repeat(frontier, counts)
+
+
+def _roots(index: GraphIndex, roots: np.ndarray | list[int]) -> np.ndarray:
+    roots = np.unique(np.asarray(roots, dtype=np.int64))
+    if len(roots) and (roots[0] < 0 or roots[-1] >= index.node_count):
+        raise IndexError("root position outside the graph")
+    return roots
+
+
+def reach(index: GraphIndex, roots: np.ndarray | list[int], direction: Direction, max_depth: int) -> Reach:
+    """Every CI within max_depth hops of the roots in one direction, and the edges walked among them."""
+    max_depth = max(0, min(int(max_depth), MAX_DEPTH))
+    csr = _csr(index, direction)
+    depth = np.full(index.node_count, -1, dtype=np.int32)
+    frontier = _roots(index, roots)
+    depth[frontier] = 0
+    layers, edge_runs = [frontier], []
+    for level in range(1, max_depth + 1):
+        neighbours, slots, _ = _expand(csr, frontier)
+        edge_runs.append(csr.edges[slots])
+        frontier = np.unique(neighbours[depth[neighbours] < 0])
+        if len(frontier) == 0:
+            break
+        depth[frontier] = level
+        layers.append(frontier)
+    # Edges from the last layer back into the visited set belong to the picture; edges beyond it do not.
+    neighbours, slots, _ = _expand(csr, frontier)
+    inside = depth[neighbours] >= 0
+    edge_runs.append(csr.edges[slots[inside]])
+    truncated = bool(len(frontier)) and not inside.all()
+    nodes = np.concatenate(layers)
+    edges = np.unique(np.concatenate(edge_runs)) if edge_runs else np.empty(0, dtype=np.int32)
+    return Reach(nodes, depth[nodes], edges, truncated)
+
+
+def impacted_services(index: GraphIndex, position: int) -> np.ndarray:
+    """Positions of every business service that depends, directly or not, on the CI (itself included)."""
+    upstream = reach(index, [position], Direction.UPSTREAM, MAX_DEPTH)
+    return upstream.nodes[index.class_mask(BUSINESS_SERVICE)[upstream.nodes]]
+
+
+def dependency_path(index: GraphIndex, start: int, goal: int) -> Path | None:
+    """A shortest dependency path between two CIs: start depends on goal (downstream) or goal on start (upstream)."""
+    for direction in (Direction.DOWNSTREAM, Direction.UPSTREAM):
+        path = _shortest_path(index, start, goal, direction)
+        if path is not None:
+            return path
+    return None
+
+
+def _shortest_path(index: GraphIndex, start: int, goal: int, direction: Direction) -> Path | None:
+    csr = _csr(index, direction)
+    _roots(index, [start, goal])
+    parent = np.full(index.node_count, -1, dtype=np.int64)
+    via = np.full(index.node_count, -1, dtype=np.int64)
+    parent[start] = start
+    frontier = np.array([start], dtype=np.int64)
+    for _ in range(MAX_DEPTH):
+        if parent[goal] >= 0 or len(frontier) == 0:
+            break
+        neighbours, slots, sources = _expand(csr, frontier)
+        fresh = parent[neighbours] < 0
+        frontier, first = np.unique(neighbours[fresh], return_index=True)
+        parent[frontier] = sources[fresh][first]
+        via[frontier] = csr.edges[slots[fresh][first]]
+    if parent[goal] < 0:
+        return None
+    nodes, edges = [goal], []
+    while nodes[-1] != start:
+        edges.append(int(via[nodes[-1]]))
+        nodes.append(int(parent[nodes[-1]]))
+    return Path(np.array(nodes[::-1], dtype=np.int64), np.array(edges[::-1], dtype=np.int64), direction)

@@ -1,0 +1,98 @@
+"""Every vocabulary of the native CMDB model, defined once: CI classes, relationship types, statuses."""
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipType:
+    """A relationship type as stored (`source <name> target`) and how dependency flows along it."""
+
+    code: int
+    name: str
+    # True when the source depends on the target ("app runs on server"); False when the target depends on the
+    # source ("service used by group": the group depends on the service).
+    source_depends_on_target: bool
+    description: str
+
+
+RELATIONSHIP_TYPES: tuple[RelationshipType, ...] = (
+    RelationshipType(0, "depends on", True, "the source needs the target to work (service → application)"),
+    RelationshipType(1, "runs on", True, "software runs on a host (application → server, database → VM)"),
+    RelationshipType(2, "hosted on", True, "a virtual machine or container is hosted on a host or cluster"),
+    RelationshipType(3, "connects to", True, "network uplink (server → switch → router)"),
+    RelationshipType(4, "located in", True, "physical placement (server → data centre)"),
+    RelationshipType(5, "member of", False, "the source is a member of the target group (host → cluster)"),
+    RelationshipType(6, "used by", False, "the source is used by the target (business service → user group)"),
+)
+RELATIONSHIP_TYPE_BY_NAME: dict[str, RelationshipType] = {t.name: t for t in RELATIONSHIP_TYPES}
+UNKNOWN_RELATIONSHIP_CODE = -1
+
+
+@dataclass(frozen=True, slots=True)
+class CIClass:
+    """A CI class, with the layer it is drawn in (0 = top of the map)."""
+
+    name: str
+    label: str
+    layer: int
+
+
+CI_CLASSES: tuple[CIClass, ...] = (
+    CIClass("user_group", "User group", 0),
+    CIClass("business_service", "Business service", 1),
+    CIClass("application_service", "Application service", 2),
+    CIClass("application", "Application", 3),
+    CIClass("database", "Database", 4),
+    CIClass("load_balancer", "Load balancer", 4),
+    CIClass("virtual_machine", "Virtual machine", 5),
+    CIClass("server", "Physical server", 6),
+    CIClass("cluster", "Cluster", 6),
+    CIClass("storage", "Storage array", 7),
+    CIClass("switch", "Switch", 7),
+    CIClass("router", "Router", 8),
+    CIClass("firewall", "Firewall", 8),
+    CIClass("datacenter", "Data centre", 9),
+)
+CI_CLASS_BY_NAME: dict[str, CIClass] = {c.name: c for c in CI_CLASSES}
+BUSINESS_SERVICE = "business_service"
+
+
+class Health(IntEnum):
+    """Health status of a CI; the order is the severity used by worst-of roll-ups."""
+
+    OK = 0
+    MAINTENANCE = 1
+    UNKNOWN = 2
+    DEGRADED = 3
+    DOWN = 4
+
+
+@dataclass(frozen=True, slots=True)
+class HealthStyle:
+    """How a health status is shown: label, colour (colour-blind safe palette), shape and icon."""
+
+    label: str
+    colour: str
+    shape: str
+    icon: str
+
+
+HEALTH_STYLES: dict[Health, HealthStyle] = {
+    Health.OK: HealthStyle("OK", "#009E73", "ellipse", "✓"),
+    Health.MAINTENANCE: HealthStyle("Maintenance", "#56B4E9", "round-rectangle", "⚙"),
+    Health.UNKNOWN: HealthStyle("Unknown", "#999999", "diamond", "?"),
+    Health.DEGRADED: HealthStyle("Degraded", "#E69F00", "triangle", "!"),
+    Health.DOWN: HealthStyle("Down", "#D55E00", "octagon", "✕"),
+}
+HEALTH_BY_NAME: dict[str, Health] = {h.name.lower(): h for h in Health}
+
+# Lifecycle status of a CI record (what the CMDB says about the item), distinct from its monitored health.
+CI_STATUSES: tuple[str, ...] = ("operational", "non_operational", "maintenance", "planned", "retired")
+CRITICALITIES: tuple[str, ...] = ("critical", "high", "medium", "low")
+ENVIRONMENTS: tuple[str, ...] = ("production", "disaster_recovery", "staging", "test", "development")
+
+INCIDENT_PRIORITIES: tuple[int, ...] = (1, 2, 3, 4, 5)
+INCIDENT_OPEN_STATES: tuple[str, ...] = ("new", "in_progress", "on_hold")
+INCIDENT_STATES: tuple[str, ...] = (*INCIDENT_OPEN_STATES, "resolved", "closed", "canceled")
+CHANGE_STATES: tuple[str, ...] = ("new", "assess", "scheduled", "implement", "review", "closed", "canceled")
