@@ -91,6 +91,14 @@ CHANGE_MARKER: dict[str, str] = {
     "health": "observed_at",
     "change": "updated_at",
 }
+# Without these columns a table cannot be used at all; any other column may be missing and reads as NULL.
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "ci": ("id", "name", "class"),
+    "relationship": ("source_id", "target_id", "type"),
+    "incident": ("number", "ci_id"),
+    "health": ("ci_id", "status", "observed_at"),
+    "change": ("number", "ci_id"),
+}
 TABLES: tuple[sa.Table, ...] = (ci, relationship, incident, health, change)
 
 
@@ -105,5 +113,7 @@ def ddl(dialect_name: str = "sqlite") -> str:
     parts = []
     for table in TABLES:
         parts.append(str(CreateTable(table).compile(dialect=dialect)).strip() + ";")
-        parts.extend(str(CreateIndex(index).compile(dialect=dialect)) + ";" for index in table.indexes)
+        parts.extend(
+            str(CreateIndex(i).compile(dialect=dialect)) + ";" for i in sorted(table.indexes, key=lambda i: i.name)
+        )
     return "\n\n".join(parts) + "\n"

@@ -1,0 +1,1 @@
+"""Thin wiring: one register(app, services) per feature; handlers call the domain and the layouts."""

@@ -1,0 +1,43 @@
+"""create_app: the only place where servicemap is wired together."""
+
+from pathlib import Path
+
+import flask
+from dash import Dash
+
+from callbacks import overview as overview_callbacks
+from dashboard import guard
+from dashboard.cmdb.store import SnapshotStore
+from dashboard.services import Services
+from dashboard.settings import Settings
+from layouts.overview import build_page
+
+FEATURES = (overview_callbacks,)
+STATUS_TICK_MS = 10_000
+
+
+def create_app(settings: Settings | None = None, server: flask.Flask | None = None) -> Dash:
+    """Build a fresh Dash app over the CMDB the settings name, with its first snapshot loaded."""
+    settings = settings or Settings.from_env()
+    services = Services(
+        settings,
+        SnapshotStore(settings.database_url, health_days=settings.health_days, load_path=settings.load_path),
+    )
+    app = Dash(
+        __name__,
+        server=server if server is not None else True,
+        title=settings.title,
+        assets_folder=str(Path(__file__).parent / "assets"),
+        serve_locally=True,
+        update_title=None,
+    )
+    app.layout = build_page(settings.title, STATUS_TICK_MS)
+    guard.install(app)
+    for feature in FEATURES:
+        feature.register(app, services)
+    if settings.refresh_seconds > 0:
+        services.store.start(settings.refresh_seconds)
+    else:
+        services.store.refresh()
+    app.server.extensions["servicemap"] = services
+    return app

@@ -1,0 +1,165 @@
+"""The command line: generate, check, serve, demo (`python -m dashboard --help`)."""
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from dashboard import __version__, logs
+from dashboard.cmdb import schema
+from dashboard.cmdb.connect import parse_url, redacted, sqlite_path
+from dashboard.cmdb.store import SnapshotStore
+from dashboard.settings import DEMO_CIS, DEMO_SEED, Settings, demo_database_url
+
+EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logs.configure()
+    try:
+        return args.run(args)
+    except ValueError as error:
+        print(f"servicemap: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="servicemap", description="Service maps over your CMDB.")
+    parser.add_argument("--version", action="version", version=f"servicemap {__version__}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    gen = commands.add_parser("generate", help="write a sample enterprise CMDB into a database")
+    gen.add_argument("--database-url", help="target SQLAlchemy URL (default: the demo SQLite file)")
+    gen.add_argument("--cis", type=int, default=DEMO_CIS, help="number of CIs (default %(default)s)")
+    gen.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed (default %(default)s)")
+    gen.add_argument("--as-of", type=datetime.fromisoformat, help="the sample's 'now', UTC (default: today 00:00)")
+    gen.add_argument("--replace", action="store_true", help="drop and recreate servicemap's tables if present")
+    gen.add_argument("--quiet", action="store_true", help="no progress bar")
+    gen.set_defaults(run=_generate)
+
+    check = commands.add_parser("check", help="load a CMDB and list its data-quality findings")
+    _source_flags(check)
+    check.add_argument("--json", action="store_true", help="print the findings as JSON")
+    check.set_defaults(run=_check)
+
+    ddl = commands.add_parser("schema", help="print the native CMDB tables' CREATE statements")
+    ddl.add_argument("--dialect", default="sqlite", choices=("sqlite", "postgresql", "mysql"), help="SQL dialect")
+    ddl.set_defaults(run=_schema)
+
+    for name, help_text, run in (
+        ("serve", "serve the dashboard over a CMDB", _serve),
+        ("demo", "create the sample CMDB on first run, then serve it", _demo),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        _source_flags(command)
+        command.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+        command.add_argument("--port", type=int, help="port to listen on (default 8050)")
+        command.add_argument("--refresh-seconds", type=float, help="how often to look for CMDB changes (default 60)")
+        command.set_defaults(run=run)
+    return parser
+
+
+def _source_flags(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--database-url",
+        help="SQLAlchemy URL of the CMDB (or SERVICEMAP_DATABASE_URL; default: the demo SQLite file)",
+    )
+    command.add_argument("--load-path", choices=("auto", "adbc", "read_sql"), help="how to read the tables")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        database_url=args.database_url,
+        load_path=args.load_path,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        refresh_seconds=getattr(args, "refresh_seconds", None),
+    )
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from dashboard.cmdb.sample import SampleSpec, generate
+
+    url = args.database_url or demo_database_url(args.cis, args.seed)
+    _make_parent(url)
+    spec = SampleSpec(cis=args.cis, seed=args.seed, as_of=args.as_of)
+    planted = generate(url, spec, progress=not args.quiet, replace=args.replace)
+    print(f"Wrote a sample CMDB of {spec.cis:,} CIs (seed {spec.seed}) to {redacted(url)}")
+    print("Planted data-quality problems (servicemap check must find exactly these):")
+    for name, count in planted.as_dict().items():
+        print(f"  {name:24} {count:>8,}")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    print(schema.ddl(args.dialect), end="")
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    store = SnapshotStore(settings.database_url, health_days=settings.health_days, load_path=settings.load_path)
+    store.refresh()
+    status = store.status
+    if status.snapshot is None:
+        print(f"Could not load {redacted(settings.database_url)}: {status.error} (error id {status.error_id})")
+        return EXIT_UNREADABLE
+    snapshot = status.snapshot
+    if args.json:
+        out = {"counts": snapshot.counts(), "findings": [f.as_dict() for f in snapshot.findings]}
+        print(json.dumps(out, indent=2, default=str))
+        return EXIT_OK
+    seconds = sum(snapshot.seconds.values())
+    print(f"Loaded {redacted(settings.database_url)} via {snapshot.load_path} in {seconds:.2f} s")
+    print("  " + ", ".join(f"{name}: {count:,}" for name, count in snapshot.counts().items()))
+    if not snapshot.findings:
+        print("No data-quality findings.")
+    for finding in snapshot.findings:
+        print(f"{finding.severity.upper():8} {finding.code:28} {finding.count:>8,}  {finding.title}")
+        if finding.detail:
+            print(f"{'':38}{finding.detail}")
+        if finding.examples:
+            print(f"{'':38}e.g. {'; '.join(finding.examples[:3])}")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from dashboard.app import create_app  # Dash is imported only by the commands that serve
+
+    settings = _settings(args)
+    app = create_app(settings)
+    status = app.server.extensions["servicemap"].store.status
+    if status.snapshot is None:
+        print(f"Could not load {redacted(settings.database_url)}: {status.error} (error id {status.error_id})")
+        print("Serving anyway; the page says so and recovers when the CMDB answers.")
+    print(f"servicemap {__version__} serving {redacted(settings.database_url)}")
+    print(f"Open http://{settings.host}:{settings.port}/ in a browser (Ctrl+C stops).", flush=True)
+    app.run(host=settings.host, port=settings.port, debug=False)
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from dashboard.cmdb.sample import SampleSpec, generate
+
+    url = args.database_url or demo_database_url()
+    path = sqlite_path(parse_url(url))
+    if path is not None and not path.exists():
+        print(f"First run: generating the demo CMDB ({DEMO_CIS:,} CIs) at {path}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.unlink(missing_ok=True)
+        generate(f"sqlite:///{partial}", SampleSpec(cis=DEMO_CIS, seed=DEMO_SEED), progress=True)
+        partial.replace(path)  # an interrupted first run leaves no half-written demo behind
+    args.database_url = url
+    return _serve(args)
+
+
+def _make_parent(url: str) -> None:
+    path = sqlite_path(parse_url(url))
+    if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)

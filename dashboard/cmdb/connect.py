@@ -1,0 +1,71 @@
+"""Read-only connections to a CMDB: servicemap never writes to a database it is pointed at."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+STATEMENT_TIMEOUT_SECONDS = 30
+
+
+def parse_url(url: str | sa.URL) -> sa.URL:
+    """A SQLAlchemy URL with the driver servicemap installs for each backend filled in."""
+    url = sa.make_url(url)
+    drivers = {"postgresql": "postgresql+psycopg", "mysql": "mysql+pymysql", "mariadb": "mariadb+pymysql"}
+    if url.drivername in drivers:
+        url = url.set(drivername=drivers[url.drivername])
+    return url
+
+
+def sqlite_path(url: sa.URL) -> Path | None:
+    """The file behind a SQLite URL, or None for an in-memory database."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def read_only_engine(url: str | sa.URL, timeout_seconds: int = STATEMENT_TIMEOUT_SECONDS) -> sa.Engine:
+    """An engine whose every connection refuses writes, with pre-ping and a statement timeout."""
+    url = parse_url(url)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_read_only(url)
+    if backend == "postgresql":
+        options = f"-c default_transaction_read_only=on -c statement_timeout={timeout_seconds * 1000}"
+        return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+    if backend in ("mysql", "mariadb"):
+        engine = sa.create_engine(
+            url, pool_pre_ping=True, connect_args={"read_timeout": timeout_seconds + 5, "connect_timeout": 10}
+        )
+        sa.event.listen(engine, "connect", _mysql_read_only(timeout_seconds))
+        return engine
+    raise ValueError(f"unsupported database backend {backend!r}: use SQLite, PostgreSQL or MariaDB/MySQL")
+
+
+def _sqlite_read_only(url: sa.URL) -> sa.Engine:
+    path = sqlite_path(url)
+    if path is None:
+        raise ValueError("an in-memory SQLite database has no CMDB to read: give a file path")
+    if not path.is_file():
+        raise FileNotFoundError(f"no SQLite database at {path}")
+    ro_url = sa.URL.create("sqlite+pysqlite", database=f"file:{path.resolve()}", query={"mode": "ro", "uri": "true"})
+    return sa.create_engine(ro_url)
+
+
+def _mysql_read_only(timeout_seconds: int):  # noqa: ANN202 - an SQLAlchemy event hook
+    def on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET SESSION TRANSACTION READ ONLY")
+            cursor.execute("SET SESSION time_zone = '+00:00'")
+            cursor.execute(f"SET SESSION max_statement_time = {int(timeout_seconds)}")
+
+    return on_connect
+
+
+def writable_engine(url: str | sa.URL) -> sa.Engine:
+    """An ordinary engine, for servicemap's own databases only (sample generator, importers)."""
+    return sa.create_engine(parse_url(url))
+
+
+def redacted(url: str | sa.URL) -> str:
+    """The URL with its password hidden, for logs and the page."""
+    return parse_url(url).render_as_string(hide_password=True)

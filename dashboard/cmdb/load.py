@@ -1,0 +1,188 @@
+"""Read the CMDB tables into pandas frames: a columnar path (ADBC) where the driver is installed, read_sql otherwise.
+
+Only reads. Every path opens its connection read-only (see connect.py).
+"""
+
+import importlib.util
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import quote
+
+import pandas as pd
+import sqlalchemy as sa
+
+from dashboard.cmdb import schema
+from dashboard.cmdb.connect import STATEMENT_TIMEOUT_SECONDS, parse_url, read_only_engine, sqlite_path
+
+TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
+    "ci": ("updated_at",),
+    "relationship": ("updated_at",),
+    "incident": ("opened_at", "resolved_at", "updated_at"),
+    "health": ("observed_at",),
+    "change": ("planned_start", "planned_end", "actual_start", "actual_end", "updated_at"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """The CMDB tables as frames, how they were read, and which tables were missing."""
+
+    tables: dict[str, pd.DataFrame]
+    path: str
+    seconds: dict[str, float]
+    missing_tables: tuple[str, ...] = field(default=())  # absent, or lacking a required column: read as empty
+    missing_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # optional columns read as NULL
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+def columnar_path(url: sa.URL) -> str | None:
+    """The name of the columnar reader for this URL, or None when read_sql must do."""
+    backend = url.get_backend_name()
+    if backend == "sqlite" and importlib.util.find_spec("adbc_driver_sqlite") and sqlite_path(url):
+        return "adbc"
+    if backend == "postgresql" and importlib.util.find_spec("adbc_driver_postgresql"):
+        return "adbc"
+    return None
+
+
+def load_frames(url: str | sa.URL, *, health_since: datetime | None = None, path: str = "auto") -> Frames:
+    """Read every native table that exists (health only from `health_since` on) into frames.
+
+    `path` is "auto" (columnar where possible), "adbc" or "read_sql".
+    """
+    url = parse_url(url)
+    engine = read_only_engine(url)
+    try:
+        columns = _columns(engine)
+        if path == "auto":
+            path = columnar_path(url) or "read_sql"
+        reader = _adbc_reader(url) if path == "adbc" else _read_sql_reader(engine)
+        tables, seconds = _read_all(reader, columns, engine.dialect, health_since)
+    finally:
+        engine.dispose()
+    missing = tuple(t.name for t in schema.TABLES if t.name not in columns)
+    absent = {t.name: tuple(c.name for c in t.columns if c.name not in columns.get(t.name, ())) for t in schema.TABLES}
+    return Frames(tables, path, seconds, missing, {t: cols for t, cols in absent.items() if cols and t not in missing})
+
+
+def _columns(engine: sa.Engine) -> dict[str, set[str]]:
+    """The native tables that exist with all their required columns, and the columns each has."""
+    inspector = sa.inspect(engine)
+    present = set(inspector.get_table_names())
+    out = {}
+    for table in schema.TABLES:
+        if table.name in present:
+            names = {c["name"] for c in inspector.get_columns(table.name)}
+            if set(schema.REQUIRED_COLUMNS[table.name]) <= names:
+                out[table.name] = names
+    return out
+
+
+def _read_all(
+    reader: Callable[[str], pd.DataFrame],
+    columns: dict[str, set[str]],
+    dialect: sa.Dialect,
+    health_since: datetime | None,
+) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
+    queries = {
+        name: _query(schema.metadata.tables[name], have, dialect, health_since) for name, have in columns.items()
+    }
+
+    def timed(name: str) -> tuple[str, pd.DataFrame, float]:
+        start = time.perf_counter()
+        frame = _complete(schema.metadata.tables[name], reader(queries[name]))
+        return name, frame, time.perf_counter() - start
+
+    # Two workers: the drivers release the GIL while fetching, and the two largest tables load side by side.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(timed, queries))
+    tables = {name: frame for name, frame, _ in results}
+    for table in schema.TABLES:
+        tables.setdefault(table.name, empty_frame(table))
+    return tables, {name: seconds for name, _, seconds in results}
+
+
+def _query(table: sa.Table, present: set[str], dialect: sa.Dialect, health_since: datetime | None) -> str:
+    statement = sa.select(*(c for c in table.columns if c.name in present))
+    if table.name == "health" and health_since is not None:
+        statement = statement.where(table.c.observed_at >= health_since)
+    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _adbc_reader(url: sa.URL) -> Callable[[str], pd.DataFrame]:
+    if url.get_backend_name() == "sqlite":
+        import adbc_driver_sqlite.dbapi as driver
+
+        target = f"file:{sqlite_path(url).resolve()}?mode=ro"
+    else:
+        import adbc_driver_postgresql.dbapi as driver
+
+        target = _libpq_uri(url)
+
+    def read(query: str) -> pd.DataFrame:
+        with driver.connect(target) as connection, connection.cursor() as cursor:
+            cursor.execute(query)
+            return cursor.fetch_arrow_table().to_pandas()
+
+    return read
+
+
+def _libpq_uri(url: sa.URL) -> str:
+    """A libpq URI for the same database, read-only and with the statement timeout."""
+    options = f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_SECONDS * 1000}"
+    base = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    query = {**url.query, "options": options}
+    # libpq decodes %20 but not "+", so the query string is quoted by hand.
+    return base + "?" + "&".join(f"{key}={quote(str(value), safe='')}" for key, value in query.items())
+
+
+def _read_sql_reader(engine: sa.Engine) -> Callable[[str], pd.DataFrame]:
+    def read(query: str) -> pd.DataFrame:
+        with engine.connect() as connection:
+            return pd.read_sql(sa.text(query), connection)
+
+    return read
+
+
+def _complete(table: sa.Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every column of the native table, in order (absent optional columns as NULL)."""
+    for column in table.columns:
+        if column.name not in frame.columns:
+            dtype = "float64" if _dtype(column) == "int64" else _dtype(column)  # NULL integers read as NaN
+            frame[column.name] = pd.Series([None] * len(frame), dtype=dtype, index=frame.index)
+    return normalise(table.name, frame[[c.name for c in table.columns]])
+
+
+def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Give every path's frame the same dtypes: naive-UTC datetimes, whatever the driver returned."""
+    for column in TIMESTAMP_COLUMNS[name]:
+        if column in frame.columns and not pd.api.types.is_datetime64_dtype(frame[column]):
+            frame[column] = _to_datetime(frame[column])
+    return frame
+
+
+def _to_datetime(values: pd.Series) -> pd.Series:
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert("UTC").dt.tz_localize(None)
+    return pd.to_datetime(values, format="ISO8601", errors="coerce")
+
+
+def empty_frame(table: sa.Table) -> pd.DataFrame:
+    """An empty frame with the table's columns, for a table the CMDB does not have."""
+    frame = pd.DataFrame({c.name: pd.Series(dtype=_dtype(c)) for c in table.columns})
+    return normalise(table.name, frame)
+
+
+def _dtype(column: sa.Column) -> str:
+    if isinstance(column.type, sa.Integer):
+        return "int64"
+    if isinstance(column.type, sa.Float):
+        return "float64"
+    if isinstance(column.type, sa.DateTime):
+        return "datetime64[us]"
+    return "str"

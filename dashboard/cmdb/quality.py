@@ -1,0 +1,227 @@
+"""Data-quality rules over the loaded frames and the built graph: every problem becomes a Finding."""
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from dashboard.domain.cycles import dependency_cycles
+from dashboard.domain.findings import Finding, Severity
+from dashboard.domain.graph import BuiltIndex
+from dashboard.domain.vocabulary import (
+    CI_CLASS_BY_NAME,
+    CI_STATUSES,
+    HEALTH_BY_NAME,
+    INCIDENT_PRIORITIES,
+    INCIDENT_STATES,
+)
+
+STALE_AFTER_DAYS = 180
+MAX_EXAMPLES = 8
+
+
+def _examples(values: Iterable[object]) -> tuple[str, ...]:
+    out = []
+    for value in values:
+        out.append(str(value))
+        if len(out) == MAX_EXAMPLES:
+            break
+    return tuple(out)
+
+
+def rows_finding(code: str, severity: Severity, title: str, rows: pd.Series | np.ndarray, detail: str) -> list[Finding]:
+    """A one-element list when rows is not empty, else an empty list (so rules can be concatenated)."""
+    if len(rows) == 0:
+        return []
+    return [Finding(code, severity, title, len(rows), _examples(rows), detail)]
+
+
+def ci_findings(ci: pd.DataFrame, raw_class: pd.Series, built: BuiltIndex) -> list[Finding]:
+    """Findings about the CI rows themselves."""
+    ids = ci["id"]
+    found = rows_finding(
+        "ci.duplicate_id",
+        Severity.ERROR,
+        "CI ids used by more than one row",
+        ids.iloc[built.duplicate_id_rows],
+        "the first row with each id is used, the others are left out of the graph",
+    )
+    cleaned = raw_class.astype("str").str.strip()
+    mixed = cleaned.ne(raw_class) | cleaned.str.lower().ne(cleaned)
+    mixed &= ci["class"].isin(CI_CLASS_BY_NAME)
+    found += rows_finding(
+        "ci.mixed_case_class",
+        Severity.WARNING,
+        "CI classes written in another case or with spaces",
+        raw_class[mixed].drop_duplicates(),
+        f"{int(mixed.sum())} CIs; read as the canonical lower-case class",
+    )
+    found += rows_finding(
+        "ci.unknown_class",
+        Severity.WARNING,
+        "CI classes outside the vocabulary",
+        ci.loc[~ci["class"].isin(CI_CLASS_BY_NAME), "class"].drop_duplicates(),
+        "shown with a generic shape in the lowest layer",
+    )
+    found += rows_finding(
+        "ci.unknown_status",
+        Severity.WARNING,
+        "CI statuses outside the vocabulary",
+        ci.loc[~ci["status"].isin(CI_STATUSES), "status"].astype("str").drop_duplicates(),
+        f"known statuses: {', '.join(CI_STATUSES)}",
+    )
+    return found + _duplicate_names(ci) + _stale(ci) + _orphans(ci, built)
+
+
+def _duplicate_names(ci: pd.DataFrame) -> list[Finding]:
+    key = ci["name"].astype("str").str.strip().str.casefold()
+    repeated = key.duplicated(keep=False) & ci["name"].notna()
+    names = ci.loc[repeated, "name"]
+    groups = key[repeated].nunique()
+    return rows_finding(
+        "ci.duplicate_name",
+        Severity.WARNING,
+        "CI names carried by more than one CI",
+        names.drop_duplicates(),
+        f"{groups} names on {len(names)} CIs; search and maps show the id beside such names",
+    )
+
+
+def _stale(ci: pd.DataFrame) -> list[Finding]:
+    updated = ci["updated_at"]
+    if updated.notna().sum() == 0:
+        return []
+    limit = updated.max() - pd.Timedelta(days=STALE_AFTER_DAYS)
+    stale = ci.loc[updated < limit, "name"]
+    missing = ci.loc[updated.isna(), "id"]
+    return rows_finding(
+        "ci.stale",
+        Severity.INFO,
+        f"CIs not updated for {STALE_AFTER_DAYS} days before the newest CI update",
+        stale,
+        f"older than {limit:%Y-%m-%d}",
+    ) + rows_finding(
+        "ci.missing_updated_at",
+        Severity.WARNING,
+        "CIs without a readable updated_at",
+        missing,
+        "they are never counted as stale",
+    )
+
+
+def _orphans(ci: pd.DataFrame, built: BuiltIndex) -> list[Finding]:
+    index = built.index
+    lonely = (index.down.degree() == 0) & (index.up.degree() == 0)
+    return rows_finding(
+        "ci.orphan",
+        Severity.WARNING,
+        "CIs without any relationship",
+        ci["name"].to_numpy()[lonely],
+        "shown on their own; nothing depends on them and they depend on nothing",
+    )
+
+
+def relationship_findings(relationship: pd.DataFrame, built: BuiltIndex) -> list[Finding]:
+    """Findings about relationship rows and the shape of the dependency graph."""
+
+    def labels(rows: np.ndarray) -> pd.Series:
+        picked = relationship.iloc[rows]
+        return (
+            picked["source_id"].astype("str")
+            + " "
+            + picked["type"].astype("str")
+            + " "
+            + picked["target_id"].astype("str")
+        )
+
+    found = rows_finding(
+        "relationship.dangling",
+        Severity.ERROR,
+        "Relationships to or from a CI that does not exist",
+        labels(built.dangling_rows),
+        "left out of the graph; the existing end shows a dangling marker",
+    )
+    found += rows_finding(
+        "relationship.unknown_type",
+        Severity.ERROR,
+        "Relationship types outside the vocabulary",
+        relationship["type"].iloc[built.unknown_type_rows].drop_duplicates(),
+        f"{len(built.unknown_type_rows)} relationships left out of the graph",
+    )
+    found += rows_finding(
+        "relationship.self_loop",
+        Severity.WARNING,
+        "Relationships from a CI to itself",
+        labels(built.self_loop_rows),
+        "left out of the graph",
+    )
+    index = built.index
+    edge_key = pd.DataFrame({"s": index.edge_source, "t": index.edge_target, "y": index.edge_type})
+    repeated = np.flatnonzero(edge_key.duplicated().to_numpy())
+    found += rows_finding(
+        "relationship.duplicate",
+        Severity.INFO,
+        "The same relationship written more than once",
+        labels(index.edge_row[repeated]),
+        "drawn once",
+    )
+    return found + _cycles(built)
+
+
+def _cycles(built: BuiltIndex) -> list[Finding]:
+    cycles = dependency_cycles(built.index)
+    if not cycles:
+        return []
+    ids = built.index.ci_ids
+    examples = tuple(" → ".join(str(i) for i in ids[c]) for c in cycles[:MAX_EXAMPLES])
+    members = sum(len(c) for c in cycles)
+    return [
+        Finding(
+            "graph.cycle",
+            Severity.WARNING,
+            "Dependency cycles",
+            len(cycles),
+            examples,
+            f"{members} CIs on cycles; traversals visit each CI once",
+        )
+    ]
+
+
+def event_findings(tables: dict[str, pd.DataFrame], built: BuiltIndex) -> list[Finding]:
+    """Findings about incidents, health events and changes."""
+    index = built.index
+    found: list[Finding] = []
+    for name, key in (("incident", "number"), ("health", "id"), ("change", "number")):
+        frame = tables[name]
+        unknown = index.locate(frame["ci_id"].to_numpy()) < 0 if len(frame) else np.zeros(0, bool)
+        found += rows_finding(
+            f"{name}.unknown_ci",
+            Severity.ERROR,
+            f"{name.capitalize()} rows about a CI that does not exist",
+            frame.loc[unknown, key],
+            "listed here; not shown on any map",
+        )
+    incident = tables["incident"]
+    found += rows_finding(
+        "incident.bad_priority",
+        Severity.WARNING,
+        "Incidents with a priority outside 1–5",
+        incident.loc[~incident["priority"].isin(INCIDENT_PRIORITIES), "number"],
+        "treated as priority 5",
+    )
+    found += rows_finding(
+        "incident.unknown_state",
+        Severity.WARNING,
+        "Incidents with a state outside the vocabulary",
+        incident.loc[~incident["state"].isin(INCIDENT_STATES), "number"],
+        "treated as open",
+    )
+    health = tables["health"]
+    found += rows_finding(
+        "health.unknown_status",
+        Severity.WARNING,
+        "Health events with a status outside the vocabulary",
+        health.loc[~health["status"].isin(HEALTH_BY_NAME), "status"].astype("str").drop_duplicates(),
+        "treated as unknown",
+    )
+    return found

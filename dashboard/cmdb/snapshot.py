@@ -1,0 +1,138 @@
+"""Snapshot: an immutable picture of the CMDB (frames + GraphIndex + findings + fingerprint + load time)."""
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+
+from dashboard.cmdb import quality
+from dashboard.cmdb.load import Frames
+from dashboard.domain.findings import Finding, Severity
+from dashboard.domain.graph import BuiltIndex, GraphIndex, build_index
+from dashboard.domain.vocabulary import RELATIONSHIP_TYPE_BY_NAME, UNKNOWN_RELATIONSHIP_CODE
+
+_MISSING_ID = np.iinfo(np.int64).min  # stands for a NULL id in integer id columns; never a real CI id
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything a request needs to draw a view, built once per refresh and shared read-only."""
+
+    version: int
+    tables: dict[str, pd.DataFrame]
+    index: GraphIndex
+    findings: tuple[Finding, ...]
+    fingerprint: str
+    loaded_at: datetime  # aware UTC
+    source: str  # the database URL with its password hidden
+    load_path: str
+    seconds: dict[str, float]
+    class_counts: dict[str, int]  # CIs per (normalised) class, largest first
+
+    @property
+    def ci(self) -> pd.DataFrame:
+        """The CI table; row i is graph node i."""
+        return self.tables["ci"]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, and the edges that made it into the graph."""
+        counts = {name: len(frame) for name, frame in self.tables.items()}
+        counts["dependency_edges"] = self.index.edge_count
+        return counts
+
+
+def normalise_class(raw: pd.Series) -> pd.Series:
+    """CI classes as the vocabulary spells them: trimmed, lower case, spaces and dashes as underscores."""
+    return raw.astype("str").str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+
+
+def build_snapshot(frames: Frames, *, fingerprint: str, source: str, version: int = 1) -> Snapshot:
+    """Turn loaded frames into a snapshot; dirty rows become findings, never exceptions."""
+    start = time.perf_counter()
+    tables = dict(frames.tables)
+    ci, rejected = _ci_with_ids(tables["ci"])
+    raw_class = ci["class"]
+    ci = ci.assign(**{"class": normalise_class(raw_class)})
+    tables["ci"] = ci
+    built = _build_index(ci, tables["relationship"])
+    findings = [*_missing_tables(frames), *rejected]
+    findings += quality.ci_findings(ci, raw_class, built)
+    findings += quality.relationship_findings(tables["relationship"], built)
+    findings += quality.event_findings(tables, built)
+    seconds = {**frames.seconds, "index": time.perf_counter() - start}
+    return Snapshot(
+        version=version,
+        tables=tables,
+        index=built.index,
+        findings=tuple(findings),
+        fingerprint=fingerprint,
+        loaded_at=datetime.now(UTC),
+        source=source,
+        load_path=frames.path,
+        seconds=seconds,
+        class_counts={str(k): int(v) for k, v in ci["class"].value_counts().items()},
+    )
+
+
+def _ci_with_ids(ci: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """CI rows that have an id (the others cannot be drawn, so they are reported), index reset to positions."""
+    no_id = ci["id"].isna()
+    findings = quality.rows_finding(
+        "ci.missing_id",
+        Severity.ERROR,
+        "CI rows without an id",
+        ci.loc[no_id, "name"],
+        "left out: nothing can refer to them",
+    )
+    ci = ci.loc[~no_id].reset_index(drop=True)
+    if pd.api.types.is_float_dtype(ci["id"]):
+        ci["id"] = ci["id"].astype("int64")
+    return ci, findings
+
+
+def _build_index(ci: pd.DataFrame, relationship: pd.DataFrame) -> BuiltIndex:
+    class_codes, class_names = pd.factorize(ci["class"], sort=True)
+    id_dtype = ci["id"].to_numpy().dtype
+    type_codes = (
+        relationship["type"]
+        .astype("str")
+        .str.strip()
+        .str.lower()
+        .map({name: t.code for name, t in RELATIONSHIP_TYPE_BY_NAME.items()})
+        .fillna(UNKNOWN_RELATIONSHIP_CODE)
+        .to_numpy(dtype=np.int8)
+    )
+    return build_index(
+        ci["id"].to_numpy(),
+        class_codes.astype(np.int16),
+        tuple(str(name) for name in class_names),
+        _id_column(relationship["source_id"], id_dtype),
+        _id_column(relationship["target_id"], id_dtype),
+        type_codes,
+    )
+
+
+def _id_column(values: pd.Series, dtype: np.dtype) -> np.ndarray:
+    """An id column as numpy, NULLs replaced by an id no CI has (so they count as dangling)."""
+    if dtype.kind in "iu":
+        return values.fillna(_MISSING_ID).to_numpy(dtype=np.int64)
+    return values.astype("str").fillna("").to_numpy(dtype=object)
+
+
+def _missing_tables(frames: Frames) -> list[Finding]:
+    columns = [f"{table}.{column}" for table, names in frames.missing_columns.items() for column in names]
+    return quality.rows_finding(
+        "table.missing",
+        Severity.WARNING,
+        "CMDB tables that do not exist or lack a required column",
+        np.asarray(frames.missing_tables),
+        "read as empty",
+    ) + quality.rows_finding(
+        "table.missing_column",
+        Severity.INFO,
+        "Optional columns the CMDB tables do not have",
+        np.asarray(columns),
+        "read as empty values",
+    )

@@ -1,0 +1,120 @@
+"""SnapshotStore: holds the current snapshot, refreshes it when the source changed, keeps it when a refresh fails."""
+
+import logging
+import threading
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from dashboard.cmdb.connect import read_only_engine, redacted
+from dashboard.cmdb.fingerprint import fingerprint
+from dashboard.cmdb.load import load_frames
+from dashboard.cmdb.snapshot import Snapshot, build_snapshot
+from dashboard.logs import log_event, new_error_id
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStatus:
+    """What the page must say about its data: the snapshot, when the source was last reached, the last failure."""
+
+    snapshot: Snapshot | None = None
+    checked_at: datetime | None = None  # last time the source answered (aware UTC)
+    error: str | None = None  # why the last refresh failed; None when it succeeded
+    error_id: str | None = None
+    failed_at: datetime | None = None
+
+    @property
+    def stale(self) -> bool:
+        """True when the last attempt to reach the source failed: what is shown may be out of date."""
+        return self.error is not None
+
+
+class SnapshotStore:
+    """The one place a worker's snapshot lives; replaced atomically, never blanked by a failed refresh."""
+
+    def __init__(self, url: str | sa.URL, *, health_days: int = 7, load_path: str = "auto") -> None:
+        self._url = url
+        self._health_days = health_days
+        self._load_path = load_path
+        self._status = StoreStatus()
+        self._refresh_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def status(self) -> StoreStatus:
+        """The current status (one attribute read: consistent without a lock)."""
+        return self._status
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The current snapshot, or None before the first successful load."""
+        return self._status.snapshot
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Reload when the source's fingerprint changed (or force); True when a new snapshot replaced the old."""
+        with self._refresh_lock:
+            try:
+                return self._refresh(force)
+            except Exception as error:
+                self._fail(error)
+                return False
+
+    def _refresh(self, force: bool) -> bool:
+        engine = read_only_engine(self._url)
+        try:
+            with engine.connect() as connection:
+                mark = fingerprint(connection)
+        finally:
+            engine.dispose()
+        now = datetime.now(UTC)
+        current = self._status.snapshot
+        if current is not None and current.fingerprint == mark and not force:
+            self._status = StoreStatus(current, checked_at=now)
+            return False
+        since = (now - timedelta(days=self._health_days)).replace(tzinfo=None)
+        frames = load_frames(self._url, health_since=since, path=self._load_path)
+        version = current.version + 1 if current else 1
+        snapshot = build_snapshot(frames, fingerprint=mark, source=redacted(self._url), version=version)
+        self._status = StoreStatus(snapshot, checked_at=now)
+        log_event(
+            "snapshot_loaded",
+            version=version,
+            fingerprint=mark,
+            seconds=snapshot.seconds,
+            **snapshot.counts(),
+        )
+        return True
+
+    def _fail(self, error: Exception) -> None:
+        error_id = new_error_id()
+        cause = f"{type(error).__name__}: {_first_line(error)}"
+        log_event("refresh_failed", level=logging.ERROR, error_id=error_id, source=redacted(self._url), cause=cause)
+        self._status = replace(self._status, error=cause, error_id=error_id, failed_at=datetime.now(UTC))
+
+    def start(self, interval_seconds: float) -> None:
+        """Refresh in a background thread every interval (the first load happens before this returns)."""
+        if self._thread is not None:
+            return
+        if self.snapshot is None:
+            self.refresh()
+        self._thread = threading.Thread(target=self._loop, args=(interval_seconds,), name="snapshot", daemon=True)
+        self._thread.start()
+
+    def _loop(self, interval_seconds: float) -> None:
+        while not self._stop.wait(interval_seconds):
+            self.refresh()
+
+    def stop(self) -> None:
+        """Stop the background refresh."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+
+def _first_line(error: Exception) -> str:
+    # Driver messages can run to pages and carry the SQL; the first line says what happened.
+    text = str(error).strip().splitlines()
+    return text[0][:300] if text else ""

@@ -1,0 +1,55 @@
+"""Request guard: a forged or malformed callback request gets a 400, never a traceback or a 500."""
+
+import logging
+
+import flask
+from dash import Dash
+from werkzeug.exceptions import HTTPException
+
+from dashboard.logs import log_event, new_error_id
+
+MAX_REQUEST_BYTES = 1_000_000
+CALLBACK_PATH = "_dash-update-component"
+
+
+def install(app: Dash) -> None:
+    """Check every callback request against the registered callbacks before Dash sees it."""
+    server = app.server
+    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+
+    @server.before_request
+    def check_callback_request() -> tuple[flask.Response, int] | None:
+        if flask.request.method != "POST" or not flask.request.path.endswith(CALLBACK_PATH):
+            return None
+        problem = callback_request_problem(app.callback_map, flask.request.get_json(silent=True))
+        if problem is None:
+            return None
+        log_event("callback_rejected", level=logging.WARNING, reason=problem, remote=flask.request.remote_addr)
+        return flask.jsonify(error="bad callback request", reason=problem), 400
+
+    @server.errorhandler(Exception)
+    def hide_traceback(error: Exception) -> tuple[flask.Response, int] | HTTPException:
+        if isinstance(error, HTTPException):
+            return error
+        error_id = new_error_id()
+        log_event("server_error", level=logging.ERROR, error_id=error_id, cause=f"{type(error).__name__}: {error}")
+        return flask.jsonify(error="internal error", error_id=error_id), 500
+
+
+def callback_request_problem(callback_map: dict, body: object) -> str | None:
+    """Why a callback request body does not match any registered callback, or None when it does."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str) or output not in callback_map:
+        return "unknown output"
+    registered = callback_map[output]
+    for part in ("inputs", "state"):
+        sent = body.get(part, [])
+        expected = registered.get(part, [])
+        if not isinstance(sent, list) or len(sent) != len(expected):
+            return f"{part} do not match the callback"
+        for item, want in zip(sent, expected, strict=True):
+            if not isinstance(item, dict) or (item.get("id"), item.get("property")) != (want["id"], want["property"]):
+                return f"{part} do not match the callback"
+    return None

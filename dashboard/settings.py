@@ -1,0 +1,69 @@
+"""Settings: one frozen dataclass, read from SERVICEMAP_* environment variables, overridden by CLI flags."""
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+ENV_PREFIX = "SERVICEMAP_"
+DEMO_CIS, DEMO_SEED = 2000, 42
+MIN_REFRESH_SECONDS = 5.0
+
+
+def data_home() -> Path:
+    """Where servicemap keeps its own files (the demo CMDB): $SERVICEMAP_HOME, else the XDG data directory."""
+    if home := os.environ.get(f"{ENV_PREFIX}HOME"):
+        return Path(home)
+    xdg = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(xdg) / "servicemap"
+
+
+def demo_database_url(cis: int = DEMO_CIS, seed: int = DEMO_SEED) -> str:
+    """The SQLite URL of a sample CMDB (named by size and seed, so another size or seed gets its own file)."""
+    return f"sqlite:///{data_home() / f'demo-{cis}-seed{seed}.sqlite'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything that can be configured. Field foo reads SERVICEMAP_FOO."""
+
+    database_url: str = ""
+    refresh_seconds: float = 60.0  # how often to check the CMDB for changes; 0 disables background refresh
+    health_days: int = 7  # how much health history the snapshot holds
+    load_path: str = "auto"  # auto, adbc or read_sql
+    host: str = "127.0.0.1"
+    port: int = 8050
+    title: str = "servicemap"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
+        """Settings from the environment, then the given overrides (None values are ignored)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            raw = environ.get(ENV_PREFIX + field.name.upper())
+            if raw is not None and raw != "":
+                values[field.name] = _parse(field.type, raw, field.name)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values).validated()
+
+    def validated(self) -> "Settings":
+        """The same settings with values checked and clamped; raises ValueError for values that make no sense."""
+        if self.load_path not in ("auto", "adbc", "read_sql"):
+            raise ValueError(f"load_path must be auto, adbc or read_sql, not {self.load_path!r}")
+        if not 0 < self.port < 65536:
+            raise ValueError(f"port must be between 1 and 65535, not {self.port}")
+        refresh = self.refresh_seconds
+        if refresh != 0:
+            refresh = max(refresh, MIN_REFRESH_SECONDS)
+        return replace(self, refresh_seconds=refresh, database_url=self.database_url or demo_database_url())
+
+
+def _parse(kind: object, raw: str, name: str) -> object:
+    try:
+        if kind in (int, "int"):
+            return int(raw)
+        if kind in (float, "float"):
+            return float(raw)
+    except ValueError:
+        raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a number") from None
+    return raw

@@ -1,0 +1,106 @@
+"""The overview page: what the snapshot holds, how old it is, and what is wrong with the data."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from dash import dcc, html
+
+from dashboard.domain.findings import Finding
+from layouts import ids
+
+
+@dataclass(frozen=True, slots=True)
+class DataAge:
+    """What the page says about the age of its data."""
+
+    loaded_at: datetime | None
+    checked_at: datetime | None
+    now: datetime
+    error: str | None = None
+    error_id: str | None = None
+    failed_at: datetime | None = None
+
+
+def build_page(title: str, refresh_ms: int) -> html.Div:
+    """The page shell; its status and body are filled by the overview callback on load and every tick."""
+    return html.Div(
+        [
+            html.Header([html.H1(title), html.Div(id=ids.OVERVIEW_STATUS, className="status")], className="top"),
+            html.Main(id=ids.OVERVIEW_BODY),
+            dcc.Interval(id=ids.OVERVIEW_TICK, interval=refresh_ms, n_intervals=0),
+        ],
+        className="page",
+    )
+
+
+def _ago(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 90:
+        return f"{seconds} s ago"
+    if seconds < 90 * 60:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min ago"
+
+
+def build_status(age: DataAge) -> list:
+    """The data-age line, and a plain warning when the last refresh failed (never old data shown as current)."""
+    if age.loaded_at is None:
+        text = "No data loaded yet."
+        if age.error:
+            text += f" The CMDB could not be read: {age.error} (error id {age.error_id})."
+        return [html.P(text, className="stale")]
+    loaded = f"Data loaded {age.loaded_at:%Y-%m-%d %H:%M:%S} UTC ({_ago((age.now - age.loaded_at).total_seconds())})"
+    parts = [html.Span(loaded, className="age")]
+    if age.error:
+        failed = f"{age.failed_at:%H:%M:%S} UTC" if age.failed_at else "the last attempt"
+        parts.append(
+            html.P(
+                f"STALE: refreshing from the CMDB failed at {failed}: {age.error} (error id {age.error_id}). "
+                "What you see is the data loaded above, not the current state.",
+                className="stale",
+                role="alert",
+            )
+        )
+    elif age.checked_at is not None:
+        checked = f"CMDB checked {_ago((age.now - age.checked_at).total_seconds())}"
+        parts.append(html.Span(checked, className="checked"))
+    return parts
+
+
+def build_body(source: str, counts: dict[str, int], classes: dict[str, int], findings: list[Finding]) -> list:
+    """Counts per table and class, and the data-quality findings."""
+    return [
+        html.P(["Source: ", html.Code(source)]),
+        html.Section([html.H2("Contents"), _table(("Table", "Rows"), counts.items())], className="card"),
+        html.Section([html.H2("CIs by class"), _table(("Class", "CIs"), classes.items())], className="card"),
+        html.Section([html.H2("Data quality"), _findings(findings)], className="card wide"),
+        html.P("The dependency map comes in the next release.", className="note"),
+    ]
+
+
+def _table(header: tuple[str, str], rows: object) -> html.Table:
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in header])),
+            html.Tbody([html.Tr([html.Td(str(k)), html.Td(f"{v:,}", className="num")]) for k, v in rows]),
+        ]
+    )
+
+
+def _findings(findings: list[Finding]) -> html.Div | html.Table:
+    if not findings:
+        return html.P("No problems found.")
+    rows = [
+        html.Tr(
+            [
+                html.Td(str(f.severity), className=f"sev {f.severity}"),
+                html.Td(f.title),
+                html.Td(f"{f.count:,}", className="num"),
+                html.Td(", ".join(f.examples)),
+                html.Td(f.detail),
+            ]
+        )
+        for f in findings
+    ]
+    header = html.Thead(html.Tr([html.Th(h) for h in ("Severity", "Finding", "Count", "Examples", "Handling")]))
+    return html.Table([header, html.Tbody(rows)])

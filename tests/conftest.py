@@ -1,0 +1,82 @@
+"""Shared fixtures: scratch databases on the real PostgreSQL and MariaDB servers, skipped (in CI: failed) if absent."""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from dashboard.cmdb.connect import parse_url, redacted
+
+REQUIRE_SERVICES = os.environ.get("SERVICEMAP_REQUIRE_SERVICES") == "1"
+POSTGRESQL_URL = os.environ.get("SERVICEMAP_POSTGRESQL_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+MARIADB_URL = os.environ.get("SERVICEMAP_MARIADB_URL", "mysql://root@127.0.0.1:3306/test")
+
+
+def unavailable(reason: str) -> None:
+    """Skip with the reason; in CI (SERVICEMAP_REQUIRE_SERVICES=1) fail instead, so a missing server is noticed."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (SERVICEMAP_REQUIRE_SERVICES=1 makes this a failure)")
+    pytest.skip(reason)
+
+
+def _server(admin_url: str, kind: str, variable: str) -> sa.Engine:
+    engine = sa.create_engine(parse_url(admin_url), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        unavailable(f"{kind} is not reachable at {redacted(admin_url)} ({error.orig}); set {variable} to use another")
+    return engine
+
+
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[sa.Engine]:
+    """An AUTOCOMMIT engine on the PostgreSQL server's admin database."""
+    engine = _server(POSTGRESQL_URL, "PostgreSQL", "SERVICEMAP_POSTGRESQL_URL")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def mariadb_server() -> Iterator[sa.Engine]:
+    """An AUTOCOMMIT engine on the MariaDB server."""
+    engine = _server(MARIADB_URL, "MariaDB", "SERVICEMAP_MARIADB_URL")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgresql_db(postgresql_server: sa.Engine) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database, dropped afterwards."""
+    name = f"servicemap_test_{uuid.uuid4().hex[:10]}"
+    with postgresql_server.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield parse_url(POSTGRESQL_URL).set(database=name).render_as_string(hide_password=False)
+    with postgresql_server.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def mariadb_db(mariadb_server: sa.Engine) -> Iterator[str]:
+    """The URL of a fresh, empty MariaDB database, dropped afterwards."""
+    name = f"servicemap_test_{uuid.uuid4().hex[:10]}"
+    with mariadb_server.connect() as connection:
+        connection.execute(sa.text(f"CREATE DATABASE `{name}`"))
+    yield parse_url(MARIADB_URL).set(database=name).render_as_string(hide_password=False)
+    with mariadb_server.connect() as connection:
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+
+
+@pytest.fixture
+def sqlite_db(tmp_path) -> str:
+    """The URL of a new SQLite file."""
+    return f"sqlite:///{tmp_path / 'cmdb.sqlite'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def empty_db(request: pytest.FixtureRequest) -> str:
+    """An empty database on each backend in turn."""
+    return request.getfixturevalue(f"{request.param}_db")

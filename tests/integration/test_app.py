@@ -1,0 +1,86 @@
+"""The Dash app through Flask's test client: pages, callbacks, forged requests."""
+
+import json
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.settings import Settings
+from layouts import ids
+from tests.rows import ci, rel, write
+
+
+@pytest.fixture
+def app(sqlite_db):
+    write(
+        sqlite_db,
+        ci=[ci(1, "Online Banking", "business_service"), ci(2, "<img src=x onerror=alert(1)>", "application")],
+        relationship=[rel(1, 1, "depends on", 2), rel(2, 2, "runs on", 99)],
+    )
+    return create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0))
+
+
+def overview_request(tick=0):
+    return {
+        "output": f"..{ids.OVERVIEW_STATUS}.children...{ids.OVERVIEW_BODY}.children..",
+        "outputs": [
+            {"id": ids.OVERVIEW_STATUS, "property": "children"},
+            {"id": ids.OVERVIEW_BODY, "property": "children"},
+        ],
+        "inputs": [{"id": ids.OVERVIEW_TICK, "property": "n_intervals", "value": tick}],
+        "changedPropIds": [f"{ids.OVERVIEW_TICK}.n_intervals"],
+        "state": [],
+    }
+
+
+def test_ap001_page_and_layout_are_served(app):
+    client = app.server.test_client()
+    page = client.get("/")
+    assert page.status_code == 200
+    assert b"servicemap" in page.data
+    layout = client.get("/_dash-layout")
+    assert layout.status_code == 200
+    assert ids.OVERVIEW_TICK in layout.get_data(as_text=True)
+
+
+def test_ap002_overview_shows_counts_age_and_findings(app):
+    response = app.server.test_client().post("/_dash-update-component", json=overview_request())
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Data loaded" in text
+    assert "Relationships to or from a CI that does not exist" in text
+    # A hostile name travels as a JSON string (React renders it as text), never as markup Dash would inject.
+    body = json.loads(text)["response"][ids.OVERVIEW_BODY]["children"]
+    assert "dangerouslySetInnerHTML" not in json.dumps(body)
+
+
+def test_ap003_every_callback_id_exists_in_the_layout(app):
+    layout = app.server.test_client().get("/_dash-layout").get_data(as_text=True)
+    for callback in app.callback_map.values():
+        for item in [*callback["inputs"], *callback["state"]]:
+            assert f'"{item["id"]}"' in layout, item
+    for output in app.callback_map:
+        for part in output.strip(".").split("..."):
+            assert f'"{part.split(".")[0]}"' in layout, part
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"output": "nope.children", "outputs": {"id": "nope", "property": "children"}, "inputs": [], "state": []},
+        {"garbage": True},
+        [],
+    ],
+)
+def test_ap004_forged_callback_requests_get_4xx_not_500(app, payload):
+    response = app.server.test_client().post("/_dash-update-component", json=payload)
+    assert 400 <= response.status_code < 500, response.get_data(as_text=True)[:300]
+
+
+def test_ap005_shows_a_clear_message_when_the_cmdb_cannot_be_read(tmp_path):
+    app = create_app(Settings.from_env({}, database_url=f"sqlite:///{tmp_path / 'gone.sqlite'}", refresh_seconds=0))
+    response = app.server.test_client().post("/_dash-update-component", json=overview_request())
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "could not be read" in text
+    assert "error id" in text

@@ -1,0 +1,98 @@
+from datetime import timedelta
+
+from dashboard.cmdb.snapshot import build_snapshot
+from tests.rows import NOW, ci, frames, incident, rel
+
+
+def snapshot_of(**tables):
+    return build_snapshot(frames(**tables), fingerprint="f", source="test")
+
+
+def by_code(snapshot):
+    return {f.code: f for f in snapshot.findings}
+
+
+def test_qa001_clean_data_has_no_findings():
+    snap = snapshot_of(
+        ci=[ci(1, cls="business_service"), ci(2, cls="application"), ci(3)],
+        relationship=[rel(1, 1, "depends on", 2), rel(2, 2, "runs on", 3)],
+        incident=[incident("INC1", 3)],
+    )
+    assert snap.findings == ()
+    assert snap.counts()["dependency_edges"] == 2
+
+
+def test_qa002_every_dirt_category_is_found_and_counted():
+    cis = [
+        ci(1, cls="business_service"),
+        ci(2, cls="Application"),  # mixed case
+        ci(3, cls=" SERVER "),  # mixed case with spaces
+        ci(4, "dup-name"),
+        ci(5, "DUP-NAME "),  # the same name in another case
+        ci(6, "lonely"),  # orphan
+        ci(7, updated_at=NOW - timedelta(days=400)),  # stale
+        ci(8, cls="application"),
+        ci(9, cls="application"),
+        ci(10, cls="quantum_computer"),  # unknown class
+    ]
+    rels = [
+        rel(1, 1, "depends on", 2),
+        rel(2, 2, "runs on", 3),
+        rel(3, 3, "connects to", 4),
+        rel(4, 4, "connects to", 5),
+        rel(5, 7, "connects to", 5),
+        rel(6, 8, "depends on", 9),  # cycle 8 ⇄ 9
+        rel(7, 9, "depends on", 8),
+        rel(8, 1, "depends on", 404),  # dangling
+        rel(9, 1, "teleports to", 2),  # unknown type
+        rel(10, 3, "runs on", 3),  # self loop
+        rel(11, 1, "depends on", 2),  # duplicate of 1
+        rel(12, 10, "runs on", 3),
+    ]
+    snap = snapshot_of(ci=cis, relationship=rels, incident=[incident("INC1", 999), incident("INC2", 1, priority=9)])
+    found = by_code(snap)
+    expected = {
+        "ci.mixed_case_class": 2,  # distinct raw spellings
+        "ci.unknown_class": 1,
+        "ci.duplicate_name": 2,
+        "ci.orphan": 1,
+        "ci.stale": 1,
+        "relationship.dangling": 1,
+        "relationship.unknown_type": 1,
+        "relationship.self_loop": 1,
+        "relationship.duplicate": 1,
+        "graph.cycle": 1,
+        "incident.unknown_ci": 1,
+        "incident.bad_priority": 1,
+    }
+    assert {code: f.count for code, f in found.items()} == expected
+    assert found["ci.orphan"].examples == ("lonely",)
+    assert "2 CIs" in found["ci.mixed_case_class"].detail
+    assert found["graph.cycle"].examples == ("8 → 9",)
+    assert found["relationship.dangling"].examples == ("1 depends on 404",)
+    # The normalised class is what the rest of servicemap sees.
+    assert snap.ci.loc[snap.ci["id"] == 3, "class"].item() == "server"
+
+
+def test_qa003_empty_cmdb_loads_with_no_findings():
+    snap = snapshot_of()
+    assert snap.index.node_count == 0
+    assert snap.findings == ()
+    assert snap.counts()["ci"] == 0
+
+
+def test_qa004_one_ci_cmdb_is_an_orphan():
+    snap = snapshot_of(ci=[ci(1)])
+    assert [f.code for f in snap.findings] == ["ci.orphan"]
+
+
+def test_qa005_null_ids_are_reported_not_dropped_silently():
+    snap = snapshot_of(
+        ci=[ci(1), ci(None, "ghost"), ci(2)],
+        relationship=[rel(1, 1, "connects to", 2), {**rel(2, 1, "connects to", 2), "target_id": None}],
+    )
+    found = by_code(snap)
+    assert found["ci.missing_id"].examples == ("ghost",)
+    assert found["relationship.dangling"].count == 1
+    assert snap.index.node_count == 2
+    assert snap.ci["id"].tolist() == [1, 2]
