@@ -1,0 +1,47 @@
+"""The five native tables of a sample, as columns, from a spec."""
+
+import numpy as np
+
+from dashboard.cmdb.sample.changes import change_rows, in_maintenance
+from dashboard.cmdb.sample.dirt import Dirty, plant
+from dashboard.cmdb.sample.enterprise import build_enterprise, recent
+from dashboard.cmdb.sample.health import health_rows
+from dashboard.cmdb.sample.incidents import incident_rows
+from dashboard.cmdb.sample.outages import pick_outages
+from dashboard.cmdb.sample.spec import SampleSpec, sizes_for
+from dashboard.cmdb.sample.write import Columns
+from dashboard.domain.vocabulary import RELATIONSHIP_TYPES
+
+_CI_ORDER = ("id", "name", "class", "status", "criticality", "environment", "location", "owner", "updated_at")
+_TYPE_NAMES = np.array([t.name for t in RELATIONSHIP_TYPES], dtype=object)
+
+
+def sample_tables(spec: SampleSpec) -> tuple[dict[str, Columns], Dirty]:
+    """Every table's columns (keyed by table name) and the dirty enterprise they were made from."""
+    rng = np.random.default_rng(spec.seed)
+    now = np.datetime64(spec.now(), "s")
+    sizes = sizes_for(spec.cis)
+    dirty = plant(rng, sizes, build_enterprise(rng, sizes, now), now)
+    enterprise = dirty.enterprise
+    ci = enterprise.ci
+    orphans = enterprise.hosts.orphan_ids
+    n_rel = len(enterprise.rel_source)
+    relationship = {
+        "id": np.arange(1, n_rel + 1, dtype=np.int64),
+        "source_id": enterprise.rel_source,
+        "target_id": enterprise.rel_target,
+        "type": _TYPE_NAMES[enterprise.rel_code],
+        "updated_at": recent(rng, now, n_rel),
+    }
+    outages = pick_outages(rng, enterprise, now)
+    incident = incident_rows(rng, ci, orphans, outages, now, spec.incident_days)
+    change = change_rows(rng, ci, orphans, now)
+    health = health_rows(rng, ci, orphans, outages, in_maintenance(change), now)
+    tables = {
+        "ci": {name: ci[name] for name in (*_CI_ORDER, "attributes")},
+        "relationship": relationship,
+        "incident": incident,
+        "health": health,
+        "change": change,
+    }
+    return tables, dirty
