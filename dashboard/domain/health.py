@@ -1,0 +1,153 @@
+"""Health: each CI's own status from its latest monitoring event, rolled up to everything that depends on it.
+
+Rules, in order of precedence (the one that decided a CI's status is reported by `explain`):
+- *own*: the status of the CI's latest monitoring event;
+- *worst of*: a CI is at least as bad as the worst of what it depends on;
+- *redundancy*: the members of a group ("member of", e.g. hosts of a cluster) count together — the group is down only
+  when every monitored member is down, degraded when some are degraded or down, and otherwise as good as its best
+  member (one host of a cluster in maintenance does not put the cluster in maintenance).
+A CI with no monitoring events and nothing monitored beneath it has no data; it is shown as unknown.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dashboard.domain.graph import GraphIndex
+from dashboard.domain.traverse import MAX_DEPTH
+from dashboard.domain.vocabulary import HEALTH_BY_NAME, RELATIONSHIP_TYPE_BY_NAME, Health
+
+NO_DATA = -1
+REDUNDANT_TYPE = RELATIONSHIP_TYPE_BY_NAME["member of"].code
+_ABOVE_ALL = 127
+
+
+@dataclass(frozen=True, slots=True)
+class HealthState:
+    """Per node: own status (NO_DATA without events), its latest event row (-1), and the rolled-up status."""
+
+    own: np.ndarray  # int8
+    own_row: np.ndarray  # int64, row of the latest event in the health table, -1 when none
+    rolled: np.ndarray  # int8
+
+    def shown(self, nodes: np.ndarray) -> np.ndarray:
+        """The statuses to draw for some nodes: rolled-up, NO_DATA shown as UNKNOWN."""
+        rolled = self.rolled[nodes]
+        return np.where(rolled == NO_DATA, int(Health.UNKNOWN), rolled).astype(np.int8)
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a node has its status: the rule, and the nodes that decided it (itself for `own`)."""
+
+    status: Health
+    rule: str  # "own", "worst_of", "redundancy", "no_data"
+    text: str
+    culprits: tuple[int, ...] = ()
+
+
+def status_codes(raw: np.ndarray) -> np.ndarray:
+    """Status names (any case) as Health codes; anything unrecognised is UNKNOWN."""
+    names = np.asarray(raw, dtype=object)
+    uniques, inverse = np.unique(names.astype(str), return_inverse=True)
+    codes = np.array([int(HEALTH_BY_NAME.get(u.strip().lower(), Health.UNKNOWN)) for u in uniques], dtype=np.int8)
+    return codes[inverse] if len(uniques) else np.empty(0, dtype=np.int8)
+
+
+def own_status(index: GraphIndex, ci_ids: np.ndarray, statuses: np.ndarray, observed: np.ndarray) -> HealthState:
+    """Each node's latest event (by time, then row) and its status; events about unknown CIs are ignored."""
+    n = index.node_count
+    nodes = index.locate(np.asarray(ci_ids))
+    rows = np.flatnonzero(nodes >= 0)
+    own = np.full(n, NO_DATA, dtype=np.int8)
+    own_row = np.full(n, -1, dtype=np.int64)
+    if len(rows):
+        order = np.lexsort((rows, np.asarray(observed)[rows], nodes[rows]))
+        ordered = rows[order]
+        last = np.ones(len(ordered), dtype=bool)
+        last[:-1] = nodes[ordered][1:] != nodes[ordered][:-1]
+        latest = ordered[last]
+        own[nodes[latest]] = status_codes(np.asarray(statuses)[latest])
+        own_row[nodes[latest]] = latest
+    return HealthState(own, own_row, roll_up(index, own))
+
+
+def roll_up(index: GraphIndex, own: np.ndarray) -> np.ndarray:
+    """Rolled-up status of every node: iterate the rules until nothing changes (cycle-safe: values only rise)."""
+    rolled = own.astype(np.int8).copy()
+    for _ in range(MAX_DEPTH + 1):
+        updated = np.maximum(own, _from_dependencies(index, rolled))
+        if np.array_equal(updated, rolled):
+            break
+        rolled = updated
+    return rolled
+
+
+def _from_dependencies(index: GraphIndex, rolled: np.ndarray) -> np.ndarray:
+    """What every node inherits from its direct dependencies under the worst-of and redundancy rules."""
+    down = index.down
+    child = rolled[down.indices].astype(np.int16)
+    redundant = index.edge_type[down.edges] == REDUNDANT_TYPE
+    worst = _segment(np.maximum, np.where(redundant, NO_DATA, child), down.indptr, NO_DATA)
+    members_worst = _segment(np.maximum, np.where(redundant, child, NO_DATA), down.indptr, NO_DATA)
+    members_best = _segment(
+        np.minimum, np.where(redundant & (child != NO_DATA), child, _ABOVE_ALL), down.indptr, _ABOVE_ALL
+    )
+    group = np.where(
+        members_best == Health.DOWN,
+        int(Health.DOWN),
+        np.where(
+            members_worst >= Health.DEGRADED,
+            int(Health.DEGRADED),
+            np.where(members_best == _ABOVE_ALL, NO_DATA, members_best),
+        ),
+    )
+    return np.maximum(worst, group).astype(np.int8)
+
+
+def _segment(ufunc: np.ufunc, values: np.ndarray, indptr: np.ndarray, empty: int) -> np.ndarray:
+    """ufunc reduced over each node's slots; `empty` for nodes without any."""
+    n = len(indptr) - 1
+    out = np.full(n, empty, dtype=np.int16)
+    has = indptr[1:] > indptr[:-1]
+    if has.any():
+        out[has] = ufunc.reduceat(values, indptr[:-1][has])
+    return out
+
+
+def explain(index: GraphIndex, state: HealthState, node: int) -> Explanation:
+    """Which rule gave a node its status, and which dependencies (if any) are to blame."""
+    rolled = int(state.rolled[node])
+    own = int(state.own[node])
+    if rolled == NO_DATA:
+        return Explanation(Health.UNKNOWN, "no_data", "No monitoring events for this CI or anything it depends on.")
+    status = Health(rolled)
+    down = index.down
+    slots = np.arange(down.indptr[node], down.indptr[node + 1])
+    children = down.indices[slots]
+    redundant = index.edge_type[down.edges[slots]] == REDUNDANT_TYPE
+    if own == rolled:
+        return Explanation(status, "own", f"Own monitoring: the latest event says {status.name.lower()}.", (node,))
+    members = children[redundant]
+    member_status = state.rolled[members]
+    if len(members) and _member_rule_decides(member_status, rolled):
+        bad = members[member_status >= Health.DEGRADED]
+        down_count = int((member_status == Health.DOWN).sum())
+        text = (
+            f"Redundancy: {down_count} of {int((member_status != NO_DATA).sum())} monitored members down, "
+            f"{len(bad) - down_count} degraded → {status.name.lower()}."
+        )
+        return Explanation(status, "redundancy", text, tuple(int(m) for m in bad))
+    direct = children[~redundant]
+    culprits = direct[state.rolled[direct] == rolled]
+    text = f"Worst of {len(direct)} dependencies: {len(culprits)} of them {status.name.lower()}."
+    return Explanation(status, "worst_of", text, tuple(int(c) for c in culprits))
+
+
+def _member_rule_decides(member_status: np.ndarray, rolled: int) -> bool:
+    monitored = member_status[member_status != NO_DATA]
+    if not len(monitored):
+        return False
+    if monitored.min() == Health.DOWN:
+        return rolled == Health.DOWN
+    return rolled == (Health.DEGRADED if monitored.max() >= Health.DEGRADED else int(monitored.min()))

@@ -1,0 +1,99 @@
+"""Layered layout computed on the server: business services on top, infrastructure at the bottom.
+
+Nodes sit in rows by layer (the class's layer from the vocabulary), ordered within a row by barycentric crossing
+reduction (a few sweeps of "move each node to the mean position of its neighbours"), and wide layers wrap into
+several rows so that a map stays readable. Deterministic: the same input gives the same positions.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NODE_SPACING = 150.0  # px between neighbours in a row (nodes are ≤ 60 px wide, labels wrap at 130 px)
+ROW_SPACING = 110.0  # px between rows of one layer
+LAYER_GAP = 70.0  # extra px between layers
+MAX_ROW = 14  # nodes per row before a layer wraps (keeps a map about as wide as it is tall)
+SWEEPS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Positions:
+    """x, y of every node (px, y grows downwards) and the row each node landed in."""
+
+    x: np.ndarray
+    y: np.ndarray
+    row: np.ndarray
+
+
+def layered_layout(layers: np.ndarray, order_key: np.ndarray, source: np.ndarray, target: np.ndarray) -> Positions:
+    """Positions for nodes in `layers` (small ints), first ordered by `order_key`, connected by edges source→target."""
+    layers = np.asarray(layers, dtype=np.int64)
+    n = len(layers)
+    if n == 0:
+        empty = np.empty(0)
+        return Positions(empty, empty, np.empty(0, dtype=np.int64))
+    rank = _initial_rank(layers, np.asarray(order_key))
+    for sweep in range(SWEEPS):
+        rank = _barycentric_pass(layers, rank, np.asarray(source), np.asarray(target), downwards=sweep % 2 == 0)
+    return _place(layers, rank)
+
+
+def _initial_rank(layers: np.ndarray, order_key: np.ndarray) -> np.ndarray:
+    """Position of each node within its layer, by the caller's key (ties by node number)."""
+    order = np.lexsort((np.arange(len(layers)), order_key, layers))
+    return _ranks_from_order(layers, order)
+
+
+def _ranks_from_order(layers: np.ndarray, order: np.ndarray) -> np.ndarray:
+    rank = np.empty(len(layers), dtype=np.float64)
+    sorted_layers = layers[order]
+    starts = np.searchsorted(sorted_layers, sorted_layers, side="left")
+    sizes = np.searchsorted(sorted_layers, sorted_layers, side="right") - starts
+    # Relative position in [0, 1] so that layers of different widths line up around their centres.
+    rank[order] = (np.arange(len(order)) - starts + 0.5) / sizes
+    return rank
+
+
+def _barycentric_pass(
+    layers: np.ndarray, rank: np.ndarray, source: np.ndarray, target: np.ndarray, *, downwards: bool
+) -> np.ndarray:
+    """Reorder every layer by the mean rank of its neighbours in the layers before it (in sweep direction)."""
+    n = len(layers)
+    a = np.concatenate([source, target])
+    b = np.concatenate([target, source])
+    towards = layers[b] < layers[a] if downwards else layers[b] > layers[a]
+    a, b = a[towards], b[towards]
+    total = np.bincount(a, weights=rank[b], minlength=n)
+    count = np.bincount(a, minlength=n)
+    barycentre = np.where(count > 0, total / np.maximum(count, 1), rank)
+    order = np.lexsort((rank, barycentre, layers))
+    return _ranks_from_order(layers, order)
+
+
+def _place(layers: np.ndarray, rank: np.ndarray) -> Positions:
+    """Rows and pixel positions: each layer's nodes in rank order, wrapped every MAX_ROW, centred on x = 0."""
+    order = np.lexsort((rank, layers))
+    sorted_layers = layers[order]
+    starts = np.searchsorted(sorted_layers, sorted_layers, side="left")
+    sizes = np.searchsorted(sorted_layers, sorted_layers, side="right") - starts
+    within = np.arange(len(order)) - starts
+    rows_in_layer = np.ceil(sizes / MAX_ROW).astype(np.int64)
+    # Spread a wrapped layer evenly over its rows (no half-empty last row).
+    per_row = np.ceil(sizes / rows_in_layer).astype(np.int64)
+    row_in_layer = within // per_row
+    col = within % per_row
+    row_len = np.minimum(per_row, sizes - row_in_layer * per_row)
+    distinct, first = np.unique(sorted_layers, return_index=True)
+    layer_rows = rows_in_layer[first]
+    first_row = np.concatenate([[0], np.cumsum(layer_rows)[:-1]])
+    layer_number = np.searchsorted(distinct, sorted_layers)
+    row = first_row[layer_number] + row_in_layer
+    x = np.empty(len(order))
+    y = np.empty(len(order))
+    row_out = np.empty(len(order), dtype=np.int64)
+    # Odd rows of a wrapped layer shift by half a step, so edges from the row above do not hide nodes below.
+    stagger = np.where(row_in_layer % 2 == 1, NODE_SPACING / 2, 0.0)
+    x[order] = (col - (row_len - 1) / 2) * NODE_SPACING + stagger
+    y[order] = row * ROW_SPACING + layer_number * LAYER_GAP
+    row_out[order] = row
+    return Positions(x, y, row_out)

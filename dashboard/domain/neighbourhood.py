@@ -1,0 +1,212 @@
+"""The part of the graph a map shows: a root's neighbourhood, kept within an element budget by grouping siblings.
+
+When the CIs and edges around a root exceed the budget, children of the same class under one parent (the 40 VMs of
+a cluster, the 300 users of a service) collapse into one group node that says how many it holds; the largest groups
+collapse first and a group the user opened stays open. If that is still too much, the farthest hops are left out
+and the neighbourhood says so.
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from dashboard.domain.graph import GraphIndex
+from dashboard.domain.traverse import MAX_DEPTH, Direction, Reach, reach
+
+DEFAULT_BUDGET = 2000  # nodes + edges sent to the browser
+MIN_GROUP = 3  # fewer siblings than this are never grouped
+
+
+class Scope:
+    """Which ways a map walks from its root."""
+
+    DOWNSTREAM = "downstream"
+    UPSTREAM = "upstream"
+    BOTH = "both"
+    ALL = (DOWNSTREAM, UPSTREAM, BOTH)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Siblings of one class under one parent, drawn as one node."""
+
+    key: str  # "<parent CI id>:<class>", stable across refreshes
+    parent: int  # node position
+    class_code: int
+    members: np.ndarray  # node positions
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """What a map shows. Items 0…len(nodes)-1 are CIs, the next len(groups) are groups; edges join items."""
+
+    root: int
+    nodes: np.ndarray  # node positions drawn one by one
+    depths: np.ndarray  # hops from the root, per drawn node
+    groups: tuple[Group, ...]
+    edge_a: np.ndarray  # item that depends …
+    edge_b: np.ndarray  # … on this item
+    edge_type: np.ndarray  # relationship type code (of the first edge when several were merged)
+    edge_id: np.ndarray  # GraphIndex edge id, -1 for an edge that merges several (to or from a group)
+    total_cis: int  # CIs in the whole neighbourhood, before grouping and trimming
+    hidden_cis: int  # CIs inside closed groups
+    trimmed_cis: int  # CIs beyond the depth that fit the budget
+    depth_cut: bool  # the depth cap stopped the walk with CIs still beyond
+
+    @property
+    def element_count(self) -> int:
+        """Nodes and edges the browser receives."""
+        return len(self.nodes) + len(self.groups) + len(self.edge_a)
+
+    @property
+    def partial(self) -> bool:
+        """True when the map shows only part of the neighbourhood."""
+        return self.hidden_cis > 0 or self.trimmed_cis > 0
+
+
+def neighbourhood(
+    index: GraphIndex,
+    root: int,
+    scope: str,
+    depth: int | None,
+    *,
+    expanded: frozenset[str] = frozenset(),
+    budget: int = DEFAULT_BUDGET,
+) -> Neighbourhood:
+    """The root's neighbourhood up to `depth` hops (None: as far as it goes), grouped and trimmed to the budget."""
+    hops = MAX_DEPTH if depth is None else max(0, min(int(depth), MAX_DEPTH))
+    walks = [reach(index, [root], Direction(d), hops) for d in _directions(scope)]
+    nodes, depths, parents = _merge(index, walks, root)
+    edges = np.unique(np.concatenate([w.edges for w in walks])).astype(np.int64)
+    total = len(nodes)
+    trimmed = 0
+    while True:
+        groups = _groups(index, nodes, parents, expanded, budget, edges)
+        result = _assemble(index, root, nodes, depths, groups, edges)
+        if result.element_count <= budget or depths.max(initial=0) <= 1:
+            break
+        keep = depths < depths.max()
+        trimmed += int((~keep).sum())
+        nodes, depths, parents = nodes[keep], depths[keep], parents[keep]
+        edges = _edges_within(index, edges, nodes)
+    cut = any(w.truncated for w in walks) and hops < MAX_DEPTH
+    hidden = sum(len(g.members) for g in result.groups)
+    return replace(result, total_cis=total, hidden_cis=hidden, trimmed_cis=trimmed, depth_cut=cut)
+
+
+def _directions(scope: str) -> tuple[str, ...]:
+    if scope == Scope.BOTH:
+        return (Direction.DOWNSTREAM, Direction.UPSTREAM)
+    if scope not in Scope.ALL:
+        raise ValueError(f"unknown scope {scope!r}")
+    return (scope,)
+
+
+def _merge(index: GraphIndex, walks: list[Reach], root: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nodes of all walks (root once), their depth, and one parent each (the lowest position one hop nearer)."""
+    parent = np.full(index.node_count, np.iinfo(np.int64).max, dtype=np.int64)
+    depth = np.full(index.node_count, MAX_DEPTH + 1, dtype=np.int64)
+    for walk in walks:
+        np.minimum.at(depth, walk.nodes, walk.depths)
+        step = np.full(index.node_count, -1, dtype=np.int64)
+        step[walk.nodes] = walk.depths
+        a, b = index.edge_source[walk.edges], index.edge_target[walk.edges]
+        for near, far in ((a, b), (b, a)):
+            ok = (step[near] >= 0) & (step[far] == step[near] + 1)
+            np.minimum.at(parent, far[ok], near[ok])
+    nodes = np.flatnonzero(depth <= MAX_DEPTH)
+    order = np.lexsort((nodes, depth[nodes]))
+    nodes = nodes[order]
+    parents = parent[nodes]
+    parents[nodes == root] = -1
+    parents[parents == np.iinfo(np.int64).max] = -1
+    return nodes, depth[nodes], parents
+
+
+def _edges_within(index: GraphIndex, edges: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    inside = np.zeros(index.node_count, dtype=bool)
+    inside[nodes] = True
+    return edges[inside[index.edge_source[edges]] & inside[index.edge_target[edges]]]
+
+
+def _groups(
+    index: GraphIndex,
+    nodes: np.ndarray,
+    parents: np.ndarray,
+    expanded: frozenset[str],
+    budget: int,
+    edges: np.ndarray,
+) -> list[Group]:
+    """Collapse the largest sibling groups, largest first, until nodes + edges fit the budget."""
+    excess = len(nodes) + len(edges) - budget
+    if excess <= 0:
+        return []
+    candidates = _sibling_sets(index, nodes, parents)
+    chosen: list[Group] = []
+    for group in candidates:
+        if excess <= 0:
+            break
+        if group.key in expanded:
+            continue
+        chosen.append(group)
+        # Each member but one stops being a node, and its edge to the parent merges into the group's.
+        excess -= 2 * (len(group.members) - 1)
+    return chosen
+
+
+def _sibling_sets(index: GraphIndex, nodes: np.ndarray, parents: np.ndarray) -> list[Group]:
+    """Every set of ≥ MIN_GROUP nodes sharing parent and class, largest first (ties: by key, deterministic)."""
+    has_parent = parents >= 0
+    members, owners = nodes[has_parent], parents[has_parent]
+    classes = index.class_codes[members].astype(np.int64)
+    order = np.lexsort((members, classes, owners))
+    members, owners, classes = members[order], owners[order], classes[order]
+    boundary = np.ones(len(members), dtype=bool)
+    boundary[1:] = (owners[1:] != owners[:-1]) | (classes[1:] != classes[:-1])
+    starts = np.flatnonzero(boundary)
+    ends = np.append(starts[1:], len(members))
+    sets = [
+        Group(
+            key=f"{index.ci_ids[owners[s]]}:{index.class_names[classes[s]]}",
+            parent=int(owners[s]),
+            class_code=int(classes[s]),
+            members=members[s:e],
+        )
+        for s, e in zip(starts, ends, strict=True)
+        if e - s >= MIN_GROUP
+    ]
+    return sorted(sets, key=lambda g: (-len(g.members), g.key))
+
+
+def _assemble(
+    index: GraphIndex, root: int, nodes: np.ndarray, depths: np.ndarray, groups: list[Group], edges: np.ndarray
+) -> Neighbourhood:
+    """Map nodes to items (a group's members to the group) and merge the edges that now join the same items."""
+    grouped = np.zeros(index.node_count, dtype=bool)
+    for group in groups:
+        grouped[group.members] = True
+    shown = ~grouped[nodes]
+    item = np.full(index.node_count, -1, dtype=np.int64)
+    item[nodes[shown]] = np.arange(int(shown.sum()))
+    for number, group in enumerate(groups):
+        item[group.members] = int(shown.sum()) + number
+    a, b = item[index.edge_source[edges]], item[index.edge_target[edges]]
+    keep = (a >= 0) & (b >= 0) & (a != b)
+    a, b, kept = a[keep], b[keep], edges[keep]
+    pair = a * (len(nodes) + len(groups) + 1) + b
+    _, first, counts = np.unique(pair, return_index=True, return_counts=True)
+    edge_id = np.where(counts == 1, kept[first], -1)
+    return Neighbourhood(
+        root=root,
+        nodes=nodes[shown],
+        depths=depths[shown],
+        groups=tuple(groups),
+        edge_a=a[first],
+        edge_b=b[first],
+        edge_type=index.edge_type[kept[first]],
+        edge_id=edge_id,
+        total_cis=len(nodes),
+        hidden_cis=0,
+        trimmed_cis=0,
+        depth_cut=False,
+    )

@@ -1,0 +1,51 @@
+"""Incident and change overlays: per node, how many open incidents (and the worst priority) and recent changes."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dashboard.domain.graph import GraphIndex
+from dashboard.domain.vocabulary import INCIDENT_OPEN_STATES
+
+NO_PRIORITY = 0  # priorities run 1 (critical) … 5; 0 means no open incident
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentOverlay:
+    """Open incidents per node and the worst (lowest number) priority among them."""
+
+    open_count: np.ndarray  # int32
+    worst_priority: np.ndarray  # int8, NO_PRIORITY when none
+
+
+def is_open(states: np.ndarray) -> np.ndarray:
+    """True for incident states that count as open (any case, surrounding blanks ignored)."""
+    uniques, inverse = np.unique(np.asarray(states, dtype=object).astype(str), return_inverse=True)
+    open_states = np.array([u.strip().lower() in INCIDENT_OPEN_STATES for u in uniques], dtype=bool)
+    return open_states[inverse] if len(uniques) else np.empty(0, dtype=bool)
+
+
+def incident_overlay(
+    index: GraphIndex, ci_ids: np.ndarray, states: np.ndarray, priorities: np.ndarray
+) -> IncidentOverlay:
+    """Count the open incidents of every node; priorities outside 1–5 count as 5."""
+    n = index.node_count
+    nodes = index.locate(np.asarray(ci_ids))
+    keep = (nodes >= 0) & is_open(states)
+    nodes = nodes[keep]
+    priority = np.nan_to_num(np.asarray(priorities, dtype=float)[keep], nan=5).clip(1, 5).astype(np.int8)
+    counts = np.bincount(nodes, minlength=n).astype(np.int32)
+    worst = np.full(n, 6, dtype=np.int8)
+    np.minimum.at(worst, nodes, priority)
+    worst[worst == 6] = NO_PRIORITY
+    return IncidentOverlay(counts, worst)
+
+
+def change_counts(
+    index: GraphIndex, ci_ids: np.ndarray, starts: np.ndarray, since: np.datetime64, until: np.datetime64
+) -> np.ndarray:
+    """Changes per node whose start (actual, else planned) falls in [since, until]."""
+    nodes = index.locate(np.asarray(ci_ids))
+    starts = np.asarray(starts, dtype="datetime64[ns]")
+    keep = (nodes >= 0) & ~np.isnat(starts) & (starts >= since) & (starts <= until)
+    return np.bincount(nodes[keep], minlength=index.node_count).astype(np.int32)

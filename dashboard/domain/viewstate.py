@@ -1,0 +1,99 @@
+"""The URL is the view: a map's root, depth, direction, layout and overlays as a query string, and back.
+
+Parsing never fails: a missing or malformed value takes its default, a number out of range is clamped, so that any
+pasted or forged link gives a valid view.
+"""
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qs, urlencode
+
+from dashboard.domain.neighbourhood import Scope
+
+DEFAULT_DEPTH = 3
+MAX_DEPTH = 10
+LAYOUTS = ("layered", "breadthfirst", "concentric", "cose", "dagre")
+MAX_CHANGE_DAYS = 90
+MAX_OPEN_GROUPS = 50
+_MAX_VALUE = 2000  # characters of any one query value that are looked at
+
+
+@dataclass(frozen=True, slots=True)
+class ViewState:
+    """Everything that defines what the map shows."""
+
+    root: int | None = None  # CI id
+    depth: int | None = DEFAULT_DEPTH  # None: as deep as the graph goes (within the element budget)
+    scope: str = Scope.DOWNSTREAM
+    layout: str = "layered"
+    incidents_only: bool = False
+    change_days: int = 0  # 0: no change overlay
+    impact: bool = False
+    expanded: frozenset[str] = field(default_factory=frozenset)
+
+    def with_root(self, root: int) -> "ViewState":
+        """The same view re-rooted on another CI (groups opened under the old root are closed)."""
+        return replace(self, root=root, impact=False, expanded=frozenset())
+
+
+def parse(search: str | None) -> ViewState:
+    """The view a query string (with or without its leading '?') describes."""
+    values = parse_qs((search or "").lstrip("?")[:4000], keep_blank_values=False)
+
+    def one(name: str) -> str:
+        return values.get(name, [""])[0].strip()[:_MAX_VALUE]
+
+    return ViewState(
+        root=_int(one("root")),
+        depth=_depth(one("depth")),
+        scope=one("dir") if one("dir") in Scope.ALL else Scope.DOWNSTREAM,
+        layout=one("layout") if one("layout") in LAYOUTS else "layered",
+        incidents_only=one("only") == "incidents",
+        change_days=_clamp(_int(one("changes")) or 0, 0, MAX_CHANGE_DAYS),
+        impact=one("impact") == "1",
+        expanded=_groups(one("open")),
+    )
+
+
+def to_query(state: ViewState) -> str:
+    """The query string (with '?') for a view; defaults are left out so links stay short."""
+    default = ViewState()
+    pairs: list[tuple[str, str]] = []
+    if state.root is not None:
+        pairs.append(("root", str(state.root)))
+    if state.depth != default.depth:
+        pairs.append(("depth", "all" if state.depth is None else str(state.depth)))
+    if state.scope != default.scope:
+        pairs.append(("dir", state.scope))
+    if state.layout != default.layout:
+        pairs.append(("layout", state.layout))
+    if state.incidents_only:
+        pairs.append(("only", "incidents"))
+    if state.change_days:
+        pairs.append(("changes", str(state.change_days)))
+    if state.impact:
+        pairs.append(("impact", "1"))
+    if state.expanded:
+        pairs.append(("open", ",".join(sorted(state.expanded))))
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def _int(text: str) -> int | None:
+    if not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)
+
+
+def _clamp(value: int, low: int, high: int) -> int:
+    return max(low, min(value, high))
+
+
+def _depth(text: str) -> int | None:
+    if text == "all":
+        return None
+    value = _int(text)
+    return DEFAULT_DEPTH if value is None else _clamp(value, 1, MAX_DEPTH)
+
+
+def _groups(text: str) -> frozenset[str]:
+    keys = [key for key in text.split(",") if key and len(key) <= 100]
+    return frozenset(keys[:MAX_OPEN_GROUPS])
