@@ -1,8 +1,9 @@
-"""Overview wiring: on load and every tick, show the current snapshot's age, counts and findings."""
+"""Overview wiring: on load and every tick, show the snapshot's age, counts and findings, and tell the map when a
+new snapshot arrived or a refresh failed."""
 
 from datetime import UTC, datetime
 
-from dash import Dash, Input, Output
+from dash import Dash, Input, Output, State, no_update
 
 from dashboard.services import Services
 from layouts import ids
@@ -15,9 +16,12 @@ def register(app: Dash, services: Services) -> None:
     @app.callback(
         Output(ids.OVERVIEW_STATUS, "children"),
         Output(ids.OVERVIEW_BODY, "children"),
+        Output(ids.SNAPSHOT_VERSION, "data"),
+        Output(ids.MAP_GRAPH, "className"),
         Input(ids.OVERVIEW_TICK, "n_intervals"),
+        State(ids.SNAPSHOT_VERSION, "data"),
     )
-    def show(_tick: object) -> tuple[list, list]:
+    def show(_tick: object, shown_version: object) -> tuple:
         status = services.store.status
         snapshot = status.snapshot
         age = DataAge(
@@ -28,7 +32,10 @@ def register(app: Dash, services: Services) -> None:
             error_id=status.error_id,
             failed_at=status.failed_at,
         )
+        map_class = "map stale" if status.stale else "map"
         if snapshot is None:
-            return build_status(age), []
+            return build_status(age), [], no_update, map_class
         body = build_body(snapshot.source, snapshot.counts(), snapshot.class_counts, list(snapshot.findings))
-        return build_status(age), body
+        # The map redraws only when a new snapshot arrived, not on every tick (that would reset zoom and pan).
+        version = snapshot.version if snapshot.version != shown_version else no_update
+        return build_status(age), body, version, map_class

@@ -5,14 +5,17 @@ from pathlib import Path
 import flask
 from dash import Dash
 
+from callbacks import map as map_callbacks
 from callbacks import overview as overview_callbacks
+from callbacks import pages as pages_callbacks
+from callbacks.pages import QUALITY_PATH
 from dashboard import guard
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.services import Services
 from dashboard.settings import Settings
-from layouts.overview import build_page
+from layouts.shell import build_shell
 
-FEATURES = (overview_callbacks,)
+FEATURES = (pages_callbacks, overview_callbacks, map_callbacks)
 STATUS_TICK_MS = 10_000
 
 
@@ -31,7 +34,9 @@ def create_app(settings: Settings | None = None, server: flask.Flask | None = No
         serve_locally=True,
         update_title=None,
     )
-    app.layout = build_page(settings.title, STATUS_TICK_MS)
+    app.layout = build_shell(
+        settings.title, STATUS_TICK_MS, app.get_relative_path("/"), app.get_relative_path(QUALITY_PATH)
+    )
     guard.install(app)
     for feature in FEATURES:
         feature.register(app, services)

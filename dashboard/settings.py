@@ -7,6 +7,7 @@ from pathlib import Path
 ENV_PREFIX = "SERVICEMAP_"
 DEMO_CIS, DEMO_SEED = 2000, 42
 MIN_REFRESH_SECONDS = 5.0
+MIN_MAP_BUDGET, MAX_MAP_BUDGET = 50, 10_000
 
 
 def data_home() -> Path:
@@ -33,6 +34,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8050
     title: str = "servicemap"
+    map_budget: int = 2000  # nodes + edges a map may send to the browser
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
@@ -52,6 +54,8 @@ class Settings:
             raise ValueError(f"load_path must be auto, adbc or read_sql, not {self.load_path!r}")
         if not 0 < self.port < 65536:
             raise ValueError(f"port must be between 1 and 65535, not {self.port}")
+        if not MIN_MAP_BUDGET <= self.map_budget <= MAX_MAP_BUDGET:
+            raise ValueError(f"map_budget must be between {MIN_MAP_BUDGET} and {MAX_MAP_BUDGET}, not {self.map_budget}")
         refresh = self.refresh_seconds
         if refresh != 0:
             refresh = max(refresh, MIN_REFRESH_SECONDS)

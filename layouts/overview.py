@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from dash import dcc, html
+from dash import html
 
 from dashboard.domain.findings import Finding
 from layouts import ids
@@ -21,16 +21,9 @@ class DataAge:
     failed_at: datetime | None = None
 
 
-def build_page(title: str, refresh_ms: int) -> html.Div:
-    """The page shell; its status and body are filled by the overview callback on load and every tick."""
-    return html.Div(
-        [
-            html.Header([html.H1(title), html.Div(id=ids.OVERVIEW_STATUS, className="status")], className="top"),
-            html.Main(id=ids.OVERVIEW_BODY),
-            dcc.Interval(id=ids.OVERVIEW_TICK, interval=refresh_ms, n_intervals=0),
-        ],
-        className="page",
-    )
+def build_quality_page() -> html.Div:
+    """The data-quality page; its body is filled by the overview callback on load and every tick."""
+    return html.Div(html.Main(id=ids.OVERVIEW_BODY), id=ids.PAGE_QUALITY, className="quality-page", hidden=True)
 
 
 def _ago(seconds: float) -> str:
@@ -74,7 +67,6 @@ def build_body(source: str, counts: dict[str, int], classes: dict[str, int], fin
         html.Section([html.H2("Contents"), _table(("Table", "Rows"), counts.items())], className="card"),
         html.Section([html.H2("CIs by class"), _table(("Class", "CIs"), classes.items())], className="card"),
         html.Section([html.H2("Data quality"), _findings(findings)], className="card wide"),
-        html.P("The dependency map comes in the next release.", className="note"),
     ]
 
 

@@ -7,6 +7,7 @@ import pytest
 from dashboard.app import create_app
 from dashboard.settings import Settings
 from layouts import ids
+from tests.callbacks import callback_request
 from tests.rows import ci, rel, write
 
 
@@ -20,17 +21,8 @@ def app(sqlite_db):
     return create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0))
 
 
-def overview_request(tick=0):
-    return {
-        "output": f"..{ids.OVERVIEW_STATUS}.children...{ids.OVERVIEW_BODY}.children..",
-        "outputs": [
-            {"id": ids.OVERVIEW_STATUS, "property": "children"},
-            {"id": ids.OVERVIEW_BODY, "property": "children"},
-        ],
-        "inputs": [{"id": ids.OVERVIEW_TICK, "property": "n_intervals", "value": tick}],
-        "changedPropIds": [f"{ids.OVERVIEW_TICK}.n_intervals"],
-        "state": [],
-    }
+def overview_request(app, tick=0):
+    return callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": tick})
 
 
 def test_ap001_page_and_layout_are_served(app):
@@ -44,7 +36,7 @@ def test_ap001_page_and_layout_are_served(app):
 
 
 def test_ap002_overview_shows_counts_age_and_findings(app):
-    response = app.server.test_client().post("/_dash-update-component", json=overview_request())
+    response = app.server.test_client().post("/_dash-update-component", json=overview_request(app))
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "Data loaded" in text
@@ -79,7 +71,7 @@ def test_ap004_forged_callback_requests_get_4xx_not_500(app, payload):
 
 def test_ap005_shows_a_clear_message_when_the_cmdb_cannot_be_read(tmp_path):
     app = create_app(Settings.from_env({}, database_url=f"sqlite:///{tmp_path / 'gone.sqlite'}", refresh_seconds=0))
-    response = app.server.test_client().post("/_dash-update-component", json=overview_request())
+    response = app.server.test_client().post("/_dash-update-component", json=overview_request(app))
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     assert "could not be read" in text

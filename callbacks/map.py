@@ -1,0 +1,231 @@
+"""Map wiring: the URL is the view. Controls write the URL, the URL draws the map; clicks open details.
+
+Every callback reads the current snapshot only (never the database) and treats what the browser sends as untrusted:
+an unknown CI id, a wrong type or an absurd depth gives a plain message or nothing, never an exception.
+"""
+
+from dash import Dash, Input, Output, State, ctx, dcc, no_update
+
+from callbacks.roots import default_root, root_options
+from dashboard.cmdb.derived import Derived, DerivedCache
+from dashboard.details import ci_details
+from dashboard.domain.viewstate import ViewState, parse, to_query
+from dashboard.domain.vocabulary import CI_CLASS_BY_NAME
+from dashboard.maps import build_map
+from dashboard.services import Services
+from layouts import ids
+from layouts.details import build_ci_details, build_edge_details, build_group_details
+from layouts.impact import build_impact, impact_csv
+from layouts.map import (
+    ONLY_INCIDENTS,
+    build_elements,
+    build_heading,
+    build_notice,
+    build_trail,
+    control_values,
+    layout_for,
+)
+
+MAX_TRAIL = 8
+
+
+def register(app: Dash, services: Services) -> None:
+    """Attach the map callbacks."""
+    cache = DerivedCache()
+    base = app.get_relative_path("/")
+
+    def current() -> Derived | None:
+        snapshot = services.store.snapshot
+        return cache.of(snapshot) if snapshot is not None else None
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        Output(ids.MAP_ROOT, "value"),
+        Output(ids.MAP_ROOT, "options"),
+        Output(ids.MAP_SCOPE, "value"),
+        Output(ids.MAP_DEPTH, "value"),
+        Output(ids.MAP_LAYOUT, "value"),
+        Output(ids.MAP_ONLY, "value"),
+        Output(ids.MAP_CHANGES, "value"),
+        Input(ids.URL, "search"),
+        Input(ids.MAP_ROOT, "value"),
+        Input(ids.MAP_SCOPE, "value"),
+        Input(ids.MAP_DEPTH, "value"),
+        Input(ids.MAP_LAYOUT, "value"),
+        Input(ids.MAP_ONLY, "value"),
+        Input(ids.MAP_CHANGES, "value"),
+    )
+    def sync(
+        search: object, root: object, scope: object, depth: object, layout: object, only: object, changes: object
+    ) -> tuple:
+        # One callback owns both the URL and the controls, so they cannot chase each other in a loop.
+        state = parse(search if isinstance(search, str) else "")
+        if ctx.triggered_id in (None, ids.URL):
+            derived = current()
+            if state.root is None and derived is not None:
+                fallback = default_root(derived)
+                state = state if fallback is None else ViewState(**{**_fields(state), "root": fallback})
+            query = to_query(state)
+            root_value = str(state.root) if state.root is not None else None
+            # The picker gets its options with its value: a value missing from the options would be cleared.
+            choices = root_options(derived, "", root_value) if derived is not None else []
+            return (query if query != (search or "") else no_update, root_value, choices, *control_values(state))
+        wanted = parse(_query_from_controls(root, scope, depth, layout, only, changes))
+        if wanted.root is None:
+            wanted = ViewState(**{**_fields(wanted), "root": state.root})
+        if wanted.root != state.root:
+            state = ViewState(**{**_fields(wanted), "impact": False, "expanded": frozenset()})
+        else:
+            state = ViewState(**{**_fields(wanted), "impact": state.impact, "expanded": state.expanded})
+        return (to_query(state), *(no_update,) * 7)
+
+    @app.callback(
+        Output(ids.MAP_GRAPH, "elements"),
+        Output(ids.MAP_GRAPH, "layout"),
+        Output(ids.MAP_HEADING, "children"),
+        Output(ids.MAP_NOTICE, "children"),
+        Output(ids.MAP_IMPACT, "children"),
+        Output(ids.MAP_EXPORT, "hidden"),
+        Output(ids.MAP_TRAIL, "children"),
+        Output(ids.MAP_TRAIL_STORE, "data"),
+        Input(ids.URL, "search"),
+        Input(ids.SNAPSHOT_VERSION, "data"),
+        State(ids.MAP_TRAIL_STORE, "data"),
+    )
+    def draw(search: object, _version: object, trail: object) -> tuple:
+        state = parse(search if isinstance(search, str) else "")
+        derived = current()
+        if state.root is None or derived is None:
+            return no_update
+        position = derived.snapshot.index.position(state.root)
+        if position is None:
+            message = f"There is no CI with id {state.root} in the current CMDB snapshot. Pick another from the list."
+            return [], no_update, [], [dcc.Markdown(message)], [], True, no_update, no_update
+        model = build_map(derived, state, position, budget=services.settings.map_budget)
+        class_name = model.root_class
+        label = CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name
+        trail = _extend(trail, state.root, model.root_name, base + to_query(state))
+        return (
+            build_elements(model),
+            layout_for(model, to_query(state)),
+            build_heading(model, label),
+            build_notice(model),
+            build_impact(model),
+            not model.impacted,
+            build_trail([(name, href) for _, name, href in trail]),
+            trail,
+        )
+
+    @app.callback(
+        Output(ids.MAP_DETAILS, "children"),
+        Input(ids.MAP_GRAPH, "tapNodeData"),
+        Input(ids.MAP_GRAPH, "tapEdgeData"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def details(node: object, edge: object, search: object) -> list:
+        derived = current()
+        if derived is None:
+            return no_update
+        state = parse(search if isinstance(search, str) else "")
+        if ctx.triggered_id == ids.MAP_GRAPH and "tapEdgeData" in str(ctx.triggered_prop_ids):
+            return _edge_details(derived, edge)
+        if not isinstance(node, dict):
+            return no_update
+        if node.get("kind") == "group":
+            return build_group_details(str(node.get("label", "Group")))
+        position = derived.snapshot.index.position(node.get("ci_id"))
+        if position is None:
+            return [dcc.Markdown("This CI is not in the current snapshot any more.")]
+        info = ci_details(derived, position)
+        focus = base + to_query(state.with_root(info.ci_id))
+        hit = ViewState(root=info.ci_id, depth=None, scope="upstream", layout=state.layout, impact=True)
+        culprits = [base + to_query(state.with_root(ci_id)) for ci_id, _ in info.culprits]
+        return build_ci_details(info, focus, base + to_query(hit), culprits)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.MAP_GRAPH, "tapNodeData"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def open_group(node: object, search: object) -> str:
+        if not isinstance(node, dict) or node.get("kind") != "group" or not isinstance(node.get("group"), str):
+            return no_update
+        state = parse(search if isinstance(search, str) else "")
+        opened = ViewState(**{**_fields(state), "expanded": state.expanded | {node["group"][:100]}})
+        return to_query(opened)
+
+    @app.callback(
+        Output(ids.MAP_DOWNLOAD, "data"),
+        Input(ids.MAP_EXPORT, "n_clicks"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def export(_clicks: object, search: object) -> dict:
+        derived = current()
+        state = parse(search if isinstance(search, str) else "")
+        position = derived.snapshot.index.position(state.root) if derived and state.root is not None else None
+        if position is None or not state.impact:
+            return no_update
+        model = build_map(derived, state, position, budget=services.settings.map_budget)
+        return dcc.send_string(impact_csv(model.impacted), f"impact-of-ci-{state.root}.csv", type="text/csv")
+
+    @app.callback(
+        Output(ids.MAP_ROOT, "options", allow_duplicate=True),
+        Input(ids.MAP_ROOT, "search_value"),
+        State(ids.MAP_ROOT, "value"),
+        prevent_initial_call=True,
+    )
+    def options(typed: object, value: object) -> list[dict]:
+        derived = current()
+        if derived is None:
+            return []
+        return root_options(derived, typed if isinstance(typed, str) else "", value)
+
+
+def _fields(state: ViewState) -> dict:
+    return {name: getattr(state, name) for name in ViewState.__slots__}
+
+
+def _query_from_controls(
+    root: object, scope: object, depth: object, layout: object, only: object, changes: object
+) -> str:
+    """The controls' values as a query string, so that parse() validates them like any URL."""
+    parts = {
+        "root": root,
+        "dir": scope,
+        "depth": depth,
+        "layout": layout,
+        "only": ONLY_INCIDENTS if isinstance(only, list) and ONLY_INCIDENTS in only else "",
+        "changes": changes,
+    }
+    return "&".join(f"{k}={v}" for k, v in parts.items() if isinstance(v, str | int) and str(v).isprintable())
+
+
+def _extend(trail: object, root: int, name: str, href: str) -> list:
+    """The breadcrumb trail with this map last (a root visited before moves to the end)."""
+    visited = [t for t in trail if isinstance(t, list) and len(t) == 3] if isinstance(trail, list) else []
+    visited = [t for t in visited if t[0] != root]
+    return [*visited, [root, name, href]][-MAX_TRAIL:]
+
+
+def _edge_details(derived: Derived, edge: object) -> list:
+    if not isinstance(edge, dict):
+        return no_update
+    names = derived.snapshot.ci["name"]
+    index = derived.snapshot.index
+
+    def end(element_id: object) -> str:
+        text = str(element_id)
+        if text.startswith("ci-") and text[3:].isdigit():
+            position = index.position(int(text[3:]))
+            return str(names.iat[position]) if position is not None else text
+        return text.removeprefix("group-")
+
+    return build_edge_details(
+        str(edge.get("type", "")),
+        end(edge.get("source")),
+        end(edge.get("target")),
+        str(edge.get("id", "")).startswith("merged"),
+    )

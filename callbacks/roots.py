@@ -1,0 +1,49 @@
+"""The root picker's choices: business services by default, any CI by name or id as the user types."""
+
+import numpy as np
+
+from dashboard.cmdb.derived import Derived
+from dashboard.domain.search import id_query
+from dashboard.domain.vocabulary import BUSINESS_SERVICE, CI_CLASS_BY_NAME
+
+MAX_SERVICES = 300
+MAX_MATCHES = 30
+
+
+def default_root(derived: Derived) -> int | None:
+    """The CI id a map opens on when the URL names none: the business service in the worst state."""
+    index = derived.snapshot.index
+    services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
+    if not len(services):
+        return int(index.ci_ids[0]) if index.node_count else None
+    status = derived.health.shown(services).astype(np.int64)
+    incidents = derived.incidents.open_count[services]
+    worst = services[np.lexsort((services, -incidents, -status))[0]]
+    return int(index.ci_ids[worst])
+
+
+def root_options(derived: Derived, typed: str, value: object) -> list[dict]:
+    """Dropdown options: matches for what was typed (or every business service), and the current choice."""
+    index = derived.snapshot.index
+    if typed.strip():
+        positions = list(derived.search.prefix(typed, MAX_MATCHES))
+        named = id_query(typed)
+        exact = index.position(named) if named is not None else None
+        if exact is not None and exact not in positions:
+            positions.insert(0, exact)
+    else:
+        services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
+        names = derived.snapshot.ci["name"].to_numpy(dtype=object)[services].astype(str)
+        positions = list(services[np.argsort(np.char.lower(names), kind="stable")][:MAX_SERVICES])
+    current = index.position(int(value)) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
+    if current is not None and current not in positions:
+        positions.insert(0, current)
+    return [_option(derived, int(p)) for p in positions]
+
+
+def _option(derived: Derived, position: int) -> dict:
+    index = derived.snapshot.index
+    class_name = index.class_names[index.class_codes[position]]
+    label = CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name
+    name = str(derived.snapshot.ci["name"].iat[position])
+    return {"label": f"{name} · {label}", "value": str(int(index.ci_ids[position])), "search": name}

@@ -1,0 +1,126 @@
+"""A CI's details for the side panel: its record, its status and why, incidents, changes, health events, and
+relationships that point at CIs which do not exist. Plain values only; read from the current snapshot.
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from dashboard.cmdb.derived import Derived, id_array
+from dashboard.domain.health import explain
+from dashboard.domain.vocabulary import CI_CLASS_BY_NAME, Health
+
+MAX_ROWS = 200  # incidents or changes listed per CI
+MAX_EVENTS = 2000  # health events charted per CI
+FIELDS = ("id", "class", "status", "criticality", "environment", "location", "owner", "updated_at")
+
+
+@dataclass(frozen=True, slots=True)
+class CIDetails:
+    """Everything the details panel shows about one CI."""
+
+    ci_id: int
+    name: str
+    class_label: str
+    fields: tuple[tuple[str, str], ...]
+    attributes: tuple[tuple[str, str], ...]
+    status: Health
+    rule: str
+    reason: str
+    culprits: tuple[tuple[int, str], ...]  # (CI id, name) of the dependencies that decided the status
+    incidents: tuple[dict, ...]
+    changes: tuple[dict, ...]
+    events: pd.DataFrame  # observed_at, metric, value, status
+    dangling: tuple[str, ...]  # relationships to or from CIs that do not exist
+
+
+def ci_details(derived: Derived, position: int) -> CIDetails:
+    """The details of the CI at a node position."""
+    snapshot = derived.snapshot
+    row = snapshot.ci.iloc[position]
+    ci_id = int(snapshot.index.ci_ids[position])
+    why = explain(snapshot.index, derived.health, position)
+    class_name = str(row["class"])
+    names = snapshot.ci["name"]
+    return CIDetails(
+        ci_id=ci_id,
+        name=text(row["name"]),
+        class_label=CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name,
+        fields=tuple((name, text(row[name])) for name in FIELDS if name in row.index),
+        attributes=_attributes(row.get("attributes")),
+        status=why.status,
+        rule=why.rule,
+        reason=why.text,
+        culprits=tuple((int(snapshot.index.ci_ids[c]), text(names.iat[c])) for c in why.culprits if c != position)[:20],
+        incidents=_rows(
+            snapshot.tables["incident"],
+            ci_id,
+            "opened_at",
+            ("number", "priority", "state", "opened_at", "resolved_at", "summary"),
+        ),
+        changes=_rows(
+            snapshot.tables["change"],
+            ci_id,
+            "planned_start",
+            ("number", "state", "planned_start", "planned_end", "actual_start", "summary"),
+        ),
+        events=_events(snapshot.tables["health"], ci_id),
+        dangling=_dangling(derived, ci_id),
+    )
+
+
+def text(value: object) -> str:
+    """A cell as display text: NULL/NaN as empty, times without microseconds."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    return str(value)
+
+
+def _attributes(raw: object) -> tuple[tuple[str, str], ...]:
+    """Free attributes stored as a JSON object; anything else is shown as it is, under 'attributes'."""
+    value = text(raw)
+    if not value:
+        return ()
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return (("attributes", value[:500]),)
+    if not isinstance(parsed, dict):
+        return (("attributes", value[:500]),)
+    return tuple((str(k)[:100], text(v)[:500]) for k, v in list(parsed.items())[:50])
+
+
+def _mine(frame: pd.DataFrame, ci_id: int) -> pd.DataFrame:
+    return frame.loc[id_array(frame["ci_id"]) == ci_id]
+
+
+def _rows(frame: pd.DataFrame, ci_id: int, newest: str, columns: tuple[str, ...]) -> tuple[dict, ...]:
+    mine = _mine(frame, ci_id).sort_values(newest, ascending=False, na_position="last").head(MAX_ROWS)
+    return tuple(
+        {c: text(v) for c, v in zip(columns, values, strict=True)}
+        for values in mine[list(columns)].itertuples(index=False)
+    )
+
+
+def _events(health: pd.DataFrame, ci_id: int) -> pd.DataFrame:
+    mine = _mine(health, ci_id).sort_values("observed_at").tail(MAX_EVENTS)
+    return mine[["observed_at", "metric", "value", "status"]].reset_index(drop=True)
+
+
+def _dangling(derived: Derived, ci_id: int) -> tuple[str, ...]:
+    relationship = derived.snapshot.tables["relationship"]
+    index = derived.snapshot.index
+    found = []
+    for here, there in (("source_id", "target_id"), ("target_id", "source_id")):
+        rows = relationship.loc[id_array(relationship[here]) == ci_id]
+        missing = rows.loc[index.locate(id_array(rows[there])) < 0]
+        arrow = "→" if here == "source_id" else "←"
+        found += [
+            f"{r.type} {arrow} {text(getattr(r, there)) or 'no id'} (relationship {r.id})" for r in missing.itertuples()
+        ]
+    return tuple(found[:MAX_ROWS])

@@ -1,0 +1,138 @@
+"""The details panel: a CI's record, status and why, incidents and changes (dash-ag-grid), health chart; an edge's
+type and ends. Every string from the CMDB is passed as text (React escapes it), never as markup.
+"""
+
+import dash_ag_grid as dag
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard.details import CIDetails
+from dashboard.domain.vocabulary import HEALTH_STYLES, Health
+
+INCIDENT_COLUMNS = ("number", "priority", "state", "opened_at", "resolved_at", "summary")
+CHANGE_COLUMNS = ("number", "state", "planned_start", "planned_end", "actual_start", "summary")
+
+
+def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culprit_hrefs: list[str]) -> list:
+    """The panel for one CI, with 'focus here' and 'what does this impact?' as links (they change the URL)."""
+    style = HEALTH_STYLES[details.status]
+    return [
+        html.H2(details.name, className="ci-name"),
+        html.P(details.class_label, className="note"),
+        html.P(
+            [
+                html.Span(f"{style.icon} {style.label}", className=f"pill s-{details.status.name.lower()}"),
+                details.reason,
+            ],
+            className="why",
+        ),
+        _culprits(details, culprit_hrefs),
+        html.Div(
+            [
+                dcc.Link("Focus here", href=focus_href, className="button", id="details-focus"),
+                dcc.Link("What does this impact?", href=impact_href, className="button", id="details-impact"),
+            ],
+            className="buttons",
+        ),
+        html.Table(
+            html.Tbody([html.Tr([html.Th(k), html.Td(v)]) for k, v in details.fields + details.attributes]),
+            className="fields",
+        ),
+        *_dangling(details.dangling),
+        html.H3(f"Incidents ({len(details.incidents)})"),
+        _grid("details-incidents", details.incidents, INCIDENT_COLUMNS),
+        html.H3(f"Changes ({len(details.changes)})"),
+        _grid("details-changes", details.changes, CHANGE_COLUMNS),
+        html.H3("Health events"),
+        _health_chart(details),
+    ]
+
+
+def build_edge_details(type_name: str, source: str, target: str, merged: bool) -> list:
+    """The panel for one edge: its type and both ends (names as text)."""
+    what = "Several relationships" if merged else "Relationship"
+    return [
+        html.H2(f"{what}: {type_name}"),
+        html.P([html.Strong(source), " depends on ", html.Strong(target)]),
+        html.P("Arrows point from the dependent CI to the CI it depends on.", className="note"),
+    ]
+
+
+def build_group_details(label: str) -> list:
+    """The panel for a group node (clicking it opens the group on the map)."""
+    return [html.H2(label), html.P("Opening this group on the map…", className="note")]
+
+
+def _culprits(details: CIDetails, hrefs: list[str]) -> html.Div:
+    if not details.culprits:
+        return html.Div()
+    items = [
+        html.Li(dcc.Link(name or f"CI {ci_id}", href=href))
+        for (ci_id, name), href in zip(details.culprits, hrefs, strict=True)
+    ]
+    return html.Div([html.P("Decided by:", className="note"), html.Ul(items, className="culprits")])
+
+
+def _dangling(dangling: tuple[str, ...]) -> list:
+    if not dangling:
+        return []
+    return [
+        html.H3("⚠ Relationships to CIs that do not exist", className="dangling"),
+        html.Ul([html.Li(line) for line in dangling], className="dangling"),
+    ]
+
+
+def _grid(grid_id: str, rows: tuple[dict, ...], columns: tuple[str, ...]) -> html.Div | dag.AgGrid:
+    if not rows:
+        return html.P("None.", className="note")
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=list(rows),
+        columnDefs=[
+            {
+                "field": c,
+                "headerName": c.replace("_", " ").capitalize(),
+                "flex": 2 if c == "summary" else 1,
+                "minWidth": 90,
+            }
+            for c in columns
+        ],
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        dashGridOptions={"domLayout": "autoHeight", "pagination": len(rows) > 10, "paginationPageSize": 10},
+        className="ag-theme-quartz grid",
+    )
+
+
+def _health_chart(details: CIDetails) -> html.Div | dcc.Graph:
+    events = details.events
+    if events.empty:
+        return html.P("No monitoring events in the loaded window.", className="note")
+    figure = go.Figure()
+    for metric, rows in events.groupby("metric", sort=True):
+        if rows["value"].notna().any():
+            figure.add_scatter(x=rows["observed_at"], y=rows["value"], mode="lines+markers", name=str(metric))
+    statuses = events["status"].astype("str").str.strip().str.lower()
+    codes = statuses.map({h.name.lower(): int(h) for h in Health})
+    figure.add_scatter(
+        x=events["observed_at"],
+        y=codes,
+        mode="markers+lines",
+        line_shape="hv",
+        name="status",
+        yaxis="y2",
+        marker={"color": [HEALTH_STYLES[Health(int(c))].colour if c == c else "#999999" for c in codes]},
+    )
+    figure.update_layout(
+        height=220,
+        margin={"l": 40, "r": 70, "t": 10, "b": 30},
+        legend={"orientation": "h", "y": -0.25},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "tickvals": [int(h) for h in Health],
+            "ticktext": [HEALTH_STYLES[h].label for h in Health],
+            "range": [-0.5, 4.5],
+        },
+        template="plotly_white",
+    )
+    return dcc.Graph(figure=figure, config={"displayModeBar": False}, className="health-chart")

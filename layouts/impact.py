@@ -1,0 +1,53 @@
+"""The impact panel: every business service the root's failure would hit, with criticality and open incidents."""
+
+import csv
+import io
+
+from dash import html
+
+from dashboard.domain.vocabulary import HEALTH_STYLES
+from dashboard.maps import ImpactedService, MapModel
+
+CSV_COLUMNS = ("ci_id", "name", "criticality", "status", "open_incidents", "hops")
+
+
+def build_impact(model: MapModel) -> list:
+    """The list of impacted services (empty when the view is not an impact view)."""
+    if not model.state.impact:
+        return []
+    services = model.impacted
+    heading = f"If {model.root_name} fails: {len(services)} business service{'s' if len(services) != 1 else ''} hit"
+    if not services:
+        return [html.H2(heading), html.P("No business service depends on this CI.", className="note")]
+    rows = [
+        html.Tr(
+            [
+                html.Td(s.name),
+                html.Td(s.criticality),
+                html.Td(HEALTH_STYLES[s.status].label, className=f"st s-{s.status.name.lower()}"),
+                html.Td(str(s.open_incidents), className="num"),
+                html.Td(str(s.hops), className="num"),
+            ]
+        )
+        for s in services
+    ]
+    header = html.Thead(html.Tr([html.Th(h) for h in ("Service", "Criticality", "Status", "Open incidents", "Hops")]))
+    return [
+        html.H2(heading),
+        html.Table([header, html.Tbody(rows)], className="impact-table"),
+    ]
+
+
+def impact_csv(services: tuple[ImpactedService, ...]) -> str:
+    """The impacted services as CSV (cells that a spreadsheet would run as formulas are quoted with ')."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in services:
+        writer.writerow([s.ci_id, _cell(s.name), _cell(s.criticality), s.status.name.lower(), s.open_incidents, s.hops])
+    return out.getvalue()
+
+
+def _cell(value: str) -> str:
+    # A CI name such as "=HYPERLINK(...)" must stay text when the CSV is opened in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

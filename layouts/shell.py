@@ -1,0 +1,35 @@
+"""The app shell: header with navigation and data age, the pages, the URL, and the refresh tick."""
+
+from dash import dcc, html
+
+from layouts import ids
+from layouts.map import build_map_page
+from layouts.overview import build_quality_page
+
+
+def build_shell(title: str, tick_ms: int, map_href: str, quality_href: str) -> html.Div:
+    """Every page of the app; the URL's path decides which one is visible."""
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.SNAPSHOT_VERSION),
+            dcc.Store(id=ids.MAP_TRAIL_STORE, storage_type="session", data=[]),
+            dcc.Interval(id=ids.OVERVIEW_TICK, interval=tick_ms, n_intervals=0),
+            html.Header(
+                [
+                    html.H1(title),
+                    html.Nav(
+                        [
+                            dcc.Link("Service map", href=map_href, id=ids.NAV_MAP, className="nav"),
+                            dcc.Link("Data quality", href=quality_href, id=ids.NAV_QUALITY, className="nav"),
+                        ]
+                    ),
+                    html.Div(id=ids.OVERVIEW_STATUS, className="status", **{"aria-live": "polite"}),
+                ],
+                className="top",
+            ),
+            html.Div(build_map_page([]), id=ids.PAGE_MAP),
+            build_quality_page(),
+        ],
+        className="page",
+    )

@@ -1,0 +1,45 @@
+"""Build `_dash-update-component` request bodies from an app's registered callbacks, as the browser would."""
+
+from dash import Dash
+
+
+def callback_key(app: Dash, output_id: str, prop: str) -> str:
+    """The callback_map key of the callback whose first output is output_id.prop."""
+    for key in app.callback_map:
+        first = key.strip(".").split("...")[0]
+        if first.split("@")[0] == f"{output_id}.{prop}":
+            return key
+    raise KeyError(f"no callback outputs {output_id}.{prop}")
+
+
+def callback_request(
+    app: Dash, output_id: str, prop: str, values: dict[str, object], triggered: str | None = None
+) -> dict:
+    """A request body for that callback: inputs and state filled from values ("id.prop" → value)."""
+    key = callback_key(app, output_id, prop)
+    registered = app.callback_map[key]
+    outputs = [
+        {"id": part.split("@")[0].rsplit(".", 1)[0], "property": part.split("@")[0].rsplit(".", 1)[1]}
+        for part in key.strip(".").split("...")
+    ]
+
+    def filled(items: list[dict]) -> list[dict]:
+        return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
+
+    return {
+        "output": key,
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": filled(registered["inputs"]),
+        "state": filled(registered["state"]),
+        "changedPropIds": [triggered] if triggered else [],
+    }
+
+
+def post(app: Dash, body: dict) -> tuple[int, dict]:
+    """POST a callback request through Flask's test client: status code and JSON answer."""
+    response = app.server.test_client().post("/_dash-update-component", json=body)
+    try:
+        data = response.get_json(silent=True) or {}
+    except ValueError:
+        data = {}
+    return response.status_code, data
