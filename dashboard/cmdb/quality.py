@@ -5,6 +5,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from dashboard.cmdb.distinct import per_distinct
 from dashboard.domain.cycles import dependency_cycles
 from dashboard.domain.findings import Finding, Severity
 from dashboard.domain.graph import BuiltIndex
@@ -46,9 +47,8 @@ def ci_findings(ci: pd.DataFrame, raw_class: pd.Series, built: BuiltIndex) -> li
         ids.iloc[built.duplicate_id_rows],
         "the first row with each id is used, the others are left out of the graph",
     )
-    cleaned = raw_class.astype("str").str.strip()
-    mixed = cleaned.ne(raw_class) | cleaned.str.lower().ne(cleaned)
-    mixed &= ci["class"].isin(CI_CLASS_BY_NAME)
+    known = per_distinct(ci["class"], lambda classes: classes.isin(CI_CLASS_BY_NAME))
+    mixed = per_distinct(raw_class, _written_otherwise) & known
     found += rows_finding(
         "ci.mixed_case_class",
         Severity.WARNING,
@@ -60,7 +60,7 @@ def ci_findings(ci: pd.DataFrame, raw_class: pd.Series, built: BuiltIndex) -> li
         "ci.unknown_class",
         Severity.WARNING,
         "CI classes outside the vocabulary",
-        ci.loc[~ci["class"].isin(CI_CLASS_BY_NAME), "class"].drop_duplicates(),
+        ci.loc[~known, "class"].drop_duplicates(),
         "shown with a generic shape in the lowest layer",
     )
     found += rows_finding(
@@ -73,8 +73,14 @@ def ci_findings(ci: pd.DataFrame, raw_class: pd.Series, built: BuiltIndex) -> li
     return found + _duplicate_names(ci) + _stale(ci) + _orphans(ci, built)
 
 
+def _written_otherwise(raw_class: pd.Series) -> pd.Series:
+    """Classes not written as trimmed lower case."""
+    cleaned = raw_class.astype("str").str.strip()
+    return cleaned.ne(raw_class) | cleaned.str.lower().ne(cleaned)
+
+
 def _duplicate_names(ci: pd.DataFrame) -> list[Finding]:
-    key = ci["name"].astype("str").str.strip().str.casefold()
+    key = _casefold(ci["name"].astype("str").str.strip())
     repeated = key.duplicated(keep=False) & ci["name"].notna()
     names = ci.loc[repeated, "name"]
     groups = key[repeated].nunique()
@@ -85,6 +91,13 @@ def _duplicate_names(ci: pd.DataFrame) -> list[Finding]:
         names.drop_duplicates(),
         f"{groups} names on {len(names)} CIs; search and maps show the id beside such names",
     )
+
+
+def _casefold(values: pd.Series) -> pd.Series:
+    """str.casefold of every value; ASCII values (nearly all) take the vectorised lower case, which is the same."""
+    folded = values.str.lower()
+    other = ~values.str.isascii().fillna(True).astype(bool)
+    return folded.mask(other, values[other].str.casefold())
 
 
 def _stale(ci: pd.DataFrame) -> list[Finding]:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.cmdb import quality
+from dashboard.cmdb.distinct import per_distinct
 from dashboard.cmdb.load import Frames
 from dashboard.domain.findings import Finding, Severity
 from dashboard.domain.graph import BuiltIndex, GraphIndex, build_index
@@ -45,7 +46,21 @@ class Snapshot:
 
 def normalise_class(raw: pd.Series) -> pd.Series:
     """CI classes as the vocabulary spells them: trimmed, lower case, spaces and dashes as underscores."""
+    return per_distinct(raw, _canonical_class)
+
+
+def _canonical_class(raw: pd.Series) -> pd.Series:
     return raw.astype("str").str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+
+
+def relationship_type_codes(raw: pd.Series) -> np.ndarray:
+    """Vocabulary codes of relationship types (trimmed, any case); UNKNOWN_RELATIONSHIP_CODE for other types."""
+    return per_distinct(raw, _type_code).to_numpy(dtype=np.int8)
+
+
+def _type_code(raw: pd.Series) -> pd.Series:
+    codes = {name: t.code for name, t in RELATIONSHIP_TYPE_BY_NAME.items()}
+    return raw.astype("str").str.strip().str.lower().map(codes).fillna(UNKNOWN_RELATIONSHIP_CODE)
 
 
 def build_snapshot(frames: Frames, *, fingerprint: str, source: str, version: int = 1) -> Snapshot:
@@ -95,22 +110,13 @@ def _ci_with_ids(ci: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
 def _build_index(ci: pd.DataFrame, relationship: pd.DataFrame) -> BuiltIndex:
     class_codes, class_names = pd.factorize(ci["class"], sort=True)
     id_dtype = ci["id"].to_numpy().dtype
-    type_codes = (
-        relationship["type"]
-        .astype("str")
-        .str.strip()
-        .str.lower()
-        .map({name: t.code for name, t in RELATIONSHIP_TYPE_BY_NAME.items()})
-        .fillna(UNKNOWN_RELATIONSHIP_CODE)
-        .to_numpy(dtype=np.int8)
-    )
     return build_index(
         ci["id"].to_numpy(),
         class_codes.astype(np.int16),
         tuple(str(name) for name in class_names),
         _id_column(relationship["source_id"], id_dtype),
         _id_column(relationship["target_id"], id_dtype),
-        type_codes,
+        relationship_type_codes(relationship["type"]),
     )
 
 

@@ -96,3 +96,23 @@ def test_qa005_null_ids_are_reported_not_dropped_silently():
     assert found["relationship.dangling"].count == 1
     assert snap.index.node_count == 2
     assert snap.ci["id"].tolist() == [1, 2]
+
+
+def test_qa006_duplicate_names_compare_case_folded_beyond_ascii():
+    snap = snapshot_of(
+        ci=[ci(1, "Straße"), ci(2, " STRASSE"), ci(3, "ÉCOLE"), ci(4, "école"), ci(5, "unique")],
+        relationship=[rel(1, 1, "connects to", 2), rel(2, 3, "connects to", 4), rel(3, 5, "connects to", 1)],
+    )
+    found = by_code(snap)["ci.duplicate_name"]
+    assert found.count == 4
+    assert found.detail.startswith("2 names on 4 CIs")
+
+
+def test_qa007_classes_and_types_are_normalised_per_row_whatever_their_spelling():
+    snap = snapshot_of(
+        ci=[ci(1, cls="Business Service"), ci(2, cls="application"), ci(3, cls=" Server"), ci(4, cls="server")],
+        relationship=[rel(1, 1, " Depends On", 2), rel(2, 2, "RUNS ON", 3), rel(3, 2, "runs on", 4)],
+    )
+    assert snap.ci["class"].tolist() == ["business_service", "application", "server", "server"]
+    assert snap.counts()["dependency_edges"] == 3
+    assert by_code(snap)["ci.mixed_case_class"].count == 2

@@ -1,0 +1,15 @@
+"""String work done once per distinct value: CMDB columns such as class or type repeat a few values a million times."""
+
+from collections.abc import Callable
+
+import pandas as pd
+
+
+def per_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`transform(values)`, computed on the distinct values only (NULL is one of them) and spread back to every row.
+
+    `transform` must work value by value (its result for a value may not depend on the other values).
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    done = transform(pd.Series(uniques, dtype=values.dtype))
+    return pd.Series(done.array.take(codes), index=values.index, name=values.name)
