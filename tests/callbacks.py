@@ -16,7 +16,11 @@ def callback_request(
     app: Dash, output_id: str, prop: str, values: dict[str, object], triggered: str | None = None
 ) -> dict:
     """A request body for that callback: inputs and state filled from values ("id.prop" → value)."""
-    key = callback_key(app, output_id, prop)
+    return request_for_key(app, callback_key(app, output_id, prop), values, triggered)
+
+
+def request_for_key(app: Dash, key: str, values: dict[str, object], triggered: str | None = None) -> dict:
+    """A request body for the callback registered under `key` (see callback_request)."""
     registered = app.callback_map[key]
     outputs = [
         {"id": part.split("@")[0].rsplit(".", 1)[0], "property": part.split("@")[0].rsplit(".", 1)[1]}

@@ -80,3 +80,22 @@ def sqlite_db(tmp_path) -> str:
 def empty_db(request: pytest.FixtureRequest) -> str:
     """An empty database on each backend in turn."""
     return request.getfixturevalue(f"{request.param}_db")
+
+
+HOSTILE_NAMES = {900001: "<img src=x onerror=window.__pwned=1>", 900002: "javascript:window.__pwned=2"}
+
+
+@pytest.fixture(scope="session")
+def demo_cmdb(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo sample CMDB (2,000 CIs, seed 42) plus two CIs with hostile names under Online Banking (id 5)."""
+    from dashboard.cmdb.sample import SampleSpec, generate
+    from tests.rows import ci, rel, write
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
+    generate(url, SampleSpec(cis=2000, seed=42), progress=False)
+    write(
+        url,
+        ci=[ci(i, name, "application" if i == 900001 else "server") for i, name in HOSTILE_NAMES.items()],
+        relationship=[rel(900001, 5, "depends on", 900001), rel(900002, 900001, "runs on", 900002)],
+    )
+    return url

@@ -1,0 +1,55 @@
+"""The URL is the view: round trips, defaults, clamping, and forged values."""
+
+import pytest
+
+from dashboard.domain.viewstate import DEFAULT_DEPTH, MAX_DEPTH, ViewState, parse, to_query
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        ViewState(),
+        ViewState(root=5),
+        ViewState(root=5, depth=None, scope="upstream", layout="cose", incidents_only=True, change_days=7),
+        ViewState(root=9_000_000_000, impact=True, expanded=frozenset({"12:virtual_machine", "3:server"})),
+    ],
+)
+def test_vs001_every_view_survives_a_round_trip(state):
+    assert parse(to_query(state)) == state
+
+
+def test_vs002_defaults_are_left_out_of_the_link():
+    assert to_query(ViewState(root=5)) == "?root=5"
+    assert to_query(ViewState()) == ""
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?depth=1000000000", ViewState(depth=MAX_DEPTH)),
+        ("?depth=0", ViewState(depth=1)),
+        ("?depth=-3", ViewState(depth=DEFAULT_DEPTH)),
+        ("?root=abc", ViewState()),
+        ("?root=1e9", ViewState()),
+        ("?root=99999999999999999999999", ViewState()),
+        ("?dir=<script>", ViewState()),
+        ("?layout=javascript:alert(1)", ViewState()),
+        ("?changes=100000", ViewState(change_days=90)),
+        ("?impact=yes", ViewState()),
+        ("%%%&&&==", ViewState()),
+        (None, ViewState()),
+    ],
+)
+def test_vs003_malformed_values_take_defaults_or_are_clamped(query, expected):
+    assert parse(query) == expected
+
+
+def test_vs004_open_groups_are_bounded():
+    many = ",".join(f"{i}:server" for i in range(500))
+    assert len(parse(f"?open={many}").expanded) <= 50
+
+
+def test_vs005_re_rooting_closes_groups_and_leaves_impact():
+    state = ViewState(root=1, impact=True, expanded=frozenset({"1:server"}), depth=5)
+    moved = state.with_root(2)
+    assert moved == ViewState(root=2, depth=5)
