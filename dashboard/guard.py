@@ -43,6 +43,8 @@ def callback_request_problem(callback_map: dict, body: object) -> str | None:
     output = body.get("output")
     if not isinstance(output, str) or output not in callback_map:
         return "unknown output"
+    if _outputs_of(body.get("outputs")) != _outputs_in_key(output):
+        return "outputs do not match the callback"
     registered = callback_map[output]
     for part in ("inputs", "state"):
         sent = body.get(part, [])
@@ -53,3 +55,16 @@ def callback_request_problem(callback_map: dict, body: object) -> str | None:
             if not isinstance(item, dict) or (item.get("id"), item.get("property")) != (want["id"], want["property"]):
                 return f"{part} do not match the callback"
     return None
+
+
+def _outputs_in_key(key: str) -> list[tuple[str, str]]:
+    """(id, property) of each output named in a callback_map key ("..a.children...b.data@hash.." or "a.children")."""
+    parts = key.strip(".").split("...")
+    return [tuple(part.split("@")[0].rsplit(".", 1)) for part in parts]
+
+
+def _outputs_of(sent: object) -> list[tuple[str, str]] | None:
+    items = sent if isinstance(sent, list) else [sent]
+    if not all(isinstance(item, dict) for item in items):
+        return None
+    return [(item.get("id"), item.get("property")) for item in items]
