@@ -1,9 +1,11 @@
+from datetime import timedelta
+
 import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from dashboard.cmdb.connect import read_only_engine
-from dashboard.cmdb.load import columnar_path, load_frames
+from dashboard.cmdb.load import _columns, _queries, columnar_path, load_frames
 from dashboard.cmdb.store import SnapshotStore
 from tests.rows import NOW, ci, incident, rel, write
 
@@ -86,3 +88,26 @@ def test_ld005_a_missing_sqlite_file_is_not_created(tmp_path):
     assert not store.refresh()
     assert "FileNotFoundError" in store.status.error
     assert not (tmp_path / "nope.sqlite").exists()
+
+
+def _health_rows(hours: int) -> list[dict]:
+    return [
+        {"id": i, "ci_id": 1, "status": "ok", "metric": "ping", "value": 1.0, "observed_at": NOW - timedelta(hours=i)}
+        for i in range(hours)
+    ]
+
+
+@pytest.mark.parametrize(("since_hours", "plan"), [(90, "SCAN health"), (5, "USING INDEX ix_health_observed_at")])
+def test_ld007_sqlite_reads_a_wide_health_window_by_scan_and_a_narrow_one_by_index(sqlite_db, since_hours, plan):
+    write(sqlite_db, ci=CIS, health=_health_rows(100))
+    since = NOW - timedelta(hours=since_hours) + timedelta(minutes=1)
+    engine = read_only_engine(sqlite_db)
+    try:
+        query = _queries(engine, _columns(engine), since)["health"]
+        with engine.connect() as connection:
+            steps = [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}")]
+    finally:
+        engine.dispose()
+    assert any(plan in step for step in steps), steps
+    frames = load_frames(sqlite_db, health_since=since)
+    assert sorted(frames["health"]["id"]) == list(range(since_hours))
