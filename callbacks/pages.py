@@ -19,6 +19,11 @@ def register(app: Dash, services: Services) -> None:
         Input(ids.URL, "pathname"),
     )
     def show(pathname: object) -> tuple[bool, bool, str, str]:
-        path = app.strip_relative_path(pathname) if isinstance(pathname, str) else ""
-        quality = path == QUALITY_PATH.strip("/")
+        quality = on_quality_page(app, pathname)
         return quality, not quality, "nav" if quality else "nav active", "nav active" if quality else "nav"
+
+
+def on_quality_page(app: Dash, pathname: object) -> bool:
+    """True when the URL's path is the data-quality page (under any path prefix)."""
+    path = app.strip_relative_path(pathname) if isinstance(pathname, str) else ""
+    return path == QUALITY_PATH.strip("/")

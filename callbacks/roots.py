@@ -46,4 +46,6 @@ def _option(derived: Derived, position: int) -> dict:
     class_name = index.class_names[index.class_codes[position]]
     label = CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name
     name = str(derived.snapshot.ci["name"].iat[position])
-    return {"label": f"{name} · {label}", "value": str(int(index.ci_ids[position])), "search": name}
+    ci_id = int(index.ci_ids[position])
+    shown = f"{name} #{ci_id}" if derived.shared_name[position] else name
+    return {"label": f"{shown} · {label}", "value": str(ci_id), "search": name}

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import dash_cytoscape as cyto
 import flask
 from dash import Dash
 
@@ -22,6 +23,8 @@ STATUS_TICK_MS = 10_000
 def create_app(settings: Settings | None = None, server: flask.Flask | None = None) -> Dash:
     """Build a fresh Dash app over the CMDB the settings name, with its first snapshot loaded."""
     settings = settings or Settings.from_env()
+    # The map offers dagre among its browser layouts; the extra bundle is served locally with the app's assets.
+    cyto.load_extra_layouts()
     services = Services(
         settings,
         SnapshotStore(settings.database_url, health_days=settings.health_days, load_path=settings.load_path),

@@ -133,7 +133,7 @@ def _nodes(derived: Derived, hood: Neighbourhood, state: ViewState, on_path: np.
     result = [
         MapNode(
             id=node_id(int(index.ci_ids[n])),
-            label=_label(names[n]),
+            label=_label(names[n]) + (f" #{index.ci_ids[n]}" if derived.shared_name[n] else ""),
             kind="ci",
             ci_id=int(index.ci_ids[n]),
             class_name=index.class_names[index.class_codes[n]],

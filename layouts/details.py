@@ -9,8 +9,9 @@ from dash import dcc, html
 from dashboard.details import CIDetails
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
 
-INCIDENT_COLUMNS = ("number", "priority", "state", "opened_at", "resolved_at", "summary")
-CHANGE_COLUMNS = ("number", "state", "planned_start", "planned_end", "actual_start", "summary")
+INCIDENT_COLUMNS = ("number", "priority", "state", "opened_at", "summary")
+CHANGE_COLUMNS = ("number", "state", "planned_start", "summary")
+_WIDTHS = {"number": 120, "priority": 70, "state": 100, "opened_at": 140, "planned_start": 140}
 
 
 def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culprit_hrefs: list[str]) -> list:
@@ -88,19 +89,26 @@ def _grid(grid_id: str, rows: tuple[dict, ...], columns: tuple[str, ...]) -> htm
     return dag.AgGrid(
         id=grid_id,
         rowData=list(rows),
-        columnDefs=[
-            {
-                "field": c,
-                "headerName": c.replace("_", " ").capitalize(),
-                "flex": 2 if c == "summary" else 1,
-                "minWidth": 90,
-            }
-            for c in columns
-        ],
-        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        columnDefs=[_column(c) for c in columns],
+        defaultColDef={"sortable": True, "resizable": True},
         dashGridOptions={"domLayout": "autoHeight", "pagination": len(rows) > 10, "paginationPageSize": 10},
         className="ag-theme-quartz grid",
+        style={"width": "100%"},
     )
+
+
+def _column(name: str) -> dict:
+    label = {"priority": "P", "opened_at": "Opened", "planned_start": "Planned"}.get(name, name.capitalize())
+    if name == "summary":
+        return {
+            "field": name,
+            "headerName": label,
+            "minWidth": 220,
+            "wrapText": True,
+            "autoHeight": True,
+            "tooltipField": name,
+        }
+    return {"field": name, "headerName": label, "width": _WIDTHS.get(name, 110)}
 
 
 def _health_chart(details: CIDetails) -> html.Div | dcc.Graph:

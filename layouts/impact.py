@@ -26,12 +26,11 @@ def build_impact(model: MapModel) -> list:
                 html.Td(s.criticality),
                 html.Td(HEALTH_STYLES[s.status].label, className=f"st s-{s.status.name.lower()}"),
                 html.Td(str(s.open_incidents), className="num"),
-                html.Td(str(s.hops), className="num"),
             ]
         )
         for s in services
     ]
-    header = html.Thead(html.Tr([html.Th(h) for h in ("Service", "Criticality", "Status", "Open incidents", "Hops")]))
+    header = html.Thead(html.Tr([html.Th(h) for h in ("Service", "Criticality", "Status", "Open incidents")]))
     return [
         html.H2(heading),
         html.Table([header, html.Tbody(rows)], className="impact-table"),

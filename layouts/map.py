@@ -60,12 +60,12 @@ def build_map_page(root_options: list[dict]) -> html.Div:
             ),
             html.Aside(
                 [
+                    html.Div(id=ids.MAP_IMPACT),
+                    html.Button("Export impacted services as CSV", id=ids.MAP_EXPORT, className="button", hidden=True),
                     html.Div(
                         html.P("Click a node or an edge to see its details.", className="note"),
                         id=ids.MAP_DETAILS,
                     ),
-                    html.Div(id=ids.MAP_IMPACT),
-                    html.Button("Export impacted services as CSV", id=ids.MAP_EXPORT, className="button", hidden=True),
                     dcc.Download(id=ids.MAP_DOWNLOAD),
                 ],
                 className="details",

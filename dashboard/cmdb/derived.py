@@ -51,6 +51,12 @@ class Derived:
         """Type-ahead index over CI names and their words."""
         return _name_search(self.snapshot.ci["name"])
 
+    @cached_property
+    def shared_name(self) -> np.ndarray:
+        """Per CI: True when another CI carries the same name (ignoring case and blanks); such names show the id."""
+        key = self.snapshot.ci["name"].astype("str").str.strip().str.casefold()
+        return key.duplicated(keep=False).to_numpy()
+
     def changes(self, days: int) -> np.ndarray:
         """Changes per CI that started (actual, else planned) in the last `days` days before the snapshot loaded."""
         change = self.snapshot.tables["change"]

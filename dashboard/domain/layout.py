@@ -12,7 +12,7 @@ import numpy as np
 NODE_SPACING = 150.0  # px between neighbours in a row (nodes are ≤ 60 px wide, labels wrap at 130 px)
 ROW_SPACING = 110.0  # px between rows of one layer
 LAYER_GAP = 70.0  # extra px between layers
-MAX_ROW = 14  # nodes per row before a layer wraps (keeps a map about as wide as it is tall)
+MIN_ROW, MAX_ROW = 10, 40  # nodes per row before a layer wraps: about 1.6 × √n keeps a map wider than tall
 SWEEPS = 8
 
 
@@ -35,7 +35,12 @@ def layered_layout(layers: np.ndarray, order_key: np.ndarray, source: np.ndarray
     rank = _initial_rank(layers, np.asarray(order_key))
     for sweep in range(SWEEPS):
         rank = _barycentric_pass(layers, rank, np.asarray(source), np.asarray(target), downwards=sweep % 2 == 0)
-    return _place(layers, rank)
+    return _place(layers, rank, row_width(n))
+
+
+def row_width(n: int) -> int:
+    """How many nodes a row of an n-node map holds before its layer wraps."""
+    return int(min(MAX_ROW, max(MIN_ROW, np.ceil(1.6 * np.sqrt(n)))))
 
 
 def _initial_rank(layers: np.ndarray, order_key: np.ndarray) -> np.ndarray:
@@ -70,14 +75,14 @@ def _barycentric_pass(
     return _ranks_from_order(layers, order)
 
 
-def _place(layers: np.ndarray, rank: np.ndarray) -> Positions:
-    """Rows and pixel positions: each layer's nodes in rank order, wrapped every MAX_ROW, centred on x = 0."""
+def _place(layers: np.ndarray, rank: np.ndarray, max_row: int) -> Positions:
+    """Rows and pixel positions: each layer's nodes in rank order, wrapped every max_row, centred on x = 0."""
     order = np.lexsort((rank, layers))
     sorted_layers = layers[order]
     starts = np.searchsorted(sorted_layers, sorted_layers, side="left")
     sizes = np.searchsorted(sorted_layers, sorted_layers, side="right") - starts
     within = np.arange(len(order)) - starts
-    rows_in_layer = np.ceil(sizes / MAX_ROW).astype(np.int64)
+    rows_in_layer = np.ceil(sizes / max_row).astype(np.int64)
     # Spread a wrapped layer evenly over its rows (no half-empty last row).
     per_row = np.ceil(sizes / rows_in_layer).astype(np.int64)
     row_in_layer = within // per_row

@@ -1,0 +1,102 @@
+"""Map elements and panels from plain map data: ids, positions, classes, layouts, CSV — no server needed."""
+
+from dashboard.domain.viewstate import ViewState
+from dashboard.domain.vocabulary import Health
+from dashboard.maps import ImpactedService, MapEdge, MapModel, MapNode
+from layouts.impact import impact_csv
+from layouts.map import build_elements, build_notice, layout_for
+
+
+def node(ci_id, **fields):
+    values = {
+        "id": f"ci-{ci_id}",
+        "label": f"ci {ci_id}",
+        "kind": "ci",
+        "ci_id": ci_id,
+        "class_name": "server",
+        "status": Health.OK,
+        "open_incidents": 0,
+        "worst_priority": 0,
+        "changes": 0,
+        "x": 0.0,
+        "y": 0.0,
+    }
+    return MapNode(**(values | fields))
+
+
+def model(nodes, edges=(), **fields):
+    values = {
+        "state": ViewState(root=1),
+        "root_name": "ci 1",
+        "root_class": "server",
+        "nodes": tuple(nodes),
+        "edges": tuple(edges),
+        "total_cis": len(nodes),
+        "hidden_cis": 0,
+        "trimmed_cis": 0,
+        "depth_cut": False,
+    }
+    return MapModel(**(values | fields))
+
+
+def test_me001_nodes_carry_status_incident_and_root_classes_and_positions():
+    nodes = [
+        node(1, root=True, status=Health.DOWN),
+        node(2, open_incidents=3, worst_priority=1, x=10.0, y=20.0),
+        node(3, changes=2, status=Health.DEGRADED),
+    ]
+    elements = build_elements(model(nodes, [MapEdge("rel-7", "ci-1", "ci-2", "runs on", merged=False)]))
+    by_id = {e["data"]["id"]: e for e in elements}
+    assert set(by_id["ci-1"]["classes"].split()) >= {"s-down", "root", "c-server", "ci"}
+    assert set(by_id["ci-2"]["classes"].split()) >= {"inc", "p-high"}
+    assert by_id["ci-2"]["position"] == {"x": 10.0, "y": 20.0}
+    assert by_id["ci-2"]["data"]["display"] == "ci 2\n▲3 P1"
+    assert "chg" in by_id["ci-3"]["classes"]
+    assert by_id["rel-7"]["data"] == {"id": "rel-7", "source": "ci-1", "target": "ci-2", "type": "runs on"}
+    assert by_id["rel-7"]["classes"] == "t-runs-on"
+
+
+def test_me002_only_incidents_hides_the_others_by_class_and_keeps_the_root():
+    nodes = [node(1, root=True), node(2, open_incidents=1, worst_priority=4), node(3)]
+    view = model(nodes, state=ViewState(root=1, incidents_only=True))
+    classes = {e["data"]["id"]: e["classes"].split() for e in build_elements(view)}
+    assert "filtered" not in classes["ci-1"]
+    assert "filtered" not in classes["ci-2"]
+    assert "filtered" in classes["ci-3"]
+
+
+def test_me003_impact_view_fades_what_is_not_on_the_path():
+    nodes = [node(1, root=True, on_impact_path=True), node(2)]
+    view = model(nodes, state=ViewState(root=1, impact=True))
+    classes = {e["data"]["id"]: e["classes"].split() for e in build_elements(view)}
+    assert "impact" in classes["ci-1"]
+    assert "faded" in classes["ci-2"]
+
+
+def test_me004_hostile_names_stay_plain_strings():
+    hostile = "<img src=x onerror=alert(1)>"
+    elements = build_elements(model([node(1, label=hostile, root=True)]))
+    assert elements[0]["data"]["label"] == hostile
+
+
+def test_me005_layered_is_preset_and_browser_layouts_only_for_small_maps():
+    small = model([node(i) for i in range(10)], state=ViewState(root=1, layout="cose"))
+    assert layout_for(small, "a")["name"] == "cose"
+    big = model([node(i) for i in range(1000)], state=ViewState(root=1, layout="cose"))
+    assert layout_for(big, "a")["name"] == "preset"
+    assert layout_for(model([node(1)]), "a")["name"] == "preset"
+    assert layout_for(model([node(1)]), "a") != layout_for(model([node(1)]), "b")
+
+
+def test_me006_the_notice_says_when_a_map_is_partial_and_how_to_see_more():
+    text = str(build_notice(model([node(1)], total_cis=900, hidden_cis=500, trimmed_cis=10)))
+    assert "Showing part of the map" in text
+    assert "click a group" in text
+    assert "lower the depth" in text
+
+
+def test_me007_csv_export_neutralises_spreadsheet_formulas():
+    services = (ImpactedService(5, '=HYPERLINK("http://x")', "high", Health.DOWN, 2, 3),)
+    lines = impact_csv(services).splitlines()
+    assert lines[0] == "ci_id,name,criticality,status,open_incidents,hops"
+    assert lines[1].startswith("5,\"'=HYPERLINK(")
