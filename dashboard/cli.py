@@ -144,9 +144,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    args.database_url = ensure_demo(args.database_url)
+    return _serve(args)
+
+
+def ensure_demo(url: str | None = None) -> str:
+    """The demo CMDB's URL; on first use the sample is generated there (SQLite only)."""
     from dashboard.cmdb.sample import SampleSpec, generate
 
-    url = args.database_url or demo_database_url()
+    url = url or demo_database_url()
     path = sqlite_path(parse_url(url))
     if path is not None and not path.exists():
         print(f"First run: generating the demo CMDB ({DEMO_CIS:,} CIs) at {path}")
@@ -155,8 +161,7 @@ def _demo(args: argparse.Namespace) -> int:
         partial.unlink(missing_ok=True)
         generate(f"sqlite:///{partial}", SampleSpec(cis=DEMO_CIS, seed=DEMO_SEED), progress=True)
         partial.replace(path)  # an interrupted first run leaves no half-written demo behind
-    args.database_url = url
-    return _serve(args)
+    return url
 
 
 def _make_parent(url: str) -> None:

@@ -67,4 +67,5 @@ def _outputs_of(sent: object) -> list[tuple[str, str]] | None:
     items = sent if isinstance(sent, list) else [sent]
     if not all(isinstance(item, dict) for item in items):
         return None
-    return [(item.get("id"), item.get("property")) for item in items]
+    # Outputs that allow duplicates carry "@<hash>" after the property name; the key does not repeat it per part.
+    return [(item.get("id"), str(item.get("property")).split("@")[0]) for item in items]

@@ -15,7 +15,17 @@ from tests.conftest import unavailable
 @pytest.fixture(scope="module")
 def served(demo_cmdb: str) -> Iterator[str]:
     """The base URL of the app over the demo CMDB."""
-    app = create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0))
+    yield from _serve(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0))
+
+
+@pytest.fixture(scope="module")
+def served_small_budget(demo_cmdb: str) -> Iterator[str]:
+    """The app over the demo CMDB with a map budget of 400 elements, so that big maps show group nodes."""
+    yield from _serve(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, map_budget=400))
+
+
+def _serve(settings: Settings) -> Iterator[str]:
+    app = create_app(settings)
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

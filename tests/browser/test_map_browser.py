@@ -41,8 +41,15 @@ def wait_for_map(browser, root_id: int) -> int:
 
 
 def click_node(browser, element_id: str) -> None:
-    """A real mouse click on a node, at the place cytoscape drew it."""
-    x, y = browser.execute_script(f"const p = {CY}.$id('{element_id}').renderedPosition(); return [p.x, p.y];")
+    """A real mouse click on a node, at the place cytoscape drew it (once the fit to the screen has settled)."""
+    where = f"const p = {CY}.$id('{element_id}').renderedPosition(); return [p.x, p.y];"
+    last = None
+    for _ in range(50):
+        x, y = browser.execute_script(where)
+        if (x, y) == last:
+            break
+        last = (x, y)
+        time.sleep(0.2)
     canvas = browser.find_element(By.ID, "map-graph")
     ActionChains(browser).move_to_element_with_offset(canvas, 0, 0).perform()
     size = canvas.size
@@ -101,3 +108,16 @@ def test_br004_hostile_names_render_as_text_and_run_nothing(browser, served):
     assert browser.execute_script("return window.__pwned === undefined")
     assert not browser.find_elements(By.CSS_SELECTOR, "#map-details img")
     assert browser.execute_script("return document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
+
+
+def test_br005_clicking_a_group_opens_it_and_the_url_remembers(browser, served_small_budget):
+    browser.get(served_small_budget + "?root=1&dir=upstream&depth=all")
+    wait_for_map(browser, 1)
+    group = browser.execute_script(f"const g = {CY}.nodes('.group'); return g.length ? g[0].id() : null;")
+    assert group is not None, "a data centre's whole upstream needs group nodes within 400 elements"
+    click_node(browser, group)
+    WebDriverWait(browser, WAIT).until(lambda d: "open=" in d.execute_script("return location.search"))
+    opened = browser.execute_script("return location.search")
+    key = group.removeprefix("group-")
+    assert key.replace(":", "%3A") in opened
+    WebDriverWait(browser, WAIT).until(lambda d: not d.execute_script(f"return {CY}.$id('{group}').length"))
