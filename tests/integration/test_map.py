@@ -162,3 +162,13 @@ def test_mp011_a_request_whose_outputs_do_not_match_its_callback_is_refused(app)
     body["outputs"] = [{"id": ids.MAP_GRAPH, "property": "elements"}]
     status, _ = post(app, body)
     assert status == 400
+
+
+def test_mp012_a_duplicate_output_request_as_the_browser_sends_it_is_accepted(app):
+    # Dash's renderer names an allow_duplicate output "search@<hash>"; the guard once refused it with a 400.
+    key = next(k for k in app.callback_map if k.startswith(f"{ids.URL}.search@"))
+    tap = {"kind": "ci", "ci_id": 5}
+    body = request_for_key(app, key, {f"{ids.MAP_GRAPH}.tapNodeData": tap, f"{ids.URL}.search": "?root=5"})
+    body["outputs"] = {"id": ids.URL, "property": key.split(".", 1)[1]}
+    status, _ = post(app, body)
+    assert status in (200, 204)
