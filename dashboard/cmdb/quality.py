@@ -8,13 +8,14 @@ import pandas as pd
 from dashboard.cmdb.distinct import per_distinct
 from dashboard.domain.cycles import dependency_cycles
 from dashboard.domain.findings import Finding, Severity
-from dashboard.domain.graph import BuiltIndex
+from dashboard.domain.graph import BuiltIndex, GraphIndex
 from dashboard.domain.vocabulary import (
     CI_CLASS_BY_NAME,
     CI_STATUSES,
     HEALTH_BY_NAME,
     INCIDENT_PRIORITIES,
     INCIDENT_STATES,
+    RELATIONSHIP_TYPES,
 )
 
 STALE_AFTER_DAYS = 180
@@ -129,7 +130,7 @@ def _orphans(ci: pd.DataFrame, built: BuiltIndex) -> list[Finding]:
         "ci.orphan",
         Severity.WARNING,
         "CIs without any relationship",
-        ci["name"].to_numpy()[lonely],
+        ci["name"][lonely],
         "shown on their own; nothing depends on them and they depend on nothing",
     )
 
@@ -169,8 +170,7 @@ def relationship_findings(relationship: pd.DataFrame, built: BuiltIndex) -> list
         "left out of the graph",
     )
     index = built.index
-    edge_key = pd.DataFrame({"s": index.edge_source, "t": index.edge_target, "y": index.edge_type})
-    repeated = np.flatnonzero(edge_key.duplicated().to_numpy())
+    repeated = _repeated_edges(index)
     found += rows_finding(
         "relationship.duplicate",
         Severity.INFO,
@@ -179,6 +179,16 @@ def relationship_findings(relationship: pd.DataFrame, built: BuiltIndex) -> list
         "drawn once",
     )
     return found + _cycles(built)
+
+
+def _repeated_edges(index: GraphIndex) -> np.ndarray:
+    """Edges that repeat an earlier edge's source, target and type, in edge order."""
+    # One int64 per edge, exact below about a billion CIs (node_count² · types < 2⁶³), far more than fits in memory.
+    key = (index.edge_source.astype(np.int64) * index.node_count + index.edge_target) * len(RELATIONSHIP_TYPES)
+    key += index.edge_type
+    order = np.argsort(key, kind="stable")  # equal keys keep edge order, so the first of each run is the original
+    ordered = key[order]
+    return np.sort(order[1:][ordered[1:] == ordered[:-1]])
 
 
 def _cycles(built: BuiltIndex) -> list[Finding]:

@@ -33,10 +33,9 @@ def _peel(outbound: CSR, alive: np.ndarray) -> None:
         counts = outbound.indptr[frontier + 1] - starts
         slots = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
         targets = outbound.indices[slots]
-        targets = targets[alive[targets]]
-        indegree -= np.bincount(targets, minlength=n)
-        candidates = np.unique(targets)
-        frontier = candidates[indegree[candidates] == 0]
+        lost = np.bincount(targets[alive[targets]], minlength=n)
+        indegree -= lost
+        frontier = np.flatnonzero((lost > 0) & (indegree == 0))
 
 
 def _strongly_connected(down: CSR, nodes: np.ndarray, alive: np.ndarray) -> list[list[int]]:

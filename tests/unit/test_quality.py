@@ -116,3 +116,18 @@ def test_qa007_classes_and_types_are_normalised_per_row_whatever_their_spelling(
     assert snap.ci["class"].tolist() == ["business_service", "application", "server", "server"]
     assert snap.counts()["dependency_edges"] == 3
     assert by_code(snap)["ci.mixed_case_class"].count == 2
+
+
+def test_qa008_repeated_relationships_are_the_later_copies_in_row_order():
+    rels = [
+        rel(1, 1, "depends on", 2),
+        rel(2, 2, "runs on", 3),
+        rel(3, 1, "depends on", 2),  # copy of 1
+        rel(4, 1, "connects to", 2),  # another type: not a copy
+        rel(5, 3, "used by", 2),  # 2 runs on 3, written the other way round: a different type, not a copy
+        rel(6, 1, "depends on", 2),  # copy of 1
+        rel(7, 2, "runs on", 3),  # copy of 2
+    ]
+    found = by_code(snapshot_of(ci=[ci(1), ci(2), ci(3)], relationship=rels))["relationship.duplicate"]
+    assert found.count == 3
+    assert found.examples == ("1 depends on 2", "1 depends on 2", "2 runs on 3")
