@@ -111,3 +111,15 @@ def test_ld007_sqlite_reads_a_wide_health_window_by_scan_and_a_narrow_one_by_ind
     assert any(plan in step for step in steps), steps
     frames = load_frames(sqlite_db, health_since=since)
     assert sorted(frames["health"]["id"]) == list(range(since_hours))
+
+
+@pytest.mark.parametrize("stamps", [["2026-01-01", "2026-01-01 12:00:00.250"], ["2026-01-01T12:00:00Z", "garbage"]])
+def test_ld008_text_timestamps_read_the_same_on_both_paths(sqlite_db, stamps):
+    write(sqlite_db, ci=[ci(1), ci(2)])
+    engine = sa.create_engine(sqlite_db)
+    with engine.begin() as connection:
+        for id_, stamp in enumerate(stamps, start=1):
+            connection.execute(sa.text("UPDATE ci SET updated_at = :s WHERE id = :i"), {"s": stamp, "i": id_})
+    engine.dispose()
+    fast, slow = load_frames(sqlite_db, path="adbc"), load_frames(sqlite_db, path="read_sql")
+    pd.testing.assert_series_equal(fast["ci"]["updated_at"], slow["ci"]["updated_at"])
