@@ -172,3 +172,42 @@ def test_mp012_a_duplicate_output_request_as_the_browser_sends_it_is_accepted(ap
     body["outputs"] = {"id": ids.URL, "property": key.split(".", 1)[1]}
     status, _ = post(app, body)
     assert status in (200, 204)
+
+
+def test_mp013_details_mark_relationships_to_missing_cis(app):
+    snapshot = app.server.extensions["servicemap"].store.snapshot
+    dangling = next(f for f in snapshot.findings if f.code == "relationship.dangling")
+    source = int(dangling.examples[0].split()[0])  # "249 depends on 2015": CI 249 points at a CI that does not exist
+    body = callback_request(
+        app,
+        ids.MAP_DETAILS,
+        "children",
+        {f"{ids.MAP_GRAPH}.tapNodeData": {"ci_id": source, "kind": "ci"}, f"{ids.URL}.search": f"?root={source}"},
+        f"{ids.MAP_GRAPH}.tapNodeData",
+    )
+    status, data = post(app, body)
+    assert status == 200
+    assert "Relationships to CIs that do not exist" in json.dumps(data, ensure_ascii=False)
+
+
+def test_mp014_a_failed_refresh_dims_the_map_and_says_stale(tmp_path):
+    import shutil
+
+    from tests.rows import ci, rel, write
+
+    url = f"sqlite:///{tmp_path / 'cmdb.sqlite'}"
+    write(
+        url,
+        ci=[ci(1, "Payroll", "business_service"), ci(2, "app", "application")],
+        relationship=[rel(1, 1, "depends on", 2)],
+    )
+    app = create_app(Settings.from_env({}, database_url=url, refresh_seconds=0))
+    shutil.move(tmp_path / "cmdb.sqlite", tmp_path / "gone.sqlite")
+    assert app.server.extensions["servicemap"].store.refresh() is False
+    body = callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 1})
+    status, data = post(app, body)
+    assert status == 200
+    assert data["response"][ids.MAP_GRAPH]["className"] == "map stale"
+    assert "STALE" in json.dumps(data["response"][ids.OVERVIEW_STATUS])
+    _, drawn = draw(app, "?root=1")
+    assert len(elements(drawn)) == 3  # the last good snapshot (2 CIs, 1 edge) is still drawn, marked stale
