@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dashboard.cmdb.sample.columns import weighted
+from dashboard.cmdb.sample.columns import summaries, weighted
 from dashboard.domain.vocabulary import CHANGE_STATES
 
 CHANGES_PER_CI = 0.03
@@ -45,7 +45,7 @@ def change_rows(
     end[:now_running] = now + (rng.integers(30, 240, now_running) * 60).astype("timedelta64[s]")
     rows = {"ci_id": ci_ids, "planned_start": start, "planned_end": end}
     rows |= _lifecycle(rng, start, end, now)
-    rows["summary"] = _summaries(rng, ci, ci_ids)
+    rows["summary"] = summaries(rng, ci, ci_ids, SUMMARIES)
     order = np.argsort(start, kind="stable")
     rows = {k: v[order] for k, v in rows.items()}
     rows["number"] = np.array([f"CHG{_FIRST_NUMBER + i:07d}" for i in range(n)], dtype=object)
@@ -84,14 +84,3 @@ def _lifecycle(
         "actual_end": np.where(implemented, actual_end, nat),
         "updated_at": updated,
     }
-
-
-def _summaries(rng: np.random.Generator, ci: dict[str, np.ndarray], ci_ids: np.ndarray) -> np.ndarray:
-    names, classes = ci["name"][ci_ids - 1].tolist(), ci["class"][ci_ids - 1].tolist()
-    picks = rng.integers(0, 1 << 30, len(ci_ids)).tolist()
-    out = []
-    for name, cls, pick in zip(names, classes, picks, strict=True):
-        templates = SUMMARIES[cls.strip().lower()][1]
-        version = f"{pick % 9 + 1}.{pick % 17}"
-        out.append(templates[pick % len(templates)].format(name.strip(), v=version)[:255])
-    return np.array(out, dtype=object)

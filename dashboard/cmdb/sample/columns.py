@@ -142,3 +142,20 @@ def models(rng: np.random.Generator, catalogue: Sequence[tuple[str, str]], n: in
     """JSON attribute fragments '"vendor": …, "model": …' drawn from a product list."""
     fragments = [f'"vendor": "{vendor}", "model": "{model}"' for vendor, model in catalogue]
     return [fragments[i] for i in rng.integers(0, len(fragments), n).tolist()]
+
+
+def summaries(
+    rng: np.random.Generator,
+    ci: dict[str, np.ndarray],
+    ci_ids: np.ndarray,
+    templates: dict[str, tuple[float, tuple[str, ...]]],
+) -> np.ndarray:
+    """One summary per CI id from its class's templates ({} is the CI's name, {v} a version number)."""
+    names, classes = ci["name"][ci_ids - 1].tolist(), ci["class"][ci_ids - 1].tolist()
+    picks = rng.integers(0, 1 << 30, len(ci_ids)).tolist()
+    out = []
+    for name, cls, pick in zip(names, classes, picks, strict=True):
+        chosen = templates[cls.strip().lower()][1]
+        version = f"{pick % 9 + 1}.{pick % 17}"
+        out.append(chosen[pick % len(chosen)].format(name.strip(), v=version)[:255])
+    return np.array(out, dtype=object)

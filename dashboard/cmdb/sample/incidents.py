@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dashboard.cmdb.sample.columns import weighted
+from dashboard.cmdb.sample.columns import summaries, weighted
 from dashboard.cmdb.sample.outages import Outage
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, INCIDENT_OPEN_STATES
 
@@ -53,7 +53,7 @@ def incident_rows(
     open_ = _open(rng, opened, now, max(0, round(OPEN_SHARE_OF_CIS * n) - len(outage["ci_id"])))
     background = {"ci_id": ci_ids, "priority": priority, "opened_at": opened, "is_open": open_}
     background |= _lifecycle(rng, background, now)
-    background["summary"] = _summaries(rng, ci, ci_ids)
+    background["summary"] = summaries(rng, ci, ci_ids, SUMMARIES)
     rows = {k: np.concatenate([outage[k], background[k]]) for k in outage}
     order = np.argsort(rows["opened_at"], kind="stable")
     rows = {k: v[order] for k, v in rows.items() if k != "is_open"}
@@ -88,16 +88,6 @@ def _lifecycle(rng: np.random.Generator, rows: dict[str, np.ndarray], now: np.da
     touched = opened + (rng.random(n) * age).astype("timedelta64[s]")
     updated = np.where(is_open, touched, np.where(state == "closed", closed_at, resolved))
     return {"state": state, "resolved_at": np.where(is_open, np.datetime64("NaT"), resolved), "updated_at": updated}
-
-
-def _summaries(rng: np.random.Generator, ci: dict[str, np.ndarray], ci_ids: np.ndarray) -> np.ndarray:
-    names, classes = ci["name"][ci_ids - 1].tolist(), ci["class"][ci_ids - 1].tolist()
-    picks = rng.integers(0, 1 << 30, len(ci_ids)).tolist()
-    out = []
-    for name, cls, pick in zip(names, classes, picks, strict=True):
-        templates = SUMMARIES[cls.strip().lower()][1]
-        out.append(templates[pick % len(templates)].format(name.strip())[:255])
-    return np.array(out, dtype=object)
 
 
 def _outage_incidents(
