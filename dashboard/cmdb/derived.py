@@ -8,6 +8,8 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.health import HealthState, own_status
@@ -15,6 +17,7 @@ from dashboard.domain.overlays import IncidentOverlay, change_counts, incident_o
 from dashboard.domain.search import NameSearch
 
 _NO_CI = np.iinfo(np.int64).min
+COMMON_WORD = 2000
 _TOKEN_SPLIT = r"[\s\-_.:/()\[\],]+"
 
 
@@ -79,14 +82,31 @@ def id_array(values: pd.Series) -> np.ndarray:
 
 
 def _name_search(names: pd.Series) -> NameSearch:
-    folded = names.astype("str").fillna("").str.casefold().reset_index(drop=True)
-    words = folded.str.split(_TOKEN_SPLIT, regex=True).explode()
-    words = words[words.str.len().fillna(0).to_numpy() > 0]
-    words = words[words.to_numpy() != folded.loc[words.index].to_numpy()]
-    keys = np.concatenate([folded.to_numpy(dtype=object), words.to_numpy(dtype=object)])
-    nodes = np.concatenate([np.arange(len(folded)), words.index.to_numpy()])
-    whole = np.concatenate([np.ones(len(folded), dtype=bool), np.zeros(len(words), dtype=bool)])
-    return NameSearch.of(keys, nodes, whole)
+    """Whole names and their words, lower-cased and sorted with Arrow (seconds, not minutes, at a million CIs).
+
+    Words that more than COMMON_WORD CIs share ("corp", "com", "vm") are left out: they would only bloat the index,
+    and a name starting with them is still found as a whole.
+    """
+    whole_names = pc.utf8_lower(
+        pc.utf8_trim_whitespace(pa.array(names.astype("str").fillna(""), type=pa.large_string()))
+    )
+    words = pc.split_pattern_regex(whole_names, _TOKEN_SPLIT)
+    flat, owner = pc.list_flatten(words), pc.list_parent_indices(words)
+    counts = pc.value_counts(flat)
+    common = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), COMMON_WORD))
+    useful = pc.and_(
+        pc.and_(pc.greater(pc.utf8_length(flat), 0), pc.invert(pc.is_in(flat, value_set=common))),
+        pc.not_equal(flat, pc.take(whole_names, owner)),
+    )
+    keys = pa.concat_arrays([_contiguous(whole_names), _contiguous(pc.filter(flat, useful))])
+    nodes = np.concatenate([np.arange(len(whole_names)), pc.filter(owner, useful).to_numpy()])
+    whole = np.arange(len(keys)) < len(whole_names)
+    order = pc.sort_indices(keys).to_numpy()
+    return NameSearch(pc.take(keys, order).to_numpy(zero_copy_only=False), nodes[order], whole[order])
+
+
+def _contiguous(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 @dataclass

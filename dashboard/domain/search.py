@@ -10,7 +10,7 @@ MAX_QUERY = 200
 
 @dataclass(frozen=True, slots=True)
 class NameSearch:
-    """Casefolded names and name tokens in sorted order, each with its node; ids looked up exactly."""
+    """Lower-cased names and name words in sorted order, each with its node; ids looked up exactly."""
 
     keys: np.ndarray  # object array of casefolded strings, sorted
     nodes: np.ndarray  # node per key
@@ -18,14 +18,14 @@ class NameSearch:
 
     @classmethod
     def of(cls, keys: np.ndarray, nodes: np.ndarray, whole: np.ndarray) -> "NameSearch":
-        """The search over casefolded keys (whole names and their words), each naming its node."""
+        """The search over lower-cased keys (whole names and their words), each naming its node, in any order."""
         keys = np.asarray(keys, dtype=object)
         order = np.argsort(keys, kind="stable")
         return cls(keys[order], np.asarray(nodes)[order], np.asarray(whole, dtype=bool)[order])
 
     def prefix(self, text: str, limit: int) -> np.ndarray:
         """Nodes whose name, or a word of it, starts with the text: whole-name matches first, no repeats."""
-        query = text.strip().casefold()[:MAX_QUERY]
+        query = text.strip().lower()[:MAX_QUERY]
         if not query or limit <= 0:
             return np.empty(0, dtype=np.int64)
         low = np.searchsorted(self.keys, query, side="left")

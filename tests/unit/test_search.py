@@ -8,7 +8,7 @@ from dashboard.domain.search import NameSearch, id_query
 def search_over(names: list[str]) -> NameSearch:
     keys, nodes, whole = [], [], []
     for node, name in enumerate(names):
-        folded = name.casefold()
+        folded = name.lower()
         keys.append(folded)
         nodes.append(node)
         whole.append(True)
