@@ -128,7 +128,7 @@ def child_load(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def child_ready(task: dict[str, Any]) -> dict[str, Any]:
-    """Fingerprint (untimed in `ready`), load by the fastest path, build_snapshot; then the build's split."""
+    """Fingerprint (untimed in `ready`), load by the fastest path, build_snapshot, findings; then the build's split."""
     from dashboard.cmdb import quality
     from dashboard.cmdb import snapshot as snapshot_module
     from dashboard.cmdb.connect import read_only_engine, redacted
@@ -152,6 +152,11 @@ def child_ready(task: dict[str, Any]) -> dict[str, Any]:
     snapshot = build_snapshot(frames, fingerprint=mark, source=redacted(url))
     build_s = time.perf_counter() - start
     peak = peak_rss_mb()
+    rss_after_build = rss_mb()
+    # The findings are computed on first use (the store does it right after publishing the snapshot).
+    start = time.perf_counter()
+    findings = snapshot.findings
+    findings_s = time.perf_counter() - start
     out: dict[str, Any] = {
         "fingerprint_s": fingerprint_s,
         "load_s": load_s,
@@ -159,11 +164,13 @@ def child_ready(task: dict[str, Any]) -> dict[str, Any]:
         "build_s": build_s,
         "index_s": snapshot.seconds["index"],
         "ready_s": load_s + build_s,
+        "findings_s": findings_s,
         "rss_after_load_mb": rss_after_load,
         "peak_rss_mb": peak,
-        "rss_after_build_mb": rss_mb(),
+        "rss_after_build_mb": rss_after_build,
+        "peak_rss_with_findings_mb": peak_rss_mb(),
         "counts": snapshot.counts(),
-        "findings": {f.code: f.count for f in snapshot.findings},
+        "findings": {f.code: f.count for f in findings},
     }
     # The build's split, measured again piece by piece after the peak above was taken (private helpers, on purpose).
     split: dict[str, float] = {}
@@ -177,13 +184,13 @@ def child_ready(task: dict[str, Any]) -> dict[str, Any]:
     split["graph index (_build_index)"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     quality.ci_findings(ci, raw_class, built)
-    split["quality.ci_findings"] = time.perf_counter() - t0
+    split["findings: quality.ci_findings"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     quality.relationship_findings(frames.tables["relationship"], built)
-    split["quality.relationship_findings (incl. cycles)"] = time.perf_counter() - t0
+    split["findings: quality.relationship_findings (incl. cycles)"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     quality.event_findings({**frames.tables, "ci": ci}, built)
-    split["quality.event_findings"] = time.perf_counter() - t0
+    split["findings: quality.event_findings"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     ci["class"].value_counts()
     split["class_counts"] = time.perf_counter() - t0
@@ -474,9 +481,11 @@ def measure(backend: str, size: int, url: str, args: argparse.Namespace) -> dict
     out["ready"] = {
         "path": fastest,
         **{
-            key: summary([r[key] for r in runs]) for key in ("fingerprint_s", "load_s", "build_s", "index_s", "ready_s")
+            key: summary([r[key] for r in runs])
+            for key in ("fingerprint_s", "load_s", "build_s", "index_s", "ready_s", "findings_s")
         },
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "peak_rss_with_findings_mb": max(r["peak_rss_with_findings_mb"] for r in runs),
         "rss_after_load_mb": statistics.median(r["rss_after_load_mb"] for r in runs),
         "rss_after_build_mb": statistics.median(r["rss_after_build_mb"] for r in runs),
         "build_split": {k: statistics.median(r["build_split"][k] for r in runs) for k in runs[0]["build_split"]},
@@ -623,6 +632,13 @@ def table_rows(backend: str, size: int, r: dict[str, Any]) -> list[list[str]]:
         ready["peak_rss_mb"],
         runs=ready["ready_s"]["runs"],
     )
+    row(
+        "findings, on first use after ready (same processes)",
+        fmt_s(ready["findings_s"]["median"]),
+        fmt_s(ready["findings_s"]["min"]),
+        ready["peak_rss_with_findings_mb"],
+        runs=ready["findings_s"]["runs"],
+    )
     timings, results = r["traverse"]["timings"], r["traverse"]["results"]
     for key, label in TRAVERSALS:
         t = timings[key]
@@ -693,10 +709,10 @@ def targets(results: dict[str, dict[int, dict[str, Any]]]) -> list[dict[str, Any
                     "met": ms <= TRAVERSAL_TARGET_MS,
                 }
             )
-        peak = ready["peak_rss_mb"]
+        peak = max(ready["peak_rss_mb"], ready["peak_rss_with_findings_mb"])
         out.append(
             {
-                "target": f"peak RSS of snapshot ready ≤ {MEMORY_TARGET_MB / 1024:g} GB ({backend})",
+                "target": f"peak RSS of snapshot ready, findings included ≤ {MEMORY_TARGET_MB / 1024:g} GB ({backend})",
                 "value": f"{peak:,.0f} MB",
                 "met": peak <= MEMORY_TARGET_MB,
             }

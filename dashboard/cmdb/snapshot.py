@@ -1,8 +1,11 @@
 """Snapshot: an immutable picture of the CMDB (frames + GraphIndex + findings + fingerprint + load time)."""
 
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -24,13 +27,23 @@ class Snapshot:
     version: int
     tables: dict[str, pd.DataFrame]
     index: GraphIndex
-    findings: tuple[Finding, ...]
     fingerprint: str
     loaded_at: datetime  # aware UTC
     source: str  # the database URL with its password hidden
     load_path: str
     seconds: dict[str, float]
     class_counts: dict[str, int]  # CIs per (normalised) class, largest first
+    _findings: "LazyFindings" = field(repr=False, compare=False)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """The data-quality findings; computed on first use (the store does it right after publishing), then kept."""
+        return self._findings.get()
+
+    @property
+    def findings_ready(self) -> bool:
+        """True once the findings have been computed (reading `findings` then never waits)."""
+        return self._findings.ready
 
     @property
     def ci(self) -> pd.DataFrame:
@@ -42,6 +55,33 @@ class Snapshot:
         counts = {name: len(frame) for name, frame in self.tables.items()}
         counts["dependency_edges"] = self.index.edge_count
         return counts
+
+
+class LazyFindings:
+    """Findings computed once, by whichever thread asks first (the others wait), then kept; the inputs are dropped."""
+
+    __slots__ = ("_compute", "_lock", "_value")
+
+    def __init__(self, compute: Callable[[], tuple[Finding, ...]]) -> None:
+        self._compute: Callable[[], tuple[Finding, ...]] | None = compute
+        self._lock = threading.Lock()
+        self._value: tuple[Finding, ...] | None = None
+
+    def get(self) -> tuple[Finding, ...]:
+        """The findings, computing them if no thread has yet."""
+        value = self._value
+        if value is None:
+            with self._lock:
+                value = self._value
+                if value is None and self._compute is not None:
+                    value = self._value = self._compute()
+                    self._compute = None  # drops the inputs (raw classes, …)
+        return value if value is not None else ()
+
+    @property
+    def ready(self) -> bool:
+        """True once the findings have been computed."""
+        return self._value is not None
 
 
 def normalise_class(raw: pd.Series) -> pd.Series:
@@ -64,7 +104,11 @@ def _type_code(raw: pd.Series) -> pd.Series:
 
 
 def build_snapshot(frames: Frames, *, fingerprint: str, source: str, version: int = 1) -> Snapshot:
-    """Turn loaded frames into a snapshot; dirty rows become findings, never exceptions."""
+    """Turn loaded frames into a snapshot; dirty rows become findings, never exceptions.
+
+    The graph index is built here; the findings (about a third of the work at 1M CIs) on first use of
+    `Snapshot.findings`, so that a snapshot can serve maps before they are ready.
+    """
     start = time.perf_counter()
     tables = dict(frames.tables)
     ci, rejected = _ci_with_ids(tables["ci"])
@@ -72,22 +116,30 @@ def build_snapshot(frames: Frames, *, fingerprint: str, source: str, version: in
     ci = ci.assign(**{"class": normalise_class(raw_class)})
     tables["ci"] = ci
     built = _build_index(ci, tables["relationship"])
-    findings = [*_missing_tables(frames), *rejected]
-    findings += quality.ci_findings(ci, raw_class, built)
-    findings += quality.relationship_findings(tables["relationship"], built)
-    findings += quality.event_findings(tables, built)
+    early = (*_missing_tables(frames), *rejected)
     seconds = {**frames.seconds, "index": time.perf_counter() - start}
     return Snapshot(
         version=version,
         tables=tables,
         index=built.index,
-        findings=tuple(findings),
         fingerprint=fingerprint,
         loaded_at=datetime.now(UTC),
         source=source,
         load_path=frames.path,
         seconds=seconds,
         class_counts={str(k): int(v) for k, v in ci["class"].value_counts().items()},
+        _findings=LazyFindings(partial(_findings, early, tables, raw_class, built)),
+    )
+
+
+def _findings(
+    early: tuple[Finding, ...], tables: dict[str, pd.DataFrame], raw_class: pd.Series, built: BuiltIndex
+) -> tuple[Finding, ...]:
+    return (
+        *early,
+        *quality.ci_findings(tables["ci"], raw_class, built),
+        *quality.relationship_findings(tables["relationship"], built),
+        *quality.event_findings(tables, built),
     )
 
 

@@ -2,6 +2,7 @@
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -85,6 +86,7 @@ class SnapshotStore:
             seconds=snapshot.seconds,
             **snapshot.counts(),
         )
+        _check(snapshot)
         return True
 
     def _fail(self, error: Exception) -> None:
@@ -112,6 +114,18 @@ class SnapshotStore:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+
+
+def _check(snapshot: Snapshot) -> None:
+    """Compute the findings now, in the refreshing thread: requests already see the snapshot meanwhile."""
+    start = time.perf_counter()
+    findings = snapshot.findings
+    log_event(
+        "snapshot_checked",
+        version=snapshot.version,
+        seconds=round(time.perf_counter() - start, 3),
+        findings=len(findings),
+    )
 
 
 def _first_line(error: Exception) -> str:

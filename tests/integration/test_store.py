@@ -27,6 +27,7 @@ def test_st001_reloads_only_when_the_fingerprint_changes(empty_db):
     assert store.refresh()
     first = store.snapshot
     assert first.version == 1
+    assert first.findings_ready  # computed by the refresh, after publishing: no request waits for them
     assert not store.refresh()
     assert store.snapshot is first
     add_ci(empty_db, 3)

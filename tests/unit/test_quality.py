@@ -1,5 +1,9 @@
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from dashboard.cmdb import quality
 from dashboard.cmdb.snapshot import build_snapshot
 from tests.rows import NOW, ci, frames, incident, rel
 
@@ -131,3 +135,24 @@ def test_qa008_repeated_relationships_are_the_later_copies_in_row_order():
     found = by_code(snapshot_of(ci=[ci(1), ci(2), ci(3)], relationship=rels))["relationship.duplicate"]
     assert found.count == 3
     assert found.examples == ("1 depends on 2", "1 depends on 2", "2 runs on 3")
+
+
+def test_qa009_findings_are_computed_once_on_first_use_whichever_threads_ask(monkeypatch):
+    calls = []
+    real = quality.relationship_findings
+
+    def counted(*args):
+        calls.append(threading.get_ident())
+        time.sleep(0.05)  # long enough for the other threads to arrive while it runs
+        return real(*args)
+
+    monkeypatch.setattr(quality, "relationship_findings", counted)
+    snap = snapshot_of(ci=[ci(1), ci(2), ci(3)], relationship=[rel(1, 1, "depends on", 2)])
+    assert not snap.findings_ready
+    assert calls == []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        seen = list(pool.map(lambda _: snap.findings, range(8)))
+    assert len(calls) == 1
+    assert snap.findings_ready
+    assert all(found is seen[0] for found in seen)
+    assert [f.code for f in seen[0]] == ["ci.orphan"]
