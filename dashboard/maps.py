@@ -16,6 +16,7 @@ from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import CI_CLASS_BY_NAME, RELATIONSHIP_TYPES, Health
 
 UNKNOWN_CLASS_LAYER = 5
+HEALTH = tuple(Health)
 MAX_LABEL = 28
 
 
@@ -114,83 +115,132 @@ def build_map(derived: Derived, state: ViewState, root: int, *, budget: int) -> 
 def _nodes(derived: Derived, hood: Neighbourhood, state: ViewState, on_path: np.ndarray) -> tuple[MapNode, ...]:
     snapshot = derived.snapshot
     index = snapshot.index
-    ci = snapshot.ci
     health = derived.health
     incidents = derived.incidents
-    changes = derived.changes(state.change_days) if state.change_days else np.zeros(index.node_count, dtype=np.int32)
-    group_status = [int(health.shown(g.members).max()) for g in hood.groups]
+    changes = derived.changes(state.change_days) if state.change_days else derived.no_changes
     layers = np.concatenate(
         [
             _layers(index.class_names, index.class_codes[hood.nodes]),
             [_layer(index.class_names[g.class_code]) for g in hood.groups],
         ]
     ).astype(np.int64)
-    names = ci["name"].to_numpy(dtype=object)
-    keys = [str(names[n]).casefold() for n in hood.nodes] + [g.key for g in hood.groups]
+    names = derived.names
+    keys = [str(name).casefold() for name in names[hood.nodes].tolist()] + [g.key for g in hood.groups]
     order_key = np.argsort(np.argsort(np.asarray(keys, dtype=object), kind="stable"), kind="stable")
     where = layered_layout(layers, order_key, hood.edge_a, hood.edge_b)
-    shown = health.shown(hood.nodes)
+    nodes = hood.nodes
+    # Plain lists first: indexing numpy arrays element by element costs more than the rest of the loop.
+    columns = zip(
+        index.ci_ids[nodes].tolist(),
+        names[nodes].tolist(),
+        derived.shared_name[nodes].tolist(),
+        index.class_codes[nodes].tolist(),
+        health.shown(nodes).tolist(),
+        incidents.open_count[nodes].tolist(),
+        incidents.worst_priority[nodes].tolist(),
+        changes[nodes].tolist(),
+        where.x[: len(nodes)].tolist(),
+        where.y[: len(nodes)].tolist(),
+        on_path[nodes].tolist(),
+        (nodes == hood.root).tolist(),
+        strict=True,
+    )
     result = [
         MapNode(
-            id=node_id(int(index.ci_ids[n])),
-            label=_label(names[n]) + (f" #{index.ci_ids[n]}" if derived.shared_name[n] else ""),
+            id=node_id(ci_id),
+            label=_label(name) + (f" #{ci_id}" if shared else ""),
             kind="ci",
-            ci_id=int(index.ci_ids[n]),
-            class_name=index.class_names[index.class_codes[n]],
-            status=Health(int(shown[i])),
-            open_incidents=int(incidents.open_count[n]),
-            worst_priority=int(incidents.worst_priority[n]),
-            changes=int(changes[n]),
-            x=float(where.x[i]),
-            y=float(where.y[i]),
-            root=bool(n == hood.root),
-            on_impact_path=bool(on_path[n]),
+            ci_id=ci_id,
+            class_name=index.class_names[code],
+            status=HEALTH[status],
+            open_incidents=count,
+            worst_priority=priority,
+            changes=changed,
+            x=x,
+            y=y,
+            root=root,
+            on_impact_path=path,
         )
-        for i, n in enumerate(hood.nodes)
+        for ci_id, name, shared, code, status, count, priority, changed, x, y, path, root in columns
     ]
     offset = len(hood.nodes)
-    for j, group in enumerate(hood.groups):
+    if hood.groups:
+        result += _group_nodes(derived, hood, changes, on_path, where.x[offset:].tolist(), where.y[offset:].tolist())
+    return tuple(result)
+
+
+def _group_nodes(
+    derived: Derived, hood: Neighbourhood, changes: np.ndarray, on_path: np.ndarray, x: list[float], y: list[float]
+) -> list[MapNode]:
+    """Group nodes: worst member status, their open incidents and changes summed, all in one pass over members."""
+    index = derived.snapshot.index
+    members = np.concatenate([g.members for g in hood.groups])
+    starts = np.cumsum([0] + [len(g.members) for g in hood.groups[:-1]])
+    priority = derived.incidents.worst_priority[members].astype(np.int16)
+    columns = zip(
+        hood.groups,
+        np.maximum.reduceat(derived.health.shown(members), starts).tolist(),
+        np.add.reduceat(derived.incidents.open_count[members], starts).tolist(),
+        np.minimum.reduceat(np.where(priority > 0, priority, 99), starts).tolist(),
+        np.add.reduceat(changes[members], starts).tolist(),
+        np.maximum.reduceat(on_path[members], starts).tolist(),
+        x,
+        y,
+        strict=True,
+    )
+    result = []
+    for group, status, count, priority_, changed, path, x_, y_ in columns:
         class_name = index.class_names[group.class_code]
         label = CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name
-        members = group.members
         result.append(
             MapNode(
                 id=f"group-{group.key}",
-                label=f"{len(members)} × {label}",
+                label=f"{len(group.members)} × {label}",
                 kind="group",
                 ci_id=None,
                 class_name=class_name,
-                status=Health(group_status[j]),
-                open_incidents=int(incidents.open_count[members].sum()),
-                worst_priority=_worst_priority(incidents.worst_priority[members]),
-                changes=int(changes[members].sum()),
-                x=float(where.x[offset + j]),
-                y=float(where.y[offset + j]),
-                on_impact_path=bool(on_path[members].any()),
-                members=len(members),
+                status=HEALTH[status],
+                open_incidents=count,
+                worst_priority=0 if priority_ == 99 else priority_,
+                changes=changed,
+                x=x_,
+                y=y_,
+                on_impact_path=bool(path),
+                members=len(group.members),
                 group_key=group.key,
             )
         )
-    return tuple(result)
+    return result
 
 
 def _edges(
     derived: Derived, hood: Neighbourhood, nodes: tuple[MapNode, ...], on_path: np.ndarray
 ) -> tuple[MapEdge, ...]:
     index = derived.snapshot.index
-    relationship_ids = derived.snapshot.tables["relationship"]["id"].to_numpy()
+    relationship_ids = derived.relationship_ids
+    edge_ids = hood.edge_id
+    real = np.maximum(edge_ids, 0)
+    ids = relationship_ids[index.edge_row[real]].tolist()
+    paths = (on_path[index.edge_source[real]] & on_path[index.edge_target[real]] & (edge_ids >= 0)).tolist()
     result = []
-    for a, b, kind, edge in zip(hood.edge_a, hood.edge_b, hood.edge_type, hood.edge_id, strict=True):
+    columns = zip(
+        hood.edge_a.tolist(),
+        hood.edge_b.tolist(),
+        hood.edge_type.tolist(),
+        (edge_ids < 0).tolist(),
+        ids,
+        paths,
+        strict=True,
+    )
+    for a, b, kind, merged, relationship_id, path in columns:
         source, target = nodes[a], nodes[b]
-        merged = edge < 0
-        path = bool(not merged and on_path[index.edge_source[edge]] and on_path[index.edge_target[edge]])
         result.append(
             MapEdge(
-                id=f"merged-{source.id}-{target.id}" if merged else f"rel-{relationship_ids[index.edge_row[edge]]}",
+                id=f"merged-{source.id}-{target.id}" if merged else f"rel-{relationship_id}",
                 source=source.id,
                 target=target.id,
-                type_name=RELATIONSHIP_TYPES[int(kind)].name,
-                merged=bool(merged),
+                type_name=RELATIONSHIP_TYPES[kind].name,
+                merged=merged,
                 on_impact_path=path or (merged and source.on_impact_path and target.on_impact_path),
             )
         )
@@ -200,12 +250,11 @@ def _edges(
 def _impacted(derived: Derived, hit: Impact) -> tuple[ImpactedService, ...]:
     ci = derived.snapshot.ci
     shown = derived.health.shown(hit.services)
-    criticality = ci["criticality"].to_numpy(dtype=object)
     return tuple(
         ImpactedService(
             ci_id=int(derived.snapshot.index.ci_ids[s]),
             name=str(ci["name"].iat[s]),
-            criticality=_text(criticality[s]),
+            criticality=_text(ci["criticality"].iat[s]),
             status=Health(int(shown[i])),
             open_incidents=int(derived.incidents.open_count[s]),
             hops=int(hit.hops[i]),
@@ -222,11 +271,6 @@ def _layer(class_name: str) -> int:
 def _layers(class_names: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
     per_code = np.array([_layer(name) for name in class_names] or [UNKNOWN_CLASS_LAYER], dtype=np.int64)
     return per_code[codes.astype(np.int64)]
-
-
-def _worst_priority(priorities: np.ndarray) -> int:
-    open_ones = priorities[priorities > 0]
-    return int(open_ones.min()) if len(open_ones) else 0
 
 
 def _label(name: object) -> str:

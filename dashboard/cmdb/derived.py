@@ -55,6 +55,21 @@ class Derived:
         return _name_search(self.snapshot.ci["name"])
 
     @cached_property
+    def names(self) -> np.ndarray:
+        """CI names as a numpy object array (converting a million Arrow strings per request would cost ~70 ms)."""
+        return self.snapshot.ci["name"].to_numpy(dtype=object)
+
+    @cached_property
+    def relationship_ids(self) -> np.ndarray:
+        """The relationship table's id column as numpy, for stable edge ids."""
+        return self.snapshot.tables["relationship"]["id"].to_numpy()
+
+    @cached_property
+    def no_changes(self) -> np.ndarray:
+        """Zero changes for every CI (the change overlay switched off)."""
+        return np.zeros(self.snapshot.index.node_count, dtype=np.int32)
+
+    @cached_property
     def shared_name(self) -> np.ndarray:
         """Per CI: True when another CI carries the same name (ignoring case and blanks); such names show the id."""
         key = self.snapshot.ci["name"].astype("str").str.strip().str.casefold()

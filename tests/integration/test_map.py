@@ -211,3 +211,17 @@ def test_mp014_a_failed_refresh_dims_the_map_and_says_stale(tmp_path):
     assert "STALE" in json.dumps(data["response"][ids.OVERVIEW_STATUS])
     _, drawn = draw(app, "?root=1")
     assert len(elements(drawn)) == 3  # the last good snapshot (2 CIs, 1 edge) is still drawn, marked stale
+
+
+def test_mp015_group_nodes_count_their_members_and_carry_the_worst_status(demo_cmdb):
+    small = create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, map_budget=400))
+    _, data = draw(small, "?root=1&dir=upstream&depth=all")
+    items = elements(data)
+    assert len(items) <= 400
+    groups = [e for e in items if e["data"].get("kind") == "group"]
+    assert groups
+    for group in groups:
+        count = int(group["data"]["label"].split(" × ")[0])
+        assert count >= 3
+        assert group["classes"].split()[0] in {"s-ok", "s-maintenance", "s-unknown", "s-degraded", "s-down"}
+        assert group["data"]["id"] == f"group-{group['data']['group']}"
