@@ -63,16 +63,19 @@ def measure_servicemap(url: str, args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     app = create_app(Settings.from_env({}, database_url=url, refresh_seconds=0))
     ready = time.perf_counter() - started
+    services = app.server.extensions["servicemap"]
+    services.views.of(services.store.snapshot).warm()  # waits for the background warm-up create_app started
+    warmed = time.perf_counter() - started - ready
     roots = biggest_roots(app, args.roots)
     client = app.server.test_client()
-    first = [post_draw(client, app, root) for root in roots]  # the first also builds the per-snapshot views
+    first = [post_draw(client, app, root) for root in roots]
     times, sizes = [], []
     for call in range(args.calls):
         seconds, elements = post_draw(client, app, roots[call % len(roots)])
         times.append(seconds * 1000)
         sizes.append(elements)
     log(f"[servicemap] {len(times)} calls: median {statistics.median(times):.1f} ms")
-    search_first = post_search(client, app, "pay") * 1000  # the first keystroke builds the name index
+    search_first = post_search(client, app, "pay") * 1000
     search_ms = [post_search(client, app, typed) * 1000 for _ in range(10) for typed in SEARCHES]
     return {
         "search_first_ms": search_first,
@@ -80,6 +83,7 @@ def measure_servicemap(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "app": app,
         "roots": roots,
         "ready_s": ready,
+        "warm_s": warmed,
         "first_call_ms": first[0][0] * 1000,
         "ms": times,
         "elements": sizes,
@@ -245,14 +249,15 @@ def report(args: argparse.Namespace, ours: dict, typical: dict, browser: dict) -
     search = sorted(ours["search_ms"])
     rows = [
         ["snapshot ready (load + index)", f"{ours['ready_s']:.2f} s", "", ""],
-        ["first map after load (builds health, incidents)", f"{ours['first_call_ms']:.0f} ms", "", ""],
+        ["views warmed after load (health, overlays, search; background)", f"{ours['warm_s']:.2f} s", "", ""],
+        ["first map of a root", f"{ours['first_call_ms']:.0f} ms", "", ""],
         [
             f"map callback, {len(ms)} calls over {len(ours['roots'])} roots",
             f"{median:.1f} ms",
             f"{p95:.1f} ms",
             f"{min(ours['elements'])}–{max(ours['elements'])}",
         ],
-        ["type-ahead, first keystroke (builds the name index)", f"{ours['search_first_ms']:.0f} ms", "", ""],
+        ["type-ahead, first keystroke", f"{ours['search_first_ms']:.1f} ms", "", ""],
         [
             f"type-ahead, {len(search)} keystrokes",
             f"{statistics.median(search):.1f} ms",
@@ -290,6 +295,7 @@ def report(args: argparse.Namespace, ours: dict, typical: dict, browser: dict) -
         "search_first_ms": ours["search_first_ms"],
         "search_ms_median": statistics.median(ours["search_ms"]),
         "ready_s": ours["ready_s"],
+        "warm_s": ours["warm_s"],
         "typical_s": typical["s"],
         "browser_s": browser.get("s"),
     }

@@ -8,7 +8,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
 from callbacks.pages import on_quality_page
 from callbacks.roots import default_root, root_options
-from dashboard.cmdb.derived import Derived, DerivedCache
+from dashboard.cmdb.derived import Derived
 from dashboard.details import ci_details
 from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.domain.vocabulary import CI_CLASS_BY_NAME
@@ -32,12 +32,11 @@ MAX_TRAIL = 8
 
 def register(app: Dash, services: Services) -> None:
     """Attach the map callbacks."""
-    cache = DerivedCache()
     base = app.get_relative_path("/")
 
     def current() -> Derived | None:
         snapshot = services.store.snapshot
-        return cache.of(snapshot) if snapshot is not None else None
+        return services.views.of(snapshot) if snapshot is not None else None
 
     @app.callback(
         Output(ids.URL, "search"),

@@ -11,6 +11,7 @@ from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
 from callbacks.pages import QUALITY_PATH
 from dashboard import guard
+from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.services import Services
 from dashboard.settings import Settings
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, server: flask.Flask | None = No
     services = Services(
         settings,
         SnapshotStore(settings.database_url, health_days=settings.health_days, load_path=settings.load_path),
+        DerivedCache(),
     )
     app = Dash(
         __name__,
@@ -47,5 +49,7 @@ def create_app(settings: Settings | None = None, server: flask.Flask | None = No
         services.store.start(settings.refresh_seconds)
     else:
         services.store.refresh()
+    if services.store.snapshot is not None:
+        services.views.of(services.store.snapshot)  # starts computing health, overlays and search in the background
     app.server.extensions["servicemap"] = services
     return app

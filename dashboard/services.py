@@ -1,7 +1,8 @@
-"""What every feature's register(app, services) receives: the settings and the snapshot store."""
+"""What every feature's register(app, services) receives: the settings, the snapshot store, the per-snapshot views."""
 
 from dataclasses import dataclass
 
+from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.settings import Settings
 
@@ -12,3 +13,4 @@ class Services:
 
     settings: Settings
     store: SnapshotStore
+    views: DerivedCache  # what the views compute once per snapshot

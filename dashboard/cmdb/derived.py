@@ -1,10 +1,15 @@
 """What the views compute once per snapshot: health roll-up, incident overlay and the name search.
 
-Built on first use and kept until the snapshot is replaced; the snapshot itself stays immutable.
+Built once per snapshot — warmed in a background thread as soon as a snapshot is seen, or on first use — and kept
+until the snapshot is replaced; the snapshot itself stays immutable.
 """
 
-from dataclasses import dataclass
-from functools import cached_property
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -15,19 +20,55 @@ from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.health import HealthState, own_status
 from dashboard.domain.overlays import IncidentOverlay, change_counts, incident_overlay
 from dashboard.domain.search import NameSearch
+from dashboard.logs import log_event
 
+T = TypeVar("T")
 _NO_CI = np.iinfo(np.int64).min
 COMMON_WORD = 2000
 _TOKEN_SPLIT = r"[\s\-_.:/()\[\],]+"
 
 
+class once(Generic[T]):
+    """A per-instance value computed once under the instance's lock: a racing request waits instead of recomputing."""
+
+    def __init__(self, build: Callable[[Any], T]) -> None:
+        self.build = build
+        self.name = build.__name__
+        self.__doc__ = build.__doc__
+
+    def __get__(self, owner: "Derived | None", kind: type | None = None) -> T:
+        if owner is None:
+            return self  # type: ignore[return-value]
+        values = owner.values
+        if self.name not in values:
+            with owner.lock:
+                if self.name not in values:
+                    values[self.name] = self.build(owner)
+        return values[self.name]
+
+
 class Derived:
-    """Per-snapshot views of the data, each computed on first use (two requests racing compute the same value)."""
+    """Per-snapshot views of the data, each computed once."""
+
+    WARM = ("names", "relationship_ids", "no_changes", "health", "incidents", "shared_name", "search")
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
+        self.values: dict[str, object] = {}
+        self.lock = threading.RLock()
 
-    @cached_property
+    def warm(self) -> None:
+        """Compute every view now (in a background thread), so that no request waits for one."""
+        start = time.perf_counter()
+        try:
+            for name in self.WARM:
+                getattr(self, name)
+        except Exception as error:  # a background thread has no caller: log it; a request will meet it again
+            log_event("views_failed", level=logging.ERROR, version=self.snapshot.version, cause=repr(error)[:300])
+            return
+        log_event("views_warmed", version=self.snapshot.version, seconds=round(time.perf_counter() - start, 3))
+
+    @once
     def health(self) -> HealthState:
         """Own and rolled-up status of every CI."""
         events = self.snapshot.tables["health"]
@@ -38,7 +79,7 @@ class Derived:
             events["observed_at"].to_numpy(dtype="datetime64[ns]"),
         )
 
-    @cached_property
+    @once
     def incidents(self) -> IncidentOverlay:
         """Open incidents per CI and their worst priority."""
         incidents = self.snapshot.tables["incident"]
@@ -49,27 +90,27 @@ class Derived:
             incidents["priority"].to_numpy(dtype=np.float64, na_value=np.nan),
         )
 
-    @cached_property
+    @once
     def search(self) -> NameSearch:
         """Type-ahead index over CI names and their words."""
         return _name_search(self.snapshot.ci["name"])
 
-    @cached_property
+    @once
     def names(self) -> np.ndarray:
         """CI names as a numpy object array (converting a million Arrow strings per request would cost ~70 ms)."""
         return self.snapshot.ci["name"].to_numpy(dtype=object)
 
-    @cached_property
+    @once
     def relationship_ids(self) -> np.ndarray:
         """The relationship table's id column as numpy, for stable edge ids."""
         return self.snapshot.tables["relationship"]["id"].to_numpy()
 
-    @cached_property
+    @once
     def no_changes(self) -> np.ndarray:
         """Zero changes for every CI (the change overlay switched off)."""
         return np.zeros(self.snapshot.index.node_count, dtype=np.int32)
 
-    @cached_property
+    @once
     def shared_name(self) -> np.ndarray:
         """Per CI: True when another CI carries the same name (ignoring case and blanks); such names show the id."""
         key = self.snapshot.ci["name"].astype("str").str.strip().str.casefold()
@@ -126,14 +167,20 @@ def _contiguous(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 @dataclass
 class DerivedCache:
-    """The Derived of the current snapshot; a new snapshot gets a new one, the old one is dropped."""
+    """The Derived of the current snapshot; a new snapshot gets a new one (warmed in the background), the old one
+    is dropped."""
 
+    warm: bool = True
     _current: Derived | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def of(self, snapshot: Snapshot) -> Derived:
         """The derived views of this snapshot."""
-        current = self._current
-        if current is None or current.snapshot is not snapshot:
-            current = Derived(snapshot)
-            self._current = current
+        with self._lock:
+            current = self._current
+            if current is None or current.snapshot is not snapshot:
+                current = Derived(snapshot)
+                self._current = current
+                if self.warm:
+                    threading.Thread(target=current.warm, name="views", daemon=True).start()
         return current
