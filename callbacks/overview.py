@@ -38,4 +38,5 @@ def register(app: Dash, services: Services) -> None:
         body = build_body(snapshot.source, snapshot.counts(), snapshot.class_counts, list(snapshot.findings))
         # The map redraws only when a new snapshot arrived, not on every tick (that would reset zoom and pan).
         version = snapshot.version if snapshot.version != shown_version else no_update
+        services.views.of(snapshot)  # a new snapshot's views start warming before the map asks for them
         return build_status(age), body, version, map_class
