@@ -10,7 +10,7 @@ from callbacks import map as map_callbacks
 from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
 from callbacks.pages import QUALITY_PATH
-from dashboard import guard
+from dashboard import guard, headers
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.services import Services
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, server: flask.Flask | None = No
         settings.title, STATUS_TICK_MS, app.get_relative_path("/"), app.get_relative_path(QUALITY_PATH)
     )
     guard.install(app)
+    headers.install(app, settings.frame_ancestor_list)
     for feature in FEATURES:
         feature.register(app, services)
     if settings.refresh_seconds > 0:

@@ -1,6 +1,7 @@
 """Settings: one frozen dataclass, read from SERVICEMAP_* environment variables, overridden by CLI flags."""
 
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -8,6 +9,7 @@ ENV_PREFIX = "SERVICEMAP_"
 DEMO_CIS, DEMO_SEED = 2000, 42
 MIN_REFRESH_SECONDS = 5.0
 MIN_MAP_BUDGET, MAX_MAP_BUDGET = 50, 10_000
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?")
 
 
 def data_home() -> Path:
@@ -35,6 +37,12 @@ class Settings:
     port: int = 8050
     title: str = "servicemap"
     map_budget: int = 2000  # nodes + edges a map may send to the browser
+    frame_ancestors: str = ""  # origins (space-separated) whose pages may show servicemap in an iframe
+
+    @property
+    def frame_ancestor_list(self) -> tuple[str, ...]:
+        """The origins that may frame servicemap, besides its own."""
+        return tuple(self.frame_ancestors.split())
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> "Settings":
@@ -56,6 +64,9 @@ class Settings:
             raise ValueError(f"port must be between 1 and 65535, not {self.port}")
         if not MIN_MAP_BUDGET <= self.map_budget <= MAX_MAP_BUDGET:
             raise ValueError(f"map_budget must be between {MIN_MAP_BUDGET} and {MAX_MAP_BUDGET}, not {self.map_budget}")
+        for origin in self.frame_ancestor_list:
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"frame_ancestors: {origin!r} is not an origin such as https://portal.example.com")
         refresh = self.refresh_seconds
         if refresh != 0:
             refresh = max(refresh, MIN_REFRESH_SECONDS)

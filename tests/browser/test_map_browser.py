@@ -121,3 +121,20 @@ def test_br005_clicking_a_group_opens_it_and_the_url_remembers(browser, served_s
     key = group.removeprefix("group-")
     assert key.replace(":", "%3A") in opened
     WebDriverWait(browser, WAIT).until(lambda d: not d.execute_script(f"return {CY}.$id('{group}').length"))
+
+
+def test_br006_the_page_runs_under_its_content_security_policy(browser, served):
+    # Violations are recorded from the very start of the page (script injected before any of the page's own).
+    browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+            " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+        },
+    )
+    browser.get(served + "?root=329&dir=upstream&depth=1")  # a switch with monitoring: its details draw a chart
+    wait_for_map(browser, 329)
+    click_node(browser, "ci-329")
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#map-details .js-plotly-plot"))
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#map-details .ag-root"))
+    assert browser.execute_script("return window.__csp") == []
