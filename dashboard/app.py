@@ -38,6 +38,9 @@ def create_app(settings: Settings | None = None, server: flask.Flask | None = No
         assets_folder=str(Path(__file__).parent / "assets"),
         serve_locally=True,
         update_title=None,
+        # Behind a proxy that strips the prefix, routes sit at / while the browser asks for /prefix/….
+        routes_pathname_prefix="/" if settings.proxy_strips_prefix else settings.url_prefix,
+        requests_pathname_prefix=settings.url_prefix,
     )
     app.layout = build_shell(
         settings.title, STATUS_TICK_MS, app.get_relative_path("/"), app.get_relative_path(QUALITY_PATH)

@@ -4,7 +4,7 @@ import logging
 
 import flask
 from dash import Dash
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from dashboard.logs import log_event, new_error_id
 
@@ -15,13 +15,16 @@ CALLBACK_PATH = "_dash-update-component"
 def install(app: Dash) -> None:
     """Check every callback request against the registered callbacks before Dash sees it."""
     server = app.server
-    server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    callback_path = app.config.routes_pathname_prefix + CALLBACK_PATH
 
     @server.before_request
     def check_callback_request() -> tuple[flask.Response, int] | None:
-        if flask.request.method != "POST" or not flask.request.path.endswith(CALLBACK_PATH):
+        if flask.request.method != "POST" or flask.request.path != callback_path:
             return None
-        problem = callback_request_problem(app.callback_map, flask.request.get_json(silent=True))
+        if (flask.request.content_length or 0) > MAX_REQUEST_BYTES:
+            problem = f"the body is larger than {MAX_REQUEST_BYTES:,} bytes"
+        else:
+            problem = callback_request_problem(app.callback_map, flask.request.get_json(silent=True))
         if problem is None:
             return None
         log_event("callback_rejected", level=logging.WARNING, reason=problem, remote=flask.request.remote_addr)
@@ -31,6 +34,8 @@ def install(app: Dash) -> None:
     def hide_traceback(error: Exception) -> tuple[flask.Response, int] | HTTPException:
         if isinstance(error, HTTPException):
             return error
+        if not is_ours(app):  # a host application's own pages keep its own error handling
+            return InternalServerError(original_exception=error)
         error_id = new_error_id()
         log_event("server_error", level=logging.ERROR, error_id=error_id, cause=f"{type(error).__name__}: {error}")
         return flask.jsonify(error="internal error", error_id=error_id), 500
@@ -69,3 +74,8 @@ def _outputs_of(sent: object) -> list[tuple[str, str]] | None:
         return None
     # Outputs that allow duplicates carry "@<hash>" after the property name; the key does not repeat it per part.
     return [(item.get("id"), str(item.get("property")).split("@")[0]) for item in items]
+
+
+def is_ours(app: Dash) -> bool:
+    """True when the current request is for servicemap, not for a Flask application it is mounted in."""
+    return flask.request.path.startswith(app.config.routes_pathname_prefix)

@@ -32,6 +32,8 @@ def install(app: Dash, frame_ancestors: tuple[str, ...] = ()) -> None:
 
     @app.server.after_request
     def add_headers(response: flask.Response) -> flask.Response:
+        if not flask.request.path.startswith(app.config.routes_pathname_prefix):
+            return response  # a host application's own pages set their own headers
         if not policy:  # the hashes are known once Dash has its config, i.e. at the first request
             policy.append(content_security_policy(app, frame_ancestors))
         response.headers["Content-Security-Policy"] = policy[0]

@@ -9,6 +9,8 @@ ENV_PREFIX = "SERVICEMAP_"
 DEMO_CIS, DEMO_SEED = 2000, 42
 MIN_REFRESH_SECONDS = 5.0
 MIN_MAP_BUDGET, MAX_MAP_BUDGET = 50, 10_000
+_PREFIX = re.compile(r"/([A-Za-z0-9._\-]+/)*")
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 _ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?")
 
 
@@ -38,6 +40,8 @@ class Settings:
     title: str = "servicemap"
     map_budget: int = 2000  # nodes + edges a map may send to the browser
     frame_ancestors: str = ""  # origins (space-separated) whose pages may show servicemap in an iframe
+    url_prefix: str = "/"  # the path servicemap is reached under, e.g. /servicemap/ behind a reverse proxy
+    proxy_strips_prefix: bool = False  # True when the proxy removes url_prefix before passing requests on
 
     @property
     def frame_ancestor_list(self) -> tuple[str, ...]:
@@ -67,13 +71,22 @@ class Settings:
         for origin in self.frame_ancestor_list:
             if not _ORIGIN.fullmatch(origin):
                 raise ValueError(f"frame_ancestors: {origin!r} is not an origin such as https://portal.example.com")
+        prefix = "/" + "/".join(part for part in self.url_prefix.split("/") if part)
+        prefix = prefix if prefix == "/" else prefix + "/"
+        if not _PREFIX.fullmatch(prefix):
+            raise ValueError(f"url_prefix: {self.url_prefix!r} may hold only letters, digits, '-', '_', '.' and '/'")
         refresh = self.refresh_seconds
         if refresh != 0:
             refresh = max(refresh, MIN_REFRESH_SECONDS)
-        return replace(self, refresh_seconds=refresh, database_url=self.database_url or demo_database_url())
+        database_url = self.database_url or demo_database_url()
+        return replace(self, refresh_seconds=refresh, database_url=database_url, url_prefix=prefix)
 
 
 def _parse(kind: object, raw: str, name: str) -> object:
+    if kind in (bool, "bool"):
+        if raw.strip().lower() not in (*_TRUE, *_FALSE):
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not one of {'/'.join(_TRUE + _FALSE)}")
+        return raw.strip().lower() in _TRUE
     try:
         if kind in (int, "int"):
             return int(raw)

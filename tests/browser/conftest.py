@@ -4,6 +4,8 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
@@ -24,9 +26,21 @@ def served_small_budget(demo_cmdb: str) -> Iterator[str]:
     yield from _serve(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, map_budget=400))
 
 
-def _serve(settings: Settings) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def served_behind_stripping_proxy(demo_cmdb: str) -> Iterator[str]:
+    """The app as a proxy that strips /servicemap/ would show it: the URL of its page under that prefix."""
+    settings = Settings.from_env(
+        {}, database_url=demo_cmdb, refresh_seconds=0, url_prefix="/servicemap/", proxy_strips_prefix=True
+    )
     app = create_app(settings)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    # DispatcherMiddleware does what such a proxy does: /servicemap/x reaches the app as /x.
+    for base in _serve(settings, DispatcherMiddleware(NotFound(), {"/servicemap": app.server})):
+        yield base + "servicemap/"
+
+
+def _serve(settings: Settings, wsgi: object | None = None) -> Iterator[str]:
+    application = wsgi if wsgi is not None else create_app(settings).server
+    server = make_server("127.0.0.1", 0, application, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"

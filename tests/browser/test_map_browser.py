@@ -138,3 +138,15 @@ def test_br006_the_page_runs_under_its_content_security_policy(browser, served):
     WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#map-details .js-plotly-plot"))
     WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#map-details .ag-root"))
     assert browser.execute_script("return window.__csp") == []
+
+
+def test_br007_behind_a_proxy_that_strips_the_prefix_links_keep_it(browser, served_behind_stripping_proxy):
+    browser.get(served_behind_stripping_proxy + "?root=5&depth=2")
+    wait_for_map(browser, 5)
+    click_node(browser, "ci-42")
+    WebDriverWait(browser, WAIT).until(lambda d: "Focus here" in details_text(d))
+    browser.find_element(By.LINK_TEXT, "Focus here").click()
+    wait_for_map(browser, 42)
+    assert browser.execute_script("return location.pathname") == "/servicemap/"
+    browser.back()
+    wait_for_map(browser, 5)

@@ -1,0 +1,86 @@
+"""Path prefixes: behind a proxy that keeps the prefix, one that strips it, and mounted in a Flask application."""
+
+import json
+import runpy
+from pathlib import Path
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.settings import Settings
+from layouts import ids
+from tests.callbacks import callback_request
+from tests.rows import ci, rel, write
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "flask_portal.py"
+
+
+@pytest.fixture
+def cmdb(sqlite_db):
+    write(sqlite_db, ci=[ci(1, "Payroll", "business_service"), ci(2, "app")], relationship=[rel(1, 1, "depends on", 2)])
+    return sqlite_db
+
+
+def config(page) -> dict:
+    text = page.get_data(as_text=True)
+    start = text.index('<script id="_dash-config" type="application/json">') + len(
+        '<script id="_dash-config" type="application/json">'
+    )
+    return json.loads(text[start : text.index("</script>", start)])
+
+
+def draw(client, app, path):
+    body = callback_request(
+        app,
+        ids.MAP_GRAPH,
+        "elements",
+        {f"{ids.URL}.search": "?root=1", f"{ids.MAP_TRAIL_STORE}.data": []},
+        "url.search",
+    )
+    return client.post(path, json=body)
+
+
+def test_px001_a_proxy_that_keeps_the_prefix(cmdb):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, url_prefix="servicemap"))
+    client = app.server.test_client()
+    page = client.get("/servicemap/")
+    assert page.status_code == 200
+    assert config(page)["requests_pathname_prefix"] == "/servicemap/"
+    assert client.get("/").status_code == 404
+    assert "/servicemap/quality" in json.dumps(client.get("/servicemap/_dash-layout").get_json())
+    assert draw(client, app, "/servicemap/_dash-update-component").status_code == 200
+
+
+def test_px002_a_proxy_that_strips_the_prefix(cmdb):
+    settings = Settings.from_env(
+        {}, database_url=cmdb, refresh_seconds=0, url_prefix="/servicemap/", proxy_strips_prefix=True
+    )
+    app = create_app(settings)
+    client = app.server.test_client()
+    page = client.get("/")  # what the proxy forwards for /servicemap/
+    assert page.status_code == 200
+    assert config(page)["requests_pathname_prefix"] == "/servicemap/"
+    assert '"/servicemap/_dash-component-suites/' in page.get_data(as_text=True)
+    assert draw(client, app, "/_dash-update-component").status_code == 200
+
+
+def test_px003_mounted_in_a_flask_application(cmdb, monkeypatch):
+    monkeypatch.setenv("SERVICEMAP_DATABASE_URL", cmdb)
+    monkeypatch.setenv("SERVICEMAP_REFRESH_SECONDS", "0")
+    example = runpy.run_path(str(EXAMPLE))
+    portal, app = example["portal"], example["servicemap"]
+    client = portal.test_client()
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "Intranet" in home.get_data(as_text=True)
+    assert "Content-Security-Policy" not in home.headers  # the portal's own pages are left alone
+    page = client.get("/servicemap/")
+    assert page.status_code == 200
+    assert "Content-Security-Policy" in page.headers
+    assert draw(client, app, "/servicemap/_dash-update-component").status_code == 200
+
+
+@pytest.mark.parametrize("prefix", ["/a b/", "/<script>/", "/..;/"])
+def test_px004_a_prefix_with_odd_characters_is_refused(prefix):
+    with pytest.raises(ValueError, match="url_prefix"):
+        Settings.from_env({}, url_prefix=prefix)
