@@ -7,7 +7,7 @@ import importlib.util
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +34,7 @@ SCAN_ABOVE_SHARE = 0.1
 
 
 Reader = Callable[[str, str], pd.DataFrame]  # (table name, query) -> frame
+ReadTable = tuple[pd.DataFrame, float]  # a table's frame and the seconds it took to read
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,39 @@ def load_frames(url: str | sa.URL, *, health_since: datetime | None = None, path
 
     `path` is "auto" (columnar where possible), "adbc" or "read_sql".
     """
+    with reading_frames(url, health_since=health_since, path=path) as pending:
+        return pending.frames()
+
+
+class PendingFrames:
+    """The tables being read in the background: each frame as soon as it is read, or all of them as Frames."""
+
+    def __init__(self, futures: dict[str, Future[ReadTable]], columns: dict[str, set[str]], path: str) -> None:
+        self._futures = futures
+        self._columns = columns
+        self._path = path
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table's frame, waiting while it is read; an empty frame when the CMDB does not have the table."""
+        future = self._futures.get(name)
+        return future.result()[0] if future else empty_frame(schema.metadata.tables[name])
+
+    def frames(self) -> Frames:
+        """Every table, waiting until all are read."""
+        read = {name: future.result() for name, future in self._futures.items()}
+        tables = {t.name: read[t.name][0] if t.name in read else empty_frame(t) for t in schema.TABLES}
+        seconds = {t.name: read[t.name][1] for t in schema.TABLES if t.name in read}
+        have = self._columns
+        missing = tuple(t.name for t in schema.TABLES if t.name not in have)
+        absent = {t.name: tuple(c.name for c in t.columns if c.name not in have.get(t.name, ())) for t in schema.TABLES}
+        return Frames(tables, self._path, seconds, missing, {t: c for t, c in absent.items() if c and t not in missing})
+
+
+@contextmanager
+def reading_frames(
+    url: str | sa.URL, *, health_since: datetime | None = None, path: str = "auto"
+) -> Iterator[PendingFrames]:
+    """Start reading every native table that exists in two background threads (see load_frames); wait on exit."""
     url = parse_url(url)
     engine = read_only_engine(url)
     try:
@@ -72,13 +106,19 @@ def load_frames(url: str | sa.URL, *, health_since: datetime | None = None, path
         if path == "auto":
             path = columnar_path(url) or "read_sql"
         queries = _queries(engine, columns, health_since)
-        with _adbc_reader(url) if path == "adbc" else _read_sql_reader(engine) as reader:
-            tables, seconds = _read_all(reader, queries)
+        reader = _adbc_reader(url) if path == "adbc" else _read_sql_reader(engine)
+        # Two workers: the drivers release the GIL while fetching. Largest tables first, so that both finish together.
+        with reader as read, ThreadPoolExecutor(max_workers=2) as pool:
+            names = sorted(queries, key=READ_ORDER.index)
+            futures = {name: pool.submit(_read_table, read, name, queries[name]) for name in names}
+            try:
+                yield PendingFrames(futures, columns, path)
+            except BaseException:
+                for future in futures.values():
+                    future.cancel()
+                raise
     finally:
         engine.dispose()
-    missing = tuple(t.name for t in schema.TABLES if t.name not in columns)
-    absent = {t.name: tuple(c.name for c in t.columns if c.name not in columns.get(t.name, ())) for t in schema.TABLES}
-    return Frames(tables, path, seconds, missing, {t: cols for t, cols in absent.items() if cols and t not in missing})
 
 
 def _columns(engine: sa.Engine) -> dict[str, set[str]]:
@@ -135,19 +175,10 @@ def _share_since(engine: sa.Engine, since: datetime) -> float:
     return min(max((newest - since) / (newest - oldest), 0.0), 1.0)
 
 
-def _read_all(reader: Reader, queries: dict[str, str]) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
-    def timed(name: str) -> tuple[str, pd.DataFrame, float]:
-        start = time.perf_counter()
-        frame = _complete(schema.metadata.tables[name], reader(name, queries[name]))
-        return name, frame, time.perf_counter() - start
-
-    # Two workers: the drivers release the GIL while fetching. Largest tables first, so that both finish together.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(timed, sorted(queries, key=READ_ORDER.index)))
-    tables = {name: frame for name, frame, _ in results}
-    for table in schema.TABLES:
-        tables.setdefault(table.name, empty_frame(table))
-    return tables, {name: seconds for name, _, seconds in results}
+def _read_table(read: Reader, name: str, query: str) -> ReadTable:
+    start = time.perf_counter()
+    frame = _complete(schema.metadata.tables[name], read(name, query))
+    return frame, time.perf_counter() - start
 
 
 @contextmanager

@@ -9,10 +9,11 @@ from functools import partial
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
 from dashboard.cmdb import quality
 from dashboard.cmdb.distinct import per_distinct
-from dashboard.cmdb.load import Frames
+from dashboard.cmdb.load import Frames, reading_frames
 from dashboard.domain.findings import Finding, Severity
 from dashboard.domain.graph import BuiltIndex, GraphIndex, build_index
 from dashboard.domain.vocabulary import RELATIONSHIP_TYPE_BY_NAME, UNKNOWN_RELATIONSHIP_CODE
@@ -109,26 +110,60 @@ def build_snapshot(frames: Frames, *, fingerprint: str, source: str, version: in
     The graph index is built here; the findings (about a third of the work at 1M CIs) on first use of
     `Snapshot.findings`, so that a snapshot can serve maps before they are ready.
     """
+    graph = _graph(frames["ci"], frames["relationship"])
+    return _snapshot(frames, graph, fingerprint=fingerprint, source=source, version=version)
+
+
+def load_snapshot(
+    url: str | sa.URL,
+    *,
+    fingerprint: str,
+    source: str,
+    version: int = 1,
+    health_since: datetime | None = None,
+    path: str = "auto",
+) -> Snapshot:
+    """load_frames then build_snapshot, but the graph index is built while the event tables are still being read."""
+    with reading_frames(url, health_since=health_since, path=path) as pending:
+        graph = _graph(pending.table("ci"), pending.table("relationship"))
+        frames = pending.frames()
+    return _snapshot(frames, graph, fingerprint=fingerprint, source=source, version=version)
+
+
+@dataclass(frozen=True, slots=True)
+class _Graph:
+    """The CI table as the snapshot keeps it, its graph index, and what the findings need from building them."""
+
+    ci: pd.DataFrame
+    raw_class: pd.Series
+    rejected: list[Finding]
+    built: BuiltIndex
+    seconds: float
+
+
+def _graph(ci: pd.DataFrame, relationship: pd.DataFrame) -> _Graph:
     start = time.perf_counter()
-    tables = dict(frames.tables)
-    ci, rejected = _ci_with_ids(tables["ci"])
+    ci, rejected = _ci_with_ids(ci)
     raw_class = ci["class"]
     ci = ci.assign(**{"class": normalise_class(raw_class)})
-    tables["ci"] = ci
-    built = _build_index(ci, tables["relationship"])
-    early = (*_missing_tables(frames), *rejected)
-    seconds = {**frames.seconds, "index": time.perf_counter() - start}
+    built = _build_index(ci, relationship)
+    return _Graph(ci, raw_class, rejected, built, time.perf_counter() - start)
+
+
+def _snapshot(frames: Frames, graph: _Graph, *, fingerprint: str, source: str, version: int) -> Snapshot:
+    tables = {**frames.tables, "ci": graph.ci}
+    early = (*_missing_tables(frames), *graph.rejected)
     return Snapshot(
         version=version,
         tables=tables,
-        index=built.index,
+        index=graph.built.index,
         fingerprint=fingerprint,
         loaded_at=datetime.now(UTC),
         source=source,
         load_path=frames.path,
-        seconds=seconds,
-        class_counts={str(k): int(v) for k, v in ci["class"].value_counts().items()},
-        _findings=LazyFindings(partial(_findings, early, tables, raw_class, built)),
+        seconds={**frames.seconds, "index": graph.seconds},
+        class_counts={str(k): int(v) for k, v in graph.ci["class"].value_counts().items()},
+        _findings=LazyFindings(partial(_findings, early, tables, graph.raw_class, graph.built)),
     )
 
 

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 
 from dashboard.cmdb.connect import read_only_engine, redacted
 from dashboard.cmdb.fingerprint import fingerprint
-from dashboard.cmdb.load import load_frames
-from dashboard.cmdb.snapshot import Snapshot, build_snapshot
+from dashboard.cmdb.snapshot import Snapshot, load_snapshot
 from dashboard.logs import log_event, new_error_id
 
 
@@ -75,9 +74,15 @@ class SnapshotStore:
             self._status = StoreStatus(current, checked_at=now)
             return False
         since = (now - timedelta(days=self._health_days)).replace(tzinfo=None)
-        frames = load_frames(self._url, health_since=since, path=self._load_path)
         version = current.version + 1 if current else 1
-        snapshot = build_snapshot(frames, fingerprint=mark, source=redacted(self._url), version=version)
+        snapshot = load_snapshot(
+            self._url,
+            fingerprint=mark,
+            source=redacted(self._url),
+            version=version,
+            health_since=since,
+            path=self._load_path,
+        )
         self._status = StoreStatus(snapshot, checked_at=now)
         log_event(
             "snapshot_loaded",

@@ -8,7 +8,7 @@ import pytest
 from dashboard.cli import main
 from dashboard.cmdb.load import load_frames
 from dashboard.cmdb.sample import SampleSpec, generate
-from dashboard.cmdb.snapshot import build_snapshot
+from dashboard.cmdb.snapshot import build_snapshot, load_snapshot
 from dashboard.domain.traverse import Direction, impacted_services, reach
 from dashboard.domain.vocabulary import BUSINESS_SERVICE
 
@@ -101,3 +101,16 @@ def test_sc006_the_same_seed_gives_the_same_cmdb(demo, sqlite_db):
     for name in ("ci", "relationship", "incident", "health", "change"):
         a, b = load_frames(url)[name], load_frames(sqlite_db)[name]
         assert a.equals(b), name
+
+
+def test_sc007_load_snapshot_equals_load_frames_then_build_snapshot(demo):
+    url, _ = demo
+    overlapped = load_snapshot(url, fingerprint="x", source="demo")
+    sequential = build_snapshot(load_frames(url), fingerprint="x", source="demo")
+    assert overlapped.findings == sequential.findings
+    assert overlapped.counts() == sequential.counts()
+    assert list(overlapped.tables) == ["ci", "relationship", "incident", "health", "change"]
+    for name, frame in sequential.tables.items():
+        assert overlapped.tables[name].equals(frame), name
+    for field in ("ci_ids", "class_codes", "edge_source", "edge_target", "edge_type", "edge_row"):
+        assert np.array_equal(getattr(overlapped.index, field), getattr(sequential.index, field)), field
