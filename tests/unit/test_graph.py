@@ -1,6 +1,6 @@
 import numpy as np
 
-from dashboard.domain.graph import build_index
+from dashboard.domain.graph import IdLookup, build_index
 from tests.unit.graphs import DIAMOND_CIS, DIAMOND_RELS, graph, ids_of
 
 
@@ -89,3 +89,19 @@ def test_gi007_string_ids_work_like_integer_ids():
     assert built.index.position("c9") == 2
     assert built.dangling_rows.tolist() == [1]
     assert ids_of(built, built.index.edge_target) == ["c9"]
+
+
+def test_gi008_direct_table_and_binary_search_agree():
+    rng = np.random.default_rng(8)
+    for span in (1_500, 50_000):  # ids dense enough for the direct table, then too sparse for it
+        ci_ids = rng.choice(np.arange(-20, span), size=1_000, replace=False).astype(np.int64)
+        ci_ids = np.concatenate([ci_ids, ci_ids[:5]])  # repeated ids keep their first row
+        lookup, duplicates = IdLookup.of(ci_ids)
+        assert (lookup.by_offset is not None) == (span < 4_000)
+        assert duplicates.tolist() == list(range(1_000, 1_005))
+        extremes = [np.iinfo(np.int64).min, np.iinfo(np.int64).max]  # the first stands for a NULL id
+        probe = np.concatenate([rng.integers(-100, span + 100, 5_000), extremes])
+        searched = IdLookup(lookup.sorted_ids, lookup.sorted_positions).locate(probe)
+        assert np.array_equal(lookup.locate(probe), searched)
+        first = {int(ci_id): position for position, ci_id in reversed(list(enumerate(ci_ids)))}
+        assert searched.tolist() == [first.get(int(ci_id), -1) for ci_id in probe]
