@@ -198,6 +198,29 @@ def child_ready(task: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def child_overlapped(task: dict[str, Any]) -> dict[str, Any]:
+    """load_snapshot, as SnapshotStore runs it (index built while the event tables are read); then the findings."""
+    from dashboard.cmdb.snapshot import load_snapshot
+
+    start = time.perf_counter()
+    snapshot = load_snapshot(
+        task["url"], fingerprint="bench", source="bench", health_since=health_since(), path=task["path"]
+    )
+    ready_s = time.perf_counter() - start
+    peak = peak_rss_mb()
+    start = time.perf_counter()
+    findings = snapshot.findings
+    findings_s = time.perf_counter() - start
+    return {
+        "ready_s": ready_s,
+        "index_s": snapshot.seconds["index"],
+        "findings_s": findings_s,
+        "peak_rss_mb": peak,
+        "peak_rss_with_findings_mb": peak_rss_mb(),
+        "findings": {f.code: f.count for f in findings},
+    }
+
+
 def child_traverse(task: dict[str, Any]) -> dict[str, Any]:
     """Build the snapshot (untimed), pick the CIs, time each servicemap traversal over many calls."""
     import numpy as np
@@ -345,6 +368,7 @@ CHILDREN: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "generate": child_generate,
     "load": child_load,
     "ready": child_ready,
+    "overlapped": child_overlapped,
     "traverse": child_traverse,
     "networkx": child_networkx,
 }
@@ -493,6 +517,16 @@ def measure(backend: str, size: int, url: str, args: argparse.Namespace) -> dict
         "findings": runs[0]["findings"],
     }
 
+    runs = []
+    for i in range(args.repeat):
+        runs.append(run_child({"kind": "overlapped", "url": url, "path": fastest}))
+        log(f"{tag} ready overlapped ({fastest}) {i + 1}/{args.repeat}: {runs[-1]['ready_s']:.2f} s")
+    out["overlapped"] = {
+        **{key: summary([r[key] for r in runs]) for key in ("ready_s", "index_s", "findings_s")},
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "peak_rss_with_findings_mb": max(r["peak_rss_with_findings_mb"] for r in runs),
+    }
+
     log(f"{tag} traversals …")
     traverse = run_child({"kind": "traverse", "url": url, "path": fastest, "calls": args.calls})
     out["traverse"] = traverse
@@ -639,6 +673,22 @@ def table_rows(backend: str, size: int, r: dict[str, Any]) -> list[list[str]]:
         ready["peak_rss_with_findings_mb"],
         runs=ready["findings_s"]["runs"],
     )
+    overlapped = r["overlapped"]
+    row(
+        "**snapshot ready, overlapped** (`load_snapshot`, as the store runs it: index built while the event tables "
+        f"are read; index {overlapped['index_s']['median']:.2f} s)",
+        f"**{fmt_s(overlapped['ready_s']['median'])}**",
+        fmt_s(overlapped["ready_s"]["min"]),
+        overlapped["peak_rss_mb"],
+        runs=overlapped["ready_s"]["runs"],
+    )
+    row(
+        "findings, on first use after the overlapped ready (same processes)",
+        fmt_s(overlapped["findings_s"]["median"]),
+        fmt_s(overlapped["findings_s"]["min"]),
+        overlapped["peak_rss_with_findings_mb"],
+        runs=overlapped["findings_s"]["runs"],
+    )
     timings, results = r["traverse"]["timings"], r["traverse"]["results"]
     for key, label in TRAVERSALS:
         t = timings[key]
@@ -692,14 +742,18 @@ def targets(results: dict[str, dict[int, dict[str, Any]]]) -> list[dict[str, Any
         r = by_size.get(ONE_MILLION)
         if r is None:
             continue
-        ready = r["ready"]
-        out.append(
-            {
-                "target": f"snapshot ready ≤ {READY_TARGET_S:g} s ({backend})",
-                "value": f"{ready['ready_s']['median']:.2f} s",
-                "met": ready["ready_s"]["median"] <= READY_TARGET_S,
-            }
-        )
+        ready, overlapped = r["ready"], r["overlapped"]
+        for label, seconds in (
+            ("load_frames + build_snapshot", ready["ready_s"]["median"]),
+            ("load_snapshot, overlapped", overlapped["ready_s"]["median"]),
+        ):
+            out.append(
+                {
+                    "target": f"snapshot ready ≤ {READY_TARGET_S:g} s ({backend}, {label})",
+                    "value": f"{seconds:.2f} s",
+                    "met": seconds <= READY_TARGET_S,
+                }
+            )
         for key in ("down_d3", "down_all", "up_d3", "up_all"):
             ms = r["traverse"]["timings"][key]["median_ms"]
             out.append(
@@ -709,7 +763,7 @@ def targets(results: dict[str, dict[int, dict[str, Any]]]) -> list[dict[str, Any
                     "met": ms <= TRAVERSAL_TARGET_MS,
                 }
             )
-        peak = max(ready["peak_rss_mb"], ready["peak_rss_with_findings_mb"])
+        peak = max(ready["peak_rss_with_findings_mb"], overlapped["peak_rss_with_findings_mb"])
         out.append(
             {
                 "target": f"peak RSS of snapshot ready, findings included ≤ {MEMORY_TARGET_MB / 1024:g} GB ({backend})",
