@@ -6,7 +6,7 @@ an unknown CI id, a wrong type or an absurd depth gives a plain message or nothi
 
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 
-from callbacks.pages import on_quality_page
+from callbacks.pages import on_map_page
 from callbacks.roots import default_root, root_options
 from dashboard.cmdb.derived import Derived
 from dashboard.details import ci_details
@@ -67,7 +67,7 @@ def register(app: Dash, services: Services) -> None:
         pathname: object,
     ) -> tuple:
         # One callback owns both the URL and the controls, so they cannot chase each other in a loop.
-        if on_quality_page(app, pathname):
+        if not on_map_page(app, pathname):
             return (no_update,) * 8
         state = parse(search if isinstance(search, str) else "")
         if ctx.triggered_id in (None, ids.URL):

@@ -6,6 +6,7 @@ from dashboard.services import Services
 from layouts import ids
 
 QUALITY_PATH = "/quality"
+WALL_PATH = "/wall"
 
 
 def register(app: Dash, services: Services) -> None:
@@ -16,14 +17,29 @@ def register(app: Dash, services: Services) -> None:
         Output(ids.PAGE_QUALITY, "hidden"),
         Output(ids.NAV_MAP, "className"),
         Output(ids.NAV_QUALITY, "className"),
+        Output(ids.PAGE_WALL, "hidden"),
+        Output(ids.TOP, "hidden"),
         Input(ids.URL, "pathname"),
     )
-    def show(pathname: object) -> tuple[bool, bool, str, str]:
-        quality = on_quality_page(app, pathname)
-        return quality, not quality, "nav" if quality else "nav active", "nav active" if quality else "nav"
+    def show(pathname: object) -> tuple[bool, bool, str, str, bool, bool]:
+        page = page_of(app, pathname)
+        quality, wall = page == QUALITY_PATH, page == WALL_PATH
+        return (
+            quality or wall,
+            not quality,
+            "nav" if quality else "nav active",
+            "nav active" if quality else "nav",
+            not wall,
+            wall,
+        )
 
 
-def on_quality_page(app: Dash, pathname: object) -> bool:
-    """True when the URL's path is the data-quality page (under any path prefix)."""
-    path = app.strip_relative_path(pathname) if isinstance(pathname, str) else ""
-    return path == QUALITY_PATH.strip("/")
+def page_of(app: Dash, pathname: object) -> str:
+    """Which page a URL path shows: QUALITY_PATH, WALL_PATH or "/" (the map), under any path prefix."""
+    path = (app.strip_relative_path(pathname) or "") if isinstance(pathname, str) else ""
+    return {QUALITY_PATH.strip("/"): QUALITY_PATH, WALL_PATH.strip("/"): WALL_PATH}.get(path.strip("/"), "/")
+
+
+def on_map_page(app: Dash, pathname: object) -> bool:
+    """True when the URL's path shows the service map."""
+    return page_of(app, pathname) == "/"

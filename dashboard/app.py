@@ -9,6 +9,7 @@ from dash import Dash
 from callbacks import map as map_callbacks
 from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
+from callbacks import wall as wall_callbacks
 from callbacks.pages import QUALITY_PATH
 from dashboard import guard, headers
 from dashboard.cmdb.derived import DerivedCache
@@ -17,7 +18,7 @@ from dashboard.services import Services
 from dashboard.settings import Settings
 from layouts.shell import build_shell
 
-FEATURES = (pages_callbacks, overview_callbacks, map_callbacks)
+FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, wall_callbacks)
 STATUS_TICK_MS = 10_000
 
 

@@ -88,9 +88,16 @@ def node_id(ci_id: int) -> str:
 
 def build_map(derived: Derived, state: ViewState, root: int, *, budget: int) -> MapModel:
     """The map of `state` around the node at position `root`."""
+    index = derived.snapshot.index
+    hood = neighbourhood(index, root, state.scope, state.depth, expanded=state.expanded, budget=budget)
+    return map_of(derived, state, hood)
+
+
+def map_of(derived: Derived, state: ViewState, hood: Neighbourhood) -> MapModel:
+    """The map of a neighbourhood: laid out, with health and overlays."""
     snapshot = derived.snapshot
     index = snapshot.index
-    hood = neighbourhood(index, root, state.scope, state.depth, expanded=state.expanded, budget=budget)
+    root = hood.root
     hit = impact(index, root) if state.impact else None
     on_path = np.zeros(index.node_count, dtype=bool)
     if hit is not None:

@@ -5,6 +5,7 @@ from dash import dcc, html
 from layouts import ids
 from layouts.map import build_map_page
 from layouts.overview import build_quality_page
+from layouts.wall import build_wall_page
 
 
 def build_shell(title: str, tick_ms: int, map_href: str, quality_href: str) -> html.Div:
@@ -27,9 +28,11 @@ def build_shell(title: str, tick_ms: int, map_href: str, quality_href: str) -> h
                     html.Div(id=ids.OVERVIEW_STATUS, className="status", **{"aria-live": "polite"}),
                 ],
                 className="top",
+                id=ids.TOP,
             ),
             html.Div(build_map_page([]), id=ids.PAGE_MAP),
             build_quality_page(),
+            build_wall_page(),
         ],
         className="page",
     )

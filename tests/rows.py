@@ -1,6 +1,6 @@
 """Hand-made CMDB rows for tests: complete rows from a few fields, as frames or written to a database."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
@@ -45,6 +45,13 @@ def incident(number: str, ci_id: int, priority: int = 3, state: str = "new", **f
         "summary": "Something broke",
         "updated_at": NOW,
     }
+    return row | fields
+
+
+def health(id_: int, ci_id: int, status: str, metric: str = "availability", **fields: object) -> dict:
+    """A monitoring event an hour ago (the loader reads only the last days' events, counted from now)."""
+    observed = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1)
+    row = {"id": id_, "ci_id": ci_id, "status": status, "metric": metric, "value": None, "observed_at": observed}
     return row | fields
 
 

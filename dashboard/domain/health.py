@@ -151,3 +151,38 @@ def _member_rule_decides(member_status: np.ndarray, rolled: int) -> bool:
     if monitored.min() == Health.DOWN:
         return rolled == Health.DOWN
     return rolled == (Health.DEGRADED if monitored.max() >= Health.DEGRADED else int(monitored.min()))
+
+
+def likely_fault(index: GraphIndex, state: HealthState, node: int) -> int | None:
+    """The CI most likely at fault for a node's status: follow the worst deciding dependency down until a CI's
+    own monitoring decides (None when the node is fine or has no data)."""
+    if state.rolled[node] < Health.DEGRADED:
+        return None
+    seen = {node}
+    for _ in range(MAX_DEPTH):
+        why = explain(index, state, node)
+        culprits = [c for c in why.culprits if c not in seen]
+        if why.rule == "own" or not culprits:
+            return node
+        node = min(culprits, key=lambda c: (-int(state.rolled[c]), c))
+        seen.add(node)
+    return node
+
+
+def failing_below(index: GraphIndex, state: HealthState, root: int) -> np.ndarray:
+    """The root and every CI below it reached through degraded or down CIs only: the trouble's path downwards."""
+    bad = state.rolled >= Health.DEGRADED
+    seen = np.zeros(index.node_count, dtype=bool)
+    seen[root] = True
+    frontier = np.array([root], dtype=np.int64)
+    for _ in range(MAX_DEPTH):
+        starts, ends = index.down.indptr[frontier], index.down.indptr[frontier + 1]
+        if not (ends > starts).any():
+            break
+        neighbours = np.concatenate([index.down.indices[a:b] for a, b in zip(starts, ends, strict=True)])
+        fresh = np.unique(neighbours[bad[neighbours] & ~seen[neighbours]])
+        if not len(fresh):
+            break
+        seen[fresh] = True
+        frontier = fresh
+    return np.flatnonzero(seen)

@@ -210,3 +210,15 @@ def _assemble(
         trimmed_cis=0,
         depth_cut=False,
     )
+
+
+def of_nodes(index: GraphIndex, root: int, nodes: np.ndarray) -> Neighbourhood:
+    """A neighbourhood of exactly these nodes (the root among them) and the edges between them, ungrouped."""
+    nodes = np.unique(np.append(np.asarray(nodes, dtype=np.int64), root))
+    inside = np.zeros(index.node_count, dtype=bool)
+    inside[nodes] = True
+    edges = np.flatnonzero(inside[index.edge_source] & inside[index.edge_target])
+    order = np.argsort(nodes != root, kind="stable")  # the root first, like a walk from it
+    nodes = nodes[order]
+    depths = (nodes != root).astype(np.int64)
+    return _assemble(index, root, nodes, depths, [], edges)

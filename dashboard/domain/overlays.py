@@ -16,6 +16,11 @@ class IncidentOverlay:
 
     open_count: np.ndarray  # int32
     worst_priority: np.ndarray  # int8, NO_PRIORITY when none
+    by_priority: np.ndarray  # int32, shape (nodes, 5): open incidents of priority 1 … 5
+
+    def counts_of(self, nodes: np.ndarray) -> tuple[int, ...]:
+        """Open incidents of priority 1 … 5 summed over some nodes."""
+        return tuple(int(c) for c in self.by_priority[nodes].sum(axis=0))
 
 
 def is_open(states: np.ndarray) -> np.ndarray:
@@ -38,7 +43,9 @@ def incident_overlay(
     worst = np.full(n, 6, dtype=np.int8)
     np.minimum.at(worst, nodes, priority)
     worst[worst == 6] = NO_PRIORITY
-    return IncidentOverlay(counts, worst)
+    by_priority = np.zeros((n, 5), dtype=np.int32)
+    np.add.at(by_priority, (nodes, priority.astype(np.int64) - 1), 1)
+    return IncidentOverlay(counts, worst, by_priority)
 
 
 def change_counts(

@@ -97,3 +97,41 @@ def _depth(text: str) -> int | None:
 def _groups(text: str) -> frozenset[str]:
     keys = [key for key in text.split(",") if key and len(key) <= 100]
     return frozenset(keys[:MAX_OPEN_GROUPS])
+
+
+MIN_REFRESH_SECONDS = 5
+DEFAULT_WALL_REFRESH = 30
+MAX_WALL_SERVICES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class WallState:
+    """What a wall screen shows, from its URL: refresh and rotation periods, the services, the theme."""
+
+    refresh: int = DEFAULT_WALL_REFRESH  # seconds between refreshes, at least MIN_REFRESH_SECONDS
+    rotate: int = 0  # seconds per service in the rotation through the services that are not OK; 0: no rotation
+    services: frozenset[int] = field(default_factory=frozenset)  # CI ids; empty: every business service
+    theme: str = "dark"
+
+    @property
+    def tick_seconds(self) -> int:
+        """How often the screen asks for new data: every refresh, and every rotation step."""
+        return min(self.refresh, self.rotate) if self.rotate else self.refresh
+
+
+def parse_wall(search: str | None) -> WallState:
+    """The wall a query string describes (?refresh=30&rotate=20&services=5,7&theme=light); never fails."""
+    values = parse_qs((search or "").lstrip("?")[:4000])
+
+    def one(name: str) -> str:
+        return values.get(name, [""])[0].strip()[:_MAX_VALUE]
+
+    refresh = _int(one("refresh"))
+    rotate = _int(one("rotate"))
+    ids = [_int(part) for part in one("services").split(",")[:MAX_WALL_SERVICES]]
+    return WallState(
+        refresh=DEFAULT_WALL_REFRESH if refresh is None else _clamp(refresh, MIN_REFRESH_SECONDS, 3600),
+        rotate=0 if not rotate else _clamp(rotate, MIN_REFRESH_SECONDS, 3600),
+        services=frozenset(i for i in ids if i is not None),
+        theme="light" if one("theme") == "light" else "dark",
+    )

@@ -1,0 +1,91 @@
+"""Wall wiring: a clientside gate keeps one refresh in flight; the server answers with tiles or the rotation's map;
+a clientside clock says how old the data is and shows STALE when answers stop (see assets/wall.js).
+"""
+
+from datetime import UTC, datetime
+
+from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+
+from dashboard.domain.viewstate import parse_wall
+from dashboard.services import Services
+from dashboard.wall import trouble_map, wall_model
+from layouts import ids
+from layouts.map import build_elements
+from layouts.wall import build_rotation_map, build_rotation_title, build_tiles, tiles_class
+
+
+def register(app: Dash, services: Services) -> None:
+    """Attach the wall callbacks."""
+    app.clientside_callback(
+        ClientsideFunction("servicemap", "gate"),
+        Output(ids.WALL_REQUEST, "data"),
+        Input(ids.WALL_TICK, "n_intervals"),
+        Input(ids.URL, "pathname"),
+        State(ids.WALL_TICK, "interval"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("servicemap", "status"),
+        Output(ids.WALL_STATUS, "children"),
+        Output(ids.PAGE_WALL, "className"),
+        Input(ids.WALL_CLOCK, "n_intervals"),
+        Input(ids.WALL_ANSWER, "data"),
+        State(ids.WALL_TICK, "interval"),
+        State(ids.PAGE_WALL, "className"),
+    )
+
+    @app.callback(
+        Output(ids.WALL_TICK, "interval"),
+        Output(ids.PAGE_WALL, "className", allow_duplicate=True),
+        Input(ids.URL, "search"),
+        State(ids.URL, "pathname"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def configure(search: object, _pathname: object) -> tuple[int, str]:
+        wall = parse_wall(search if isinstance(search, str) else "")
+        return wall.tick_seconds * 1000, f"wall {wall.theme}"
+
+    @app.callback(
+        Output(ids.WALL_TILES, "children"),
+        Output(ids.WALL_TILES, "className"),
+        Output(ids.WALL_TILES, "hidden"),
+        Output(ids.WALL_ROTATION, "hidden"),
+        Output(ids.WALL_TITLE, "children"),
+        Output(ids.WALL_MAP, "children"),
+        Output(ids.WALL_ANSWER, "data"),
+        Input(ids.WALL_REQUEST, "data"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def refresh(request: object, search: object) -> tuple:
+        status = services.store.status
+        snapshot = status.snapshot
+        now = datetime.now(UTC)
+        answer = _answer(status, now)
+        if snapshot is None:
+            return [], "tiles", False, True, [], [], answer
+        wall = parse_wall(search if isinstance(search, str) else "")
+        derived = services.views.of(snapshot)
+        model = wall_model(derived, wall.services)
+        naive_now = now.replace(tzinfo=None)
+        if wall.rotate and model.not_ok:
+            step = int(now.timestamp() // wall.rotate) % len(model.not_ok)
+            ci_id = model.not_ok[step]
+            tile = next((t for t in model.tiles if t.ci_id == ci_id), None)
+            trouble = trouble_map(derived, ci_id)
+            if tile is not None and trouble is not None:
+                title = build_rotation_title(tile, step + 1, len(model.not_ok), naive_now)
+                return no_update, no_update, True, False, title, build_rotation_map(build_elements(trouble)), answer
+        tiles = build_tiles(model, naive_now)
+        return tiles, tiles_class(len(tiles)), False, True, [], [], answer
+
+
+def _answer(status: object, now: datetime) -> dict:
+    """What the browser's clock needs: server time, data time, and a failed refresh (times in ms since 1970)."""
+    snapshot = status.snapshot
+    return {
+        "served_at": int(now.timestamp() * 1000),
+        "loaded_at": int(snapshot.loaded_at.timestamp() * 1000) if snapshot else None,
+        "error": status.error,
+        "error_id": status.error_id,
+        "failed_at": int(status.failed_at.timestamp() * 1000) if status.failed_at else None,
+    }

@@ -1,0 +1,116 @@
+"""The wall screen's data: every business service as a tile, worst first, and the trouble path of each one that is
+not OK (for the rotation). Plain values only; read from the current snapshot.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from dashboard.cmdb.derived import Derived
+from dashboard.details import text
+from dashboard.domain.health import failing_below, likely_fault
+from dashboard.domain.neighbourhood import of_nodes
+from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
+from dashboard.domain.viewstate import ViewState
+from dashboard.domain.vocabulary import BUSINESS_SERVICE, CI_CLASS_BY_NAME, Health
+from dashboard.maps import MapModel, map_of
+
+MAX_TILES = 48  # more do not fit a screen read from five metres; the rest are counted
+MAX_TROUBLE_NODES = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """The CI most likely at fault for a service's status."""
+
+    ci_id: int
+    name: str
+    class_label: str
+    status: Health
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """One business service on the wall."""
+
+    ci_id: int
+    name: str
+    criticality: str
+    status: Health
+    incidents: tuple[int, ...]  # open incidents of priority 1 … 5 on the service and everything below it
+    since: datetime | None  # when the CI at fault last reported its status
+    fault: Fault | None
+
+
+@dataclass(frozen=True, slots=True)
+class WallModel:
+    """The tiles shown (worst first) and how many services did not fit."""
+
+    tiles: tuple[Tile, ...]
+    not_shown: int
+    not_ok: tuple[int, ...]  # CI ids of the services that are not OK, worst first (the rotation's order)
+
+
+def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallModel:
+    """Tiles for every business service (or the ones named), worst first: status, P1 count, name."""
+    index = derived.snapshot.index
+    services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
+    if only:
+        services = services[np.isin(index.ci_ids[services], np.fromiter(only, dtype=np.int64))]
+    status = derived.health.shown(services).astype(np.int64)
+    p1 = derived.incidents.by_priority[services, 0]
+    names = [str(n).casefold() for n in derived.names[services].tolist()]
+    order = sorted(range(len(services)), key=lambda i: (-status[i], -p1[i], names[i]))
+    ranked = services[order] if len(services) else services
+    shown = [_tile(derived, int(s)) for s in ranked[:MAX_TILES]]
+    ranked_status = status[order] if len(services) else status
+    not_ok = tuple(int(index.ci_ids[s]) for s, st in zip(ranked, ranked_status, strict=True) if st >= Health.DEGRADED)
+    return WallModel(tuple(shown), max(0, len(ranked) - MAX_TILES), not_ok)
+
+
+def _tile(derived: Derived, position: int) -> Tile:
+    index = derived.snapshot.index
+    ci = derived.snapshot.ci
+    below = reach(index, [position], Direction.DOWNSTREAM, MAX_DEPTH).nodes
+    fault_at = likely_fault(index, derived.health, position)
+    return Tile(
+        ci_id=int(index.ci_ids[position]),
+        name=str(derived.names[position]),
+        criticality=text(ci["criticality"].iat[position]),
+        status=Health(int(derived.health.shown(np.array([position]))[0])),
+        incidents=derived.incidents.counts_of(below),
+        since=_since(derived, fault_at),
+        fault=_fault(derived, fault_at) if fault_at is not None and fault_at != position else None,
+    )
+
+
+def _fault(derived: Derived, position: int) -> Fault:
+    index = derived.snapshot.index
+    class_name = index.class_names[index.class_codes[position]]
+    return Fault(
+        ci_id=int(index.ci_ids[position]),
+        name=str(derived.names[position]),
+        class_label=CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name,
+        status=Health(int(derived.health.shown(np.array([position]))[0])),
+    )
+
+
+def _since(derived: Derived, position: int | None) -> datetime | None:
+    if position is None:
+        return None
+    row = int(derived.health.own_row[position])
+    if row < 0:
+        return None
+    value = derived.snapshot.tables["health"]["observed_at"].iat[row]
+    return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+
+
+def trouble_map(derived: Derived, ci_id: int) -> MapModel | None:
+    """The map of one service's trouble: the service and the degraded or down CIs beneath it, down to the fault."""
+    position = derived.snapshot.index.position(ci_id)
+    if position is None:
+        return None
+    nodes = failing_below(derived.snapshot.index, derived.health, position)[:MAX_TROUBLE_NODES]
+    hood = of_nodes(derived.snapshot.index, position, nodes)
+    return map_of(derived, ViewState(root=ci_id, depth=None), hood)

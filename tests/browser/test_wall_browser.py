@@ -1,0 +1,109 @@
+"""The wall in headless Chromium: tiles, rotation, a refresh slower than its interval, STALE and recovery."""
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from werkzeug.serving import make_server
+
+import callbacks.wall
+from dashboard.app import create_app
+from dashboard.settings import Settings
+
+pytestmark = pytest.mark.browser
+
+
+class Server:
+    """The app on a fixed local port that can be stopped and started again (a server restart)."""
+
+    def __init__(self, app: object) -> None:
+        self.app = app
+        self.port = 0
+        self.server = None
+
+    def start(self) -> None:
+        self.server = make_server("127.0.0.1", self.port, self.app.server, threaded=True)
+        self.port = self.server.server_port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+
+@pytest.fixture
+def wall_server(demo_cmdb: str) -> Iterator[Server]:
+    server = Server(create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0)))
+    server.start()
+    yield server
+    server.stop()
+
+
+def tiles(browser) -> list:
+    return browser.find_elements(By.CSS_SELECTOR, "#wall-tiles .tile[data-ci]")
+
+
+def status_text(browser) -> str:
+    return browser.find_element(By.ID, "wall-status").text
+
+
+def test_bw001_every_business_service_is_a_tile_worst_first(browser, wall_server, demo_cmdb):
+    browser.get(wall_server.url + "wall")
+    WebDriverWait(browser, 20).until(lambda d: len(tiles(d)) > 0)
+    found = tiles(browser)
+    assert len(found) == 16  # the sample's business services
+    classes = [t.get_attribute("class") for t in found]
+    order = ["t-down", "t-degraded", "t-unknown", "t-maintenance", "t-ok"]
+    ranks = [next(i for i, c in enumerate(order) if c in cls) for cls in classes]
+    assert ranks == sorted(ranks)
+    assert "Data loaded" in status_text(browser)
+    assert browser.execute_script("return document.scrollingElement.scrollHeight <= window.innerHeight")
+
+
+def test_bw002_rotation_advances_through_the_services_that_are_not_ok(browser, wall_server):
+    browser.get(wall_server.url + "wall?rotate=5")
+    title = lambda d: d.find_element(By.ID, "wall-title").text  # noqa: E731
+    WebDriverWait(browser, 20).until(lambda d: "/" in title(d))
+    first = title(browser)
+    WebDriverWait(browser, 20).until(lambda d: title(d) and title(d) != first)
+    assert browser.find_elements(By.CSS_SELECTOR, "#wall-map canvas")
+
+
+def test_bw003_a_refresh_slower_than_its_interval_does_not_starve_the_screen(browser, wall_server, monkeypatch):
+    calls, running, overlap = [], [0], [False]
+    original = callbacks.wall.wall_model
+
+    def slow(*args: object, **kwargs: object) -> object:
+        running[0] += 1
+        overlap[0] |= running[0] > 1
+        calls.append(time.monotonic())
+        try:
+            if len(calls) == 1:
+                time.sleep(8)  # longer than the 5 s interval
+            return original(*args, **kwargs)
+        finally:
+            running[0] -= 1
+
+    monkeypatch.setattr(callbacks.wall, "wall_model", slow)
+    browser.get(wall_server.url + "wall?refresh=5")
+    WebDriverWait(browser, 40).until(lambda d: len(calls) >= 3)
+    assert not overlap[0], "a second refresh started while the first was still running"
+    assert len(tiles(browser)) == 16
+
+
+def test_bw004_stale_when_the_server_stops_and_back_when_it_returns(browser, wall_server):
+    browser.get(wall_server.url + "wall?refresh=5")
+    WebDriverWait(browser, 20).until(lambda d: len(tiles(d)) > 0)
+    wall_server.stop()
+    WebDriverWait(browser, 30).until(lambda d: "STALE" in status_text(d))
+    assert "stale" in browser.find_element(By.ID, "page-wall").get_attribute("class")
+    wall_server.start()  # a server restart, on the same address
+    WebDriverWait(browser, 30).until(lambda d: "Data loaded" in status_text(d))
+    assert "stale" not in browser.find_element(By.ID, "page-wall").get_attribute("class")

@@ -1,0 +1,70 @@
+"""The wall's refresh callback through Flask's test client: tiles worst first, the rotation's map, staleness."""
+
+import json
+import shutil
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.settings import Settings
+from layouts import ids
+from tests.callbacks import callback_request, post
+from tests.rows import ci, health, rel, write
+
+
+@pytest.fixture
+def cmdb(sqlite_db):
+    write(
+        sqlite_db,
+        ci=[
+            ci(1, "Payroll", "business_service"),
+            ci(2, "payroll-app", "application"),
+            ci(3, "Online Banking", "business_service"),
+            ci(4, "ob-app", "application"),
+        ],
+        relationship=[rel(1, 1, "depends on", 2), rel(2, 3, "depends on", 4)],
+        health=[health(1, 4, "down"), health(2, 2, "ok")],
+    )
+    return sqlite_db
+
+
+def refresh(app, search=""):
+    body = callback_request(
+        app, ids.WALL_TILES, "children", {f"{ids.WALL_REQUEST}.data": {"tick": 1}, f"{ids.URL}.search": search}
+    )
+    status, data = post(app, body)
+    assert status == 200
+    return data["response"]
+
+
+def test_wa001_tiles_come_worst_first_with_the_likely_fault(cmdb):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0))
+    answer = refresh(app)
+    text = json.dumps(answer[ids.WALL_TILES]["children"])
+    assert text.index("Online Banking") < text.index("Payroll")
+    assert "Likely fault: " in text
+    assert "ob-app" in text
+    assert answer[ids.WALL_ANSWER]["data"]["loaded_at"] > 0
+    assert answer[ids.WALL_ANSWER]["data"]["error"] is None
+
+
+def test_wa002_rotation_shows_the_trouble_map_of_a_service_that_is_not_ok(cmdb):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0))
+    answer = refresh(app, "?rotate=20")
+    assert answer[ids.WALL_TILES]["hidden"] is True
+    assert answer[ids.WALL_ROTATION]["hidden"] is False
+    cytoscape = answer[ids.WALL_MAP]["children"]
+    labels = [e["data"].get("label") for e in cytoscape["props"]["elements"]]
+    assert "Online Banking" in labels
+    assert "ob-app" in labels
+    assert "Payroll" not in labels
+
+
+def test_wa003_a_failed_refresh_is_reported_to_the_wall(cmdb, tmp_path):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0))
+    shutil.move(tmp_path / "cmdb.sqlite", tmp_path / "gone.sqlite")
+    app.server.extensions["servicemap"].store.refresh()
+    answer = refresh(app)[ids.WALL_ANSWER]["data"]
+    assert "no SQLite database" in answer["error"]
+    assert answer["error_id"]
+    assert answer["failed_at"] >= answer["loaded_at"]
