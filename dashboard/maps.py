@@ -155,7 +155,7 @@ def _nodes(derived: Derived, hood: Neighbourhood, state: ViewState, on_path: np.
     result = [
         MapNode(
             id=node_id(ci_id),
-            label=_label(name) + (f" #{ci_id}" if shared else ""),
+            label=short_label(name) + (f" #{ci_id}" if shared else ""),
             kind="ci",
             ci_id=ci_id,
             class_name=index.class_names[code],
@@ -280,7 +280,7 @@ def _layers(class_names: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
     return per_code[codes.astype(np.int64)]
 
 
-def _label(name: object) -> str:
+def short_label(name: object) -> str:
     """A short label: host names without their domain, long names cut (the details show the full name)."""
     text = _text(name)
     host, dot, domain = text.partition(".")

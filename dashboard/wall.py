@@ -14,7 +14,7 @@ from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, CI_CLASS_BY_NAME, Health
-from dashboard.maps import MapModel, map_of
+from dashboard.maps import MapModel, map_of, short_label
 
 MAX_TILES = 48  # more do not fit a screen read from five metres; the rest are counted
 MAX_TROUBLE_NODES = 400
@@ -90,7 +90,7 @@ def _fault(derived: Derived, position: int) -> Fault:
     class_name = index.class_names[index.class_codes[position]]
     return Fault(
         ci_id=int(index.ci_ids[position]),
-        name=str(derived.names[position]),
+        name=short_label(derived.names[position]),
         class_label=CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name,
         status=Health(int(derived.health.shown(np.array([position]))[0])),
     )

@@ -28,6 +28,8 @@ VIEWS = (
     ("map", "?root=5", "ci-42"),
     ("impact", "?root=390&dir=upstream&depth=all&impact=1", None),
     ("quality", "quality", None),
+    ("wall", "wall", None),
+    ("wall-rotation", "wall?rotate=60", None),
 )
 
 
@@ -63,9 +65,9 @@ def shoot(url: str, target: Path, width: int, height: int, tap: str | None) -> N
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
         driver.get(url)
         deadline = time.monotonic() + 30
-        while "quality" not in url and driver.execute_script(CY_NODES_JS) <= 0 and time.monotonic() < deadline:
+        while "/?" in url and driver.execute_script(CY_NODES_JS) <= 0 and time.monotonic() < deadline:
             time.sleep(0.2)
-        time.sleep(1.0)
+        time.sleep(1.0 if "/?" in url else 4.0)
         if tap:
             driver.execute_script(
                 f"const cy = document.querySelector('#map-graph')._cyreg.cy; cy.$id('{tap}').select().emit('tap');"

@@ -59,10 +59,14 @@ def build_tiles(model: WallModel, now: datetime) -> list:
     return tiles
 
 
+# (most tiles, columns, rows): wide grids for a 16:9 screen, so that each tile keeps room for its five lines.
+_GRIDS = ((4, 2, 2), (8, 4, 2), (12, 4, 3), (18, 6, 3), (24, 6, 4), (32, 8, 4), (49, 8, 7))
+
+
 def tiles_class(count: int) -> str:
-    """Tile size by how many there are: every tile stays readable and none needs scrolling."""
-    size = "l" if count <= 8 else "m" if count <= 20 else "s"
-    return f"tiles tiles-{size}"
+    """The grid for this many tiles: every tile stays readable and none needs scrolling."""
+    columns, rows = next((c, r) for most, c, r in _GRIDS if count <= most)
+    return f"tiles cols-{columns} rows-{rows}"
 
 
 def _tile(tile: Tile, now: datetime) -> html.Div:
@@ -91,7 +95,7 @@ def _since(tile: Tile, now: datetime) -> html.Span:
         return html.Span()
     minutes = max(0, int((now - tile.since).total_seconds() // 60))
     ago = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
-    return html.Span(f"since {tile.since:%H:%M} UTC ({ago})", className="since")
+    return html.Span(f"since {tile.since:%H:%M} UTC · {ago}", className="since")
 
 
 def _incidents(counts: tuple[int, ...]) -> list:
