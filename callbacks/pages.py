@@ -36,7 +36,9 @@ def register(app: Dash, services: Services) -> None:
 
 def page_of(app: Dash, pathname: object) -> str:
     """Which page a URL path shows: QUALITY_PATH, WALL_PATH or "/" (the map), under any path prefix."""
-    path = (app.strip_relative_path(pathname) or "") if isinstance(pathname, str) else ""
+    prefix = app.config.requests_pathname_prefix
+    # Not app.strip_relative_path: it raises on a path outside the prefix, and the path comes from the browser.
+    path = pathname[len(prefix) :] if isinstance(pathname, str) and pathname.startswith(prefix) else ""
     return {QUALITY_PATH.strip("/"): QUALITY_PATH, WALL_PATH.strip("/"): WALL_PATH}.get(path.strip("/"), "/")
 
 

@@ -51,6 +51,8 @@ def callback_request_problem(callback_map: dict, body: object) -> str | None:
     if _outputs_of(body.get("outputs")) != _outputs_in_key(output):
         return "outputs do not match the callback"
     registered = callback_map[output]
+    if "callback" not in registered:
+        return "a browser-side callback"  # clientside callbacks run in the browser; the server has nothing to run
     for part in ("inputs", "state"):
         sent = body.get(part, [])
         expected = registered.get(part, [])

@@ -182,5 +182,6 @@ class DerivedCache:
                 current = Derived(snapshot)
                 self._current = current
                 if self.warm:
-                    threading.Thread(target=current.warm, name="views", daemon=True).start()
+                    # Not a daemon: a process that exits while Arrow or numpy work in it would crash at shutdown.
+                    threading.Thread(target=current.warm, name="views", daemon=False).start()
         return current

@@ -1,0 +1,105 @@
+"""Fuzzing the callback endpoint: hundreds of malformed and forged requests, property-based; none may answer 500."""
+
+import json
+import logging
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard.app import create_app
+from dashboard.settings import Settings
+from tests.callbacks import request_for_key
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+HOSTILE = st.sampled_from(
+    [
+        "<img src=x onerror=alert(1)>",
+        "javascript:alert(1)",
+        "?root=5&depth=1000000000",
+        "?root=" + "9" * 40,
+        "?open=" + "x," * 3000,
+        "'; DROP TABLE ci; --",
+        "\x00\ud7ff",
+        "../../etc/passwd",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def app(demo_cmdb):
+    logging.getLogger("servicemap").setLevel(logging.CRITICAL)  # hundreds of rejections are expected here
+    yield create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0))
+    logging.getLogger("servicemap").setLevel(logging.NOTSET)
+
+
+@st.composite
+def forged_request(draw: st.DrawFn, keys: list[str], app: object) -> dict:
+    """A request for a real callback with values of any shape, sometimes with its structure broken too."""
+    key = draw(st.sampled_from(keys))
+    registered = app.callback_map[key]
+    values = {
+        f"{item['id']}.{item['property']}": draw(JSON | HOSTILE)
+        for item in [*registered["inputs"], *registered["state"]]
+    }
+    body = request_for_key(app, key, values, draw(st.none() | st.sampled_from(list(values) or [None])))
+    breakage = draw(st.sampled_from(["none", "none", "output", "outputs", "inputs", "drop", "extra"]))
+    if breakage == "output":
+        body["output"] = draw(JSON)
+    elif breakage == "outputs":
+        body["outputs"] = draw(JSON)
+    elif breakage == "inputs":
+        body["inputs"] = draw(JSON)
+    elif breakage == "drop":
+        body.pop(draw(st.sampled_from(sorted(body))))
+    elif breakage == "extra":
+        body[draw(st.text(max_size=10))] = draw(JSON)
+    return body
+
+
+def test_fz001_no_forged_callback_request_gets_a_500_or_a_traceback(app):
+    client = app.server.test_client()
+    keys = list(app.callback_map)
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(forged_request(keys, app))
+    def check(body: dict) -> None:
+        response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+        assert response.status_code < 500, (response.status_code, body)
+        assert "Traceback" not in response.get_data(as_text=True)
+
+    check()
+
+
+@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_fz002_garbage_bodies_get_a_4xx(app, body):
+    response = app.server.test_client().post("/_dash-update-component", data=body, content_type="application/json")
+    assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/?root=<script>alert(1)</script>", "/%3Cscript%3Ealert(1)%3C/script%3E", "/wall?refresh=<svg/onload=alert(1)>"],
+)
+def test_fz003_the_url_is_never_reflected_unescaped(app, path):
+    response = app.server.test_client().get(path)
+    assert response.status_code in (200, 404)
+    assert "<script>alert(1)" not in response.get_data(as_text=True)
+    assert "<svg/onload" not in response.get_data(as_text=True)
+
+
+def test_fz004_found_by_fuzzing_a_path_outside_the_prefix_and_a_browser_side_callback(app):
+    from layouts import ids
+    from tests.callbacks import callback_request, post
+
+    body = callback_request(app, ids.PAGE_MAP, "hidden", {f"{ids.URL}.pathname": "<img src=x>"})
+    status, data = post(app, body)
+    assert status == 200
+    assert data["response"][ids.PAGE_MAP]["hidden"] is False  # an unknown path shows the map
+    status, _ = post(app, callback_request(app, ids.WALL_REQUEST, "data", {}))
+    assert status == 400  # clientside callbacks run in the browser; asking the server for one is forged
