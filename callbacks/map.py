@@ -84,9 +84,10 @@ def register(app: Dash, services: Services) -> None:
         if wanted.root is None:
             wanted = ViewState(**{**_fields(wanted), "root": state.root})
         if wanted.root != state.root:
-            state = ViewState(**{**_fields(wanted), "impact": False, "expanded": frozenset()})
+            state = ViewState(**{**_fields(wanted), "impact": False, "expanded": frozenset(), "embed": state.embed})
         else:
-            state = ViewState(**{**_fields(wanted), "impact": state.impact, "expanded": state.expanded})
+            kept = {"impact": state.impact, "expanded": state.expanded, "embed": state.embed}
+            state = ViewState(**{**_fields(wanted), **kept})
         return (to_query(state), *(no_update,) * 7)
 
     @app.callback(
@@ -149,7 +150,9 @@ def register(app: Dash, services: Services) -> None:
             return [dcc.Markdown("This CI is not in the current snapshot any more.")]
         info = ci_details(derived, position)
         focus = base + to_query(state.with_root(info.ci_id))
-        hit = ViewState(root=info.ci_id, depth=None, scope="upstream", layout=state.layout, impact=True)
+        hit = ViewState(
+            root=info.ci_id, depth=None, scope="upstream", layout=state.layout, impact=True, embed=state.embed
+        )
         culprits = [base + to_query(state.with_root(ci_id)) for ci_id, _ in info.culprits]
         return build_ci_details(info, focus, base + to_query(hit), culprits)
 

@@ -2,6 +2,7 @@
 
 from dash import Dash, Input, Output
 
+from dashboard.domain.viewstate import parse
 from dashboard.services import Services
 from layouts import ids
 
@@ -19,18 +20,22 @@ def register(app: Dash, services: Services) -> None:
         Output(ids.NAV_QUALITY, "className"),
         Output(ids.PAGE_WALL, "hidden"),
         Output(ids.TOP, "hidden"),
+        Output(ids.PAGE_MAP, "className"),
         Input(ids.URL, "pathname"),
+        Input(ids.URL, "search"),
     )
-    def show(pathname: object) -> tuple[bool, bool, str, str, bool, bool]:
+    def show(pathname: object, search: object) -> tuple[bool, bool, str, str, bool, bool, str]:
         page = page_of(app, pathname)
         quality, wall = page == QUALITY_PATH, page == WALL_PATH
+        embed = parse(search if isinstance(search, str) else "").embed
         return (
             quality or wall,
             not quality,
             "nav" if quality else "nav active",
             "nav active" if quality else "nav",
             not wall,
-            wall,
+            wall or embed,
+            "embed" if embed else "",
         )
 
 

@@ -29,6 +29,7 @@ class ViewState:
     change_days: int = 0  # 0: no change overlay
     impact: bool = False
     expanded: frozenset[str] = field(default_factory=frozenset)
+    embed: bool = False  # shown in another page's iframe: the map and its details only, no app chrome
 
     def with_root(self, root: int) -> "ViewState":
         """The same view re-rooted on another CI (groups opened under the old root are closed)."""
@@ -51,6 +52,7 @@ def parse(search: str | None) -> ViewState:
         change_days=_clamp(_int(one("changes")) or 0, 0, MAX_CHANGE_DAYS),
         impact=one("impact") == "1",
         expanded=_groups(one("open")),
+        embed=one("embed") == "1",
     )
 
 
@@ -74,6 +76,8 @@ def to_query(state: ViewState) -> str:
         pairs.append(("impact", "1"))
     if state.expanded:
         pairs.append(("open", ",".join(sorted(state.expanded))))
+    if state.embed:
+        pairs.append(("embed", "1"))
     return "?" + urlencode(pairs) if pairs else ""
 
 

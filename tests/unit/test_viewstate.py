@@ -12,6 +12,7 @@ from dashboard.domain.viewstate import DEFAULT_DEPTH, MAX_DEPTH, ViewState, pars
         ViewState(root=5),
         ViewState(root=5, depth=None, scope="upstream", layout="cose", incidents_only=True, change_days=7),
         ViewState(root=9_000_000_000, impact=True, expanded=frozenset({"12:virtual_machine", "3:server"})),
+        ViewState(root=5, embed=True),
     ],
 )
 def test_vs001_every_view_survives_a_round_trip(state):
