@@ -61,7 +61,7 @@ def measure_servicemap(url: str, args: argparse.Namespace) -> dict[str, Any]:
 
     log(f"[servicemap] loading the snapshot of {url} …")
     started = time.perf_counter()
-    app = create_app(Settings.from_env({}, database_url=url, refresh_seconds=0))
+    app = create_app(Settings.from_env({}, database_url=url, refresh_seconds=0, anonymous=True))
     ready = time.perf_counter() - started
     services = app.server.extensions["servicemap"]
     services.views.of(services.store.snapshot).warm()  # waits for the background warm-up create_app started

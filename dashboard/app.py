@@ -11,7 +11,7 @@ from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks.pages import QUALITY_PATH
-from dashboard import guard, headers
+from dashboard import auth, guard, headers
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.services import Services
@@ -25,6 +25,13 @@ STATUS_TICK_MS = 10_000
 def create_app(settings: Settings | None = None, server: flask.Flask | None = None) -> Dash:
     """Build a fresh Dash app over the CMDB the settings name, with its first snapshot loaded."""
     settings = settings or Settings.from_env()
+    access = auth.policy_from(
+        settings.auth,
+        settings.anonymous,
+        settings.proxy_user_header,
+        settings.trusted_proxies,
+        settings.basic_users_file,
+    )
     # The map offers dagre among its browser layouts; the extra bundle is served locally with the app's assets.
     cyto.load_extra_layouts()
     services = Services(
@@ -46,6 +53,7 @@ def create_app(settings: Settings | None = None, server: flask.Flask | None = No
     app.layout = build_shell(
         settings.title, STATUS_TICK_MS, app.get_relative_path("/"), app.get_relative_path(QUALITY_PATH)
     )
+    auth.install(app, access)
     guard.install(app)
     headers.install(app, settings.frame_ancestor_list)
     for feature in FEATURES:

@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--host", help="address to listen on (default 127.0.0.1)")
         command.add_argument("--port", type=int, help="port to listen on (default 8050)")
         command.add_argument("--refresh-seconds", type=float, help="how often to look for CMDB changes (default 60)")
+        command.add_argument(
+            "--anonymous",
+            action="store_true",
+            default=None,
+            help="let anyone who reaches the server look, read-only, without signing in (demo: always)",
+        )
+        command.set_defaults(anonymous_by_default=name == "demo")
         command.set_defaults(run=run)
     return parser
 
@@ -79,6 +86,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         refresh_seconds=getattr(args, "refresh_seconds", None),
+        anonymous=True if getattr(args, "anonymous", None) or getattr(args, "anonymous_by_default", False) else None,
     )
 
 
@@ -131,8 +139,12 @@ def _check(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from dashboard.app import create_app  # Dash is imported only by the commands that serve
 
-    settings = _settings(args)
-    app = create_app(settings)
+    try:
+        settings = _settings(args)
+        app = create_app(settings)
+    except ValueError as error:  # settings that do not add up: say what to fix
+        print(f"servicemap: {error}", file=sys.stderr)
+        return EXIT_USAGE
     status = app.server.extensions["servicemap"].store.status
     if status.snapshot is None:
         print(f"Could not load {redacted(settings.database_url)}: {status.error} (error id {status.error_id})")

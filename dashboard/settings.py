@@ -42,6 +42,11 @@ class Settings:
     frame_ancestors: str = ""  # origins (space-separated) whose pages may show servicemap in an iframe
     url_prefix: str = "/"  # the path servicemap is reached under, e.g. /servicemap/ behind a reverse proxy
     proxy_strips_prefix: bool = False  # True when the proxy removes url_prefix before passing requests on
+    auth: str = "none"  # none, proxy (a user header from trusted_proxies) or basic (basic_users_file)
+    anonymous: bool = False  # read-only access without signing in (the demo turns it on)
+    proxy_user_header: str = "X-Forwarded-User"
+    trusted_proxies: str = ""  # addresses or networks (space- or comma-separated) the user header may come from
+    basic_users_file: str = ""  # name:hash lines, hashes from werkzeug.security.generate_password_hash
 
     @property
     def frame_ancestor_list(self) -> tuple[str, ...]:

@@ -40,7 +40,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = parser.parse_args()
     url = args.database_url or ensure_demo()
-    app = create_app(Settings.from_env({}, database_url=url, refresh_seconds=0))
+    app = create_app(Settings.from_env({}, database_url=url, refresh_seconds=0, anonymous=True))
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"

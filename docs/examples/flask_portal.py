@@ -18,5 +18,6 @@ def home() -> str:
 
 
 # servicemap registers its routes on the portal's Flask app, under its prefix; the portal's other pages keep their
-# own headers and error handling.
-servicemap = create_app(Settings.from_env(url_prefix="/servicemap/"), server=portal)
+# own headers and error handling. Here the portal's own login (not shown) guards every page, /servicemap/ included,
+# so servicemap itself lets through whoever the portal let in; behind a separate proxy, use SERVICEMAP_AUTH=proxy.
+servicemap = create_app(Settings.from_env(url_prefix="/servicemap/", anonymous=True), server=portal)

@@ -17,20 +17,25 @@ from tests.conftest import unavailable
 @pytest.fixture(scope="module")
 def served(demo_cmdb: str) -> Iterator[str]:
     """The base URL of the app over the demo CMDB."""
-    yield from _serve(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0))
+    yield from _serve(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, anonymous=True))
 
 
 @pytest.fixture(scope="module")
 def served_small_budget(demo_cmdb: str) -> Iterator[str]:
     """The app over the demo CMDB with a map budget of 400 elements, so that big maps show group nodes."""
-    yield from _serve(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, map_budget=400))
+    yield from _serve(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, anonymous=True, map_budget=400))
 
 
 @pytest.fixture(scope="module")
 def served_behind_stripping_proxy(demo_cmdb: str) -> Iterator[str]:
     """The app as a proxy that strips /servicemap/ would show it: the URL of its page under that prefix."""
     settings = Settings.from_env(
-        {}, database_url=demo_cmdb, refresh_seconds=0, url_prefix="/servicemap/", proxy_strips_prefix=True
+        {},
+        database_url=demo_cmdb,
+        refresh_seconds=0,
+        anonymous=True,
+        url_prefix="/servicemap/",
+        proxy_strips_prefix=True,
     )
     app = create_app(settings)
     # DispatcherMiddleware does what such a proxy does: /servicemap/x reaches the app as /x.

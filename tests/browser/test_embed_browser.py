@@ -33,7 +33,9 @@ class Portal:
 @pytest.fixture(scope="module")
 def portals(demo_cmdb: str) -> Iterator[tuple[Portal, Portal]]:
     allowed, other = Portal(), Portal()
-    settings = Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, frame_ancestors=allowed.origin)
+    settings = Settings.from_env(
+        {}, database_url=demo_cmdb, refresh_seconds=0, anonymous=True, frame_ancestors=allowed.origin
+    )
     app = create_app(settings)
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

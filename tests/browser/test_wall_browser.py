@@ -40,7 +40,7 @@ class Server:
 
 @pytest.fixture
 def wall_server(demo_cmdb: str) -> Iterator[Server]:
-    server = Server(create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0)))
+    server = Server(create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, anonymous=True)))
     server.start()
     yield server
     server.stop()

@@ -18,7 +18,7 @@ def app(sqlite_db):
         ci=[ci(1, "Online Banking", "business_service"), ci(2, "<img src=x onerror=alert(1)>", "application")],
         relationship=[rel(1, 1, "depends on", 2), rel(2, 2, "runs on", 99)],
     )
-    return create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0))
+    return create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0, anonymous=True))
 
 
 def overview_request(app, tick=0):
@@ -70,7 +70,9 @@ def test_ap004_forged_callback_requests_get_4xx_not_500(app, payload):
 
 
 def test_ap005_shows_a_clear_message_when_the_cmdb_cannot_be_read(tmp_path):
-    app = create_app(Settings.from_env({}, database_url=f"sqlite:///{tmp_path / 'gone.sqlite'}", refresh_seconds=0))
+    app = create_app(
+        Settings.from_env({}, database_url=f"sqlite:///{tmp_path / 'gone.sqlite'}", refresh_seconds=0, anonymous=True)
+    )
     response = app.server.test_client().post("/_dash-update-component", json=overview_request(app))
     assert response.status_code == 200
     text = response.get_data(as_text=True)

@@ -33,7 +33,7 @@ HOSTILE = st.sampled_from(
 @pytest.fixture(scope="module")
 def app(demo_cmdb):
     logging.getLogger("servicemap").setLevel(logging.CRITICAL)  # hundreds of rejections are expected here
-    yield create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0))
+    yield create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, anonymous=True))
     logging.getLogger("servicemap").setLevel(logging.NOTSET)
 
 

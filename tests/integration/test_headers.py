@@ -22,7 +22,9 @@ def policy(response):
 
 
 def test_hd001_every_response_has_the_headers(cmdb):
-    client = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0)).server.test_client()
+    client = create_app(
+        Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True)
+    ).server.test_client()
     for path in ("/", "/_dash-layout", "/assets/servicemap.css", "/no-such-page"):
         with client.get(path) as response:
             assert "Content-Security-Policy" in response.headers, path
@@ -31,7 +33,9 @@ def test_hd001_every_response_has_the_headers(cmdb):
 
 
 def test_hd002_the_csp_has_no_unsafe_eval_and_allows_exactly_the_inline_script(cmdb):
-    client = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0)).server.test_client()
+    client = create_app(
+        Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True)
+    ).server.test_client()
     page = client.get("/")
     rules = policy(page)
     assert "unsafe-eval" not in page.headers["Content-Security-Policy"]
@@ -44,7 +48,9 @@ def test_hd002_the_csp_has_no_unsafe_eval_and_allows_exactly_the_inline_script(c
 
 
 def test_hd003_configured_origins_may_frame_the_app(cmdb):
-    settings = Settings.from_env({}, database_url=cmdb, refresh_seconds=0, frame_ancestors="https://portal.example.com")
+    settings = Settings.from_env(
+        {}, database_url=cmdb, refresh_seconds=0, anonymous=True, frame_ancestors="https://portal.example.com"
+    )
     page = create_app(settings).server.test_client().get("/")
     assert policy(page)["frame-ancestors"] == "'self' https://portal.example.com"
     assert "X-Frame-Options" not in page.headers

@@ -22,7 +22,7 @@ CONTROLS = {
 
 @pytest.fixture(scope="module")
 def app(demo_cmdb):
-    return create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0))
+    return create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, anonymous=True))
 
 
 def draw(app, search):
@@ -201,7 +201,7 @@ def test_mp014_a_failed_refresh_dims_the_map_and_says_stale(tmp_path):
         ci=[ci(1, "Payroll", "business_service"), ci(2, "app", "application")],
         relationship=[rel(1, 1, "depends on", 2)],
     )
-    app = create_app(Settings.from_env({}, database_url=url, refresh_seconds=0))
+    app = create_app(Settings.from_env({}, database_url=url, refresh_seconds=0, anonymous=True))
     shutil.move(tmp_path / "cmdb.sqlite", tmp_path / "gone.sqlite")
     assert app.server.extensions["servicemap"].store.refresh() is False
     body = callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 1})
@@ -214,7 +214,7 @@ def test_mp014_a_failed_refresh_dims_the_map_and_says_stale(tmp_path):
 
 
 def test_mp015_group_nodes_count_their_members_and_carry_the_worst_status(demo_cmdb):
-    small = create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, map_budget=400))
+    small = create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, anonymous=True, map_budget=400))
     _, data = draw(small, "?root=1&dir=upstream&depth=all")
     items = elements(data)
     assert len(items) <= 400

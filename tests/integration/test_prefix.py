@@ -41,7 +41,9 @@ def draw(client, app, path):
 
 
 def test_px001_a_proxy_that_keeps_the_prefix(cmdb):
-    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, url_prefix="servicemap"))
+    app = create_app(
+        Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True, url_prefix="servicemap")
+    )
     client = app.server.test_client()
     page = client.get("/servicemap/")
     assert page.status_code == 200
@@ -53,7 +55,7 @@ def test_px001_a_proxy_that_keeps_the_prefix(cmdb):
 
 def test_px002_a_proxy_that_strips_the_prefix(cmdb):
     settings = Settings.from_env(
-        {}, database_url=cmdb, refresh_seconds=0, url_prefix="/servicemap/", proxy_strips_prefix=True
+        {}, database_url=cmdb, refresh_seconds=0, anonymous=True, url_prefix="/servicemap/", proxy_strips_prefix=True
     )
     app = create_app(settings)
     client = app.server.test_client()

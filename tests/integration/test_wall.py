@@ -38,7 +38,7 @@ def refresh(app, search=""):
 
 
 def test_wa001_tiles_come_worst_first_with_the_likely_fault(cmdb):
-    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0))
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
     answer = refresh(app)
     text = json.dumps(answer[ids.WALL_TILES]["children"])
     assert text.index("Online Banking") < text.index("Payroll")
@@ -49,7 +49,7 @@ def test_wa001_tiles_come_worst_first_with_the_likely_fault(cmdb):
 
 
 def test_wa002_rotation_shows_the_trouble_map_of_a_service_that_is_not_ok(cmdb):
-    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0))
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
     answer = refresh(app, "?rotate=20")
     assert answer[ids.WALL_TILES]["hidden"] is True
     assert answer[ids.WALL_ROTATION]["hidden"] is False
@@ -61,7 +61,7 @@ def test_wa002_rotation_shows_the_trouble_map_of_a_service_that_is_not_ok(cmdb):
 
 
 def test_wa003_a_failed_refresh_is_reported_to_the_wall(cmdb, tmp_path):
-    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0))
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
     shutil.move(tmp_path / "cmdb.sqlite", tmp_path / "gone.sqlite")
     app.server.extensions["servicemap"].store.refresh()
     answer = refresh(app)[ids.WALL_ANSWER]["data"]
