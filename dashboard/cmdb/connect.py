@@ -23,9 +23,11 @@ def sqlite_path(url: sa.URL) -> Path | None:
     return Path(url.database)
 
 
-def read_only_engine(url: str | sa.URL, timeout_seconds: int = STATEMENT_TIMEOUT_SECONDS) -> sa.Engine:
-    """An engine whose every connection refuses writes, with pre-ping and a statement timeout."""
+def read_only_engine(url: str | sa.URL, timeout_seconds: int | None = None) -> sa.Engine:
+    """An engine whose every connection refuses writes, with pre-ping and a statement timeout (default
+    STATEMENT_TIMEOUT_SECONDS)."""
     url = parse_url(url)
+    timeout_seconds = STATEMENT_TIMEOUT_SECONDS if timeout_seconds is None else timeout_seconds
     backend = url.get_backend_name()
     if backend == "sqlite":
         return _sqlite_read_only(url)

@@ -18,8 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
-from dashboard.cmdb import schema
-from dashboard.cmdb.connect import STATEMENT_TIMEOUT_SECONDS, parse_url, read_only_engine, sqlite_path
+from dashboard.cmdb import connect, schema
+from dashboard.cmdb.connect import parse_url, read_only_engine, sqlite_path
 
 TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "ci": ("updated_at",),
@@ -226,7 +226,7 @@ def _arrow_frame(name: str, table: pa.Table) -> pd.DataFrame:
 
 def _libpq_uri(url: sa.URL) -> str:
     """A libpq URI for the same database, read-only and with the statement timeout."""
-    options = f"-c default_transaction_read_only=on -c statement_timeout={STATEMENT_TIMEOUT_SECONDS * 1000}"
+    options = f"-c default_transaction_read_only=on -c statement_timeout={connect.STATEMENT_TIMEOUT_SECONDS * 1000}"
     base = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
     query = {**url.query, "options": options}
     # libpq decodes %20 but not "+", so the query string is quoted by hand.

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from dashboard.cmdb import connect
 from dashboard.cmdb.connect import read_only_engine, redacted
 from dashboard.cmdb.fingerprint import fingerprint
 from dashboard.cmdb.snapshot import Snapshot, load_snapshot
@@ -97,6 +98,8 @@ class SnapshotStore:
     def _fail(self, error: Exception) -> None:
         error_id = new_error_id()
         cause = f"{type(error).__name__}: {_first_line(error)}"
+        if _timed_out(error):
+            cause = f"the CMDB timed out: a query ran longer than {connect.STATEMENT_TIMEOUT_SECONDS} s ({cause})"
         log_event("refresh_failed", level=logging.ERROR, error_id=error_id, source=redacted(self._url), cause=cause)
         self._status = replace(self._status, error=cause, error_id=error_id, failed_at=datetime.now(UTC))
 
@@ -131,6 +134,15 @@ def _check(snapshot: Snapshot) -> None:
         seconds=round(time.perf_counter() - start, 3),
         findings=len(findings),
     )
+
+
+_TIMEOUT_MARKS = ("statement timeout", "max_statement_time", "query execution was interrupted")
+
+
+def _timed_out(error: Exception) -> bool:
+    """True when the database cancelled a query for running past the statement timeout."""
+    text = str(error).lower()
+    return any(mark in text for mark in _TIMEOUT_MARKS)
 
 
 def _first_line(error: Exception) -> str:

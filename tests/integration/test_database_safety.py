@@ -41,3 +41,23 @@ def test_ds003_a_postgresql_session_killed_under_servicemap_is_survived(postgres
     with engine.connect() as connection:  # the pooled connection is dead; pre-ping replaces it
         assert connection.execute(sa.text("SELECT 1")).scalar_one() == 1
     engine.dispose()
+
+
+def test_ds004_a_cmdb_that_times_out_is_shown_as_timed_out_within_the_limit(postgresql_db, monkeypatch):
+    from dashboard.cmdb import connect
+    from dashboard.cmdb.store import SnapshotStore
+    from tests.rows import ci, write
+
+    write(postgresql_db, ci=[ci(1, "Payroll", "business_service")])
+    monkeypatch.setattr(connect, "STATEMENT_TIMEOUT_SECONDS", 1)
+    store = SnapshotStore(postgresql_db)
+    # A migration holds the ci table: every read of it waits, until the statement timeout cancels the wait.
+    engine = sa.create_engine(connect.parse_url(postgresql_db))
+    with engine.connect() as migration, migration.begin():
+        migration.execute(sa.text("LOCK TABLE ci IN ACCESS EXCLUSIVE MODE"))
+        started = time.monotonic()
+        assert store.refresh() is False
+        elapsed = time.monotonic() - started
+    engine.dispose()
+    assert elapsed < 2.5  # the timeout, plus a second, plus connecting
+    assert store.status.error.startswith("the CMDB timed out")
