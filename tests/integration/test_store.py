@@ -79,3 +79,20 @@ def test_st004_background_refresh_picks_up_changes(sqlite_db):
         assert store.snapshot.counts()["ci"] == 2
     finally:
         store.stop()
+
+
+def test_st900_a_failed_refresh_logs_time_cause_and_error_id_but_no_password(caplog):
+    import json as json_
+
+    from dashboard.cmdb.store import SnapshotStore
+
+    store = SnapshotStore("postgresql://servicemap:hunter2@127.0.0.1:1/cmdb")
+    assert store.refresh() is False
+    lines = [json_.loads(r.getMessage()) for r in caplog.records if "refresh_failed" in r.getMessage()]
+    assert lines
+    line = lines[-1]
+    assert line["error_id"] == store.status.error_id
+    assert line["time"]
+    assert line["cause"]
+    assert "hunter2" not in json_.dumps(line)
+    assert "hunter2" not in (store.status.error or "")
