@@ -107,3 +107,27 @@ def test_bw004_stale_when_the_server_stops_and_back_when_it_returns(browser, wal
     wall_server.start()  # a server restart, on the same address
     WebDriverWait(browser, 30).until(lambda d: "Data loaded" in status_text(d))
     assert "stale" not in browser.find_element(By.ID, "page-wall").get_attribute("class")
+
+
+def test_bw005_a_database_outage_shows_stale_and_recovers(browser, demo_cmdb, tmp_path):
+    import shutil
+
+    from dashboard.cmdb.connect import parse_url, sqlite_path
+
+    copy = tmp_path / "cmdb.sqlite"
+    shutil.copy(sqlite_path(parse_url(demo_cmdb)), copy)
+    app = create_app(Settings.from_env({}, database_url=f"sqlite:///{copy}", refresh_seconds=5, anonymous=True))
+    server = Server(app)
+    server.start()
+    try:
+        browser.get(server.url + "wall?refresh=5")
+        WebDriverWait(browser, 20).until(lambda d: "Data loaded" in status_text(d))
+        shutil.move(copy, tmp_path / "away.sqlite")  # the database goes away
+        WebDriverWait(browser, 30).until(lambda d: "STALE" in status_text(d))
+        assert "could not be read" in status_text(browser)
+        assert len(tiles(browser)) == 16  # the last good data stays, dimmed and marked
+        shutil.move(tmp_path / "away.sqlite", copy)  # and comes back
+        WebDriverWait(browser, 30).until(lambda d: "Data loaded" in status_text(d))
+    finally:
+        app.server.extensions["servicemap"].store.stop()
+        server.stop()

@@ -93,3 +93,13 @@ def test_au005_http_basic_against_a_password_file(cmdb, tmp_path):
 def test_au006_settings_that_do_not_add_up_say_what_to_fix(cmdb, settings, message):
     with pytest.raises(ValueError, match=message):
         app_with(cmdb, **settings)
+
+
+def test_au007_serve_never_runs_in_debug_mode(cmdb, monkeypatch):
+    import dash
+
+    seen = {}
+    monkeypatch.setenv("DASH_DEBUG", "true")
+    monkeypatch.setattr(dash.Dash, "run", lambda self, **kwargs: seen.update(kwargs))
+    assert main(["serve", "--anonymous", "--database-url", cmdb, "--refresh-seconds", "0"]) == 0
+    assert seen["debug"] is False
