@@ -11,7 +11,7 @@ from callbacks.roots import default_root, root_options
 from dashboard.cmdb.derived import Derived
 from dashboard.details import ci_details
 from dashboard.domain.viewstate import ViewState, parse, to_query
-from dashboard.domain.vocabulary import CI_CLASS_BY_NAME
+from dashboard.domain.vocabulary import class_label
 from dashboard.maps import build_map
 from dashboard.services import Services
 from layouts import ids
@@ -114,7 +114,7 @@ def register(app: Dash, services: Services) -> None:
             return [], no_update, [], [dcc.Markdown(message)], [], True, no_update, no_update
         model = build_map(derived, state, position, budget=services.settings.map_budget)
         class_name = model.root_class
-        label = CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name
+        label = class_label(class_name)
         trail = _extend(trail, state.root, model.root_name, base + to_query(state))
         return (
             build_elements(model),

@@ -4,7 +4,7 @@ import numpy as np
 
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.search import id_query
-from dashboard.domain.vocabulary import BUSINESS_SERVICE, CI_CLASS_BY_NAME
+from dashboard.domain.vocabulary import BUSINESS_SERVICE, class_label
 
 MAX_SERVICES = 300
 MAX_MATCHES = 30
@@ -44,7 +44,7 @@ def root_options(derived: Derived, typed: str, value: object) -> list[dict]:
 def _option(derived: Derived, position: int) -> dict:
     index = derived.snapshot.index
     class_name = index.class_names[index.class_codes[position]]
-    label = CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name
+    label = class_label(class_name)
     name = str(derived.snapshot.ci["name"].iat[position])
     ci_id = int(index.ci_ids[position])
     shown = f"{name} #{ci_id}" if derived.shared_name[position] else name

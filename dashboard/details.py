@@ -11,7 +11,7 @@ import pandas as pd
 
 from dashboard.cmdb.derived import Derived, id_array
 from dashboard.domain.health import explain
-from dashboard.domain.vocabulary import CI_CLASS_BY_NAME, Health
+from dashboard.domain.vocabulary import Health, class_label
 
 MAX_ROWS = 200  # incidents or changes listed per CI
 MAX_EVENTS = 2000  # health events charted per CI
@@ -48,7 +48,7 @@ def ci_details(derived: Derived, position: int) -> CIDetails:
     return CIDetails(
         ci_id=ci_id,
         name=text(row["name"]),
-        class_label=CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name,
+        class_label=class_label(class_name),
         fields=tuple((name, text(row[name])) for name in FIELDS if name in row.index),
         attributes=_attributes(row.get("attributes")),
         status=why.status,

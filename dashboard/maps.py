@@ -13,7 +13,7 @@ from dashboard.domain.impact import Impact, impact
 from dashboard.domain.layout import layered_layout
 from dashboard.domain.neighbourhood import Neighbourhood, neighbourhood
 from dashboard.domain.viewstate import ViewState
-from dashboard.domain.vocabulary import CI_CLASS_BY_NAME, RELATIONSHIP_TYPES, Health
+from dashboard.domain.vocabulary import CI_CLASS_BY_NAME, RELATIONSHIP_TYPES, Health, class_label
 
 UNKNOWN_CLASS_LAYER = 5
 HEALTH = tuple(Health)
@@ -198,7 +198,7 @@ def _group_nodes(
     result = []
     for group, status, count, priority_, changed, path, x_, y_ in columns:
         class_name = index.class_names[group.class_code]
-        label = CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name
+        label = class_label(class_name)
         result.append(
             MapNode(
                 id=f"group-{group.key}",

@@ -13,7 +13,7 @@ from dashboard.domain.health import failing_below, likely_fault
 from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.viewstate import ViewState
-from dashboard.domain.vocabulary import BUSINESS_SERVICE, CI_CLASS_BY_NAME, Health
+from dashboard.domain.vocabulary import BUSINESS_SERVICE, Health, class_label
 from dashboard.maps import MapModel, map_of, short_label
 
 MAX_TILES = 48  # more do not fit a screen read from five metres; the rest are counted
@@ -91,7 +91,7 @@ def _fault(derived: Derived, position: int) -> Fault:
     return Fault(
         ci_id=int(index.ci_ids[position]),
         name=short_label(derived.names[position]),
-        class_label=CI_CLASS_BY_NAME[class_name].label if class_name in CI_CLASS_BY_NAME else class_name,
+        class_label=class_label(class_name),
         status=Health(int(derived.health.shown(np.array([position]))[0])),
     )
 

@@ -55,6 +55,14 @@ CI_CLASSES: tuple[CIClass, ...] = (
     CIClass("datacenter", "Data centre", 9),
 )
 CI_CLASS_BY_NAME: dict[str, CIClass] = {c.name: c for c in CI_CLASSES}
+
+
+def class_label(name: str) -> str:
+    """How a class is called on screen ("Physical server"); a class outside the vocabulary keeps its own name."""
+    known = CI_CLASS_BY_NAME.get(name)
+    return known.label if known else name
+
+
 BUSINESS_SERVICE = "business_service"
 
 
