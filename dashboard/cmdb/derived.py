@@ -4,6 +4,7 @@ Built once per snapshot — warmed in a background thread as soon as a snapshot 
 until the snapshot is replaced; the snapshot itself stays immutable.
 """
 
+import gc
 import logging
 import threading
 import time
@@ -26,6 +27,18 @@ T = TypeVar("T")
 _NO_CI = np.iinfo(np.int64).min
 COMMON_WORD = 2000
 _TOKEN_SPLIT = r"[\s\-_.:/()\[\],]+"
+
+
+def settle_heap() -> None:
+    """Move the long-lived objects (the snapshot and its views) out of the garbage collector's sight.
+
+    A full collection walks every tracked object; with a big snapshot in memory those walks made one map request in
+    twenty take 100 ms instead of 30 (measured at a million CIs). Frozen objects are not walked. Unfreezing first
+    hands the previous snapshot's objects back, so that the next collection can free them.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class once(Generic[T]):
@@ -66,6 +79,7 @@ class Derived:
         except Exception as error:  # a background thread has no caller: log it; a request will meet it again
             log_event("views_failed", level=logging.ERROR, version=self.snapshot.version, cause=repr(error)[:300])
             return
+        settle_heap()
         log_event("views_warmed", version=self.snapshot.version, seconds=round(time.perf_counter() - start, 3))
 
     @once
