@@ -199,12 +199,18 @@ def child_ready(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def child_overlapped(task: dict[str, Any]) -> dict[str, Any]:
-    """load_snapshot, as SnapshotStore runs it (index built while the event tables are read); then the findings."""
+    """Fingerprint (untimed), load_snapshot (index built while the event tables are read), findings: as the store."""
+    from dashboard.cmdb.connect import read_only_engine
+    from dashboard.cmdb.fingerprint import fingerprint
     from dashboard.cmdb.snapshot import load_snapshot
 
+    engine = read_only_engine(task["url"])
+    with engine.connect() as connection:
+        mark = fingerprint(connection)
+    engine.dispose()
     start = time.perf_counter()
     snapshot = load_snapshot(
-        task["url"], fingerprint="bench", source="bench", health_since=health_since(), path=task["path"]
+        task["url"], fingerprint=mark, source="bench", health_since=health_since(), path=task["path"]
     )
     ready_s = time.perf_counter() - start
     peak = peak_rss_mb()
