@@ -13,6 +13,7 @@ from callbacks import wall as wall_callbacks
 from callbacks.pages import QUALITY_PATH
 from dashboard import auth, guard, headers
 from dashboard.cmdb.derived import DerivedCache
+from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.services import Services
 from dashboard.settings import Settings
@@ -36,7 +37,12 @@ def create_app(settings: Settings | None = None, server: flask.Flask | None = No
     cyto.load_extra_layouts()
     services = Services(
         settings,
-        SnapshotStore(settings.database_url, health_days=settings.health_days, load_path=settings.load_path),
+        SnapshotStore(
+            settings.database_url,
+            health_days=settings.health_days,
+            load_path=settings.load_path,
+            profile=profile_named(settings.profile),
+        ),
         DerivedCache(),
     )
     app = Dash(

@@ -10,6 +10,7 @@ from pathlib import Path
 from dashboard import __version__, logs
 from dashboard.cmdb import schema
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path
+from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.settings import DEMO_CIS, DEMO_SEED, Settings, demo_database_url
 
@@ -77,12 +78,18 @@ def _source_flags(command: argparse.ArgumentParser) -> None:
         help="SQLAlchemy URL of the CMDB (or SERVICEMAP_DATABASE_URL; default: the demo SQLite file)",
     )
     command.add_argument("--load-path", choices=("auto", "adbc", "read_sql"), help="how to read the tables")
+    command.add_argument(
+        "--profile",
+        help="the CMDB's schema: native (default), servicenow, netbox, or a mapping file (.toml/.yaml); "
+        "or SERVICEMAP_PROFILE",
+    )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
         database_url=args.database_url,
         load_path=args.load_path,
+        profile=args.profile,
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
         refresh_seconds=getattr(args, "refresh_seconds", None),
@@ -111,7 +118,12 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    store = SnapshotStore(settings.database_url, health_days=settings.health_days, load_path=settings.load_path)
+    store = SnapshotStore(
+        settings.database_url,
+        health_days=settings.health_days,
+        load_path=settings.load_path,
+        profile=profile_named(settings.profile),
+    )
     store.refresh()
     status = store.status
     if status.snapshot is None:

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from dashboard.cmdb.profiles import profile_named
+
 ENV_PREFIX = "SERVICEMAP_"
 DEMO_CIS, DEMO_SEED = 2000, 42
 MIN_REFRESH_SECONDS = 5.0
@@ -35,6 +37,7 @@ class Settings:
     refresh_seconds: float = 60.0  # how often to check the CMDB for changes; 0 disables background refresh
     health_days: int = 7  # how much health history the snapshot holds
     load_path: str = "auto"  # auto, adbc or read_sql
+    profile: str = "native"  # the CMDB's schema: native, servicenow, netbox, or a mapping file (.toml/.yaml)
     host: str = "127.0.0.1"
     port: int = 8050
     title: str = "servicemap"
@@ -69,6 +72,7 @@ class Settings:
         """The same settings with values checked and clamped; raises ValueError for values that make no sense."""
         if self.load_path not in ("auto", "adbc", "read_sql"):
             raise ValueError(f"load_path must be auto, adbc or read_sql, not {self.load_path!r}")
+        profile_named(self.profile)  # raises ValueError naming the profiles there are
         if not 0 < self.port < 65536:
             raise ValueError(f"port must be between 1 and 65535, not {self.port}")
         if not MIN_MAP_BUDGET <= self.map_budget <= MAX_MAP_BUDGET:

@@ -20,6 +20,9 @@ import sqlalchemy as sa
 
 from dashboard.cmdb import connect, schema
 from dashboard.cmdb.connect import parse_url, read_only_engine, sqlite_path
+from dashboard.cmdb.profiles import Plan, Profile
+from dashboard.cmdb.profiles.base import present_tables
+from dashboard.cmdb.profiles.native import NATIVE
 
 TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "ci": ("updated_at",),
@@ -30,8 +33,6 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 SQLITE_BATCH_ROWS = 65_536
 READ_ORDER = ("ci", "relationship", "health", "incident", "change")  # largest first, as CMDBs usually are
-# Above this share of the health table, SQLite reads the whole table rather than search the index (see _observed_since).
-SCAN_ABOVE_SHARE = 0.1
 
 
 Reader = Callable[[str, str], pd.DataFrame]  # (table name, query) -> frame
@@ -62,21 +63,23 @@ def columnar_path(url: sa.URL) -> str | None:
     return None
 
 
-def load_frames(url: str | sa.URL, *, health_since: datetime | None = None, path: str = "auto") -> Frames:
-    """Read every native table that exists (health only from `health_since` on) into frames.
+def load_frames(
+    url: str | sa.URL, *, health_since: datetime | None = None, path: str = "auto", profile: Profile = NATIVE
+) -> Frames:
+    """Read every native table the profile finds (health only from `health_since` on) into frames.
 
     `path` is "auto" (columnar where possible), "adbc" or "read_sql".
     """
-    with reading_frames(url, health_since=health_since, path=path) as pending:
+    with reading_frames(url, health_since=health_since, path=path, profile=profile) as pending:
         return pending.frames()
 
 
 class PendingFrames:
     """The tables being read in the background: each frame as soon as it is read, or all of them as Frames."""
 
-    def __init__(self, futures: dict[str, Future[ReadTable]], columns: dict[str, set[str]], path: str) -> None:
+    def __init__(self, futures: dict[str, Future[ReadTable]], plan: Plan, path: str) -> None:
         self._futures = futures
-        self._columns = columns
+        self._plan = plan
         self._path = path
 
     def table(self, name: str) -> pd.DataFrame:
@@ -89,31 +92,27 @@ class PendingFrames:
         read = {name: future.result() for name, future in self._futures.items()}
         tables = {t.name: read[t.name][0] if t.name in read else empty_frame(t) for t in schema.TABLES}
         seconds = {t.name: read[t.name][1] for t in schema.TABLES if t.name in read}
-        have = self._columns
-        missing = tuple(t.name for t in schema.TABLES if t.name not in have)
-        absent = {t.name: tuple(c.name for c in t.columns if c.name not in have.get(t.name, ())) for t in schema.TABLES}
-        return Frames(tables, self._path, seconds, missing, {t: c for t, c in absent.items() if c and t not in missing})
+        return Frames(tables, self._path, seconds, self._plan.missing_tables, self._plan.missing_columns)
 
 
 @contextmanager
 def reading_frames(
-    url: str | sa.URL, *, health_since: datetime | None = None, path: str = "auto"
+    url: str | sa.URL, *, health_since: datetime | None = None, path: str = "auto", profile: Profile = NATIVE
 ) -> Iterator[PendingFrames]:
-    """Start reading every native table that exists in two background threads (see load_frames); wait on exit."""
+    """Start reading every native table the profile finds in two background threads (see load_frames); wait on exit."""
     url = parse_url(url)
     engine = read_only_engine(url)
     try:
-        columns = _columns(engine)
         if path == "auto":
             path = columnar_path(url) or "read_sql"
-        queries = _queries(engine, columns, health_since)
+        plan, queries = _plan(engine, profile, health_since)
         reader = _adbc_reader(url) if path == "adbc" else _read_sql_reader(engine)
         # Two workers: the drivers release the GIL while fetching. Largest tables first, so that both finish together.
         with reader as read, ThreadPoolExecutor(max_workers=2) as pool:
             names = sorted(queries, key=READ_ORDER.index)
-            futures = {name: pool.submit(_read_table, read, name, queries[name]) for name in names}
+            futures = {name: pool.submit(_read_table, read, profile, name, queries[name]) for name in names}
             try:
-                yield PendingFrames(futures, columns, path)
+                yield PendingFrames(futures, plan, path)
             except BaseException:
                 for future in futures.values():
                     future.cancel()
@@ -122,63 +121,21 @@ def reading_frames(
         engine.dispose()
 
 
-def _columns(engine: sa.Engine) -> dict[str, set[str]]:
-    """The native tables that exist with all their required columns, and the columns each has."""
-    inspector = sa.inspect(engine)
-    present = set(inspector.get_table_names())
-    out = {}
-    for table in schema.TABLES:
-        if table.name in present:
-            names = {c["name"] for c in inspector.get_columns(table.name)}
-            if set(schema.REQUIRED_COLUMNS[table.name]) <= names:
-                out[table.name] = names
-    return out
+def _plan(engine: sa.Engine, profile: Profile, health_since: datetime | None) -> tuple[Plan, dict[str, str]]:
+    """The profile's plan for this database, and each statement as SQL text with the values inlined."""
+    with engine.connect() as connection:
+        present = present_tables(connection)
+    plan = profile.plan(engine, present, health_since)
+    queries = {
+        name: str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+        for name, statement in plan.statements.items()
+    }
+    return plan, queries
 
 
-def _queries(engine: sa.Engine, columns: dict[str, set[str]], health_since: datetime | None) -> dict[str, str]:
-    """The SELECT of every table to read, as SQL text with the values inlined."""
-    out = {}
-    for name, present in columns.items():
-        table = schema.metadata.tables[name]
-        statement = sa.select(*(c for c in table.columns if c.name in present))
-        if name == "health" and health_since is not None:
-            statement = statement.where(_observed_since(engine, health_since))
-        out[name] = str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
-    return out
-
-
-def _observed_since(engine: sa.Engine, since: datetime) -> sa.ColumnElement[bool]:
-    """The health window's condition; on SQLite written so that a window holding most rows reads the whole table.
-
-    SQLite searches ix_health_observed_at for any range on observed_at. Fetching most of the table row by row through
-    the index is about four times slower than reading it; the unary plus hides the index from the planner.
-    """
-    observed = schema.health.c.observed_at
-    if engine.dialect.name == "sqlite" and _share_since(engine, since) > SCAN_ABOVE_SHARE:
-        return sa.literal_column(f"+{observed.name}", observed.type) >= since
-    return observed >= since
-
-
-def _share_since(engine: sa.Engine, since: datetime) -> float:
-    """The share of health rows observed from `since` on, were they spread evenly between the oldest and newest."""
-    observed = schema.health.c.observed_at
-    # Two scalar subqueries, so that each of min and max is one index lookup.
-    bounds = sa.select(
-        sa.select(sa.func.min(observed)).scalar_subquery(), sa.select(sa.func.max(observed)).scalar_subquery()
-    )
-    try:
-        with engine.connect() as connection:
-            oldest, newest = connection.execute(bounds).one()
-    except (ValueError, TypeError):  # dates SQLAlchemy cannot read: let the planner decide
-        return 0.0
-    if oldest is None or newest is None or newest <= oldest:
-        return 1.0 if oldest is not None and since <= oldest else 0.0
-    return min(max((newest - since) / (newest - oldest), 0.0), 1.0)
-
-
-def _read_table(read: Reader, name: str, query: str) -> ReadTable:
+def _read_table(read: Reader, profile: Profile, name: str, query: str) -> ReadTable:
     start = time.perf_counter()
-    frame = _complete(schema.metadata.tables[name], read(name, query))
+    frame = profile.translate(name, _complete(schema.metadata.tables[name], read(name, query)))
     return frame, time.perf_counter() - start
 
 

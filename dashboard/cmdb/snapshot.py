@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from dashboard.cmdb import quality
 from dashboard.cmdb.distinct import per_distinct
 from dashboard.cmdb.load import Frames, reading_frames
+from dashboard.cmdb.profiles import Profile
+from dashboard.cmdb.profiles.native import NATIVE
 from dashboard.domain.findings import Finding, Severity
 from dashboard.domain.graph import BuiltIndex, GraphIndex, build_index
 from dashboard.domain.vocabulary import RELATIONSHIP_TYPE_BY_NAME, UNKNOWN_RELATIONSHIP_CODE
@@ -122,9 +124,10 @@ def load_snapshot(
     version: int = 1,
     health_since: datetime | None = None,
     path: str = "auto",
+    profile: Profile = NATIVE,
 ) -> Snapshot:
     """load_frames then build_snapshot, but the graph index is built while the event tables are still being read."""
-    with reading_frames(url, health_since=health_since, path=path) as pending:
+    with reading_frames(url, health_since=health_since, path=path, profile=profile) as pending:
         graph = _graph(pending.table("ci"), pending.table("relationship"))
         frames = pending.frames()
     return _snapshot(frames, graph, fingerprint=fingerprint, source=source, version=version)
@@ -189,7 +192,7 @@ def _ci_with_ids(ci: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
         "left out: nothing can refer to them",
     )
     ci = ci.loc[~no_id].reset_index(drop=True)
-    if pd.api.types.is_float_dtype(ci["id"]):
+    if pd.api.types.is_numeric_dtype(ci["id"]) and ci["id"].dtype != np.int64:  # float or nullable Int64 ids
         ci["id"] = ci["id"].astype("int64")
     return ci, findings
 

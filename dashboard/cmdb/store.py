@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from dashboard.cmdb import connect
 from dashboard.cmdb.connect import read_only_engine, redacted
 from dashboard.cmdb.fingerprint import fingerprint
+from dashboard.cmdb.profiles import Profile
+from dashboard.cmdb.profiles.native import NATIVE
 from dashboard.cmdb.snapshot import Snapshot, load_snapshot
 from dashboard.logs import log_event, new_error_id
 
@@ -34,8 +36,11 @@ class StoreStatus:
 class SnapshotStore:
     """The one place a worker's snapshot lives; replaced atomically, never blanked by a failed refresh."""
 
-    def __init__(self, url: str | sa.URL, *, health_days: int = 7, load_path: str = "auto") -> None:
+    def __init__(
+        self, url: str | sa.URL, *, health_days: int = 7, load_path: str = "auto", profile: Profile = NATIVE
+    ) -> None:
         self._url = url
+        self._profile = profile
         self._health_days = health_days
         self._load_path = load_path
         self._status = StoreStatus()
@@ -66,7 +71,7 @@ class SnapshotStore:
         engine = read_only_engine(self._url)
         try:
             with engine.connect() as connection:
-                mark = fingerprint(connection)
+                mark = fingerprint(connection, self._profile)
         finally:
             engine.dispose()
         now = datetime.now(UTC)
@@ -83,6 +88,7 @@ class SnapshotStore:
             version=version,
             health_since=since,
             path=self._load_path,
+            profile=self._profile,
         )
         self._status = StoreStatus(snapshot, checked_at=now)
         log_event(

@@ -5,7 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.cmdb.connect import read_only_engine
-from dashboard.cmdb.load import _columns, _queries, columnar_path, load_frames
+from dashboard.cmdb.load import _plan, columnar_path, load_frames
+from dashboard.cmdb.profiles.native import NATIVE
 from dashboard.cmdb.store import SnapshotStore
 from tests.rows import NOW, ci, incident, rel, write
 
@@ -103,7 +104,7 @@ def test_ld007_sqlite_reads_a_wide_health_window_by_scan_and_a_narrow_one_by_ind
     since = NOW - timedelta(hours=since_hours) + timedelta(minutes=1)
     engine = read_only_engine(sqlite_db)
     try:
-        query = _queries(engine, _columns(engine), since)["health"]
+        query = _plan(engine, NATIVE, since)[1]["health"]
         with engine.connect() as connection:
             steps = [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}")]
     finally:
