@@ -1,4 +1,4 @@
-"""The command line: generate, check, serve, demo (`python -m dashboard --help`)."""
+"""The command line: generate, check, import, serve, demo (`python -m dashboard --help`)."""
 
 import argparse
 import json
@@ -15,6 +15,7 @@ from dashboard.cmdb.store import SnapshotStore
 from dashboard.settings import DEMO_CIS, DEMO_SEED, Settings, demo_database_url
 
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2
+MAX_REJECTIONS_SHOWN = 50
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,6 +48,18 @@ def _parser() -> argparse.ArgumentParser:
     _source_flags(check)
     check.add_argument("--json", action="store_true", help="print the findings as JSON")
     check.set_defaults(run=_check)
+
+    imp = commands.add_parser("import", help="import files into servicemap's own database")
+    imp.add_argument("format", help="one of: " + ", ".join(_import_formats()))
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to import")
+    imp.add_argument(
+        "--database-url",
+        help="servicemap's own database to import into (or SERVICEMAP_DATABASE_URL); created if it does not exist",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="report what would be imported; write nothing")
+    imp.add_argument("--rejects", type=Path, help="also write every rejected row, with its reason, to this CSV file")
+    imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.set_defaults(run=_import)
 
     ddl = commands.add_parser("schema", help="print the native CMDB tables' CREATE statements")
     ddl.add_argument("--dialect", default="sqlite", choices=("sqlite", "postgresql", "mysql"), help="SQL dialect")
@@ -108,6 +121,38 @@ def _generate(args: argparse.Namespace) -> int:
     print("Planted data-quality problems (servicemap check must find exactly these):")
     for name, count in planted.as_dict().items():
         print(f"  {name:24} {count:>8,}")
+    return EXIT_OK
+
+
+def _import_formats() -> list[str]:
+    from dashboard.imports import FORMATS
+
+    return list(FORMATS)
+
+
+def _import(args: argparse.Namespace) -> int:
+    import csv
+    import os
+
+    from dashboard.imports import import_batch, parse
+
+    url = args.database_url or os.environ.get("SERVICEMAP_DATABASE_URL")
+    if not url:
+        raise ValueError("import needs --database-url (servicemap's own database to write to)")
+    batch = parse(args.format, args.paths)
+    report = import_batch(url, batch, dry_run=args.dry_run, progress=not args.quiet)
+    print("\n".join(report.lines()))
+    for rejection in report.rejected[:MAX_REJECTIONS_SHOWN]:
+        print(f"  rejected  {rejection.origin}: {rejection.reason}")
+    if len(report.rejected) > MAX_REJECTIONS_SHOWN:
+        more = len(report.rejected) - MAX_REJECTIONS_SHOWN
+        print(f"  … and {more:,} more rejected rows" + ("" if args.rejects else " (--rejects FILE lists them all)"))
+    if args.rejects:
+        with args.rejects.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(("origin", "part", "reason"))
+            writer.writerows((r.origin, r.part, r.reason) for r in report.rejected)
+        print(f"Every rejected row is listed in {args.rejects}")
     return EXIT_OK
 
 

@@ -1,0 +1,12 @@
+"""Importers: bring another tool's data into servicemap's own database (`servicemap import FORMAT PATH…`).
+
+Each format module parses files into an ImportBatch (rows keyed by the source's own ids, plus every row it had to
+reject and why); import_batch() resolves references, validates against the native vocabulary and writes, or only
+reports in a dry run. Imports never write to a database that is not servicemap's own (see write.py).
+"""
+
+from dashboard.imports.batch import ImportBatch, Rejection
+from dashboard.imports.formats import FORMATS, parse
+from dashboard.imports.write import ImportReport, import_batch
+
+__all__ = ["FORMATS", "ImportBatch", "ImportReport", "Rejection", "import_batch", "parse"]

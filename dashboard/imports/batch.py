@@ -1,0 +1,75 @@
+"""ImportBatch: what a format parser hands over, in the native model's shape but keyed by the source's own ids."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# Columns of each part of a batch. CIs carry `key` (the source's id, unique in the batch); the other parts refer to
+# CIs by a reference (`ci`, `source`, `target`) that is a batch key, a CI name, or the name of a CI already imported.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "cis": ("key", "name", "class", "status", "criticality", "environment", "location", "owner", "updated_at",
+            "attributes"),
+    "relationships": ("source", "target", "type", "updated_at"),
+    "incidents": ("number", "ci", "priority", "state", "opened_at", "resolved_at", "summary", "updated_at"),
+    "health": ("ci", "status", "metric", "value", "observed_at"),
+    "changes": ("number", "ci", "state", "summary", "planned_start", "planned_end", "actual_start", "actual_end",
+                "updated_at"),
+}  # fmt: skip
+PARTS: tuple[str, ...] = tuple(COLUMNS)
+# Where each part's rows came from: shown with rejections ("incident.csv line 12").
+ORIGIN = "_origin"
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A source row that was not imported, and why."""
+
+    origin: str  # file and row, e.g. "incident.csv line 12"
+    reason: str
+    part: str = ""  # cis, relationships, incidents, health or changes; empty when the row was not recognised at all
+
+
+@dataclass(slots=True)
+class ImportBatch:
+    """Parsed rows per part (frames with COLUMNS plus ORIGIN), and the rows the parser already rejected."""
+
+    cis: pd.DataFrame = field(default_factory=lambda: empty("cis"))
+    relationships: pd.DataFrame = field(default_factory=lambda: empty("relationships"))
+    incidents: pd.DataFrame = field(default_factory=lambda: empty("incidents"))
+    health: pd.DataFrame = field(default_factory=lambda: empty("health"))
+    changes: pd.DataFrame = field(default_factory=lambda: empty("changes"))
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def part(self, name: str) -> pd.DataFrame:
+        """One part's frame by name."""
+        return getattr(self, name)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per part, as parsed."""
+        return {name: len(self.part(name)) for name in PARTS}
+
+    def __add__(self, other: "ImportBatch") -> "ImportBatch":
+        """Two batches as one (several files of one import)."""
+        frames = {name: _concat(self.part(name), other.part(name)) for name in PARTS}
+        return ImportBatch(**frames, rejected=[*self.rejected, *other.rejected])
+
+
+def frame(part: str, rows: list[dict[str, object]] | pd.DataFrame, origin: str | list[str]) -> pd.DataFrame:
+    """A part's frame from dicts or a frame: absent columns as NULL, unknown ones dropped, origin attached."""
+    data = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
+    out = pd.DataFrame({name: data.get(name) for name in COLUMNS[part]}, index=data.index)
+    out[ORIGIN] = origin if isinstance(origin, str) else pd.Series(origin, index=data.index, dtype="str")
+    return out.reset_index(drop=True)
+
+
+def empty(part: str) -> pd.DataFrame:
+    """A part with no rows."""
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in (*COLUMNS[part], ORIGIN)})
+
+
+def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    if a.empty:
+        return b
+    if b.empty:
+        return a
+    return pd.concat([a, b], ignore_index=True)

@@ -1,0 +1,41 @@
+"""The import formats: name → the module that parses it (imported only when used)."""
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.imports.batch import ImportBatch
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFormat:
+    """A format the import command accepts: its parser module and what it reads."""
+
+    module: str  # has `parse(paths: Sequence[Path]) -> ImportBatch`
+    reads: str
+
+
+FORMATS: dict[str, ImportFormat] = {
+    "csv": ImportFormat("dashboard.imports.csv_bundle", "servicemap's CSV bundle: ci.csv, relationship.csv, …"),
+    "servicenow": ImportFormat("dashboard.imports.servicenow", "ServiceNow CSV exports (cmdb_ci, incident, …)"),
+    "netbox-json": ImportFormat("dashboard.imports.netbox_json", "NetBox dumpdata JSON"),
+    "graphml": ImportFormat("dashboard.imports.graphml", "a dependency graph as GraphML"),
+    "edges": ImportFormat("dashboard.imports.edges", "an edge list CSV: source, target, type"),
+    "metrics": ImportFormat("dashboard.imports.monitoring", "health metrics CSV: timestamp, ci, metric, value"),
+    "alerts": ImportFormat("dashboard.imports.monitoring", "alert or fault list CSV/JSON: time, ci, type"),
+    "nezha": ImportFormat("dashboard.imports.nezha", "the Nezha Online Boutique data set (a folder)"),
+}
+
+
+def parse(format_name: str, paths: Sequence[Path]) -> ImportBatch:
+    """Parse files of one format into a batch; ValueError for an unknown format or a file that cannot be read."""
+    known = FORMATS.get(format_name)
+    if known is None:
+        raise ValueError(f"unknown import format {format_name!r}: use one of {', '.join(FORMATS)}")
+    for path in paths:
+        if not path.exists():
+            raise ValueError(f"{path}: no such file or folder")
+    module = importlib.import_module(known.module)
+    parser = getattr(module, f"parse_{format_name.replace('-', '_')}", None) or module.parse
+    return parser(list(paths))
