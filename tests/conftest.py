@@ -3,6 +3,7 @@
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -99,3 +100,14 @@ def demo_cmdb(tmp_path_factory: pytest.TempPathFactory) -> str:
         relationship=[rel(900001, 5, "depends on", 900001), rel(900002, 900001, "runs on", 900002)],
     )
     return url
+
+
+SHARED_DATA = Path(os.environ.get("SERVICEMAP_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public data sets beside the checkout (../shared/data, or $SERVICEMAP_SHARED_DATA); never copied in."""
+    if not (SHARED_DATA / "README.md").is_file():
+        pytest.skip(f"the shared real data is not at {SHARED_DATA} (set SERVICEMAP_SHARED_DATA to where it is)")
+    return SHARED_DATA
