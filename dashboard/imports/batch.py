@@ -6,9 +6,11 @@ import pandas as pd
 
 # Columns of each part of a batch. CIs carry `key` (the source's id, unique in the batch); the other parts refer to
 # CIs by a reference (`ci`, `source`, `target`) that is a batch key, a CI name, or the name of a CI already imported.
+# A CI with `placeholder` true is one a format only names (an edge list's endpoint): when the target already has a CI
+# of that name, that CI is used and the placeholder dropped; otherwise it is created.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "cis": ("key", "name", "class", "status", "criticality", "environment", "location", "owner", "updated_at",
-            "attributes"),
+            "attributes", "placeholder"),
     "relationships": ("source", "target", "type", "updated_at"),
     "incidents": ("number", "ci", "priority", "state", "opened_at", "resolved_at", "summary", "updated_at"),
     "health": ("ci", "status", "metric", "value", "observed_at"),

@@ -3,6 +3,7 @@
 Importing again updates instead of duplicating: CIs match by class and name (ignoring case), incidents and changes by
 number, relationships by (source, target, type), health events by (CI, metric, time). Every row that is not
 written is reported with its origin and the reason.
+A placeholder CI (see batch.py) whose name the target already has is not written: references to it go to that CI.
 """
 
 import json
@@ -149,10 +150,12 @@ def _plain(value: object) -> object:
 def _plan(batch: ImportBatch, existing: _Existing, report: ImportReport) -> dict[str, Checked]:
     """Validate every part, resolve CI references to ids, and count what would be added, updated or kept."""
     checked: dict[str, Checked] = {}
-    cis = check_part("cis", batch.cis)
+    rows, aliases = _known_placeholders(batch.cis, existing)
+    report.parts["cis"].unchanged += len(batch.cis) - len(rows)
+    cis = check_part("cis", rows)
     cis.rows = _assign_ci_ids(cis.rows, existing)
     checked["cis"] = cis
-    resolve = _Resolver(cis.rows, existing.ci)
+    resolve = _Resolver(cis.rows, existing.ci, aliases)
     for part in PARTS[1:]:
         checked[part] = check_part(part, batch.part(part), resolve)
     _assign_ids(checked, existing)
@@ -176,6 +179,20 @@ def _plan(batch: ImportBatch, existing: _Existing, report: ImportReport) -> dict
                 counts.added += int((~known).sum())
                 result.rows = rows.loc[~known]
     return checked
+
+
+def _known_placeholders(cis: pd.DataFrame, existing: _Existing) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Drop the placeholder CIs whose name the target already has; their keys then stand for that CI."""
+    flagged = cis["placeholder"].astype("str").str.strip().str.lower().isin(("true", "1", "yes"))
+    if not flagged.any():
+        return cis, {}
+    lower = cis["name"].astype("str").str.strip().str.lower()
+    old_names, shared = _names(existing.ci)
+    known = flagged & (lower.isin(list(old_names)) | lower.isin(shared))
+    keys = cis["key"].where(cis["key"].notna(), cis["name"]).astype("str")
+    # A name several CIs share gets no alias: references to it are rejected as ambiguous by the resolver.
+    aliases = {k: old_names[n] for k, n in zip(keys[known], lower[known], strict=True) if n in old_names}
+    return cis.loc[~known], aliases
 
 
 def _source_key(attributes: object) -> str | None:
@@ -213,8 +230,8 @@ def _match_key(classes: pd.Series, names: pd.Series) -> pd.Series:
 class _Resolver:
     """CI references → ids: a key of this batch, else a name unique in this batch, else a name unique in the target."""
 
-    def __init__(self, cis: pd.DataFrame, existing: pd.DataFrame) -> None:
-        self._by_key = dict(zip(cis["key"].astype("str"), cis["id"], strict=True))
+    def __init__(self, cis: pd.DataFrame, existing: pd.DataFrame, aliases: dict[str, int] | None = None) -> None:
+        self._by_key = {**(aliases or {}), **dict(zip(cis["key"].astype("str"), cis["id"], strict=True))}
         self._batch_names, batch_shared = _names(cis)
         self._old_names, old_shared = _names(existing)
         self._shared = batch_shared | old_shared
