@@ -53,6 +53,19 @@ CI_CLASSES: tuple[CIClass, ...] = (
     CIClass("router", "Router", 8),
     CIClass("firewall", "Firewall", 8),
     CIClass("datacenter", "Data centre", 9),
+    # NetBox's kinds (profiles/netbox.py): tenants on top, then devices above racks above locations, sites, regions.
+    CIClass("tenant", "Tenant", 0),
+    CIClass("device", "Device", 7),
+    CIClass("patch_panel", "Patch panel", 8),
+    CIClass("console_server", "Console server", 8),
+    CIClass("pdu", "Power distribution unit", 9),
+    CIClass("circuit", "Circuit", 9),
+    CIClass("provider_network", "Provider network", 10),
+    CIClass("provider", "Circuit provider", 10),
+    CIClass("rack", "Rack", 10),
+    CIClass("location", "Location", 11),
+    CIClass("site", "Site", 12),
+    CIClass("region", "Region", 13),
 )
 CI_CLASS_BY_NAME: dict[str, CIClass] = {c.name: c for c in CI_CLASSES}
 
