@@ -41,6 +41,7 @@ class ImportBatch:
     health: pd.DataFrame = field(default_factory=lambda: empty("health"))
     changes: pd.DataFrame = field(default_factory=lambda: empty("changes"))
     rejected: list[Rejection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the parser read past on purpose (shown in the report)
 
     def part(self, name: str) -> pd.DataFrame:
         """One part's frame by name."""
@@ -53,7 +54,7 @@ class ImportBatch:
     def __add__(self, other: "ImportBatch") -> "ImportBatch":
         """Two batches as one (several files of one import)."""
         frames = {name: _concat(self.part(name), other.part(name)) for name in PARTS}
-        return ImportBatch(**frames, rejected=[*self.rejected, *other.rejected])
+        return ImportBatch(**frames, rejected=[*self.rejected, *other.rejected], notes=[*self.notes, *other.notes])
 
 
 def frame(part: str, rows: list[dict[str, object]] | pd.DataFrame, origin: str | list[str]) -> pd.DataFrame:

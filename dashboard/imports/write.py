@@ -48,6 +48,7 @@ class ImportReport:
     dry_run: bool
     parts: dict[str, PartReport] = field(default_factory=lambda: {name: PartReport() for name in PARTS})
     rejected: list[Rejection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """A table for the terminal."""
@@ -58,13 +59,14 @@ class ImportReport:
         unassigned = sum(1 for r in self.rejected if not r.part)
         if unassigned:
             out.append(f"  {unassigned:,} source rows were not recognised at all (listed below)")
+        out.extend(f"  {note}" for note in self.notes)
         return out
 
 
 def import_batch(url: str, batch: ImportBatch, *, dry_run: bool = False, progress: bool = True) -> ImportReport:
     """Write the batch into servicemap's own database at `url` (created if needed); with dry_run, write nothing."""
     url_parsed = parse_url(url)
-    report = ImportReport(redacted(url_parsed), dry_run, rejected=list(batch.rejected))
+    report = ImportReport(redacted(url_parsed), dry_run, rejected=list(batch.rejected), notes=list(batch.notes))
     for rejection in batch.rejected:
         if rejection.part:
             report.parts[rejection.part].rejected += 1
