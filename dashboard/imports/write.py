@@ -319,5 +319,7 @@ def _records(chunk: pd.DataFrame) -> list[dict[str, object]]:
     out = chunk.astype(object).where(chunk.notna(), None)
     for name in out.columns:
         if pd.api.types.is_datetime64_any_dtype(chunk[name]):
-            out[name] = [v.to_pydatetime() if v is not None else None for v in out[name]]
+            # A Series of dtype object: a plain list would be inferred as datetime64 again, turning None into NaT.
+            values = [v.to_pydatetime() if v is not None else None for v in out[name]]
+            out[name] = pd.Series(values, index=out.index, dtype=object)
     return out.to_dict("records")
