@@ -1,0 +1,198 @@
+"""ServiceNow CSV exports (a list's "Export → CSV") of cmdb_ci or a cmdb_ci_* class, cmdb_rel_ci, incident and
+change_request.
+
+A CSV export holds display values by default: a reference (cmdb_ci, parent, child) is the referenced record's name,
+a choice is its label ("1 - Critical", "In Progress"), a date is in the exporting user's format and time zone. Its
+header holds field names (number, short_description) unless the instance exports labels ("Number", "Short
+description"). Both forms, and raw codes, are read; each file is recognised by its name, else by its columns.
+Values map through dashboard/cmdb/profiles/statuses.py; docs/servicenow.md has the details and a worked example.
+"""
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.cmdb.profiles import statuses
+from dashboard.cmdb.profiles.base import mapped
+from dashboard.cmdb.profiles.servicenow import ci_status, native_class, priorities, relationship_types, states
+from dashboard.imports.batch import ImportBatch, Rejection, frame
+from dashboard.imports.csv_bundle import read_csv
+
+# Column labels of an export with labelled headers → field names (the default header).
+LABELS: dict[str, str] = {
+    "sys id": "sys_id", "number": "number", "name": "name", "class": "sys_class_name",
+    "operational status": "operational_status", "install status": "install_status", "location": "location",
+    "support group": "support_group", "owned by": "owned_by", "business criticality": "busines_criticality",
+    "used for": "used_for", "updated": "sys_updated_on", "parent": "parent", "child": "child", "type": "type",
+    "configuration item": "cmdb_ci", "service": "business_service", "business service": "business_service",
+    "priority": "priority", "state": "state", "incident state": "incident_state", "opened": "opened_at",
+    "resolved": "resolved_at", "short description": "short_description", "planned start date": "start_date",
+    "planned end date": "end_date", "actual start date": "work_start", "actual end date": "work_end",
+}  # fmt: skip
+# Values that stand for "nothing" in an export.
+EMPTY = frozenset({"", "?", "(empty)", "null"})
+DATE_COLUMNS = ("sys_updated_on", "opened_at", "resolved_at", "start_date", "end_date", "work_start", "work_end")
+_DAY_MONTH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(.*)$")
+
+
+def parse_servicenow(paths: Sequence[Path]) -> ImportBatch:
+    """Read ServiceNow CSV exports (a folder stands for the .csv files in it)."""
+    files = [p for path in paths for p in (sorted(path.glob("*.csv")) if path.is_dir() else [path])]
+    batch = ImportBatch()
+    for path in files:
+        batch = batch + _parse_file(path)
+    return batch
+
+
+def _parse_file(path: Path) -> ImportBatch:
+    rows = _cleaned(read_csv(path))
+    kind = _kind(path.stem.lower(), set(rows.columns))
+    if kind is None:
+        reason = "not a ServiceNow export of cmdb_ci, cmdb_ci_*, cmdb_rel_ci, incident or change_request"
+        return ImportBatch(rejected=[Rejection(path.name, f"{reason} (columns: {', '.join(rows.columns[:8])})")])
+    origins = pd.Series([f"{path.name} line {n}" for n in range(2, len(rows) + 2)], index=rows.index)
+    rows, rejected = _dates(rows, origins, kind)
+    build = {"cis": _cis, "relationships": _relationships, "incidents": _incidents, "changes": _changes}[kind]
+    parsed, more = build(rows, origins.loc[rows.index], path.stem.lower())
+    return ImportBatch(**{kind: parsed}, rejected=[*rejected, *more])
+
+
+def _cleaned(rows: pd.DataFrame) -> pd.DataFrame:
+    """Field names for headers, trimmed text for values, ServiceNow's "nothing" values as NULL."""
+    rows = rows.rename(columns=lambda c: LABELS.get(c, c.replace(" ", "_")))
+    rows = rows.loc[:, ~rows.columns.duplicated()]
+    for column in rows.columns:
+        text = rows[column].astype("str").str.strip()
+        rows[column] = text.where(rows[column].notna() & ~text.str.lower().isin(EMPTY))
+    return rows
+
+
+def _kind(stem: str, columns: set[str]) -> str | None:
+    """The batch part a file holds, by its table name, else by its columns."""
+    if stem == "incident":
+        return "incidents"
+    if stem == "change_request":
+        return "changes"
+    if stem == "cmdb_rel_ci" or {"parent", "child", "type"} <= columns:
+        return "relationships"
+    if stem.startswith("cmdb_ci"):
+        return "cis"
+    if "number" in columns:
+        planned = {"start_date", "end_date", "work_start", "work_end"} & columns
+        return "changes" if planned else "incidents"
+    if "name" in columns and ({"sys_class_name", "operational_status", "sys_id"} & columns):
+        return "cis"
+    return None
+
+
+def _dates(rows: pd.DataFrame, origins: pd.Series, part: str) -> tuple[pd.DataFrame, list[Rejection]]:
+    """Dates as ISO text. dd-MM-yyyy and MM-dd-yyyy are told apart by the file's other dates; a date that could be
+    either, in a file that does not tell, rejects its row."""
+    columns = [c for c in DATE_COLUMNS if c in rows.columns]
+    found = {c: rows[c].str.extract(_DAY_MONTH) for c in columns}
+    firsts = pd.concat([f[0] for f in found.values()]).dropna().astype(int) if found else pd.Series(dtype=int)
+    seconds = pd.concat([f[1] for f in found.values()]).dropna().astype(int) if found else pd.Series(dtype=int)
+    day_first, month_first = bool((firsts > 12).any()), bool((seconds > 12).any())
+    unclear = pd.Series(False, index=rows.index)
+    for column, parts in found.items():
+        matched = parts[0].notna()
+        if not matched.any():
+            continue
+        first, second = parts[0].astype(float), parts[1].astype(float)
+        if day_first == month_first:  # neither or both: only dates with day == month are certain
+            unclear |= matched & (first != second)
+        day, month = (first, second) if day_first else (second, first)
+        iso = parts[2] + "-" + _two(month) + "-" + _two(day) + parts[3].fillna("")
+        rows[column] = iso.where(matched, rows[column])
+    why = "both dd-MM-yyyy and MM-dd-yyyy in one file" if day_first and month_first else "a date such as 03-04-2024"
+    rejected = [
+        Rejection(origin, f"{why}: the day and the month cannot be told apart", part) for origin in origins[unclear]
+    ]
+    return rows.loc[~unclear], rejected
+
+
+def _two(numbers: pd.Series) -> pd.Series:
+    return numbers.astype("Int64").astype("str").str.zfill(2)
+
+
+def _column(rows: pd.DataFrame, name: str) -> pd.Series:
+    return rows[name] if name in rows.columns else pd.Series(None, index=rows.index, dtype="object")
+
+
+def _cis(rows: pd.DataFrame, origins: pd.Series, stem: str) -> tuple[pd.DataFrame, list[Rejection]]:
+    raw_class = _column(rows, "sys_class_name")
+    if stem.startswith("cmdb_ci_"):  # a class table's export: the file says the class
+        raw_class = raw_class.fillna(stem)
+    sys_id = _column(rows, "sys_id")
+    attributes = [
+        json.dumps({k: v for k, v in (("sys_id", s), ("sys_class_name", c)) if isinstance(v, str)})
+        for s, c in zip(sys_id, raw_class, strict=True)
+    ]
+    parsed = {
+        "key": sys_id,
+        "name": _column(rows, "name"),
+        "class": native_class(raw_class),
+        "status": ci_status(_column(rows, "operational_status"), _column(rows, "install_status")),
+        "criticality": _optional(_column(rows, "busines_criticality"), statuses.SERVICENOW_CRITICALITY),
+        "environment": _optional(_column(rows, "used_for"), statuses.SERVICENOW_ENVIRONMENT),
+        "location": _column(rows, "location"),
+        "owner": _column(rows, "support_group").fillna(_column(rows, "owned_by")),
+        "updated_at": _column(rows, "sys_updated_on"),
+        "attributes": attributes,
+    }
+    return frame("cis", pd.DataFrame(parsed, index=rows.index), origins.tolist()), []
+
+
+def _optional(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    return mapped(values, mapping, "").replace("", None)
+
+
+def _relationships(rows: pd.DataFrame, origins: pd.Series, _stem: str) -> tuple[pd.DataFrame, list[Rejection]]:
+    kind, parent_first = relationship_types(_column(rows, "type"))
+    parent, child = _column(rows, "parent"), _column(rows, "child")
+    parsed = {
+        "source": parent.where(parent_first, child),
+        "target": child.where(parent_first, parent),
+        "type": kind.where(_column(rows, "type").notna()),
+        "updated_at": _column(rows, "sys_updated_on"),
+    }
+    return frame("relationships", pd.DataFrame(parsed, index=rows.index), origins.tolist()), []
+
+
+def _incidents(rows: pd.DataFrame, origins: pd.Series, _stem: str) -> tuple[pd.DataFrame, list[Rejection]]:
+    raw = _column(rows, "priority")
+    priority = priorities(raw).astype("object").where(priorities(raw).notna(), raw)  # unknown: rejected with text
+    no_priority = raw.isna()
+    state = _column(rows, "state").fillna(_column(rows, "incident_state"))
+    parsed = {
+        "number": _column(rows, "number"),
+        "ci": _column(rows, "cmdb_ci").fillna(_column(rows, "business_service")),
+        "priority": priority,
+        "state": states(state, statuses.SERVICENOW_INCIDENT_STATE).where(state.notna()),
+        "opened_at": _column(rows, "opened_at"),
+        "resolved_at": _column(rows, "resolved_at"),
+        "summary": _column(rows, "short_description"),
+        "updated_at": _column(rows, "sys_updated_on"),
+    }
+    rejected = [Rejection(o, "no priority", "incidents") for o in origins[no_priority]]
+    kept = pd.DataFrame(parsed, index=rows.index).loc[~no_priority]
+    return frame("incidents", kept, origins[~no_priority].tolist()), rejected
+
+
+def _changes(rows: pd.DataFrame, origins: pd.Series, _stem: str) -> tuple[pd.DataFrame, list[Rejection]]:
+    state = _column(rows, "state")
+    parsed = {
+        "number": _column(rows, "number"),
+        "ci": _column(rows, "cmdb_ci"),
+        "state": states(state, statuses.SERVICENOW_CHANGE_STATE).where(state.notna()),
+        "summary": _column(rows, "short_description"),
+        "planned_start": _column(rows, "start_date"),
+        "planned_end": _column(rows, "end_date"),
+        "actual_start": _column(rows, "work_start"),
+        "actual_end": _column(rows, "work_end"),
+        "updated_at": _column(rows, "sys_updated_on"),
+    }
+    return frame("changes", pd.DataFrame(parsed, index=rows.index), origins.tolist()), []
