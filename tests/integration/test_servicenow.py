@@ -1,4 +1,4 @@
-"""ServiceNow: a replica read through the servicenow profile (SQLite, PostgreSQL), and CSV exports imported."""
+"""ServiceNow: a replica read through the servicenow profile (SQLite, PostgreSQL, MariaDB), CSV exports imported."""
 
 import hashlib
 import json
@@ -25,7 +25,7 @@ from tests.fixtures.servicenow.replica import build_replica, sys_id
 EXPORTS = Path(__file__).resolve().parents[1] / "fixtures" / "servicenow"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def replica(request: pytest.FixtureRequest) -> str:
     url = request.getfixturevalue(f"{request.param}_db")
     build_replica(url)
