@@ -199,10 +199,9 @@ def _ci_select(kind: Kind, present: Present, missing: list[str], dialect: str) -
     ]
     class_name: sa.ColumnElement = sa.literal(kind.name)
     if kind.name == "device":
-        role = sa.table("dcim_devicerole", sa.column("id"), sa.column("slug")).alias("r")
-        frm = frm.outerjoin(role, role.c.id == _role_column(source))
-        class_name = device_class(role.c.slug)
-        attributes.append(("role", role.c.slug))
+        frm, slug = _with_role(frm, source, present)
+        class_name = device_class(slug)
+        attributes.append(("role", slug))
     site_column = next((c for c in kind.site if source.has(c)), None)
     location: sa.ColumnElement = sa.cast(sa.null(), sa.String)
     if site_column and "dcim_site" in present:
@@ -242,8 +241,9 @@ def _link_select(link: Link, present: Present, missing: list[str]) -> sa.Select 
     if link.source_table not in present:
         return None
     source = SourceTable(link.source_table, present, missing)
+    # A target whose table is absent still counts: its rows point at CIs that do not exist, and are reported.
     targets = [(source.c(column, sa.BigInteger), KIND_BY_NAME[kind]) for column, kind in link.targets
-               if source.has(column) and KIND_BY_NAME[kind].table in present]  # fmt: skip
+               if source.has(column)]  # fmt: skip
     if not targets:
         return None
     row = source.c("id", sa.BigInteger)
@@ -314,14 +314,11 @@ def _cable_ends(present: Present, missing: list[str]) -> sa.Select:
     """Every cable end on a device component (NetBox caches the device) or a circuit termination, with its layer."""
     end = SourceTable("dcim_cabletermination", present, missing, alias="e")
     device = SourceTable("dcim_device", present, missing, alias="d")
-    role = sa.table("dcim_devicerole", sa.column("id"), sa.column("slug")).alias("r")
     content = sa.table("django_content_type", sa.column("id"), sa.column("app_label"), sa.column("model")).alias("ct")
     circuit_end = sa.table("circuits_circuittermination", sa.column("id"), sa.column("circuit_id")).alias("cct")
     device_id = end.c("_device_id", sa.BigInteger)
     layers = {c.name: c.layer for c in CI_CLASSES}
-    frm = end.table.outerjoin(device.table, device.c("id") == device_id).outerjoin(
-        role, role.c.id == _role_column(device)
-    )
+    frm, slug = _with_role(end.table.outerjoin(device.table, device.c("id") == device_id), device, present)
     circuit_ci: sa.ColumnElement = sa.null()
     if {"django_content_type", "circuits_circuittermination"} <= set(present):
         frm = frm.outerjoin(content, content.c.id == end.c("termination_type_id")).outerjoin(
@@ -339,15 +336,20 @@ def _cable_ends(present: Present, missing: list[str]) -> sa.Select:
         sa.func.upper(end.c("cable_end")).label("cable_end"),
         sa.case((has_device, KIND_BY_NAME["device"].ci_id(device_id)), else_=circuit_ci).label("ci_id"),
         sa.case(
-            (has_device, sa.case(layers, value=device_class(role.c.slug), else_=layers[NETBOX_DEVICE_CLASS])),
+            (has_device, sa.case(layers, value=device_class(slug), else_=layers[NETBOX_DEVICE_CLASS])),
             else_=layers["circuit"],
         ).label("layer"),
     ).select_from(frm)
 
 
-def _role_column(device: SourceTable) -> sa.ColumnElement:
-    """The device's role: role_id since NetBox 3.6, device_role_id before."""
-    return device.c("device_role_id" if device.has("device_role_id") and not device.has("role_id") else "role_id")
+def _with_role(frm: sa.FromClause, device: SourceTable, present: Present) -> tuple[sa.FromClause, sa.ColumnElement]:
+    """The devices joined to their roles, and the role's slug (NULL without a role table)."""
+    if "dcim_devicerole" not in present:
+        return frm, sa.cast(sa.null(), sa.String)
+    role = sa.table("dcim_devicerole", sa.column("id"), sa.column("slug")).alias("r")
+    # role_id since NetBox 3.6, device_role_id before
+    column = device.c("device_role_id" if device.has("device_role_id") and not device.has("role_id") else "role_id")
+    return frm.outerjoin(role, role.c.id == column), role.c.slug
 
 
 def _relationship_id(number: int, row: sa.ColumnElement) -> sa.ColumnElement:
