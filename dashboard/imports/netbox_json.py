@@ -173,7 +173,12 @@ def _ignored_note(file: str, by_model: dict[str, list[dict]]) -> str:
     ignored = Counter({model: len(rows) for model, rows in by_model.items() if model not in MODELS})
     ignored.pop(CONTENT_TYPES, None)
     shown = ", ".join(f"{model} {count:,}" for model, count in ignored.most_common(5))
+    more = ", …" if len(ignored) > 5 else ""
     return (
-        f"{file}: {sum(ignored.values()):,} objects of {len(ignored)} NetBox models servicemap does not read were "
-        f"left out ({shown}{', …' if len(ignored) > 5 else ''})"
+        f"{file}: left out the models servicemap does not read ({_count(ignored.total(), 'object')} of "
+        f"{_count(len(ignored), 'model')}: {shown}{more})"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
