@@ -4,6 +4,7 @@ Every view reads the current snapshot (never the database per click); the result
 """
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -281,12 +282,18 @@ def _layers(class_names: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
 
 
 def short_label(name: object) -> str:
-    """A short label: host names without their domain, long names cut (the details show the full name)."""
+    """A short label: host names without their domain, long names cut (the details show the full name).
+
+    IP addresses are names too and stay whole (10.1.2.3 is not host "10").
+    """
     text = _text(name)
     host, dot, domain = text.partition(".")
-    if dot and host and " " not in text and domain.count(".") >= 1:
+    if dot and host and " " not in text and domain.count(".") >= 1 and not _IP_ADDRESS.fullmatch(text):
         text = host
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+_IP_ADDRESS = re.compile(r"\d{1,3}(\.\d{1,3}){3}(:\d+)?")
 
 
 def _text(value: object) -> str:

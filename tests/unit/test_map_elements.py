@@ -1,8 +1,10 @@
 """Map elements and panels from plain map data: ids, positions, classes, layouts, CSV — no server needed."""
 
+import pytest
+
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import Health
-from dashboard.maps import ImpactedService, MapEdge, MapModel, MapNode
+from dashboard.maps import ImpactedService, MapEdge, MapModel, MapNode, short_label
 from layouts.impact import impact_csv
 from layouts.map import build_elements, build_notice, layout_for
 
@@ -100,3 +102,17 @@ def test_me007_csv_export_neutralises_spreadsheet_formulas():
     lines = impact_csv(services).splitlines()
     assert lines[0] == "ci_id,name,criticality,status,open_incidents,hops"
     assert lines[1].startswith("5,\"'=HYPERLINK(")
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("web01.prod.example.com", "web01"),
+        ("33.33.33.76", "33.33.33.76"),
+        ("10.0.0.1:8080", "10.0.0.1:8080"),
+        ("Online Banking", "Online Banking"),
+        ("payments.api", "payments.api"),
+    ],
+)
+def test_me008_labels_shorten_host_names_but_keep_ip_addresses_whole(name, label):
+    assert short_label(name) == label
