@@ -1,5 +1,6 @@
 """Wall wiring: a clientside gate keeps one refresh in flight; the server answers with tiles or the rotation's map;
-a clientside clock says how old the data is and shows STALE when answers stop (see assets/wall.js).
+a clientside clock says how old the data is and shows STALE when answers stop; the rotation's map is fitted to the
+screen in the browser (see assets/wall.js).
 """
 
 from datetime import UTC, datetime
@@ -31,6 +32,11 @@ def register(app: Dash, services: Services) -> None:
         Input(ids.WALL_ANSWER, "data"),
         State(ids.WALL_TICK, "interval"),
         State(ids.PAGE_WALL, "className"),
+    )
+
+    app.clientside_callback(
+        ClientsideFunction("servicemap", "fitMap"),
+        Input(ids.WALL_MAP, "children"),
     )
 
     @app.callback(
@@ -73,8 +79,9 @@ def register(app: Dash, services: Services) -> None:
             tile = next((t for t in model.tiles if t.ci_id == ci_id), None)
             trouble = trouble_map(derived, ci_id)
             if tile is not None and trouble is not None:
-                title = build_rotation_title(tile, step + 1, len(model.not_ok), naive_now)
-                return no_update, no_update, True, False, title, build_rotation_map(build_elements(trouble)), answer
+                title = build_rotation_title(tile, trouble, step + 1, len(model.not_ok), naive_now)
+                graph = build_rotation_map(build_elements(trouble.map))
+                return no_update, no_update, True, False, title, graph, answer
         tiles = build_tiles(model, naive_now)
         return tiles, tiles_class(len(tiles)), False, True, [], [], answer
 

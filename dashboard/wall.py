@@ -9,7 +9,8 @@ import numpy as np
 
 from dashboard.cmdb.derived import Derived
 from dashboard.details import text
-from dashboard.domain.health import failing_below, likely_fault
+from dashboard.domain.graph import GraphIndex
+from dashboard.domain.health import HealthState, explain, failing_below, likely_fault
 from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.viewstate import ViewState
@@ -17,7 +18,7 @@ from dashboard.domain.vocabulary import BUSINESS_SERVICE, Health, class_label
 from dashboard.maps import MapModel, map_of, short_label
 
 MAX_TILES = 48  # more do not fit a screen read from five metres; the rest are counted
-MAX_TROUBLE_NODES = 400
+MAX_FAULTS = 5  # CIs at fault drawn on one rotation map: each adds a path, and the map must stay readable
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +107,57 @@ def _since(derived: Derived, position: int | None) -> datetime | None:
     return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
 
 
-def trouble_map(derived: Derived, ci_id: int) -> MapModel | None:
-    """The map of one service's trouble: the service and the degraded or down CIs beneath it, down to the fault."""
-    position = derived.snapshot.index.position(ci_id)
+@dataclass(frozen=True, slots=True)
+class Trouble:
+    """A service's trouble for the rotation: the map of its paths down to the CIs at fault, and what it leaves out."""
+
+    map: MapModel
+    faults: int  # CIs whose own monitoring decides the service's status
+    failing: int  # degraded or down CIs below the service (the map shows the ones on the paths)
+
+
+def trouble_map(derived: Derived, ci_id: int) -> Trouble | None:
+    """The service and one path down to each CI at fault (worst first, at most MAX_FAULTS), laid out as a map."""
+    index = derived.snapshot.index
+    position = index.position(ci_id)
     if position is None:
         return None
-    nodes = failing_below(derived.snapshot.index, derived.health, position)[:MAX_TROUBLE_NODES]
-    hood = of_nodes(derived.snapshot.index, position, nodes)
-    return map_of(derived, ViewState(root=ci_id, depth=None), hood)
+    nodes, faults = fault_paths(index, derived.health, position)
+    failing = len(failing_below(index, derived.health, position)) - 1
+    hood = of_nodes(index, position, nodes)
+    return Trouble(map_of(derived, ViewState(root=ci_id, depth=None), hood), faults, failing)
+
+
+def fault_paths(index: GraphIndex, state: HealthState, root: int, most: int = MAX_FAULTS) -> tuple[np.ndarray, int]:
+    """The nodes on one path from root down to each CI at fault, and how many CIs are at fault.
+
+    Walks down the dependencies that decide each status (see `explain`), worst first, as `likely_fault` does; a CI
+    whose own monitoring decides its status is at fault. Each CI at fault is reached by the first such path found
+    (the shortest), so the paths form a tree: wide trouble (a switch under a hundred VMs) stays a few lines.
+    """
+    if state.rolled[root] < Health.DEGRADED:
+        return np.array([root], dtype=np.int64), 0
+    parent = {root: root}
+    faults: list[int] = []
+    frontier = [root]
+    for _ in range(MAX_DEPTH):
+        reached = []
+        for node in frontier:
+            why = explain(index, state, node)
+            if why.rule == "own" or not why.culprits:
+                faults.append(node)
+                continue
+            for culprit in sorted(why.culprits, key=lambda c: (-int(state.rolled[c]), c)):
+                if culprit not in parent:
+                    parent[culprit] = node
+                    reached.append(culprit)
+        if not reached:
+            break
+        frontier = reached
+    shown = sorted(faults, key=lambda f: (-int(state.rolled[f]), f))[:most]
+    on_path = set()
+    for node in shown:
+        while node not in on_path:
+            on_path.add(node)
+            node = parent[node]
+    return np.array(sorted(on_path), dtype=np.int64), len(faults)

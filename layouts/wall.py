@@ -7,20 +7,41 @@ from datetime import datetime
 import dash_cytoscape as cyto
 from dash import dcc, html
 
+from dashboard.domain.layout import LAYER_GAP, NODE_SPACING, ROW_SPACING
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
-from dashboard.wall import Tile, WallModel
+from dashboard.wall import MAX_FAULTS, Tile, Trouble, WallModel
 from layouts import ids
 from layouts.map import STYLESHEET
 
+# The rotation map is read from five metres: big nodes and labels, drawn left to right (a 16:9 screen is wide), and
+# spaced so that a label (at most LABEL_WIDTH wide, a few lines tall) never reaches its neighbour's.
+LABEL_WIDTH = 300
 WALL_STYLESHEET: list[dict] = [
     *STYLESHEET,
     {
         "selector": "node",
-        "style": {"color": "#e8edf2", "text-background-color": "#0b0f14", "font-size": 22, "text-max-width": 220},
+        "style": {
+            "width": 56,
+            "height": 56,
+            "color": "#e8edf2",
+            "text-background-color": "#0b0f14",
+            "font-size": 30,
+            "text-margin-y": 8,
+            "text-max-width": LABEL_WIDTH,
+        },
     },
-    {"selector": "edge", "style": {"line-color": "#5b6575", "target-arrow-color": "#5b6575", "width": 2.5}},
-    {"selector": ".root", "style": {"border-color": "#e8edf2"}},
+    {"selector": ".c-business_service", "style": {"width": 72, "height": 72, "font-size": 34}},
+    {
+        "selector": "edge",
+        "style": {"line-color": "#8a94a3", "target-arrow-color": "#8a94a3", "width": 4, "arrow-scale": 1.4},
+    },
+    {"selector": ".root", "style": {"border-color": "#e8edf2", "border-width": 6, "width": 80, "height": 80}},
 ]
+# From the layered layout (services on top, LAYER_STEP between layers, NODE_SPACING between neighbours) to the wall's
+# left-to-right drawing: a layer becomes a column LABEL_WIDTH + a gap wide, a neighbour a row a three-line label high.
+LAYER_STEP = ROW_SPACING + LAYER_GAP
+COLUMN_STRETCH = (LABEL_WIDTH + 80) / LAYER_STEP
+ROW_STRETCH = 200 / NODE_SPACING
 
 
 def build_wall_page() -> html.Div:
@@ -94,8 +115,9 @@ def _since(tile: Tile, now: datetime) -> html.Span:
     if tile.status < Health.DEGRADED or tile.since is None:
         return html.Span()
     minutes = max(0, int((now - tile.since).total_seconds() // 60))
-    ago = f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
-    return html.Span(f"since {tile.since:%H:%M} UTC · {ago}", className="since")
+    ago = f"{minutes}\u00a0min" if minutes < 120 else f"{minutes // 60}\u00a0h\u00a0{minutes % 60}\u00a0min"
+    # Non-breaking spaces: the line may break only between the time and the duration, never inside either.
+    return html.Span(f"since\u00a0{tile.since:%H:%M}\u00a0UTC ·\u00a0{ago}", className="since")
 
 
 def _incidents(counts: tuple[int, ...]) -> list:
@@ -109,9 +131,13 @@ def _incidents(counts: tuple[int, ...]) -> list:
 
 
 def build_rotation_map(elements: list[dict]) -> cyto.Cytoscape:
-    """A fresh map for each rotation step, created in a visible container so that it fits the screen."""
+    """The trouble map, left to right; assets/wall.js fits it to the screen whenever its elements or size change.
+
+    The layout's own `fit` is not enough: the first map is drawn while the wall page is still hidden (0 × 0, so
+    nothing to fit to), and later steps reuse the same cytoscape, which runs no layout for new elements.
+    """
     return cyto.Cytoscape(
-        elements=elements,
+        elements=[_left_to_right(element) for element in elements],
         layout={"name": "preset", "fit": True, "padding": 40},
         stylesheet=WALL_STYLESHEET,
         style={"width": "100%", "height": "100%"},
@@ -124,8 +150,16 @@ def build_rotation_map(elements: list[dict]) -> cyto.Cytoscape:
     )
 
 
-def build_rotation_title(tile: Tile, step: int, total: int, now: datetime) -> list:
-    """What the rotation shows now: which service, its status and since when, the likely fault, n of m."""
+def _left_to_right(element: dict) -> dict:
+    if "position" not in element:
+        return element
+    x, y = element["position"]["x"], element["position"]["y"]
+    return element | {"position": {"x": round(y * COLUMN_STRETCH, 1), "y": round(x * ROW_STRETCH, 1)}}
+
+
+def build_rotation_title(tile: Tile, trouble: Trouble, step: int, total: int, now: datetime) -> list:
+    """What the rotation shows now: which service, its status and since when, the likely fault, n of m, and what the
+    map leaves out."""
     style = HEALTH_STYLES[tile.status]
     parts = [
         html.Span(tile.name, className="rotation-name"),
@@ -135,4 +169,16 @@ def build_rotation_title(tile: Tile, step: int, total: int, now: datetime) -> li
     if tile.fault is not None:
         parts.append(html.Span(f"Likely fault: {tile.fault.name} ({tile.fault.class_label})", className="tile-fault"))
     parts.append(html.Span(f"{step} / {total}", className="rotation-step"))
+    parts.append(html.Div(rotation_note(trouble), className="rotation-note"))
     return parts
+
+
+def rotation_note(trouble: Trouble) -> str:
+    """Says what the map shows of the trouble, and how much of it is left out."""
+    drawn = min(trouble.faults, MAX_FAULTS)
+    at_fault = f"{drawn} of {trouble.faults}" if trouble.faults > drawn else f"{drawn}"
+    note = f"Path{'s' if drawn != 1 else ''} to the {at_fault} CI{'s' if trouble.faults != 1 else ''} at fault"
+    hidden = trouble.failing - (len(trouble.map.nodes) - 1)
+    if hidden > 0:
+        note += f" · {hidden:,} more degraded or down CI{'s' if hidden != 1 else ''} below are not drawn"
+    return note

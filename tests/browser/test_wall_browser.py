@@ -1,5 +1,6 @@
 """The wall in headless Chromium: tiles, rotation, a refresh slower than its interval, STALE and recovery."""
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -63,7 +64,7 @@ def test_bw001_every_business_service_is_a_tile_worst_first(browser, wall_server
     order = ["t-down", "t-degraded", "t-unknown", "t-maintenance", "t-ok"]
     ranks = [next(i for i, c in enumerate(order) if c in cls) for cls in classes]
     assert ranks == sorted(ranks)
-    assert "Data loaded" in status_text(browser)
+    assert re.fullmatch(r"Data loaded \d\d:\d\d\sUTC \(\d+\ss ago\)", status_text(browser))
     assert browser.execute_script("return document.scrollingElement.scrollHeight <= window.innerHeight")
 
 
@@ -131,3 +132,56 @@ def test_bw005_a_database_outage_shows_stale_and_recovers(browser, demo_cmdb, tm
     finally:
         app.server.extensions["servicemap"].store.stop()
         server.stop()
+
+
+# Per node: its label's and its own rendered box, inside the map's container? And the zoom (1 until a fit ran).
+MAP_FIT_JS = """
+const el = document.querySelector('#wall-map > div');
+const cy = el && el._cyreg && el._cyreg.cy;
+if (!cy || !cy.nodes().length || !el.clientWidth) return null;
+const inside = cy.nodes().every((n) => {
+  const b = n.renderedBoundingBox({includeLabels: true});
+  return b.x1 >= 0 && b.y1 >= 0 && b.x2 <= el.clientWidth && b.y2 <= el.clientHeight;
+});
+return {inside: inside, zoom: cy.zoom(), nodes: cy.nodes().length};
+"""
+# Per tile: how far its last line reaches below the tile's content box (px; > 0 is clipped or flush with the edge).
+TILE_OVERFLOW_JS = """
+return [...document.querySelectorAll('#wall-tiles .tile[data-ci]')].map((t) => {
+  const bottom = t.getBoundingClientRect().bottom - parseFloat(getComputedStyle(t).paddingBottom);
+  return Math.max(...[...t.children].map((c) => c.getBoundingClientRect().bottom)) - bottom;
+});
+"""
+
+
+@pytest.fixture
+def screen(browser):
+    """Sets the page to a wall screen's size (scale 1); back to the browser's own size afterwards."""
+
+    def resize(width: int, height: int) -> None:
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+
+    yield resize
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
+def test_bw006_the_rotation_map_is_fitted_to_the_screen(browser, wall_server, screen, size):
+    screen(*size)
+    browser.get(wall_server.url + "wall?rotate=60")
+    WebDriverWait(browser, 20).until(lambda d: (d.execute_script(MAP_FIT_JS) or {}).get("inside"))
+    fit = browser.execute_script(MAP_FIT_JS)
+    assert fit["zoom"] != 1  # the first map is drawn while the page is hidden: it is fitted once it has a size
+    screen(size[0] // 2, size[1] // 2)  # and again when the screen changes
+    WebDriverWait(browser, 10).until(lambda d: (d.execute_script(MAP_FIT_JS) or {}).get("zoom") < fit["zoom"] * 0.6)
+    assert browser.execute_script(MAP_FIT_JS)["inside"]
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
+def test_bw007_every_line_of_every_tile_fits_inside_the_tile(browser, wall_server, screen, size):
+    screen(*size)
+    browser.get(wall_server.url + "wall")
+    WebDriverWait(browser, 20).until(lambda d: len(tiles(d)) == 16)
+    overflow = browser.execute_script(TILE_OVERFLOW_JS)
+    assert max(overflow) < 0, overflow

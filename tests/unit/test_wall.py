@@ -1,4 +1,7 @@
-"""Wall: URL parsing, the CI at fault, the trouble path, a neighbourhood of given nodes."""
+"""Wall: URL parsing, the CI at fault, the trouble path and its map, a neighbourhood of given nodes, the tiles' text."""
+
+from datetime import datetime
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -7,6 +10,8 @@ from dashboard.domain.health import failing_below, likely_fault, own_status
 from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.viewstate import DEFAULT_WALL_REFRESH, WallState, parse_wall
 from dashboard.domain.vocabulary import Health
+from dashboard.wall import Tile, Trouble, fault_paths
+from layouts.wall import ROW_STRETCH, _since, build_rotation_map, rotation_note
 from tests.unit.graphs import graph
 
 T = np.datetime64("2026-11-20T10:00", "ns")
@@ -65,3 +70,35 @@ def test_wl005_a_neighbourhood_of_given_nodes_has_the_root_first_and_only_their_
     assert hood.nodes[0] == at(1)
     assert len(hood.nodes) == 3
     assert len(hood.edge_a) == 2
+
+
+def test_wl006_the_rotation_draws_one_path_down_to_each_ci_at_fault():
+    built, health = state([(6, "down", 0), (7, "ok", 0), (8, "ok", 0)])
+    nodes, faults = fault_paths(built.index, health, built.index.position(1))
+    assert faults == 1
+    # 1 → 2 → 3 → 5 → 6: VM 4 is as degraded as VM 3, but one path to the fault is enough
+    assert sorted(built.index.ci_ids[nodes].tolist()) == [1, 2, 3, 5, 6]
+
+
+def test_wl007_a_service_without_trouble_has_no_path():
+    built, health = state([(6, "ok", 0), (8, "ok", 0), (10, "ok", 0)])
+    nodes, faults = fault_paths(built.index, health, built.index.position(9))
+    assert (built.index.ci_ids[nodes].tolist(), faults) == ([9], 0)
+
+
+def test_wl008_since_breaks_only_between_the_time_and_the_duration():
+    tile = Tile(1, "Payroll", "high", Health.DOWN, (0,) * 5, datetime(2026, 11, 20, 23, 58), None)
+    since = _since(tile, datetime(2026, 11, 21, 11, 41)).children
+    assert since == "since\u00a023:58\u00a0UTC ·\u00a011\u00a0h\u00a043\u00a0min"
+
+
+def test_wl009_the_rotation_map_runs_left_to_right_and_says_what_it_leaves_out():
+    elements = [{"data": {"id": "ci-1"}, "position": {"x": 150.0, "y": 0.0}}, {"data": {"id": "e", "source": "a"}}]
+    drawn = build_rotation_map(elements).elements
+    assert drawn[0]["position"] == {"x": 0.0, "y": round(150 * ROW_STRETCH, 1)}
+    assert drawn[1] == elements[1]
+    model = SimpleNamespace(nodes=(1, 2, 3, 4, 5))
+    assert rotation_note(Trouble(model, 1, 104)) == (
+        "Path to the 1 CI at fault · 100 more degraded or down CIs below are not drawn"
+    )
+    assert rotation_note(Trouble(model, 8, 4)) == "Paths to the 5 of 8 CIs at fault"
