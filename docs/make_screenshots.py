@@ -2,6 +2,7 @@
 
     .venv/bin/python docs/make_screenshots.py            # the demo CMDB, generated if missing
     .venv/bin/python docs/make_screenshots.py --database-url sqlite:///...
+    .venv/bin/python docs/make_screenshots.py --only wall wall-rotation
 
 Each view is taken at 1920×1080 and at 3840×2160 (a 4K wall screen at scale 1).
 """
@@ -38,6 +39,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: the demo CMDB")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    names = [name for name, _, _ in VIEWS]
+    parser.add_argument("--only", nargs="+", choices=names, default=names, metavar="VIEW", help=", ".join(names))
     args = parser.parse_args()
     url = args.database_url or ensure_demo()
     app = create_app(Settings.from_env({}, database_url=url, refresh_seconds=0, anonymous=True))
@@ -48,7 +51,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     try:
         for width, height in SIZES:
-            for name, path, tap in VIEWS:
+            for name, path, tap in (view for view in VIEWS if view[0] in args.only):
                 target = out / f"{name}-{width}x{height}.png"
                 shoot(base + path, target, width, height, tap)
                 print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
