@@ -25,6 +25,7 @@ def request_for_key(app: Dash, key: str, values: dict[str, object], triggered: s
     outputs = [
         {"id": part.split("@")[0].rsplit(".", 1)[0], "property": part.split("@")[0].rsplit(".", 1)[1]}
         for part in key.strip(".").split("...")
+        if not registered.get("no_output")  # a callback without outputs is registered under a hash
     ]
 
     def filled(items: list[dict]) -> list[dict]:
@@ -32,7 +33,7 @@ def request_for_key(app: Dash, key: str, values: dict[str, object], triggered: s
 
     return {
         "output": key,
-        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "outputs": outputs[0] if len(outputs) == 1 else outputs,
         "inputs": filled(registered["inputs"]),
         "state": filled(registered["state"]),
         "changedPropIds": [triggered] if triggered else [],

@@ -51,7 +51,9 @@ def test_ap003_every_callback_id_exists_in_the_layout(app):
     for callback in app.callback_map.values():
         for item in [*callback["inputs"], *callback["state"]]:
             assert f'"{item["id"]}"' in layout, item
-    for output in app.callback_map:
+    for output, callback in app.callback_map.items():
+        if callback.get("no_output"):  # registered under a hash of its inputs: nothing to find in the layout
+            continue
         for part in output.strip(".").split("..."):
             assert f'"{part.split(".")[0]}"' in layout, part
 
