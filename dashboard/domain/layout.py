@@ -1,8 +1,10 @@
 """Layered layout computed on the server: business services on top, infrastructure at the bottom.
 
-Nodes sit in rows by layer (the class's layer from the vocabulary), ordered within a row by barycentric crossing
-reduction (a few sweeps of "move each node to the mean position of its neighbours"), and wide layers wrap into
-several rows so that a map stays readable. Deterministic: the same input gives the same positions.
+Nodes sit in rows by layer (the class's layer from the vocabulary; where CIs of one layer depend on each other, as
+microservices calling microservices do, the dependent ones sit in sub-layers above the ones they call), ordered
+within a row by barycentric crossing reduction (a few sweeps of "move each node to the mean position of its
+neighbours"), and wide layers wrap into several rows so that a map stays readable. Deterministic: the same input
+gives the same positions.
 """
 
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ ROW_SPACING = 110.0  # px between rows of one layer
 LAYER_GAP = 70.0  # extra px between layers
 MIN_ROW, MAX_ROW = 10, 40  # nodes per row before a layer wraps: about 1.6 × √n keeps a map wider than tall
 SWEEPS = 8
+MAX_SUBLAYERS = 8  # sub-layers a layer splits into at most for dependencies among its own nodes (cycles stop here)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,7 @@ def layered_layout(layers: np.ndarray, order_key: np.ndarray, source: np.ndarray
     if n == 0:
         empty = np.empty(0)
         return Positions(empty, empty, np.empty(0, dtype=np.int64))
+    layers = _with_sublayers(layers, np.asarray(source, dtype=np.int64), np.asarray(target, dtype=np.int64))
     rank = _initial_rank(layers, np.asarray(order_key))
     for sweep in range(SWEEPS):
         rank = _barycentric_pass(layers, rank, np.asarray(source), np.asarray(target), downwards=sweep % 2 == 0)
@@ -41,6 +45,22 @@ def layered_layout(layers: np.ndarray, order_key: np.ndarray, source: np.ndarray
 def row_width(n: int) -> int:
     """How many nodes a row of an n-node map holds before its layer wraps."""
     return int(min(MAX_ROW, max(MIN_ROW, np.ceil(1.6 * np.sqrt(n)))))
+
+
+def _with_sublayers(layers: np.ndarray, source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Layers split where nodes of one layer depend on each other: a node sits below every same-layer node that
+    depends on it (longest path, capped at MAX_SUBLAYERS, so a cycle ends at the cap instead of looping)."""
+    same = (layers[source] == layers[target]) & (source != target)
+    if not same.any():
+        return layers
+    a, b = source[same], target[same]
+    sub = np.zeros(len(layers), dtype=np.int64)
+    for _ in range(MAX_SUBLAYERS - 1):
+        before = sub.copy()
+        np.maximum.at(sub, b, np.minimum(sub[a] + 1, MAX_SUBLAYERS - 1))
+        if np.array_equal(sub, before):
+            break
+    return layers * MAX_SUBLAYERS + sub
 
 
 def _initial_rank(layers: np.ndarray, order_key: np.ndarray) -> np.ndarray:

@@ -58,3 +58,21 @@ def test_ly005_an_empty_map_has_no_positions():
         np.array([], dtype=np.int64), np.array([]), np.array([], dtype=np.int64), np.array([], dtype=np.int64)
     )
     assert len(where.x) == 0
+
+
+def test_ly007_calls_within_one_layer_go_down_in_sub_layers():
+    # frontend → checkout → payment, frontend → ads: all applications (one layer), then a host below them all.
+    layers = np.array([3, 3, 3, 3, 6])
+    edges = (np.array([0, 1, 0, 2, 3]), np.array([1, 2, 3, 4, 4]))
+    where = layered_layout(layers, np.arange(5), *edges)
+    assert where.y[0] < where.y[1] < where.y[2] < where.y[4]
+    assert where.y[1] == where.y[3]  # checkout and ads are both one call below frontend
+
+
+def test_ly008_a_cycle_within_a_layer_still_lays_out_in_bounded_rows():
+    layers = np.zeros(3, dtype=np.int64)
+    edges = (np.array([0, 1, 2]), np.array([1, 2, 0]))
+    first = layered_layout(layers, np.arange(3), *edges)
+    again = layered_layout(layers, np.arange(3), *edges)
+    assert np.array_equal(first.y, again.y)
+    assert len(np.unique(first.row)) <= 3
