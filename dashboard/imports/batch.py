@@ -1,6 +1,8 @@
 """ImportBatch: what a format parser hands over, in the native model's shape but keyed by the source's own ids."""
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -76,3 +78,20 @@ def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     if b.empty:
         return a
     return pd.concat([a, b], ignore_index=True)
+
+
+def files_in(paths: Sequence[Path], *patterns: str) -> list[Path]:
+    """The files to read: a folder stands for its files matching any of the patterns (sorted), a file for itself."""
+    return [
+        file
+        for path in paths
+        for file in (sorted({f for pattern in patterns for f in path.glob(pattern)}) if path.is_dir() else [path])
+    ]
+
+
+def parse_files(paths: Sequence[Path], pattern: str, parse_file: Callable[[Path], ImportBatch]) -> ImportBatch:
+    """Every file of `paths` (folders by `pattern`) parsed on its own, the batches added together."""
+    batch = ImportBatch()
+    for path in files_in(paths, pattern):
+        batch = batch + parse_file(path)
+    return batch

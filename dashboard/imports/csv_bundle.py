@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.imports.batch import ImportBatch, Rejection, frame
+from dashboard.imports.batch import ImportBatch, Rejection, files_in, frame
 
 # file stem → (batch part, renames from the file's columns to the batch's)
 FILES: dict[str, tuple[str, dict[str, str]]] = {
@@ -26,7 +26,7 @@ FILES: dict[str, tuple[str, dict[str, str]]] = {
 
 def parse(paths: Sequence[Path]) -> ImportBatch:
     """Read the bundle's files (a folder stands for the files in it); a file with another name is rejected."""
-    files = [p for path in paths for p in (sorted(path.glob("*.csv")) if path.is_dir() else [path])]
+    files = files_in(paths, "*.csv")
     batch = ImportBatch()
     for path in files:
         known = FILES.get(path.stem.lower())

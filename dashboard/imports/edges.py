@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.imports.batch import ImportBatch, Rejection, frame
+from dashboard.imports.batch import ImportBatch, Rejection, frame, parse_files
 from dashboard.imports.csv_bundle import read_csv
 
 DEFAULT_CLASS = "application"
@@ -20,11 +20,7 @@ REQUIRED = ("source", "target")
 
 def parse(paths: Sequence[Path]) -> ImportBatch:
     """Read edge list CSV files (a folder stands for the .csv files in it)."""
-    files = [p for path in paths for p in (sorted(path.glob("*.csv")) if path.is_dir() else [path])]
-    batch = ImportBatch()
-    for path in files:
-        batch = batch + parse_file(path)
-    return _one_ci_per_name(batch)
+    return _one_ci_per_name(parse_files(paths, "*.csv", parse_file))
 
 
 def parse_file(path: Path) -> ImportBatch:

@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 import pandas as pd
 
-from dashboard.imports.batch import ImportBatch, Rejection, frame
+from dashboard.imports.batch import ImportBatch, Rejection, frame, parse_files
 from dashboard.imports.edges import DEFAULT_CLASS, DEFAULT_TYPE
 
 NAME_KEYS = ("name", "label")
@@ -27,11 +27,7 @@ MAX_ATTRIBUTE = 1000
 
 def parse(paths: Sequence[Path]) -> ImportBatch:
     """Read GraphML files (a folder stands for the .graphml files in it)."""
-    files = [p for path in paths for p in (sorted(path.glob("*.graphml")) if path.is_dir() else [path])]
-    batch = ImportBatch()
-    for path in files:
-        batch = batch + parse_file(path)
-    return batch
+    return parse_files(paths, "*.graphml", parse_file)
 
 
 def parse_file(path: Path) -> ImportBatch:

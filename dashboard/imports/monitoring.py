@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.imports.batch import ImportBatch, Rejection, frame
+from dashboard.imports.batch import ImportBatch, Rejection, files_in, frame
 from dashboard.imports.csv_bundle import read_csv
 
 UNJUDGED = "unknown"
@@ -41,7 +41,7 @@ ALERT_COLUMNS = {"time": "time", "timestamp": "time", "opened_at": "time", "ci":
 def parse_metrics(paths: Sequence[Path]) -> ImportBatch:
     """Metric CSV files (a folder stands for the .csv files in it) as health events."""
     batch = ImportBatch()
-    for path in _files(paths, ("*.csv",)):
+    for path in files_in(paths, "*.csv"):
         rows = _columns(read_csv(path), METRIC_COLUMNS)
         missing = [c for c in ("timestamp", "ci", "metric", "value") if c not in rows.columns]
         if missing:
@@ -58,7 +58,7 @@ def parse_metrics(paths: Sequence[Path]) -> ImportBatch:
 def parse_alerts(paths: Sequence[Path]) -> ImportBatch:
     """Alert lists (CSV or JSON; a folder stands for the files in it) as incidents and health events."""
     batch = ImportBatch()
-    for path in _files(paths, ("*.csv", "*.json")):
+    for path in files_in(paths, "*.csv", "*.json"):
         rows, origins = _read_json(path) if path.suffix.lower() == ".json" else _read_alert_csv(path)
         rows = _columns(rows, ALERT_COLUMNS)
         missing = [c for c in ("time", "ci", "type") if c not in rows.columns]
@@ -119,14 +119,6 @@ def _stable_time(values: pd.Series) -> pd.Series:
     if retry.any():
         parsed[retry] = pd.to_datetime(values[retry], format="mixed", errors="coerce", utc=True)
     return parsed.dt.strftime("%Y-%m-%dT%H:%M:%S").where(parsed.notna(), values.astype("str"))
-
-
-def _files(paths: Sequence[Path], patterns: tuple[str, ...]) -> list[Path]:
-    return [
-        p
-        for path in paths
-        for p in (sorted(f for pattern in patterns for f in path.glob(pattern)) if path.is_dir() else [path])
-    ]
 
 
 def _columns(rows: pd.DataFrame, accepted: dict[str, str]) -> pd.DataFrame:

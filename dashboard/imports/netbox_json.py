@@ -19,7 +19,7 @@ from sqlalchemy.pool import StaticPool
 from dashboard.cmdb.load import TIMESTAMP_COLUMNS
 from dashboard.cmdb.profiles.base import present_tables
 from dashboard.cmdb.profiles.netbox import HEALTH_METRIC, NETBOX, netbox_key, relationship_origin
-from dashboard.imports.batch import ImportBatch, Rejection, frame
+from dashboard.imports.batch import ImportBatch, Rejection, frame, parse_files
 
 _TIMES = ("created", "last_updated")
 _COMMON = ("name", "status", "tenant", *_TIMES)
@@ -62,11 +62,7 @@ CONTENT_TYPES = "contenttypes.contenttype"
 
 def parse_netbox_json(paths: Sequence[Path]) -> ImportBatch:
     """Each file (or every .json file of a folder) as one NetBox; their batches added together."""
-    files = [p for path in paths for p in (sorted(path.glob("*.json")) if path.is_dir() else [path])]
-    batch = ImportBatch()
-    for path in files:
-        batch = batch + _parse_file(path)
-    return batch
+    return parse_files(paths, "*.json", _parse_file)
 
 
 def _parse_file(path: Path) -> ImportBatch:

@@ -18,7 +18,7 @@ import pandas as pd
 from dashboard.cmdb.profiles import statuses
 from dashboard.cmdb.profiles.base import mapped
 from dashboard.cmdb.profiles.servicenow import ci_status, native_class, priorities, relationship_types, states
-from dashboard.imports.batch import ImportBatch, Rejection, frame
+from dashboard.imports.batch import ImportBatch, Rejection, frame, parse_files
 from dashboard.imports.csv_bundle import read_csv
 
 # Column labels of an export with labelled headers → field names (the default header).
@@ -40,11 +40,7 @@ _DAY_MONTH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(.*)$")
 
 def parse_servicenow(paths: Sequence[Path]) -> ImportBatch:
     """Read ServiceNow CSV exports (a folder stands for the .csv files in it)."""
-    files = [p for path in paths for p in (sorted(path.glob("*.csv")) if path.is_dir() else [path])]
-    batch = ImportBatch()
-    for path in files:
-        batch = batch + _parse_file(path)
-    return batch
+    return parse_files(paths, "*.csv", _parse_file)
 
 
 def _parse_file(path: Path) -> ImportBatch:
