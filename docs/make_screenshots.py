@@ -27,7 +27,7 @@ SIZES = ((1920, 1080), (3840, 2160))
 # name, path and query, element to tap after the map is drawn (or None)
 VIEWS = (
     ("map", "?root=5", "ci-42"),
-    ("impact", "?root=390&dir=upstream&depth=all&impact=1", None),
+    ("impact", "?root=424&dir=upstream&depth=all&impact=1", None),  # a database server under 4 services
     ("quality", "quality", None),
     ("wall", "wall", None),
     ("wall-rotation", "wall?rotate=60", None),
