@@ -130,3 +130,29 @@ def test_mp005_a_broken_mapping_file_says_what_is_wrong(tmp_path, text, message)
 def test_mp006_settings_refuse_an_unknown_profile():
     with pytest.raises(ValueError, match="native, servicenow, netbox"):
         Settings.from_env({}, profile="sap")
+
+
+def test_mp007_mixed_case_names_and_ids_held_as_numbers_in_one_table_and_text_in_another(postgresql_db, tmp_path):
+    engine = sa.create_engine(postgresql_db)
+    with engine.begin() as connection:
+        connection.exec_driver_sql('CREATE TABLE "Assets" ("AssetId" INTEGER, "HostName" TEXT, "Kind" TEXT)')
+        connection.exec_driver_sql('CREATE TABLE "Links" ("FromId" VARCHAR(10), "ToId" VARCHAR(10), "Kind" TEXT)')
+        connection.exec_driver_sql(
+            """INSERT INTO "Assets" VALUES (1, 'Web shop', 'business_service'), (2, 'shop-web', 'application')"""
+        )
+        connection.exec_driver_sql("""INSERT INTO "Links" VALUES ('1', '2', 'depends on')""")
+    engine.dispose()
+    path = tmp_path / "mixed.toml"
+    path.write_text(
+        '[ci]\ntable = "assets"\nid = "assetid"\nname = "HostName"\nclass = "kind"\n'
+        '[relationship]\ntable = "LINKS"\nsource_id = "FromId"\ntarget_id = "ToId"\ntype = "Kind"\n'
+    )
+    snapshot = load_snapshot(postgresql_db, fingerprint="x", source="test", profile=profile_named(str(path)))
+    assert sorted(snapshot.ci["id"]) == [1, 2]
+    assert set(snapshot.ci["status"]) == {"operational"}  # no status column mapped: the documented default
+    assert snapshot.counts()["dependency_edges"] == 1
+    assert not [f for f in snapshot.findings if f.code.startswith(("table.missing_column", "relationship."))]
+    engine = sa.create_engine(postgresql_db)
+    with engine.connect() as connection:
+        assert fingerprint(connection, profile_named(str(path)))
+    engine.dispose()

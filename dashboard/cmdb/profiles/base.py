@@ -13,7 +13,25 @@ import sqlalchemy as sa
 from dashboard.cmdb.distinct import per_distinct
 
 ID_BITS = 52  # ids made from text keys stay below 2**53, exact as JavaScript numbers
-Present = Mapping[str, frozenset[str]]  # the tables a database has, each with its column names (lower case)
+
+
+class Columns(frozenset[str]):
+    """A table's column names in lower case (what profiles test against), remembering how the database spells them."""
+
+    real: dict[str, str]
+
+    def __new__(cls, names: Iterable[str]) -> "Columns":
+        names = list(names)
+        columns = super().__new__(cls, (name.lower() for name in names))
+        columns.real = {name.lower(): name for name in names}
+        return columns
+
+    def spelled(self, column: str) -> str:
+        """The database's spelling of a column named in any case."""
+        return self.real.get(column.lower(), column)
+
+
+Present = Mapping[str, frozenset[str]]  # the tables a database has (as spelled there), each with its Columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +65,14 @@ def present_tables(connection: sa.Connection | sa.Engine) -> Present:
     """Every table of the default schema with its column names, in one catalogue query per kind of object."""
     inspector = sa.inspect(connection)
     columns = inspector.get_multi_columns()
-    return {table: frozenset(c["name"].lower() for c in cols) for (_schema, table), cols in columns.items()}
+    return {table: Columns(c["name"] for c in cols) for (_schema, table), cols in columns.items()}
+
+
+def spelled_table(name: str, present: Present) -> str:
+    """The database's spelling of a table named in any case (the name itself when no table matches)."""
+    if name in present:
+        return name
+    return next((table for table in present if table.lower() == name.lower()), name)
 
 
 def change_fingerprint(parts: Iterable[tuple[str, str | None]], present: Present) -> sa.CompoundSelect | None:
@@ -75,19 +100,21 @@ class SourceTable:
 
     def __init__(self, name: str, present: Present, missing: list[str], *, alias: str | None = None) -> None:
         self.name = name
-        self.exists = name in present
-        self._columns = present.get(name, frozenset())
+        spelled = spelled_table(name, present)  # names match in any case; SQL uses the database's spelling
+        self.exists = spelled in present
+        self._columns = present.get(spelled, Columns(()))
         self._missing = missing
-        self.table = sa.table(name).alias(alias) if alias else sa.table(name)
+        self.table = sa.table(spelled).alias(alias) if alias else sa.table(spelled)
 
     def has(self, column: str) -> bool:
-        """True when the source table has this column."""
-        return column in self._columns
+        """True when the source table has this column (in any case)."""
+        return column.lower() in self._columns
 
     def c(self, column: str, type_: sa.types.TypeEngine | None = None) -> sa.ColumnElement:
         """The column, or NULL (recorded as missing) when the table does not have it."""
-        if column in self._columns:
-            return sa.column(column, type_, _selectable=self.table)
+        if self.has(column):
+            real = self._columns.spelled(column) if isinstance(self._columns, Columns) else column
+            return sa.column(real, type_, _selectable=self.table)
         if f"{self.name}.{column}" not in self._missing:
             self._missing.append(f"{self.name}.{column}")
         return sa.null()
@@ -96,6 +123,7 @@ class SourceTable:
 def stable_ids(keys: pd.Series) -> pd.Series:
     """Text keys (ServiceNow sys_ids, names) as int64 ids that stay the same from one load to the next.
 
+    A whole number below 2**53 keeps its value ("42" and 42 are the same CI, whichever column type holds them).
     A 32-digit hex sys_id keeps its first 13 digits (52 bits, so that ids stay exact as JavaScript numbers in the
     browser and recognisable on screen); any other key is hashed to 52 bits. Two keys meeting on one id (about one
     chance in 10,000 at a million CIs) show as the finding ci.duplicate_id. Missing keys stay missing (nullable Int64).
@@ -110,9 +138,13 @@ def _ids_of(keys: pd.Series) -> pd.Series:
 def _id_of(key: object) -> int | None:
     if key is None or (isinstance(key, float) and np.isnan(key)):
         return None
+    if isinstance(key, float) and key.is_integer():
+        key = int(key)
     text = str(key).strip()
     if not text:
         return None
+    if text.isascii() and text.isdigit() and len(text) <= 15:
+        return int(text)
     if len(text) == 32:
         try:
             return int(text[:13], 16)

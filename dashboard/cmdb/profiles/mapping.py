@@ -22,7 +22,15 @@ import sqlalchemy as sa
 
 from dashboard.cmdb import schema
 from dashboard.cmdb.distinct import per_distinct
-from dashboard.cmdb.profiles.base import Plan, Present, SourceTable, change_fingerprint, stable_ids
+from dashboard.cmdb.profiles.base import (
+    Columns,
+    Plan,
+    Present,
+    SourceTable,
+    change_fingerprint,
+    spelled_table,
+    stable_ids,
+)
 
 ID_COLUMNS: dict[str, tuple[str, ...]] = {
     "ci": ("id",),
@@ -32,6 +40,7 @@ ID_COLUMNS: dict[str, tuple[str, ...]] = {
     "change": ("ci_id",),
 }
 _SETTINGS = ("table", "values")
+DEFAULT_CI_STATUS = "operational"  # when the mapping names no status column
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +65,17 @@ class MappingProfile:
         statements, missing_columns = {}, {}
         for native, mapping in self._tables.items():
             missing: list[str] = []
-            source = SourceTable(mapping.source.lower(), present, missing)
+            source = SourceTable(mapping.source, present, missing)
             required = schema.REQUIRED_COLUMNS[native]
             if not source.exists or any(_absent(source, mapping.columns.get(c)) for c in required):
                 continue
             columns = [_select(source, mapping.columns[c], c) for c in mapping.columns]
+            if native == "ci" and "status" not in mapping.columns:
+                columns.append(sa.literal(DEFAULT_CI_STATUS).label("status"))  # a register without lifecycle status
             statement = sa.select(*columns).select_from(source.table)
             observed = mapping.columns.get("observed_at")
             if native == "health" and health_since is not None and observed and not observed.startswith("="):
-                statement = statement.where(source.c(observed.lower()) >= health_since)
+                statement = statement.where(source.c(observed) >= health_since)
             statements[native] = statement
             if missing:
                 missing_columns[native] = tuple(missing)
@@ -79,6 +90,8 @@ class MappingProfile:
         for column, values in mapping.values.items():
             frame[column] = _replaced(frame[column], values)
         for column in ID_COLUMNS[table]:
+            # Text keys become stable ids; a whole number keeps its value whatever the column's type, so that an
+            # integer ci.id and a text relationship.source_id holding "42" still meet.
             if not pd.api.types.is_numeric_dtype(frame[column]):
                 frame[column] = stable_ids(frame[column])
         return frame
@@ -87,8 +100,13 @@ class MappingProfile:
         """Rows and newest change marker of every mapped source table."""
         parts = []
         for native, mapping in self._tables.items():
+            table = spelled_table(mapping.source, present)
             marker = mapping.columns.get(schema.CHANGE_MARKER[native])
-            parts.append((mapping.source.lower(), marker.lower() if marker and not marker.startswith("=") else None))
+            columns = present.get(table)
+            if marker and not marker.startswith("=") and isinstance(columns, Columns):
+                parts.append((table, columns.spelled(marker)))
+            else:
+                parts.append((table, None))
         return change_fingerprint(parts, present)
 
 
@@ -152,13 +170,13 @@ def _table_mapping(path: Path, native: str, section: object) -> TableMapping:
 
 
 def _absent(source: SourceTable, column: str | None) -> bool:
-    return column is None or (not column.startswith("=") and not source.has(column.lower()))
+    return column is None or (not column.startswith("=") and not source.has(column))
 
 
 def _select(source: SourceTable, column: str, label: str) -> sa.ColumnElement:
     if column.startswith("="):
         return sa.literal(column[1:]).label(label)
-    return source.c(column.lower()).label(label)
+    return source.c(column).label(label)
 
 
 def _replaced(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
