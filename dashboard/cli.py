@@ -2,10 +2,13 @@
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from dashboard import __version__, logs
 from dashboard.cmdb import schema
@@ -28,6 +31,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         print(f"servicemap: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except (sa.exc.SQLAlchemyError, OSError) as error:  # a database or file that cannot be reached: say so, no trace
+        error_id = logs.new_error_id()
+        cause = logs.cause_of(error)
+        logs.log_event("command_failed", level=logging.ERROR, error_id=error_id, command=argv_name(args), cause=cause)
+        print(f"servicemap: {cause} (error id {error_id})", file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+def argv_name(args: argparse.Namespace) -> str:
+    """The command's name, for the log."""
+    return args.run.__name__.lstrip("_")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to import")
     imp.add_argument(
         "--database-url",
-        help="servicemap's own database to import into (or SERVICEMAP_DATABASE_URL); created if it does not exist",
+        help="servicemap's own database to import into (or SERVICEMAP_DATABASE_URL); a new SQLite file is created, "
+        "a PostgreSQL or MariaDB database must exist (empty, or holding servicemap's tables alone)",
     )
     imp.add_argument("--dry-run", action="store_true", help="report what would be imported; write nothing")
     imp.add_argument("--rejects", type=Path, help="also write every rejected row, with its reason, to this CSV file")

@@ -3,7 +3,9 @@
 import json
 import logging
 import secrets
+import sys
 from datetime import UTC, datetime
+from typing import TextIO
 
 _logger = logging.getLogger("servicemap")
 
@@ -13,16 +15,35 @@ def new_error_id() -> str:
     return secrets.token_hex(4)
 
 
+def cause_of(error: BaseException) -> str:
+    """The error's type and first line: driver messages can run to pages and carry the SQL (never the password:
+    URLs are shown redacted)."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0][:300] if lines else ''}"
+
+
 def log_event(event: str, *, level: int = logging.INFO, **fields: object) -> None:
     """Log one event as a single JSON line."""
     record = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event, **fields}
     _logger.log(level, json.dumps(record, default=str, ensure_ascii=False))
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time of each event (not the one there was when it was set up)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 def configure(level: int = logging.INFO) -> None:
     """Send servicemap's events to stderr, once."""
     if not _logger.handlers:
-        handler = logging.StreamHandler()
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
         _logger.addHandler(handler)
     _logger.setLevel(level)

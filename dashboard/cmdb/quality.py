@@ -1,5 +1,7 @@
 """Data-quality rules over the loaded frames and the built graph: every problem becomes a Finding."""
 
+import math
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -19,16 +21,24 @@ from dashboard.domain.vocabulary import (
 )
 
 STALE_AFTER_DAYS = 180
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0 and C1 control characters
 MAX_EXAMPLES = 8
 
 
 def _examples(values: Iterable[object]) -> tuple[str, ...]:
     out = []
     for value in values:
-        out.append(str(value))
+        out.append(shown(value))
         if len(out) == MAX_EXAMPLES:
             break
     return tuple(out)
+
+
+def shown(value: object) -> str:
+    """A value as an example: empty values named, control characters escaped (they must not drive a terminal)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("nan", "<NA>", "NaT"):
+        return "(empty)"
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value))
 
 
 def rows_finding(code: str, severity: Severity, title: str, rows: pd.Series | np.ndarray, detail: str) -> list[Finding]:

@@ -14,7 +14,7 @@ from dashboard.cmdb.fingerprint import fingerprint
 from dashboard.cmdb.profiles import Profile
 from dashboard.cmdb.profiles.native import NATIVE
 from dashboard.cmdb.snapshot import Snapshot, load_snapshot
-from dashboard.logs import log_event, new_error_id
+from dashboard.logs import cause_of, log_event, new_error_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ class SnapshotStore:
 
     def _fail(self, error: Exception) -> None:
         error_id = new_error_id()
-        cause = f"{type(error).__name__}: {_first_line(error)}"
+        cause = cause_of(error)
         if _timed_out(error):
             cause = f"the CMDB timed out: a query ran longer than {connect.STATEMENT_TIMEOUT_SECONDS} s ({cause})"
         log_event("refresh_failed", level=logging.ERROR, error_id=error_id, source=redacted(self._url), cause=cause)
@@ -149,9 +149,3 @@ def _timed_out(error: Exception) -> bool:
     """True when the database cancelled a query for running past the statement timeout."""
     text = str(error).lower()
     return any(mark in text for mark in _TIMEOUT_MARKS)
-
-
-def _first_line(error: Exception) -> str:
-    # Driver messages can run to pages and carry the SQL; the first line says what happened.
-    text = str(error).strip().splitlines()
-    return text[0][:300] if text else ""

@@ -8,11 +8,13 @@ import pandas as pd
 
 # Columns of each part of a batch. CIs carry `key` (the source's id, unique in the batch); the other parts refer to
 # CIs by a reference (`ci`, `source`, `target`) that is a batch key, a CI name, or the name of a CI already imported.
+# A CI's `scope` says where its key is unique ("servicenow" for sys_ids, "graphml:deps.graphml" for a file's node
+# ids): the key is stored as scope:key, so that a later import matches it only when it comes from the same place.
 # A CI with `placeholder` true is one a format only names (an edge list's endpoint): when the target already has a CI
 # of that name, that CI is used and the placeholder dropped; otherwise it is created.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "cis": ("key", "name", "class", "status", "criticality", "environment", "location", "owner", "updated_at",
-            "attributes", "placeholder"),
+            "attributes", "placeholder", "scope"),
     "relationships": ("source", "target", "type", "updated_at"),
     "incidents": ("number", "ci", "priority", "state", "opened_at", "resolved_at", "summary", "updated_at"),
     "health": ("ci", "status", "metric", "value", "observed_at"),

@@ -38,4 +38,7 @@ def parse(format_name: str, paths: Sequence[Path]) -> ImportBatch:
             raise ValueError(f"{path}: no such file or folder")
     module = importlib.import_module(known.module)
     parser = getattr(module, f"parse_{format_name.replace('-', '_')}", None) or module.parse
-    return parser(list(paths))
+    batch = parser(list(paths))
+    # Keys are unique within their format unless the parser said where (see batch.py, scope).
+    batch.cis["scope"] = batch.cis["scope"].where(batch.cis["scope"].notna(), format_name)
+    return batch

@@ -77,10 +77,13 @@ def _cis(rows: pd.DataFrame, reasons: _Reasons, _resolve: Resolve | None) -> pd.
     _vocabulary(reasons, criticality, CRITICALITIES, "criticality", optional=True)
     _vocabulary(reasons, environment, ENVIRONMENTS, "environment", optional=True)
     updated = _time(rows["updated_at"], reasons, "updated_at").fillna(_now())
-    attributes = [_attributes(a, k) for a, k in zip(rows["attributes"], key, strict=True)]
+    scope = _text(rows["scope"])
+    stored = (scope + ":" + key).where(scope.notna(), key)
+    attributes = [_attributes(a, k) for a, k in zip(rows["attributes"], stored, strict=True)]
     return pd.DataFrame(
         {
             "key": key,
+            "stored_key": stored,
             "name": name,
             "class": cls,
             "status": status,

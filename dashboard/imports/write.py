@@ -212,7 +212,7 @@ def _assign_ci_ids(rows: pd.DataFrame, existing: _Existing) -> pd.DataFrame:
     pair is unique on both sides), else a new one."""
     old = existing.ci
     by_key = old.dropna(subset=["source_key"]).drop_duplicates("source_key").set_index("source_key")["id"]
-    found = rows["key"].astype("str").map(by_key)
+    found = rows["stored_key"].astype("str").map(by_key)
     old_pairs, new_pairs = _match_key(old["class"], old["name"]), _match_key(rows["class"], rows["name"])
     by_pair = old.loc[~old_pairs.duplicated(keep=False), "id"].set_axis(old_pairs[~old_pairs.duplicated(keep=False)])
     unique_new = ~new_pairs.duplicated(keep=False)
