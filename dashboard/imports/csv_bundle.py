@@ -10,9 +10,8 @@ ids are the bundle's own (any text), references may also be CI names. Give the f
 from collections.abc import Sequence
 from pathlib import Path
 
-import pandas as pd
-
 from dashboard.imports.batch import ImportBatch, Rejection, files_in, frame
+from dashboard.imports.csvfile import read_csv
 
 # file stem → (batch part, renames from the file's columns to the batch's)
 FILES: dict[str, tuple[str, dict[str, str]]] = {
@@ -34,21 +33,9 @@ def parse(paths: Sequence[Path]) -> ImportBatch:
             batch.rejected.append(Rejection(path.name, f"not a bundle file: expected one of {_names()}"))
             continue
         part, renames = known
-        rows = read_csv(path)
-        origins = [f"{path.name} line {n}" for n in range(2, len(rows) + 2)]
-        batch = batch + ImportBatch(**{part: frame(part, rows.rename(columns=renames), origins)})
+        table = read_csv(path)
+        batch = batch + ImportBatch(**{part: frame(part, table.rows.rename(columns=renames), table.origins())})
     return batch
-
-
-def read_csv(path: Path) -> pd.DataFrame:
-    """A CSV file as text columns (nothing guessed), header names trimmed and lower case; empty cells as NULL."""
-    try:
-        rows = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""], encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise ValueError(f"{path}: not a readable CSV file ({error})") from None
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame()
-    return rows.rename(columns=lambda c: str(c).strip().lower())
 
 
 def _names() -> str:

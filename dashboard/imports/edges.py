@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.imports.batch import ImportBatch, Rejection, frame, parse_files
-from dashboard.imports.csv_bundle import read_csv
+from dashboard.imports.csvfile import read_csv
 
 DEFAULT_CLASS = "application"
 DEFAULT_TYPE = "depends on"
@@ -25,13 +25,14 @@ def parse(paths: Sequence[Path]) -> ImportBatch:
 
 def parse_file(path: Path) -> ImportBatch:
     """One edge list file: its relationships and a CI per name it mentions."""
-    rows = read_csv(path)
-    missing = [c for c in REQUIRED if c not in rows.columns]
+    table = read_csv(path)
+    missing = [c for c in REQUIRED if c not in table.rows.columns]
     if missing:
-        reason = f"not an edge list: no {' or '.join(missing)} column (columns are {', '.join(map(str, rows.columns))})"
+        shown = ", ".join(map(repr, table.rows.columns))  # names from the file: control characters escaped
+        reason = f"not an edge list: no {' or '.join(missing)} column (columns are {shown})"
         return ImportBatch(rejected=[Rejection(path.name, reason)])
-    rows = rows.reindex(columns=[*REQUIRED, "type", "source_class", "target_class"])
-    origins = [f"{path.name} line {n}" for n in range(2, len(rows) + 2)]
+    rows = table.rows.reindex(columns=[*REQUIRED, "type", "source_class", "target_class"]).astype("object")
+    origins = table.origins()
     edges = pd.DataFrame(
         {"source": rows["source"].str.strip(), "target": rows["target"].str.strip(),
          "type": rows["type"].fillna(DEFAULT_TYPE)}

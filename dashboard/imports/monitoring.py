@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.imports.batch import ImportBatch, Rejection, files_in, frame
-from dashboard.imports.csv_bundle import read_csv
+from dashboard.imports.csvfile import read_csv
 
 UNJUDGED = "unknown"
 ALERT_METRIC = "alert"
@@ -42,12 +42,13 @@ def parse_metrics(paths: Sequence[Path]) -> ImportBatch:
     """Metric CSV files (a folder stands for the .csv files in it) as health events."""
     batch = ImportBatch()
     for path in files_in(paths, "*.csv"):
-        rows = _columns(read_csv(path), METRIC_COLUMNS)
+        table = read_csv(path)
+        rows = _columns(table.rows, METRIC_COLUMNS)
         missing = [c for c in ("timestamp", "ci", "metric", "value") if c not in rows.columns]
         if missing:
             batch.rejected.append(Rejection(path.name, f"not a metrics file: no {', '.join(missing)} column"))
             continue
-        origins = [f"{path.name} line {n}" for n in range(2, len(rows) + 2)]
+        origins = table.origins()
         status = rows["status"].fillna(UNJUDGED) if "status" in rows.columns else UNJUDGED
         health = pd.DataFrame({"ci": rows["ci"], "status": status, "metric": rows["metric"], "value": rows["value"],
                                "observed_at": epoch_as_time(rows["timestamp"])})  # fmt: skip
@@ -59,7 +60,11 @@ def parse_alerts(paths: Sequence[Path]) -> ImportBatch:
     """Alert lists (CSV or JSON; a folder stands for the files in it) as incidents and health events."""
     batch = ImportBatch()
     for path in files_in(paths, "*.csv", "*.json"):
-        rows, origins = _read_json(path) if path.suffix.lower() == ".json" else _read_alert_csv(path)
+        if path.suffix.lower() == ".json":
+            rows, origins = _read_json(path)
+        else:
+            table = read_csv(path)
+            rows, origins = table.rows, table.origins()
         rows = _columns(rows, ALERT_COLUMNS)
         missing = [c for c in ("time", "ci", "type") if c not in rows.columns]
         if missing:
@@ -129,11 +134,6 @@ def _columns(rows: pd.DataFrame, accepted: dict[str, str]) -> pd.DataFrame:
         if name is not None and name not in chosen.values():
             chosen[column] = name
     return rows[list(chosen)].rename(columns=chosen)
-
-
-def _read_alert_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
-    rows = read_csv(path)
-    return rows, [f"{path.name} line {n}" for n in range(2, len(rows) + 2)]
 
 
 def _read_json(path: Path) -> tuple[pd.DataFrame, list[str]]:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.imports.batch import ImportBatch, frame
+from dashboard.imports.csvfile import CsvTable, read_csv
 
 BUSINESS_SERVICE = "Online Boutique"
 SERVICE_CLASS = "application"
@@ -27,6 +28,7 @@ FAULT_WINDOW = pd.Timedelta(minutes=5)
 POD_METRICS = {"CpuUsageRate(%)": "cpu_pct", "MemoryUsageRate(%)": "memory_pct",
                "PodServerLatencyP99(s)": "latency_p99_s"}  # fmt: skip
 SHOP_METRICS = {"SuccessRate(%)": "success_rate_pct", "LatencyP99(s)": "latency_p99_s"}
+NO_VALUE = "NaN"
 SUCCESS_DEGRADED_BELOW, SUCCESS_DOWN_BELOW = 99.0, 90.0
 _IP = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
 _POD = re.compile(r"(?P<service>.+)-[0-9a-f]{6,10}-[0-9a-z]{5}")
@@ -59,16 +61,14 @@ def service_of_pod(pod: str) -> str:
 
 
 def _topology(files: list[Path], faults: pd.DataFrame, metrics: list[Path]) -> ImportBatch:
-    read = [_read(f, ("Source", "Target")) for f in files]
-    edges = pd.concat(
-        [r.assign(_origin=_lines(f, len(r))) for f, r in zip(files, read, strict=True)], ignore_index=True
-    )
-    edges = edges.drop_duplicates(["Source", "Target"])
-    on_host = edges["Target"].str.fullmatch(_IP.pattern)
+    tables = [_read(f, ("source", "target")) for f in files]
+    listed = pd.concat([t.rows.assign(_origin=t.origins()) for t in tables], ignore_index=True)
+    edges = listed.drop_duplicates(["source", "target"])
+    on_host = edges["target"].str.fullmatch(_IP.pattern)
     pods = pd.concat([faults["inject_pod"], pd.Series([f.name.removesuffix("_metric.csv") for f in metrics])])
     pods_of = pods.drop_duplicates().groupby(pods.drop_duplicates().map(service_of_pod)).agg(sorted)
-    services = sorted(set(edges["Source"]) | set(edges.loc[~on_host, "Target"]))
-    hosts = sorted(set(edges.loc[on_host, "Target"]))
+    services = sorted(set(edges["source"]) | set(edges.loc[~on_host, "target"]))
+    hosts = sorted(set(edges.loc[on_host, "target"]))
     cis = [
         {"key": "nezha/business/online-boutique", "name": BUSINESS_SERVICE, "class": "business_service",
          "attributes": {"source": SOURCE}},
@@ -81,8 +81,8 @@ def _topology(files: list[Path], faults: pd.DataFrame, metrics: list[Path]) -> I
     ci_origins = [f"{first} (the business service)"] + [f"{first} ({c['name']})" for c in cis[1:]]
     relationships = pd.DataFrame(
         {
-            "source": "nezha/service/" + edges["Source"],
-            "target": np.where(on_host, "nezha/node/", "nezha/service/") + edges["Target"],
+            "source": "nezha/service/" + edges["source"],
+            "target": np.where(on_host, "nezha/node/", "nezha/service/") + edges["target"],
             "type": np.where(on_host, "runs on", "depends on"),
         }
     )
@@ -140,35 +140,37 @@ def _incidents(faults: pd.DataFrame) -> ImportBatch:
 
 def _pod_health(path: Path, faults: pd.DataFrame) -> ImportBatch:
     """A pod's CPU, memory and p99 latency; degraded within FAULT_WINDOW after a fault on its service, else ok."""
-    rows = _read(path, ("TimeStamp", *POD_METRICS))
+    table = _read(path, ("timestamp", *(c.lower() for c in POD_METRICS)))
     service = service_of_pod(path.name.removesuffix("_metric.csv"))
-    at = pd.to_datetime(pd.to_numeric(rows["TimeStamp"]), unit="s")
+    at = pd.to_datetime(pd.to_numeric(table.rows["timestamp"]), unit="s")
     starts = np.sort(faults.loc[faults["service"] == service, "at"].to_numpy(dtype="datetime64[ns]"))
     last = np.searchsorted(starts, at.to_numpy(dtype="datetime64[ns]"), side="right") - 1
     since = at.to_numpy(dtype="datetime64[ns]") - starts[np.maximum(last, 0)] if len(starts) else None
     in_fault = (last >= 0) & (since <= FAULT_WINDOW.to_timedelta64()) if since is not None else np.zeros(len(at), bool)
     status = np.where(in_fault, "degraded", "ok")
-    return _health(path, rows, service, at, status, POD_METRICS)
+    return _health(table, service, at, status, POD_METRICS)
 
 
 def _shop_health(path: Path) -> ImportBatch:
     """The shop's success rate and p99 latency: degraded below 99 % success, down below 90 %."""
-    rows = _read(path, ("TimeStamp", *SHOP_METRICS))
-    at = pd.to_datetime(pd.to_numeric(rows["TimeStamp"]), unit="s")
-    success = pd.to_numeric(rows["SuccessRate(%)"], errors="coerce")
+    table = _read(path, ("timestamp", *(c.lower() for c in SHOP_METRICS)))
+    at = pd.to_datetime(pd.to_numeric(table.rows["timestamp"]), unit="s")
+    success = pd.to_numeric(table.rows["successrate(%)"], errors="coerce")
     status = np.select([success < SUCCESS_DOWN_BELOW, success < SUCCESS_DEGRADED_BELOW], ["down", "degraded"], "ok")
-    return _health(path, rows, BUSINESS_SERVICE, at, status, SHOP_METRICS)
+    return _health(table, BUSINESS_SERVICE, at, status, SHOP_METRICS)
 
 
-def _health(
-    path: Path, rows: pd.DataFrame, ci: str, at: pd.Series, status: np.ndarray, metrics: dict[str, str]
-) -> ImportBatch:
-    """One health row per sample and metric, all of a sample with the sample's status."""
-    lines = _lines(path, len(rows))
+def _health(table: CsvTable, ci: str, at: pd.Series, status: np.ndarray, metrics: dict[str, str]) -> ImportBatch:
+    """One health row per sample and metric (named by its column in the file), all of a sample with its status."""
+    rows, lines = table.rows, table.origins()
+    # The data set writes a sample it has no value for as NaN (latency of a service that served no request).
+    rows = rows.mask(rows == NO_VALUE)
     parts = [
         frame(
             "health",
-            pd.DataFrame({"ci": ci, "status": status, "metric": metric, "value": rows[column], "observed_at": at}),
+            pd.DataFrame(
+                {"ci": ci, "status": status, "metric": metric, "value": rows[column.lower()], "observed_at": at}
+            ),
             [f"{line} {column}" for line in lines],
         )
         for column, metric in metrics.items()
@@ -176,17 +178,10 @@ def _health(
     return ImportBatch(health=pd.concat(parts, ignore_index=True))
 
 
-def _read(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
+def _read(path: Path, required: tuple[str, ...]) -> CsvTable:
     """A CSV file of the data set; ValueError when it cannot be read or lacks a column the import needs."""
-    try:
-        rows = pd.read_csv(path, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise ValueError(f"{path}: not a readable CSV file ({error})") from None
-    missing = [c for c in required if c not in rows.columns]
+    table = read_csv(path)
+    missing = [c for c in required if c not in table.rows.columns]
     if missing:
         raise ValueError(f"{path}: not a Nezha file: no {', '.join(missing)} column")
-    return rows
-
-
-def _lines(path: Path, count: int) -> list[str]:
-    return [f"{path.name} line {n}" for n in range(2, count + 2)]
+    return table

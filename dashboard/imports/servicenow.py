@@ -19,7 +19,7 @@ from dashboard.cmdb.profiles import statuses
 from dashboard.cmdb.profiles.base import mapped
 from dashboard.cmdb.profiles.servicenow import ci_status, native_class, priorities, relationship_types, states
 from dashboard.imports.batch import ImportBatch, Rejection, frame, parse_files
-from dashboard.imports.csv_bundle import read_csv
+from dashboard.imports.csvfile import read_csv
 
 # Column labels of an export with labelled headers → field names (the default header).
 LABELS: dict[str, str] = {
@@ -44,12 +44,14 @@ def parse_servicenow(paths: Sequence[Path]) -> ImportBatch:
 
 
 def _parse_file(path: Path) -> ImportBatch:
-    rows = _cleaned(read_csv(path))
+    table = read_csv(path)
+    rows = _cleaned(table.rows)
     kind = _kind(path.stem.lower(), set(rows.columns))
     if kind is None:
         reason = "not a ServiceNow export of cmdb_ci, cmdb_ci_*, cmdb_rel_ci, incident or change_request"
-        return ImportBatch(rejected=[Rejection(path.name, f"{reason} (columns: {', '.join(rows.columns[:8])})")])
-    origins = pd.Series([f"{path.name} line {n}" for n in range(2, len(rows) + 2)], index=rows.index)
+        shown = ", ".join(map(repr, rows.columns[:8]))  # names from the file: control characters escaped
+        return ImportBatch(rejected=[Rejection(path.name, f"{reason} (columns: {shown})")])
+    origins = pd.Series(table.origins(), index=rows.index, dtype="object")
     rows, rejected = _dates(rows, origins, kind)
     build = {"cis": _cis, "relationships": _relationships, "incidents": _incidents, "changes": _changes}[kind]
     parsed, more = build(rows, origins.loc[rows.index], path.stem.lower())

@@ -15,6 +15,8 @@ from dashboard.cmdb.derived import Derived
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.domain.viewstate import ViewState
 from dashboard.imports import import_batch, parse
+from dashboard.imports.batch import ORIGIN, PARTS
+from dashboard.imports.csvfile import read_csv
 from dashboard.imports.monitoring import alert_number
 from dashboard.maps import build_map, node_id
 
@@ -136,6 +138,36 @@ def test_im007_postgresql_as_the_target(postgresql_db):
 
 
 # --- GraphML -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "header"),
+    [("csv", "ci.csv", "ID,Name"), ("edges", "edges.csv", "source,target"),
+     ("metrics", "metrics.csv", "timestamp,ci,metric,value"), ("alerts", "alerts.csv", "time,ci,type")],
+)  # fmt: skip
+def test_im008_origins_name_the_line_a_row_starts_on_after_multi_line_fields(tmp_path, fmt, name, header):
+    # Rows start on lines 2 ("a⏎b"), 4 ("c⏎d⏎e", with a CRLF inside) and 8 (after a blank line 7).
+    padding = "," * header.count(",")
+    path = tmp_path / name
+    path.write_bytes(f'\ufeff{header}\n"a\nb"{padding}\n"c\r\nd\ne"{padding}\n\nf{padding}\n'.encode())
+    batch = parse(fmt, [path])
+    origins = [*(r.origin for r in batch.rejected), *(o for part in PARTS for o in batch.part(part)[ORIGIN])]
+    assert {int(origin.removeprefix(f"{name} line ")) for origin in origins} == {2, 4, 8}
+
+
+def test_im009_the_csv_reader_keeps_text_and_fails_clearly(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes('\ufeff Number ,Short Description,Value\nINC1,"two\nlines",007\n\nINC2\n'.encode())
+    table = read_csv(path)
+    assert table.rows.to_dict("list") == {
+        "number": ["INC1", "INC2"], "short description": ["two\nlines", None], "value": ["007", None]
+    }  # fmt: skip
+    assert table.origins() == ["x.csv line 2", "x.csv line 5"]
+    for content, message in ((b"a\n\xff\n", "codec can't decode"), (b'a,b\n1,"open\n', "line 2: unexpected end"),
+                             (b"a,b\n1,2,3\n", "line 2 has 3 fields, the header 2")):  # fmt: skip
+        path.write_bytes(content)
+        with pytest.raises(ValueError, match=f"x.csv: not a readable CSV file .*{message}"):
+            read_csv(path)
 
 
 def test_im010_graphml_nodes_become_cis_and_edges_relationships_as_directed(sqlite_db):
