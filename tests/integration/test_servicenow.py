@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from dashboard.app import create_app
 from dashboard.cmdb.connect import read_only_engine
 from dashboard.cmdb.fingerprint import fingerprint
+from dashboard.cmdb.profiles import statuses
 from dashboard.cmdb.profiles.base import present_tables
-from dashboard.cmdb.profiles.servicenow import SERVICENOW
+from dashboard.cmdb.profiles.servicenow import SERVICENOW, relationship_types
 from dashboard.cmdb.snapshot import Snapshot, load_snapshot
 from dashboard.domain.impact import impact
 from dashboard.imports import import_batch, parse
@@ -210,6 +211,62 @@ def test_sn011_the_app_serves_a_servicenow_replica(sqlite_db):
     text = response.get_data(as_text=True)
     assert "Data loaded" in text
     assert "Relationships to or from a CI that does not exist" in text
+
+
+# --- the value mappings (dashboard/cmdb/profiles/statuses.py) -------------------------------------------------------
+
+# ServiceNow's choice lists: (code, label) as a replica stores and a CSV export shows them. install_status and
+# operational_status from ServiceNow's Ansible collection servicenow.itsm (plugins/module_utils/configuration_item.py);
+# the others from the documentation pages docs/servicenow.md cites.
+CHOICES: dict[str, list[tuple[str, str]]] = {
+    "SERVICENOW_OPERATIONAL_STATUS": [("1", "Operational"), ("2", "Non-Operational"), ("3", "Repair in Progress"),
+                                      ("4", "DR Standby"), ("5", "Ready"), ("6", "Retired"), ("7", "Pipeline"),
+                                      ("8", "Catalog")],
+    "SERVICENOW_INSTALL_STATUS": [("0", "Implementing"), ("1", "Installed"), ("2", "On Order"),
+                                  ("3", "In Maintenance"), ("4", "Pending Install"), ("5", "Pending Repair"),
+                                  ("6", "In Stock"), ("7", "Retired"), ("8", "Stolen"), ("100", "Absent")],
+    "SERVICENOW_ALERT_SEVERITY": [("0", "Clear"), ("1", "Critical"), ("2", "Major"), ("3", "Minor"), ("4", "Warning"),
+                                  ("5", "OK")],
+    "SERVICENOW_CRITICALITY": [("1", "1 - most critical"), ("2", "2 - somewhat critical"), ("3", "3 - less critical"),
+                               ("4", "4 - not critical")],
+    "SERVICENOW_PRIORITY": [("1", "1 - Critical"), ("2", "2 - High"), ("3", "3 - Moderate"), ("4", "4 - Low"),
+                            ("5", "5 - Planning")],
+    "SERVICENOW_INCIDENT_STATE": [("1", "New"), ("2", "In Progress"), ("3", "On Hold"), ("6", "Resolved"),
+                                  ("7", "Closed"), ("8", "Canceled"), ("2", "Active"), ("3", "Awaiting Problem"),
+                                  ("4", "Awaiting User Info"), ("5", "Awaiting Evidence")],
+    "SERVICENOW_CHANGE_STATE": [("-5", "New"), ("-4", "Assess"), ("-3", "Authorize"), ("-2", "Scheduled"),
+                                ("-1", "Implement"), ("0", "Review"), ("3", "Closed"), ("4", "Canceled"), ("1", "Open"),
+                                ("2", "Work in Progress"), ("3", "Closed Complete"), ("4", "Closed Incomplete"),
+                                ("7", "Closed Skipped")],
+}  # fmt: skip
+CHOICES["SERVICENOW_OPERATIONAL_HEALTH"] = CHOICES["SERVICENOW_OPERATIONAL_STATUS"]
+
+
+@pytest.mark.parametrize("name", sorted(CHOICES))
+def test_sn015_a_code_and_its_label_map_to_the_same_value(name):
+    mapping = getattr(statuses, name)
+    assert {code: mapping.get(code) for code, _ in CHOICES[name]} == {
+        code: mapping.get(label.lower()) for code, label in CHOICES[name]
+    }
+    assert all(mapping.get(code) for code, _ in CHOICES[name])  # every choice mapped
+
+
+def test_sn016_every_coded_servicenow_table_is_checked():
+    coded = {name for name, value in vars(statuses).items()
+             if name.startswith("SERVICENOW_") and isinstance(value, dict) and "1" in value}  # fmt: skip
+    assert coded == set(CHOICES)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Provides::Provided by", ("depends on", False)), ("Depends on::Used by", ("depends on", True)),
+     ("Cluster of::Cluster", ("Cluster of::Cluster", True)), ("Powered by::Powers", ("Powered by::Powers", True)),
+     ("Sends data to::Receives data from", ("Sends data to::Receives data from", True)),
+     ("IP Connection::IP Connection", ("IP Connection::IP Connection", True))],
+)  # fmt: skip
+def test_sn017_relationship_types_follow_only_a_documented_dependency(name, expected):
+    kind, parent_first = relationship_types(pd.Series([name]))
+    assert (kind[0], bool(parent_first[0])) == expected
 
 
 # --- CSV exports ------------------------------------------------------------------------------------------------

@@ -109,10 +109,11 @@ def _class_of(value: object) -> str | None:
 def relationship_types(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """cmdb_rel_type names as native types (unknown names as written), and whether the parent is the source."""
     keys = code_keys(values).str.replace(r"\s*::\s*", "::", regex=True).str.replace(r"\s+", " ", regex=True)
-    known = keys.map(statuses.SERVICENOW_RELATIONSHIPS)
-    kind = known.map(lambda k: k[0], na_action="ignore").fillna(values.astype("str").str.strip())
-    parent_first = known.map(lambda k: k[1], na_action="ignore").fillna(True).astype(bool)
-    return kind.astype("str"), parent_first
+    known = [statuses.SERVICENOW_RELATIONSHIPS.get(key) if isinstance(key, str) else None for key in keys]
+    written = values.astype("str").str.strip()
+    kind = pd.Series([k[0] if k else w for k, w in zip(known, written, strict=True)], index=values.index, dtype="str")
+    parent_first = pd.Series([k[1] if k else True for k in known], index=values.index, dtype=bool)
+    return kind, parent_first
 
 
 def ci_status(operational: pd.Series, install: pd.Series) -> pd.Series:

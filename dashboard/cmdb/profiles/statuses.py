@@ -36,7 +36,8 @@ SERVICENOW_CLASS_PREFIXES: tuple[tuple[str, str], ...] = (
     ("cmdb_ci_storage", "storage"),
 )
 
-# cmdb_ci.operational_status (code or label) → native CI status (lifecycle, not monitored health).
+# cmdb_ci.operational_status (code or label) → native CI status (lifecycle, not monitored health). 7 Pipeline and
+# 8 Catalog are the service portfolio's stages (planned; offered to users).
 SERVICENOW_OPERATIONAL_STATUS: dict[str, str] = {
     "1": "operational", "operational": "operational",
     "2": "non_operational", "non-operational": "non_operational", "non operational": "non_operational",
@@ -44,16 +45,21 @@ SERVICENOW_OPERATIONAL_STATUS: dict[str, str] = {
     "4": "operational", "dr standby": "operational",
     "5": "planned", "ready": "planned",
     "6": "retired", "retired": "retired",
+    "7": "planned", "pipeline": "planned",
+    "8": "operational", "catalog": "operational",
 }  # fmt: skip
 # cmdb_ci.install_status, used where operational_status is empty.
 SERVICENOW_INSTALL_STATUS: dict[str, str] = {
+    "0": "planned", "implementing": "planned",
     "1": "operational", "installed": "operational",
-    "2": "maintenance", "in maintenance": "maintenance",
-    "3": "planned", "pending install": "planned",
-    "4": "maintenance", "pending repair": "maintenance",
-    "5": "planned", "in stock": "planned",
-    "6": "retired", "retired": "retired", "7": "retired", "stolen": "retired", "8": "retired", "absent": "retired",
-    "100": "planned", "on order": "planned",
+    "2": "planned", "on order": "planned",
+    "3": "maintenance", "in maintenance": "maintenance",
+    "4": "planned", "pending install": "planned",
+    "5": "maintenance", "pending repair": "maintenance",
+    "6": "planned", "in stock": "planned",
+    "7": "retired", "retired": "retired",
+    "8": "retired", "stolen": "retired",
+    "100": "retired", "absent": "retired",
 }  # fmt: skip
 # Health of a CI from its operational_status, when the instance has no Event Management alerts (em_alert).
 SERVICENOW_OPERATIONAL_HEALTH: dict[str, str] = {
@@ -63,6 +69,8 @@ SERVICENOW_OPERATIONAL_HEALTH: dict[str, str] = {
     "4": "ok", "dr standby": "ok",
     "5": "ok", "ready": "ok",
     "6": "unknown", "retired": "unknown",
+    "7": "unknown", "pipeline": "unknown",
+    "8": "ok", "catalog": "ok",
 }  # fmt: skip
 # em_alert.severity of an open alert → health; a closed alert (em_alert.state "Closed") counts as ok.
 SERVICENOW_ALERT_SEVERITY: dict[str, str] = {
@@ -116,7 +124,9 @@ SERVICENOW_CHANGE_STATE: dict[str, str] = {
 
 # cmdb_rel_type.name ("parent descriptor::child descriptor") → (native type, True when the parent is the source).
 # "Members::Member of" reads "child member of parent" (host member of cluster); "Contains::Contained by" reads
-# "child located in parent". Other types stay as they are written and are reported as unknown.
+# "child located in parent"; "Provides::Provided by" reads "child depends on parent" (a disk provides a file system,
+# an API gateway a managed API). Other types stay as they are written and are reported as unknown: docs/servicenow.md
+# says why each of the common ones is not followed.
 SERVICENOW_RELATIONSHIPS: dict[str, tuple[str, bool]] = {
     "depends on::used by": ("depends on", True),
     "uses::used by": ("depends on", True),
@@ -127,6 +137,7 @@ SERVICENOW_RELATIONSHIPS: dict[str, tuple[str, bool]] = {
     "connects to::connected by": ("connects to", True),
     "contains::contained by": ("located in", False),
     "members::member of": ("member of", False),
+    "provides::provided by": ("depends on", False),
 }
 
 # --- NetBox ----------------------------------------------------------------------------------------------------------
