@@ -5,6 +5,8 @@ names; the profile's own statements then read them, so a fixture and a live NetB
 and health. Older field names are renamed on the way (a 3.x cluster's `site` is 4.2's cached `_site_id`, a 3.x circuit
 termination's `site` its `_site_id`). Models the profile does not read are counted in a note, not rejected; a row that
 points at an object the file does not hold is rejected (by the import) with the reference it could not resolve.
+Cables that make no connection (planned, a repeat of a connected pair, an end on neither a device nor a circuit) are
+counted in a note too.
 """
 
 import json
@@ -18,7 +20,7 @@ from sqlalchemy.pool import StaticPool
 
 from dashboard.cmdb.load import TIMESTAMP_COLUMNS
 from dashboard.cmdb.profiles.base import present_tables
-from dashboard.cmdb.profiles.netbox import HEALTH_METRIC, NETBOX, netbox_key, relationship_origin
+from dashboard.cmdb.profiles.netbox import HEALTH_METRIC, NETBOX, cable_accounting, netbox_key, relationship_origin
 from dashboard.imports.batch import ImportBatch, Rejection, frame, parse_files
 
 _TIMES = ("created", "last_updated")
@@ -82,9 +84,11 @@ def _parse_file(path: Path) -> ImportBatch:
         [{"id": i, "app_label": a, "model": m} for (a, m), i in content_types.items()],
         columns=["id", "app_label", "model"],
     )
-    frames = _read(tables)
+    frames, cables = _read(tables)
     batch = batch + _batch(frames, path.name)
     batch.notes.append(_ignored_note(path.name, by_model))
+    if cables is not None:
+        batch.notes.append(_cables_note(path.name, cables))
     return batch
 
 
@@ -131,18 +135,21 @@ def _value(value: object, content_types: dict[tuple[str, str], int]) -> object:
     return value
 
 
-def _read(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The profile's statements run over the tables in an in-memory SQLite database."""
+def _read(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
+    """The profile's statements run over the tables in an in-memory SQLite database; what became of each cable."""
     engine = sa.create_engine("sqlite://", poolclass=StaticPool)
     try:
         with engine.begin() as connection:
             for name, table in tables.items():
                 table.to_sql(name, connection, index=False)
-            plan = NETBOX.plan(engine, present_tables(connection), None)
-            return {
+            present = present_tables(connection)
+            plan = NETBOX.plan(engine, present, None)
+            frames = {
                 name: NETBOX.translate(name, pd.read_sql(statement, connection, parse_dates=TIMESTAMP_COLUMNS[name]))
                 for name, statement in plan.statements.items()
             }
+            accounting = cable_accounting(present)
+            return frames, None if accounting is None else pd.read_sql(accounting, connection)
     finally:
         engine.dispose()
 
@@ -168,12 +175,32 @@ def _batch(frames: dict[str, pd.DataFrame], file: str) -> ImportBatch:
 def _ignored_note(file: str, by_model: dict[str, list[dict]]) -> str:
     ignored = Counter({model: len(rows) for model, rows in by_model.items() if model not in MODELS})
     ignored.pop(CONTENT_TYPES, None)
-    shown = ", ".join(f"{model} {count:,}" for model, count in ignored.most_common(5))
+    # model names come from the file: repr() shows any control character escaped, never raw on a terminal
+    shown = ", ".join(f"{model!r} {count:,}" for model, count in ignored.most_common(5))
     more = ", …" if len(ignored) > 5 else ""
     return (
         f"{file}: left out the models servicemap does not read ({_count(ignored.total(), 'object')} of "
         f"{_count(len(ignored), 'model')}: {shown}{more})"
     )
+
+
+def _cables_note(file: str, cables: pd.DataFrame) -> str:
+    """How many cables became connections, and why the others did not ("108 cables → 80 connections: …")."""
+    first = (cables["usable"] == 1) & (cables["rank"] == 1)
+    per_cable = cables.assign(first=first, usable=cables["usable"] == 1).groupby("cable_id")
+    made, connected, usable = per_cable["first"].any(), per_cable["connected"].max() == 1, per_cable["usable"].any()
+    same = (cables["source_id"] == cables["target_id"]).groupby(cables["cable_id"]).any()
+    planned = ~made & ~connected
+    repeats = ~made & connected & usable
+    itself = ~made & connected & ~usable & same
+    elsewhere = ~made & connected & ~usable & ~same
+    parts = [
+        f"{int(repeats.sum()):,} between pairs already connected",
+        f"{int(planned.sum()):,} planned left out",
+        f"{int(elsewhere.sum()):,} with an end on neither a device nor a circuit",
+        *([f"{int(itself.sum()):,} joining a device to itself"] if itself.any() else []),
+    ]
+    return f"{file}: {_count(len(made), 'cable')} → {_count(int(first.sum()), 'connection')}: {', '.join(parts)}"
 
 
 def _count(number: int, noun: str) -> str:

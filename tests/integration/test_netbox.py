@@ -192,7 +192,9 @@ def test_nb006_the_json_fixture_imports_the_same_cis_and_relationships(shared_da
     batch = parse("netbox-json", [shared_data / FIXTURE])
     report = import_batch(sqlite_db, batch, progress=False)
     assert report.rejected == []
-    assert any("(5,947 objects of 57 models: dcim.interface 1,586, " in line for line in report.lines())
+    assert any("(5,947 objects of 57 models: 'dcim.interface' 1,586, " in line for line in report.lines())
+    cables = "108 cables → 80 connections: 28 between pairs already connected, 0 planned left out, 0 with an end on"
+    assert f"  netbox-demo-v3.6.json: {cables} neither a device nor a circuit" in report.lines()
     imported = load_frames(sqlite_db)
     assert imported["ci"]["class"].value_counts().to_dict() == frames["ci"]["class"].value_counts().to_dict()
     assert sorted(imported["health"]["status"]) == sorted(frames["health"]["status"])
@@ -231,9 +233,41 @@ def test_nb007_json_rows_pointing_at_missing_objects_are_rejected_and_other_mode
     assert [(r.origin, r.reason) for r in report.rejected] == [
         ("netbox.json dcim.device/7 located in", "target: no CI with the key or name 'dcim.rack/99'")
     ]
-    note = "netbox.json: left out the models servicemap does not read (1 object of 1 model: ipam.vlan 1)"
+    note = "netbox.json: left out the models servicemap does not read (1 object of 1 model: 'ipam.vlan' 1)"
     assert f"  {note}" in report.lines()
     assert netbox_key(DEVICE * CI_OFFSET + 7) == "dcim.device/7"
+
+
+def test_nb009_cables_that_make_no_connection_are_counted_in_a_note(tmp_path):
+    interface = ["dcim", "interface"]
+    devices = [{"model": "dcim.device", "pk": n, "fields": {"name": f"d{n}", "status": "active"}} for n in (1, 2, 3)]
+    cables = [{"model": "dcim.cable", "pk": n, "fields": {"status": status}}
+              for n, status in ((1, "connected"), (2, "connected"), (3, "planned"), (4, "connected"))]  # fmt: skip
+    ends = [  # cable 1 and 2: d1–d2; cable 3 (planned): d1–d3; cable 4: d1 to a power feed
+        (1, "A", 1), (1, "B", 2), (2, "A", 1), (2, "B", 2), (3, "A", 1), (3, "B", 3), (4, "A", 1), (4, "B", None),
+    ]  # fmt: skip
+    terminations = [
+        {"model": "dcim.cabletermination", "pk": n,
+         "fields": {"cable": cable, "cable_end": end, "termination_id": n, "_device": device,
+                    "termination_type": interface if device else ["dcim", "powerfeed"]}}
+        for n, (cable, end, device) in enumerate(ends, 1)
+    ]  # fmt: skip
+    path = tmp_path / "cables.json"
+    path.write_text(json.dumps([*devices, *cables, *terminations]))
+    batch = parse("netbox-json", [path])
+    assert len(batch.relationships) == 1
+    assert batch.notes[-1] == (
+        "cables.json: 4 cables → 1 connection: 1 between pairs already connected, 1 planned left out, "
+        "1 with an end on neither a device nor a circuit"
+    )
+
+
+def test_nb010_model_names_from_the_file_are_shown_with_control_characters_escaped(tmp_path):
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps([{"model": "ipam.vlan\x1b[2J\x85", "pk": 1, "fields": {}}]))
+    note = parse("netbox-json", [path]).notes[0]
+    assert "'ipam.vlan\\x1b[2j\\x85' 1" in note
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in note)
 
 
 def test_nb008_loading_the_demo_is_fast(netbox_url, shared_data):

@@ -268,21 +268,60 @@ def _cable_select(present: Present, missing: list[str]) -> sa.Select:
 
     NetBox's A and B ends carry no meaning, so the edge runs from the CI drawn higher on the map to the one drawn
     lower (server → switch → router → circuit, any device → PDU): the dependent first. Equal layers keep A → B.
-    Several cables between the same pair make one edge, with the id and time of the lowest-numbered cable.
+    Several cables between the same pair make one edge, with the id and time of the lowest-numbered cable. What is
+    left out (planned cables, repeats, ends on neither a device nor a circuit) is counted by cable_accounting().
     """
+    pairs = _cable_pairs(present, missing)
+    return sa.select(
+        _relationship_id(CABLE_LINK, pairs.c.cable_id).label("id"),
+        pairs.c.source_id,
+        pairs.c.target_id,
+        sa.literal("connects to").label("type"),
+        pairs.c.updated_at,
+    ).where(pairs.c.usable == 1, pairs.c.rank == 1)
+
+
+def cable_accounting(present: Present) -> sa.Select | None:
+    """Every cable with what became of it: one row per pair of its A and B ends (none when an end is on neither a
+    device nor a circuit), `usable` when it joins two CIs and is connected, `rank` 1 for the pair's first cable."""
+    if not _has_cables(present):
+        return None
+    pairs = _cable_pairs(present, [])
+    cable = SourceTable("dcim_cable", present, [], alias="every")
+    connected = sa.func.lower(cable.c("status")).in_(NETBOX_CABLE_CONNECTED)
+    return sa.select(
+        cable.c("id", sa.BigInteger).label("cable_id"),
+        sa.case((connected, 1), else_=0).label("connected"),
+        pairs.c.source_id,
+        pairs.c.target_id,
+        pairs.c.usable,
+        pairs.c.rank,
+    ).select_from(cable.table.outerjoin(pairs, pairs.c.cable_id == cable.c("id")))
+
+
+def _cable_pairs(present: Present, missing: list[str]) -> sa.Subquery:
+    """Each cable's A end paired with its B end (ordered dependent first), whether the pair is usable (connected,
+    two different CIs), and its rank among the usable cables joining the same two CIs (1: the lowest-numbered)."""
     ends = _cable_ends(present, missing).subquery("ends")
     a, b = ends.alias("a"), ends.alias("b")
     cable = SourceTable("dcim_cable", present, missing, alias="c")
     a_first = b.c.layer >= a.c.layer
-    pairs = (
+    usable = sa.case(
+        (sa.and_(a.c.ci_id.is_not(None), b.c.ci_id.is_not(None), a.c.ci_id != b.c.ci_id,
+                 sa.func.lower(cable.c("status")).in_(NETBOX_CABLE_CONNECTED)), 1),
+        else_=0,
+    )  # fmt: skip
+    return (
         sa.select(
             a.c.cable_id,
             sa.case((a_first, a.c.ci_id), else_=b.c.ci_id).label("source_id"),
             sa.case((a_first, b.c.ci_id), else_=a.c.ci_id).label("target_id"),
             _updated(cable).label("updated_at"),
+            usable.label("usable"),
             sa.func.row_number()
             .over(
                 partition_by=(
+                    usable,
                     sa.case((a.c.ci_id < b.c.ci_id, a.c.ci_id), else_=b.c.ci_id),
                     sa.case((a.c.ci_id < b.c.ci_id, b.c.ci_id), else_=a.c.ci_id),
                 ),
@@ -291,23 +330,9 @@ def _cable_select(present: Present, missing: list[str]) -> sa.Select:
             .label("rank"),
         )
         .select_from(a.join(b, a.c.cable_id == b.c.cable_id).join(cable.table, cable.c("id") == a.c.cable_id))
-        .where(
-            a.c.cable_end == "A",
-            b.c.cable_end == "B",
-            a.c.ci_id.is_not(None),
-            b.c.ci_id.is_not(None),
-            a.c.ci_id != b.c.ci_id,
-            sa.func.lower(cable.c("status")).in_(NETBOX_CABLE_CONNECTED),
-        )
+        .where(a.c.cable_end == "A", b.c.cable_end == "B")
         .subquery("pairs")
     )
-    return sa.select(
-        _relationship_id(CABLE_LINK, pairs.c.cable_id).label("id"),
-        pairs.c.source_id,
-        pairs.c.target_id,
-        sa.literal("connects to").label("type"),
-        pairs.c.updated_at,
-    ).where(pairs.c.rank == 1)
 
 
 def _cable_ends(present: Present, missing: list[str]) -> sa.Select:
