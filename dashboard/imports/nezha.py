@@ -119,7 +119,7 @@ def _faults(files: list[Path]) -> pd.DataFrame:
             raise ValueError(f"{path}: not a readable fault list ({error})") from None
         for hour, faults in groups.items():
             for n, fault in enumerate(faults, 1):
-                rows.append({**fault, "_origin": f"{path.name} hour {hour} fault {n}"})
+                rows.append({**fault, "_origin": f"{path.name} hour {hour!r} fault {n}"})
     columns = ["inject_time", "inject_timestamp", "inject_pod", "inject_type", "_origin"]
     faults = pd.DataFrame(rows, columns=columns)
     # The timestamp, not inject_time, is the truth: they agree (inject_time is UTC) except in one fault, where the
