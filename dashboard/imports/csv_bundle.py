@@ -34,7 +34,10 @@ def parse(paths: Sequence[Path]) -> ImportBatch:
             continue
         part, renames = known
         table = read_csv(path)
-        batch = batch + ImportBatch(**{part: frame(part, table.rows.rename(columns=renames), table.origins())})
+        rows = table.rows.rename(columns=renames)
+        if part == "cis":  # a bundle's ids are its own: unique within the folder it came in
+            rows["scope"] = f"csv:{path.parent.name}"
+        batch = batch + ImportBatch(**{part: frame(part, rows, table.origins())})
     return batch
 
 

@@ -49,7 +49,7 @@ def parse_file(path: Path) -> ImportBatch:
         cls = _first(data, CLASS_KEYS)
         extra = {k: v[:MAX_ATTRIBUTE] for k, v in data.items() if k not in (*NAME_KEYS, *CLASS_KEYS, "status")}
         cis.append({"key": node_id, "name": _first(data, NAME_KEYS) or node_id, "class": cls or DEFAULT_CLASS,
-                    "placeholder": cls is None, "status": data.get("status"),
+                    "placeholder": cls is None, "status": data.get("status"), "scope": f"graphml:{path.name}",
                     "attributes": json.dumps(extra, ensure_ascii=False)})  # fmt: skip
         ci_origins.append(origin)
     edges, edge_origins = [], []

@@ -55,3 +55,21 @@ def test_iw003_an_unreachable_target_is_a_message_with_an_error_id_not_a_traceba
     assert "OperationalError" in err
     assert "error id" in err
     assert "Traceback" not in err
+
+
+def _graphml(path, names: tuple[str, str]) -> None:
+    path.write_text(
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><key id="name" for="node" attr.name="name"/>'
+        '<graph edgedefault="directed">'
+        f'<node id="n0"><data key="name">{names[0]}</data></node>'
+        f'<node id="n1"><data key="name">{names[1]}</data></node>'
+        '<edge source="n0" target="n1"/></graph></graphml>'
+    )
+
+
+def test_iw004_two_graphml_files_numbering_their_nodes_alike_stay_apart(sqlite_db, tmp_path):
+    _graphml(tmp_path / "a.graphml", ("web01", "db01"))
+    _graphml(tmp_path / "b.graphml", ("payroll", "ldap"))
+    for name in ("a.graphml", "b.graphml", "a.graphml"):
+        assert main(["import", "graphml", str(tmp_path / name), "--database-url", sqlite_db, "--quiet"]) == 0
+    assert _cis(sqlite_db) == ["db01", "ldap", "payroll", "web01"]
