@@ -63,8 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print the findings as JSON")
     check.set_defaults(run=_check)
 
-    imp = commands.add_parser("import", help="import files into servicemap's own database")
-    imp.add_argument("format", help="one of: " + ", ".join(_import_formats()))
+    imp = commands.add_parser(
+        "import",
+        help="import files into servicemap's own database",
+        epilog="formats:\n" + "\n".join(f"  {name:12} {reads}" for name, reads in _import_formats().items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    imp.add_argument("format", choices=list(_import_formats()), metavar="FORMAT", help="one of the formats below")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders to import")
     imp.add_argument(
         "--database-url",
@@ -139,10 +144,10 @@ def _generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _import_formats() -> list[str]:
+def _import_formats() -> dict[str, str]:
     from dashboard.imports import FORMATS
 
-    return list(FORMATS)
+    return {name: known.reads for name, known in FORMATS.items()}
 
 
 def _import(args: argparse.Namespace) -> int:
