@@ -31,6 +31,9 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "health": ("observed_at",),
     "change": ("planned_start", "planned_end", "actual_start", "actual_end", "updated_at"),
 }
+# Columns nothing reads from a snapshot (no view, finding or details panel): not fetched, not in the frames. The
+# fingerprint still reads relationship.updated_at (its own query). At 1M CIs: 1.9M timestamps, ~0.1 s of CPU.
+LEFT_OUT: dict[str, tuple[str, ...]] = {"relationship": ("updated_at",)}
 SQLITE_BATCH_ROWS = 65_536
 READ_ORDER = ("ci", "relationship", "health", "incident", "change")  # largest first, as CMDBs usually are
 
@@ -127,10 +130,25 @@ def _plan(engine: sa.Engine, profile: Profile, health_since: datetime | None) ->
         present = present_tables(connection)
     plan = profile.plan(engine, present, health_since)
     queries = {
-        name: str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+        name: str(
+            _without_left_out(name, statement).compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+        )
         for name, statement in plan.statements.items()
     }
     return plan, queries
+
+
+def _without_left_out(name: str, statement: sa.Select) -> sa.Select:
+    """The profile's SELECT without the columns in LEFT_OUT (whatever the profile computes them from)."""
+    left_out = LEFT_OUT.get(name, ())
+    columns = [c for c in statement.selected_columns if c.key not in left_out]
+    return statement.with_only_columns(*columns) if len(columns) < len(statement.selected_columns) else statement
+
+
+def native_columns(table: sa.Table) -> list[sa.Column]:
+    """The native table's columns a snapshot holds: all but those in LEFT_OUT."""
+    left_out = LEFT_OUT.get(table.name, ())
+    return [c for c in table.columns if c.name not in left_out]
 
 
 def _read_table(read: Reader, profile: Profile, name: str, query: str) -> ReadTable:
@@ -207,11 +225,12 @@ def _read_sql_reader(engine: sa.Engine) -> Iterator[Reader]:
 
 def _complete(table: sa.Table, frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every column of the native table, in order (absent optional columns as NULL)."""
-    for column in table.columns:
+    columns = native_columns(table)
+    for column in columns:
         if column.name not in frame.columns:
             dtype = "float64" if _dtype(column) == "int64" else _dtype(column)  # NULL integers read as NaN
             frame[column.name] = pd.Series([None] * len(frame), dtype=dtype, index=frame.index)
-    return normalise(table.name, frame[[c.name for c in table.columns]])
+    return normalise(table.name, frame[[c.name for c in columns]])
 
 
 def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -230,7 +249,7 @@ def _to_datetime(values: pd.Series) -> pd.Series:
 
 def empty_frame(table: sa.Table) -> pd.DataFrame:
     """An empty frame with the table's columns, for a table the CMDB does not have."""
-    frame = pd.DataFrame({c.name: pd.Series(dtype=_dtype(c)) for c in table.columns})
+    frame = pd.DataFrame({c.name: pd.Series(dtype=_dtype(c)) for c in native_columns(table)})
     return normalise(table.name, frame)
 
 

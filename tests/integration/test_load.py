@@ -124,3 +124,15 @@ def test_ld008_text_timestamps_read_the_same_on_both_paths(sqlite_db, stamps):
     engine.dispose()
     fast, slow = load_frames(sqlite_db, path="adbc"), load_frames(sqlite_db, path="read_sql")
     pd.testing.assert_series_equal(fast["ci"]["updated_at"], slow["ci"]["updated_at"])
+
+
+@pytest.mark.parametrize("path", ["auto", "read_sql"])
+def test_ld009_columns_nothing_reads_are_not_fetched(empty_db, path):
+    write(empty_db, ci=CIS, relationship=RELS)
+    engine = read_only_engine(empty_db)
+    try:
+        query = _plan(engine, NATIVE, None)[1]["relationship"]
+    finally:
+        engine.dispose()
+    assert "updated_at" not in query
+    assert list(load_frames(empty_db, path=path)["relationship"].columns) == ["id", "source_id", "target_id", "type"]
