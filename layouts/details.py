@@ -39,6 +39,7 @@ def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culp
             html.Tbody([html.Tr([html.Th(k), html.Td(v)]) for k, v in details.fields + details.attributes]),
             className="fields",
         ),
+        *([html.P(details.attributes_note, className="note")] if details.attributes_note else []),
         *_dangling(details.dangling),
         html.H3(f"Incidents ({len(details.incidents)})"),
         _grid("details-incidents", details.incidents, INCIDENT_COLUMNS),

@@ -34,6 +34,9 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
 # Columns nothing reads from a snapshot (no view, finding or details panel): not fetched, not in the frames. The
 # fingerprint still reads relationship.updated_at (its own query). At 1M CIs: 1.9M timestamps, ~0.1 s of CPU.
 LEFT_OUT: dict[str, tuple[str, ...]] = {"relationship": ("updated_at",)}
+# ci's free JSON text: only the details panel shows it, so a snapshot can read it after being published (see
+# reading_frames). At 1M CIs it is 60-90 MB, ~0.15-0.25 s of CPU.
+ATTRIBUTES = "attributes"
 SQLITE_BATCH_ROWS = 65_536
 READ_ORDER = ("ci", "relationship", "health", "incident", "change")  # largest first, as CMDBs usually are
 
@@ -80,10 +83,13 @@ def load_frames(
 class PendingFrames:
     """The tables being read in the background: each frame as soon as it is read, or all of them as Frames."""
 
-    def __init__(self, futures: dict[str, Future[ReadTable]], plan: Plan, path: str) -> None:
+    def __init__(
+        self, futures: dict[str, Future[ReadTable]], plan: Plan, path: str, attributes: "DeferredRead | None"
+    ) -> None:
         self._futures = futures
         self._plan = plan
         self._path = path
+        self.attributes = attributes  # how to read ci.attributes later, when they were left out of the ci frame
 
     def table(self, name: str) -> pd.DataFrame:
         """One table's frame, waiting while it is read; an empty frame when the CMDB does not have the table."""
@@ -98,24 +104,47 @@ class PendingFrames:
         return Frames(tables, self._path, seconds, self._plan.missing_tables, self._plan.missing_columns)
 
 
+@dataclass(frozen=True, slots=True)
+class DeferredRead:
+    """ci's id and attributes as a second SELECT of the profile's ci statement, for reading after the rest."""
+
+    url: sa.URL
+    path: str
+    profile: Profile
+    query: str
+
+
 @contextmanager
 def reading_frames(
-    url: str | sa.URL, *, health_since: datetime | None = None, path: str = "auto", profile: Profile = NATIVE
+    url: str | sa.URL,
+    *,
+    health_since: datetime | None = None,
+    path: str = "auto",
+    profile: Profile = NATIVE,
+    defer_attributes: bool = False,
 ) -> Iterator[PendingFrames]:
-    """Start reading every native table the profile finds in two background threads (see load_frames); wait on exit."""
+    """Start reading every native table the profile finds in two background threads (see load_frames); wait on exit.
+
+    With `defer_attributes`, a ci SELECT with an attributes column is read without it; `PendingFrames.attributes`
+    then says how to read it afterwards (read_attributes).
+    """
     url = parse_url(url)
     engine = read_only_engine(url)
     try:
         if path == "auto":
             path = columnar_path(url) or "read_sql"
-        plan, queries = _plan(engine, profile, health_since)
+        plan, queries, attributes_query = _plan(engine, profile, health_since, defer_attributes)
+        deferred = DeferredRead(url, path, profile, attributes_query) if attributes_query else None
         reader = _adbc_reader(url) if path == "adbc" else _read_sql_reader(engine)
         # Two workers: the drivers release the GIL while fetching. Largest tables first, so that both finish together.
         with reader as read, ThreadPoolExecutor(max_workers=2) as pool:
             names = sorted(queries, key=READ_ORDER.index)
-            futures = {name: pool.submit(_read_table, read, profile, name, queries[name]) for name in names}
+            skip = {"ci": (ATTRIBUTES,)} if deferred else {}
+            futures = {
+                name: pool.submit(_read_table, read, profile, name, queries[name], skip.get(name, ())) for name in names
+            }
             try:
-                yield PendingFrames(futures, plan, path)
+                yield PendingFrames(futures, plan, path, deferred)
             except BaseException:
                 for future in futures.values():
                     future.cancel()
@@ -124,25 +153,43 @@ def reading_frames(
         engine.dispose()
 
 
-def _plan(engine: sa.Engine, profile: Profile, health_since: datetime | None) -> tuple[Plan, dict[str, str]]:
-    """The profile's plan for this database, and each statement as SQL text with the values inlined."""
+def _plan(
+    engine: sa.Engine, profile: Profile, health_since: datetime | None, defer_attributes: bool = False
+) -> tuple[Plan, dict[str, str], str | None]:
+    """The profile's plan, each statement as SQL text with the values inlined, and the deferred attributes' SELECT."""
     with engine.connect() as connection:
         present = present_tables(connection)
     plan = profile.plan(engine, present, health_since)
-    queries = {
-        name: str(
-            _without_left_out(name, statement).compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
-        )
-        for name, statement in plan.statements.items()
-    }
-    return plan, queries
+    statements = {name: _without(statement, LEFT_OUT.get(name, ())) for name, statement in plan.statements.items()}
+    ci = statements.get("ci")
+    attributes = None
+    if defer_attributes and ci is not None and ATTRIBUTES in ci.selected_columns:
+        columns = ci.selected_columns
+        attributes = ci.with_only_columns(columns["id"], columns[ATTRIBUTES])
+        statements["ci"] = _without(ci, (ATTRIBUTES,))
+
+    def sql(statement: sa.Select) -> str:
+        return str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+
+    return plan, {name: sql(s) for name, s in statements.items()}, sql(attributes) if attributes is not None else None
 
 
-def _without_left_out(name: str, statement: sa.Select) -> sa.Select:
-    """The profile's SELECT without the columns in LEFT_OUT (whatever the profile computes them from)."""
-    left_out = LEFT_OUT.get(name, ())
+def _without(statement: sa.Select, left_out: tuple[str, ...]) -> sa.Select:
+    """The profile's SELECT without these columns (whatever the profile computes them from)."""
     columns = [c for c in statement.selected_columns if c.key not in left_out]
     return statement.with_only_columns(*columns) if len(columns) < len(statement.selected_columns) else statement
+
+
+def read_attributes(deferred: DeferredRead) -> pd.DataFrame:
+    """ci's id and attributes columns, read by the same path and translated by the same profile as the ci frame."""
+    engine = read_only_engine(deferred.url)
+    try:
+        reader = _adbc_reader(deferred.url) if deferred.path == "adbc" else _read_sql_reader(engine)
+        with reader as read:
+            frame = read("ci", deferred.query)
+    finally:
+        engine.dispose()
+    return deferred.profile.translate("ci", _complete(schema.ci, frame))[["id", ATTRIBUTES]]
 
 
 def native_columns(table: sa.Table) -> list[sa.Column]:
@@ -151,9 +198,9 @@ def native_columns(table: sa.Table) -> list[sa.Column]:
     return [c for c in table.columns if c.name not in left_out]
 
 
-def _read_table(read: Reader, profile: Profile, name: str, query: str) -> ReadTable:
+def _read_table(read: Reader, profile: Profile, name: str, query: str, skip: tuple[str, ...]) -> ReadTable:
     start = time.perf_counter()
-    frame = profile.translate(name, _complete(schema.metadata.tables[name], read(name, query)))
+    frame = profile.translate(name, _complete(schema.metadata.tables[name], read(name, query), skip))
     return frame, time.perf_counter() - start
 
 
@@ -223,13 +270,13 @@ def _read_sql_reader(engine: sa.Engine) -> Iterator[Reader]:
     yield read
 
 
-def _complete(table: sa.Table, frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with every column of the native table, in order (absent optional columns as NULL)."""
-    columns = native_columns(table)
+def _complete(table: sa.Table, frame: pd.DataFrame, skip: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The frame with every column of the native table but `skip`, in order (absent optional columns as NULL)."""
+    columns = [c for c in native_columns(table) if c.name not in skip]
     for column in columns:
         if column.name not in frame.columns:
             dtype = "float64" if _dtype(column) == "int64" else _dtype(column)  # NULL integers read as NaN
-            frame[column.name] = pd.Series([None] * len(frame), dtype=dtype, index=frame.index)
+            frame[column.name] = pd.Series(None, dtype=dtype, index=frame.index)
     return normalise(table.name, frame[[c.name for c in columns]])
 
 

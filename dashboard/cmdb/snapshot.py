@@ -1,5 +1,6 @@
 """Snapshot: an immutable picture of the CMDB (frames + GraphIndex + findings + fingerprint + load time)."""
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -13,12 +14,13 @@ import sqlalchemy as sa
 
 from dashboard.cmdb import quality
 from dashboard.cmdb.distinct import per_distinct
-from dashboard.cmdb.load import Frames, reading_frames
+from dashboard.cmdb.load import ATTRIBUTES, DeferredRead, Frames, read_attributes, reading_frames
 from dashboard.cmdb.profiles import Profile
 from dashboard.cmdb.profiles.native import NATIVE
 from dashboard.domain.findings import Finding, Severity
 from dashboard.domain.graph import BuiltIndex, GraphIndex, build_index
 from dashboard.domain.vocabulary import RELATIONSHIP_TYPE_BY_NAME, UNKNOWN_RELATIONSHIP_CODE
+from dashboard.logs import cause_of, log_event, new_error_id
 
 _MISSING_ID = np.iinfo(np.int64).min  # stands for a NULL id in integer id columns; never a real CI id
 
@@ -37,6 +39,7 @@ class Snapshot:
     seconds: dict[str, float]
     class_counts: dict[str, int]  # CIs per (normalised) class, largest first
     _findings: "LazyFindings" = field(repr=False, compare=False)
+    _attributes: "LazyAttributes" = field(repr=False, compare=False)
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -48,9 +51,22 @@ class Snapshot:
         """True once the findings have been computed (reading `findings` then never waits)."""
         return self._findings.ready
 
+    def attributes(self, timeout: float | None = None) -> pd.Series | None:
+        """ci.attributes (text or NULL) by node position; None while another thread still reads them after `timeout`.
+
+        The CI table does not hold them: load_snapshot reads them after the snapshot is ready, and the store does so
+        right after publishing it. None for good when that read failed (see `attributes_error_id`).
+        """
+        return self._attributes.get(timeout)
+
+    @property
+    def attributes_error_id(self) -> str | None:
+        """The error id logged when reading the attributes failed, else None."""
+        return self._attributes.error_id
+
     @property
     def ci(self) -> pd.DataFrame:
-        """The CI table; row i is graph node i."""
+        """The CI table (without its attributes: see `attributes`); row i is graph node i."""
         return self.tables["ci"]
 
     def counts(self) -> dict[str, int]:
@@ -85,6 +101,40 @@ class LazyFindings:
     def ready(self) -> bool:
         """True once the findings have been computed."""
         return self._value is not None
+
+
+class LazyAttributes:
+    """ci.attributes by node position: given, or read once by whichever thread asks first (the others wait)."""
+
+    __slots__ = ("_lock", "_read", "_values", "error_id")
+
+    def __init__(self, values: pd.Series | None = None, read: Callable[[], pd.Series] | None = None) -> None:
+        self._values = values
+        self._read = read
+        self._lock = threading.Lock()
+        self.error_id: str | None = None
+
+    def get(self, timeout: float | None = None) -> pd.Series | None:
+        """The attributes, reading them if no thread has yet; None after `timeout` seconds of waiting, or on failure."""
+        if self._values is not None or self._read is None:
+            return self._values
+        if not self._lock.acquire(timeout=-1 if timeout is None else timeout):
+            return None
+        try:
+            if self._values is None and self._read is not None:
+                self._values = self._read_once(self._read)
+                self._read = None
+        finally:
+            self._lock.release()
+        return self._values
+
+    def _read_once(self, read: Callable[[], pd.Series]) -> pd.Series | None:
+        try:
+            return read()
+        except Exception as error:  # the CMDB went away meanwhile: the panel says so, nothing retries per click
+            self.error_id = new_error_id()
+            log_event("attributes_failed", level=logging.ERROR, error_id=self.error_id, cause=cause_of(error))
+            return None
 
 
 def normalise_class(raw: pd.Series) -> pd.Series:
@@ -126,11 +176,16 @@ def load_snapshot(
     path: str = "auto",
     profile: Profile = NATIVE,
 ) -> Snapshot:
-    """load_frames then build_snapshot, but the graph index is built while the event tables are still being read."""
-    with reading_frames(url, health_since=health_since, path=path, profile=profile) as pending:
+    """load_frames then build_snapshot, but the graph index is built while the event tables are still being read.
+
+    ci.attributes is read after the snapshot is ready, on first use of `Snapshot.attributes`.
+    """
+    with reading_frames(url, health_since=health_since, path=path, profile=profile, defer_attributes=True) as pending:
         graph = _graph(pending.table("ci"), pending.table("relationship"))
         frames = pending.frames()
-    return _snapshot(frames, graph, fingerprint=fingerprint, source=source, version=version)
+    return _snapshot(
+        frames, graph, fingerprint=fingerprint, source=source, version=version, deferred=pending.attributes
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +208,16 @@ def _graph(ci: pd.DataFrame, relationship: pd.DataFrame) -> _Graph:
     return _Graph(ci, raw_class, rejected, built, time.perf_counter() - start)
 
 
-def _snapshot(frames: Frames, graph: _Graph, *, fingerprint: str, source: str, version: int) -> Snapshot:
-    tables = {**frames.tables, "ci": graph.ci}
+def _snapshot(
+    frames: Frames, graph: _Graph, *, fingerprint: str, source: str, version: int, deferred: DeferredRead | None = None
+) -> Snapshot:
+    ci = graph.ci
+    if deferred is not None:
+        attributes = LazyAttributes(read=partial(_attributes_by_position, deferred, ci["id"]))
+    else:
+        attributes = LazyAttributes(ci[ATTRIBUTES])
+        ci = ci.drop(columns=ATTRIBUTES)
+    tables = {**frames.tables, "ci": ci}
     early = (*_missing_tables(frames), *graph.rejected)
     return Snapshot(
         version=version,
@@ -167,7 +230,33 @@ def _snapshot(frames: Frames, graph: _Graph, *, fingerprint: str, source: str, v
         seconds={**frames.seconds, "index": graph.seconds},
         class_counts={str(k): int(v) for k, v in graph.ci["class"].value_counts().items()},
         _findings=LazyFindings(partial(_findings, early, tables, graph.raw_class, graph.built)),
+        _attributes=attributes,
     )
+
+
+def _attributes_by_position(deferred: DeferredRead, ci_ids: pd.Series) -> pd.Series:
+    """The attributes read afterwards, lined up with the snapshot's CI rows by id.
+
+    The n-th row of an id takes the n-th row read with that id (so duplicate ids keep their own attributes while the
+    database returns rows in the same order); a CI the second read does not find has none.
+    """
+    read = read_attributes(deferred)
+    read = read.loc[read["id"].notna()]
+    ids = read["id"]
+    if pd.api.types.is_numeric_dtype(ids) and ids.dtype != np.int64:  # as _ci_with_ids does
+        ids = ids.astype("int64")
+    values = read[ATTRIBUTES].reset_index(drop=True)  # kept as read (Arrow strings), not as a million str objects
+    if len(ids) == len(ci_ids) and np.array_equal(ids.to_numpy(), ci_ids.to_numpy()):
+        return values
+    where = _occurrences(ids).get_indexer(_occurrences(ci_ids))
+    found = where >= 0
+    return values.iloc[np.where(found, where, 0)].reset_index(drop=True).where(found)
+
+
+def _occurrences(ids: pd.Series) -> pd.MultiIndex:
+    """(id, how many rows with that id came before) for every row: unique even where ids are not."""
+    values = ids.to_numpy()
+    return pd.MultiIndex.from_arrays([values, ids.groupby(values).cumcount().to_numpy()])
 
 
 def _findings(

@@ -131,7 +131,15 @@ class SnapshotStore:
 
 
 def _check(snapshot: Snapshot) -> None:
-    """Compute the findings now, in the refreshing thread: requests already see the snapshot meanwhile."""
+    """Read the CI attributes, then the findings, in the refreshing thread: requests already see the snapshot."""
+    start = time.perf_counter()
+    attributes = snapshot.attributes()
+    log_event(
+        "snapshot_attributes",
+        version=snapshot.version,
+        seconds=round(time.perf_counter() - start, 3),
+        read=attributes is not None,
+    )
     start = time.perf_counter()
     findings = snapshot.findings
     log_event(

@@ -277,3 +277,10 @@ def test_nb008_loading_the_demo_is_fast(netbox_url, shared_data):
     start = time.perf_counter()
     parse("netbox-json", [shared_data / FIXTURE])
     assert time.perf_counter() - start < 5
+
+
+def test_nb011_attributes_read_after_the_snapshot_are_the_profiles(netbox_url, frames):
+    snapshot = load_snapshot(netbox_url, fingerprint="test", source="netbox", profile=NETBOX)
+    assert "attributes" not in snapshot.ci.columns
+    deferred = dict(zip(snapshot.ci["id"], snapshot.attributes(), strict=True))
+    assert deferred == dict(zip(frames["ci"]["id"], frames["ci"]["attributes"], strict=True))

@@ -112,5 +112,6 @@ def test_sc007_load_snapshot_equals_load_frames_then_build_snapshot(demo):
     assert list(overlapped.tables) == ["ci", "relationship", "incident", "health", "change"]
     for name, frame in sequential.tables.items():
         assert overlapped.tables[name].equals(frame), name
+    assert overlapped.attributes().equals(sequential.attributes())  # read after the rest, lined up by id
     for field in ("ci_ids", "class_codes", "edge_source", "edge_target", "edge_type", "edge_row"):
         assert np.array_equal(getattr(overlapped.index, field), getattr(sequential.index, field)), field

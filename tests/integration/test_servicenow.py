@@ -119,8 +119,9 @@ def test_sn005_dangling_and_unknown_relationships_are_findings(replica):
 
 
 def test_sn006_ci_details_keep_sys_id_and_mapped_attributes(replica):
-    ci = snapshot_of(replica).ci.set_index("name")
-    assert json.loads(ci.loc["lnx01", "attributes"]) == {
+    snapshot = snapshot_of(replica)
+    ci = snapshot.ci.set_index("name")
+    assert json.loads(snapshot.attributes().iat[position(snapshot, "lnx01")]) == {
         "sys_id": sys_id("lnx01"),
         "sys_class_name": "cmdb_ci_linux_server",
     }
