@@ -108,7 +108,16 @@ def _attributes(raw: object) -> tuple[tuple[str, str], ...]:
         return (("attributes", value[:500]),)
     if not isinstance(parsed, dict):
         return (("attributes", value[:500]),)
-    return tuple((str(k)[:100], text(v)[:500]) for k, v in list(parsed.items())[:50])
+    return tuple((str(k)[:100], _attribute_text(v)[:500]) for k, v in list(parsed.items())[:50])
+
+
+def _attribute_text(value: object) -> str:
+    """An attribute's value as text: lists as comma-separated values, objects as JSON."""
+    if isinstance(value, list):
+        return ", ".join(_attribute_text(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return text(value)
 
 
 def _mine(frame: pd.DataFrame, ci_id: int) -> pd.DataFrame:

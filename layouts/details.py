@@ -9,9 +9,13 @@ from dash import dcc, html
 from dashboard.details import CIDetails
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
 
-INCIDENT_COLUMNS = ("number", "priority", "state", "opened_at", "summary")
-CHANGE_COLUMNS = ("number", "state", "planned_start", "summary")
-_WIDTHS = {"number": 120, "priority": 70, "state": 100, "opened_at": 140, "planned_start": 140}
+# The panel is narrow: the time and the state first, then number and summary together in one wrapping column.
+INCIDENT_COLUMNS = ("opened_at", "standing", "what")
+CHANGE_COLUMNS = ("planned_start", "standing", "what")
+# Shares of the panel's width (it grows with the screen, and so does the text); times wrap after the date.
+_FLEX = {"standing": (2, 90), "opened_at": (2, 96), "planned_start": (2, 96), "what": (5, 160)}
+_WRAPPED = {"wrapText": True, "autoHeight": True, "cellStyle": {"lineHeight": "1.35", "padding": "6px 8px"}}
+_LABELS = {"opened_at": "Opened", "planned_start": "Planned", "standing": "State", "what": "Number · summary"}
 
 
 def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culprit_hrefs: list[str]) -> list:
@@ -89,7 +93,7 @@ def _grid(grid_id: str, rows: tuple[dict, ...], columns: tuple[str, ...]) -> htm
         return html.P("None.", className="note")
     return dag.AgGrid(
         id=grid_id,
-        rowData=list(rows),
+        rowData=[_row(row) for row in rows],
         columnDefs=[_column(c) for c in columns],
         defaultColDef={"sortable": True, "resizable": True},
         dashGridOptions={"domLayout": "autoHeight", "pagination": len(rows) > 10, "paginationPageSize": 10},
@@ -98,18 +102,17 @@ def _grid(grid_id: str, rows: tuple[dict, ...], columns: tuple[str, ...]) -> htm
     )
 
 
+def _row(row: dict) -> dict:
+    """A grid row: 'P2 in_progress' (changes: the state alone) and 'number · summary' in one column each."""
+    priority = row.get("priority")
+    standing = f"P{priority} {row.get('state', '')}" if priority not in (None, "") else str(row.get("state", ""))
+    return {**row, "standing": standing, "what": f"{row.get('number', '')} · {row.get('summary', '')}"}
+
+
 def _column(name: str) -> dict:
-    label = {"priority": "P", "opened_at": "Opened", "planned_start": "Planned"}.get(name, name.capitalize())
-    if name == "summary":
-        return {
-            "field": name,
-            "headerName": label,
-            "minWidth": 220,
-            "wrapText": True,
-            "autoHeight": True,
-            "tooltipField": name,
-        }
-    return {"field": name, "headerName": label, "width": _WIDTHS.get(name, 110)}
+    label = _LABELS.get(name, name.capitalize())
+    flex, min_width = _FLEX.get(name, (2, 90))
+    return {"field": name, "headerName": label, "flex": flex, "minWidth": min_width, **_WRAPPED}
 
 
 def _health_chart(details: CIDetails) -> html.Div | dcc.Graph:
