@@ -248,7 +248,7 @@ def report(args: argparse.Namespace, ours: dict, typical: dict, browser: dict) -
     )
     search = sorted(ours["search_ms"])
     rows = [
-        ["snapshot ready (load + index)", f"{ours['ready_s']:.2f} s", "", ""],
+        ["create_app: imports, fingerprint, load, index, attributes, findings", f"{ours['ready_s']:.2f} s", "", ""],
         ["views warmed after load (health, overlays, search; background)", f"{ours['warm_s']:.2f} s", "", ""],
         ["first map of a root", f"{ours['first_call_ms']:.0f} ms", "", ""],
         [
