@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     ensure_cmdb("sqlite", args.size, "postgresql://postgres@127.0.0.1:5432/")
     ours = measure_servicemap(url, args)
     typical = measure_typical(url, ours["roots"][: args.typical_calls])
-    browser = measure_browser(ours["app"], ours["roots"][0], args.browser_runs)
+    # The browser draws the largest map the roots give (the target is about a 2,000-element map).
+    largest = max(zip(ours["root_elements"], ours["roots"], strict=True))[1]
+    browser = measure_browser(ours["app"], largest, args.browser_runs)
     report(args, ours, typical, browser)
     return 0
 
@@ -85,6 +87,7 @@ def measure_servicemap(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "ready_s": ready,
         "warm_s": warmed,
         "first_call_ms": first[0][0] * 1000,
+        "root_elements": [elements for _seconds, elements in first],
         "ms": times,
         "elements": sizes,
     }
