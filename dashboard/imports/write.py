@@ -162,25 +162,26 @@ def _plan(batch: ImportBatch, existing: _Existing, report: ImportReport) -> dict
         checked[part] = check_part(part, batch.part(part), resolve)
     _assign_ids(checked, existing)
     for part, result in checked.items():
-        counts = report.parts[part]
-        counts.rejected += len(result.rejected)
+        report.parts[part].rejected += len(result.rejected)
         report.rejected.extend(result.rejected)
-        rows = result.rows
-        if rows.empty:
-            continue
-        if part == "cis":
-            counts.updated += int(rows["_exists"].sum())
-            counts.added += int((~rows["_exists"]).sum())
-        else:
-            known = _known(part, rows, existing)
-            if part in ("incidents", "changes"):
-                counts.updated += int(known.sum())
-                counts.added += int((~known).sum())
-            else:
-                counts.unchanged += int(known.sum())
-                counts.added += int((~known).sum())
-                result.rows = rows.loc[~known]
+        if not result.rows.empty:
+            _count(part, result, existing, report.parts[part])
     return checked
+
+
+def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) -> None:
+    """Count added and updated rows; relationships and health events the target holds already are left out."""
+    if part == "cis":
+        exists = result.rows["_exists"]
+    else:
+        exists = _known(part, result.rows, existing)
+        if part in ("relationships", "health"):  # kept as they are: nothing to write
+            counts.unchanged += int(exists.sum())
+            counts.added += int((~exists).sum())
+            result.rows = result.rows.loc[~exists]
+            return
+    counts.updated += int(exists.sum())
+    counts.added += int((~exists).sum())
 
 
 def _known_placeholders(cis: pd.DataFrame, existing: _Existing) -> tuple[pd.DataFrame, dict[str, int]]:
