@@ -170,7 +170,9 @@ def _shown(values: pd.Series) -> pd.Series:
     return values.astype("str").str.slice(0, 40).map(repr)
 
 
-def _vocabulary(reasons: _Reasons, values: pd.Series, allowed: tuple[str, ...], what: str, *, optional: bool = False):  # noqa: ANN202
+def _vocabulary(
+    reasons: _Reasons, values: pd.Series, allowed: tuple[str, ...], what: str, *, optional: bool = False
+) -> None:
     bad = ~values.isin(allowed) & (values.notna() if optional else True)
     reasons.add(bad, f"{what} " + _shown(values.fillna("")) + f" is not one of {', '.join(allowed)}")
 
@@ -184,7 +186,8 @@ def _number(rows: pd.DataFrame, reasons: _Reasons) -> pd.Series:
 
 
 def _resolved(references: pd.Series, reasons: _Reasons, resolve: Resolve | None, what: str) -> pd.Series:
-    assert resolve is not None
+    if resolve is None:
+        raise TypeError(f"checking {what} references needs a resolver")
     ids, why = resolve(references)
     reasons.add(ids.isna(), f"{what}: " + why)
     return ids
