@@ -18,6 +18,7 @@ import pandas as pd
 
 from dashboard.imports.batch import ImportBatch, Rejection, files_in, frame
 from dashboard.imports.csvfile import read_csv
+from dashboard.imports.validate import parse_times
 
 UNJUDGED = "unknown"
 ALERT_METRIC = "alert"
@@ -119,10 +120,7 @@ def epoch_as_time(values: pd.Series) -> pd.Series:
 
 def _stable_time(values: pd.Series) -> pd.Series:
     """Times written the same way whatever their source format (for numbering); unreadable ones as given."""
-    parsed = pd.to_datetime(values, format="ISO8601", errors="coerce", utc=True)
-    retry = parsed.isna() & values.notna()
-    if retry.any():
-        parsed[retry] = pd.to_datetime(values[retry], format="mixed", errors="coerce", utc=True)
+    parsed = parse_times(values)
     return parsed.dt.strftime("%Y-%m-%dT%H:%M:%S").where(parsed.notna(), values.astype("str"))
 
 

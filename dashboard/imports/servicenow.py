@@ -145,7 +145,7 @@ def _cis(rows: pd.DataFrame, origins: pd.Series, stem: str) -> tuple[pd.DataFram
 
 
 def _optional(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
-    return mapped(values, mapping, "").replace("", None)
+    return mapped(values, mapping, None)
 
 
 def _relationships(rows: pd.DataFrame, origins: pd.Series, _stem: str) -> tuple[pd.DataFrame, list[Rejection]]:

@@ -193,16 +193,22 @@ def _resolved(references: pd.Series, reasons: _Reasons, resolve: Resolve | None,
     return ids
 
 
+def parse_times(text: pd.Series) -> pd.Series:
+    """Times as aware UTC: ISO 8601 first (fast), any other common form for the rest; NaT where unreadable."""
+    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+    retry = parsed.isna() & text.notna()
+    if retry.any():
+        parsed[retry] = pd.to_datetime(text[retry], format="mixed", errors="coerce", utc=True)
+    return parsed
+
+
 def _time(values: pd.Series, reasons: _Reasons, what: str) -> pd.Series:
     """Naive-UTC times: ISO 8601 first, any other common form for the rest; unreadable values reject the row."""
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = values
     else:
         text = _text(values)
-        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
-        retry = parsed.isna() & text.notna()
-        if retry.any():
-            parsed[retry] = pd.to_datetime(text[retry], format="mixed", errors="coerce", utc=True)
+        parsed = parse_times(text)
         reasons.add(parsed.isna() & text.notna(), f"{what} " + _shown(text.fillna("")) + " is not a time")
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)

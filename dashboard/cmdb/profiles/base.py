@@ -153,11 +153,12 @@ def _id_of(key: object) -> int | None:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> (64 - ID_BITS)
 
 
-def mapped(values: pd.Series, mapping: Mapping[str, str], default: str) -> pd.Series:
-    """Values looked up (as trimmed lower-case text) in a mapping; anything else, or NULL, becomes `default`."""
+def mapped(values: pd.Series, mapping: Mapping[str, str], default: str | None) -> pd.Series:
+    """Values looked up (as trimmed lower-case text) in a mapping; anything else, or NULL, becomes `default` (None:
+    NULL)."""
 
     def lookup(distinct: pd.Series) -> pd.Series:
-        keys = distinct.astype("str").str.strip().str.lower()
-        return keys.map(mapping).fillna(default).astype("str")
+        found = distinct.astype("str").str.strip().str.lower().map(mapping)
+        return (found if default is None else found.fillna(default)).astype("str")
 
     return per_distinct(values, lookup)

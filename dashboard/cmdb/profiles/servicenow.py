@@ -290,8 +290,8 @@ def _translate_ci(frame: pd.DataFrame) -> pd.DataFrame:
     parts = frame["status"].astype("str").str.split(_SEPARATOR, n=1, expand=True).reindex(columns=[0, 1])
     frame["status"] = ci_status(parts[0].replace("", None), parts[1].replace("", None))
     frame["class"] = native_class(raw_class).fillna("")
-    frame["criticality"] = mapped(frame["criticality"], statuses.SERVICENOW_CRITICALITY, "").replace("", None)
-    frame["environment"] = mapped(frame["environment"], statuses.SERVICENOW_ENVIRONMENT, "").replace("", None)
+    frame["criticality"] = mapped(frame["criticality"], statuses.SERVICENOW_CRITICALITY, None)
+    frame["environment"] = mapped(frame["environment"], statuses.SERVICENOW_ENVIRONMENT, None)
     frame["attributes"] = [
         json.dumps({"sys_id": s, "sys_class_name": c}) if isinstance(s, str) else None
         for s, c in zip(sys_id, raw_class, strict=True)
