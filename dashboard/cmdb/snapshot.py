@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
+from typing import Generic, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from dashboard.domain.graph import BuiltIndex, GraphIndex, build_index
 from dashboard.domain.vocabulary import RELATIONSHIP_TYPE_BY_NAME, UNKNOWN_RELATIONSHIP_CODE
 from dashboard.logs import cause_of, log_event, new_error_id
 
+T = TypeVar("T")
 _MISSING_ID = np.iinfo(np.int64).min  # stands for a NULL id in integer id columns; never a real CI id
 
 
@@ -38,13 +40,13 @@ class Snapshot:
     load_path: str
     seconds: dict[str, float]
     class_counts: dict[str, int]  # CIs per (normalised) class, largest first
-    _findings: "LazyFindings" = field(repr=False, compare=False)
-    _attributes: "LazyAttributes" = field(repr=False, compare=False)
+    _findings: "Lazy[tuple[Finding, ...]]" = field(repr=False, compare=False)
+    _attributes: "Lazy[_Attributes]" = field(repr=False, compare=False)
 
     @property
     def findings(self) -> tuple[Finding, ...]:
         """The data-quality findings; computed on first use (the store does it right after publishing), then kept."""
-        return self._findings.get()
+        return self._findings.get() or ()
 
     @property
     def findings_ready(self) -> bool:
@@ -57,12 +59,14 @@ class Snapshot:
         The CI table does not hold them: load_snapshot reads them after the snapshot is ready, and the store does so
         right after publishing it. None for good when that read failed (see `attributes_error_id`).
         """
-        return self._attributes.get(timeout)
+        read = self._attributes.get(timeout)
+        return read.values if read is not None else None
 
     @property
     def attributes_error_id(self) -> str | None:
         """The error id logged when reading the attributes failed, else None."""
-        return self._attributes.error_id
+        read = self._attributes.get(0) if self._attributes.ready else None
+        return read.error_id if read is not None else None
 
     @property
     def ci(self) -> pd.DataFrame:
@@ -76,65 +80,42 @@ class Snapshot:
         return counts
 
 
-class LazyFindings:
-    """Findings computed once, by whichever thread asks first (the others wait), then kept; the inputs are dropped."""
+class Lazy(Generic[T]):
+    """A value computed once, by whichever thread asks first (the others wait), then kept; the inputs are dropped."""
 
     __slots__ = ("_compute", "_lock", "_value")
 
-    def __init__(self, compute: Callable[[], tuple[Finding, ...]]) -> None:
-        self._compute: Callable[[], tuple[Finding, ...]] | None = compute
+    def __init__(self, compute: Callable[[], T]) -> None:
+        self._compute: Callable[[], T] | None = compute
         self._lock = threading.Lock()
-        self._value: tuple[Finding, ...] | None = None
+        self._value: T | None = None
 
-    def get(self) -> tuple[Finding, ...]:
-        """The findings, computing them if no thread has yet."""
-        value = self._value
-        if value is None:
-            with self._lock:
-                value = self._value
-                if value is None and self._compute is not None:
-                    value = self._value = self._compute()
-                    self._compute = None  # drops the inputs (raw classes, …)
-        return value if value is not None else ()
-
-    @property
-    def ready(self) -> bool:
-        """True once the findings have been computed."""
-        return self._value is not None
-
-
-class LazyAttributes:
-    """ci.attributes by node position: given, or read once by whichever thread asks first (the others wait)."""
-
-    __slots__ = ("_lock", "_read", "_values", "error_id")
-
-    def __init__(self, values: pd.Series | None = None, read: Callable[[], pd.Series] | None = None) -> None:
-        self._values = values
-        self._read = read
-        self._lock = threading.Lock()
-        self.error_id: str | None = None
-
-    def get(self, timeout: float | None = None) -> pd.Series | None:
-        """The attributes, reading them if no thread has yet; None after `timeout` seconds of waiting, or on failure."""
-        if self._values is not None or self._read is None:
-            return self._values
+    def get(self, timeout: float | None = None) -> T | None:
+        """The value, computing it if no thread has yet; None when another thread is still at it after `timeout`."""
+        if self._compute is None:
+            return self._value
         if not self._lock.acquire(timeout=-1 if timeout is None else timeout):
             return None
         try:
-            if self._values is None and self._read is not None:
-                self._values = self._read_once(self._read)
-                self._read = None
+            if self._compute is not None:
+                self._value = self._compute()
+                self._compute = None  # drops the inputs (raw classes, a database URL, …)
         finally:
             self._lock.release()
-        return self._values
+        return self._value
 
-    def _read_once(self, read: Callable[[], pd.Series]) -> pd.Series | None:
-        try:
-            return read()
-        except Exception as error:  # the CMDB went away meanwhile: the panel says so, nothing retries per click
-            self.error_id = new_error_id()
-            log_event("attributes_failed", level=logging.ERROR, error_id=self.error_id, cause=cause_of(error))
-            return None
+    @property
+    def ready(self) -> bool:
+        """True once the value has been computed (get() then never waits)."""
+        return self._compute is None
+
+
+@dataclass(frozen=True, slots=True)
+class _Attributes:
+    """ci.attributes by node position, or the error id logged when reading them failed."""
+
+    values: pd.Series | None
+    error_id: str | None = None
 
 
 def normalise_class(raw: pd.Series) -> pd.Series:
@@ -213,9 +194,9 @@ def _snapshot(
 ) -> Snapshot:
     ci = graph.ci
     if deferred is not None:
-        attributes = LazyAttributes(read=partial(_attributes_by_position, deferred, ci["id"]))
+        attributes = Lazy(partial(_read_attributes, deferred, ci["id"]))
     else:
-        attributes = LazyAttributes(ci[ATTRIBUTES])
+        attributes = Lazy(partial(_Attributes, ci[ATTRIBUTES]))
         ci = ci.drop(columns=ATTRIBUTES)
     tables = {**frames.tables, "ci": ci}
     early = (*_missing_tables(frames), *graph.rejected)
@@ -229,9 +210,19 @@ def _snapshot(
         load_path=frames.path,
         seconds={**frames.seconds, "index": graph.seconds},
         class_counts={str(k): int(v) for k, v in graph.ci["class"].value_counts().items()},
-        _findings=LazyFindings(partial(_findings, early, tables, graph.raw_class, graph.built)),
+        _findings=Lazy(partial(_findings, early, tables, graph.raw_class, graph.built)),
         _attributes=attributes,
     )
+
+
+def _read_attributes(deferred: DeferredRead, ci_ids: pd.Series) -> _Attributes:
+    """The deferred read; when the CMDB went away meanwhile, the error id (the panel says so, nothing retries)."""
+    try:
+        return _Attributes(_attributes_by_position(deferred, ci_ids))
+    except Exception as error:
+        error_id = new_error_id()
+        log_event("attributes_failed", level=logging.ERROR, error_id=error_id, cause=cause_of(error))
+        return _Attributes(None, error_id)
 
 
 def _attributes_by_position(deferred: DeferredRead, ci_ids: pd.Series) -> pd.Series:

@@ -10,7 +10,7 @@ from dashboard import details as details_module
 from dashboard.cmdb import snapshot as snapshot_module
 from dashboard.cmdb.derived import Derived
 from dashboard.cmdb.load import load_frames
-from dashboard.cmdb.snapshot import LazyAttributes, build_snapshot, load_snapshot
+from dashboard.cmdb.snapshot import Lazy, build_snapshot, load_snapshot
 from dashboard.details import ci_details
 from tests.rows import ci, rel, write
 
@@ -67,7 +67,7 @@ def test_at005_while_another_thread_reads_them_a_reader_waits_then_gives_up(monk
         release.wait(5)
         return pd.Series(["{}"])
 
-    lazy = LazyAttributes(read=slow_read)
+    lazy = Lazy(slow_read)
     reader = threading.Thread(target=lazy.get)
     reader.start()
     assert started.wait(5)
