@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="report what would be imported; write nothing")
     imp.add_argument("--rejects", type=Path, help="also write every rejected row, with its reason, to this CSV file")
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    _format_flags(imp.add_argument_group("options of some formats"))
     imp.set_defaults(run=_import)
 
     ddl = commands.add_parser("schema", help="print the native CMDB tables' CREATE statements")
@@ -103,6 +104,20 @@ def _parser() -> argparse.ArgumentParser:
         command.set_defaults(anonymous_by_default=name == "demo")
         command.set_defaults(run=run)
     return parser
+
+
+# Flags that only some formats take: (flag, help). Each is passed to the format's parser as a keyword argument named
+# like the flag (--type-key → type_key); a format that does not take a given flag refuses it.
+FORMAT_FLAGS: tuple[tuple[str, str], ...] = ()
+
+
+def _format_flags(group: argparse._ArgumentGroup) -> None:
+    for flag, help_text in FORMAT_FLAGS:
+        group.add_argument(flag, help=help_text)
+
+
+def _format_options(args: argparse.Namespace) -> dict[str, object]:
+    return {flag[2:].replace("-", "_"): getattr(args, flag[2:].replace("-", "_")) for flag, _ in FORMAT_FLAGS}
 
 
 def _source_flags(command: argparse.ArgumentParser) -> None:
@@ -159,7 +174,7 @@ def _import(args: argparse.Namespace) -> int:
     url = args.database_url or os.environ.get("SERVICEMAP_DATABASE_URL")
     if not url:
         raise ValueError("import needs --database-url (servicemap's own database to write to)")
-    batch = parse(args.format, args.paths)
+    batch = parse(args.format, args.paths, **_format_options(args))
     report = import_batch(url, batch, dry_run=args.dry_run, progress=not args.quiet)
     print("\n".join(report.lines()))
     for rejection in report.rejected[:MAX_REJECTIONS_SHOWN]:

@@ -1,6 +1,7 @@
 """The import formats: name → the module that parses it (imported only when used)."""
 
 import importlib
+import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from dashboard.imports.batch import ImportBatch
 class ImportFormat:
     """A format the import command accepts: its parser module and what it reads."""
 
-    module: str  # has `parse(paths: Sequence[Path]) -> ImportBatch`
+    module: str  # has `parse(paths: Sequence[Path], **options) -> ImportBatch`
     reads: str
 
 
@@ -28,8 +29,9 @@ FORMATS: dict[str, ImportFormat] = {
 }
 
 
-def parse(format_name: str, paths: Sequence[Path]) -> ImportBatch:
-    """Parse files of one format into a batch; ValueError for an unknown format or a file that cannot be read."""
+def parse(format_name: str, paths: Sequence[Path], **options: object) -> ImportBatch:
+    """Parse files of one format into a batch; ValueError for an unknown format, an option the format does not take
+    or a file that cannot be read. Options given as None are left out (the format's default applies)."""
     known = FORMATS.get(format_name)
     if known is None:
         raise ValueError(f"unknown import format {format_name!r}: use one of {', '.join(FORMATS)}")
@@ -38,7 +40,13 @@ def parse(format_name: str, paths: Sequence[Path]) -> ImportBatch:
             raise ValueError(f"{path}: no such file or folder")
     module = importlib.import_module(known.module)
     parser = getattr(module, f"parse_{format_name.replace('-', '_')}", None) or module.parse
-    batch = parser(list(paths))
+    given = {name: value for name, value in options.items() if value is not None}
+    taken = inspect.signature(parser).parameters
+    foreign = sorted(name for name in given if name not in taken)
+    if foreign:
+        shown = ", ".join("--" + name.replace("_", "-") for name in foreign)
+        raise ValueError(f"{shown}: not an option of the format {format_name!r}")
+    batch = parser(list(paths), **given)
     # Keys are unique within their format unless the parser said where (see batch.py, scope).
     batch.cis["scope"] = batch.cis["scope"].where(batch.cis["scope"].notna(), format_name)
     return batch
