@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard.details import CIDetails
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
+from dashboard.incident_history import IncidentHistory
 
 # The panel is narrow: the time and the state first, then number and summary together in one wrapping column.
 INCIDENT_COLUMNS = ("opened_at", "standing", "what")
@@ -47,6 +48,7 @@ def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culp
         *_dangling(details.dangling),
         html.H3(f"Incidents ({len(details.incidents)})"),
         _grid("details-incidents", details.incidents, INCIDENT_COLUMNS),
+        *_histories(details.histories),
         html.H3(f"Changes ({len(details.changes)})"),
         _grid("details-changes", details.changes, CHANGE_COLUMNS),
         html.H3("Health events"),
@@ -86,6 +88,34 @@ def _dangling(dangling: tuple[str, ...]) -> list:
         html.H3("⚠ Relationships to CIs that do not exist", className="dangling"),
         html.Ul([html.Li(line) for line in dangling], className="dangling"),
     ]
+
+
+def _histories(histories: tuple[IncidentHistory, ...]) -> list:
+    """Each incident's changes, folded: a summary line to open, then one short line per change (the panel is narrow)."""
+    if not histories:
+        return []
+    return [
+        html.H4("Incident histories", className="history-title"),
+        *(
+            html.Details(
+                [
+                    html.Summary(_history_summary(h)),
+                    html.Ol(
+                        [html.Li([html.Span(when, className="when"), " ", what]) for when, what in h.changes],
+                        className="history",
+                    ),
+                ],
+                className="incident-history",
+            )
+            for h in histories
+        ),
+    ]
+
+
+def _history_summary(history: IncidentHistory) -> str:
+    changes = f"{len(history.changes)} change{'s' if len(history.changes) != 1 else ''}"
+    resolved = f" · resolved in {history.resolved_in}" if history.resolved_in else ""
+    return f"{history.number} · {changes}{resolved}"
 
 
 def _grid(grid_id: str, rows: tuple[dict, ...], columns: tuple[str, ...]) -> html.Div | dag.AgGrid:

@@ -9,11 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from dash import html
 
 from dashboard import cli
+from dashboard.cmdb.derived import Derived
 from dashboard.cmdb.load import load_frames
 from dashboard.cmdb.snapshot import load_snapshot
+from dashboard.details import ci_details
 from dashboard.imports import import_batch, parse
+from layouts.details import build_ci_details
 from tests.rows import NOW, ci, incident, write
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -187,3 +191,24 @@ def test_ih009_a_cmdb_without_the_history_table_or_new_columns_still_loads(sqlit
     assert "incident_history" not in codes["table.missing"].examples  # optional: read as empty, not reported
     assert snapshot.tables["incident_history"].empty
     assert codes["incident.no_ci"].count == 1
+
+
+def test_ih010_the_details_panel_shows_an_incidents_history_and_time_to_resolve(imported):
+    snapshot = load_snapshot(imported, fingerprint="test", source="test")
+    lnx01 = int(snapshot.ci.index[snapshot.ci["name"] == "lnx01"][0])
+    details = ci_details(Derived(snapshot), lnx01)
+    assert [row["number"] for row in details.incidents] == ["INC0000057"]
+    (history,) = details.histories
+    assert (history.number, history.resolved_in) == ("INC0000057", "4 h 30 min")
+    assert history.changes == (
+        ("2016-03-02 10:00", "group: — → Group 70"),
+        ("2016-03-02 10:00", "priority: — → P1"),
+        ("2016-03-02 10:00", "state: — → new"),
+        ("2016-03-02 10:05", "assignee: — → Resolver 12"),
+        ("2016-03-02 10:05", "state: new → in progress"),
+        ("2016-03-02 14:30", "state: in progress → resolved"),
+    )
+    panel = html.Div(build_ci_details(details, "/focus", "/impact", [""] * len(details.culprits)))
+    folded = [c for c in panel.children if isinstance(c, html.Details)]
+    assert folded[0].children[0].children == "INC0000057 · 6 changes · resolved in 4 h 30 min"
+    assert len(folded[0].children[1].children) == 6
