@@ -14,6 +14,7 @@ from dash import html
 from dashboard import cli
 from dashboard.cmdb.derived import Derived
 from dashboard.cmdb.load import load_frames
+from dashboard.cmdb.profiles.servicenow import SERVICENOW
 from dashboard.cmdb.snapshot import load_snapshot
 from dashboard.details import ci_details
 from dashboard.imports import import_batch, parse
@@ -212,3 +213,24 @@ def test_ih010_the_details_panel_shows_an_incidents_history_and_time_to_resolve(
     folded = [c for c in panel.children if isinstance(c, html.Details)]
     assert folded[0].children[0].children == "INC0000057 · 6 changes · resolved in 4 h 30 min"
     assert len(folded[0].children[1].children) == 6
+
+
+def test_ih011_a_servicenow_replica_reads_incident_context_and_incidents_without_ci(sqlite_db):
+    engine = sa.create_engine(sqlite_db)
+    with engine.begin() as connection:
+        for statement in (
+            "CREATE TABLE cmdb_ci (sys_id TEXT, name TEXT, sys_class_name TEXT)",
+            "INSERT INTO cmdb_ci VALUES ('a1', 'lnx01', 'cmdb_ci_linux_server')",
+            "CREATE TABLE sys_user_group (sys_id TEXT, name TEXT)",
+            "INSERT INTO sys_user_group VALUES ('g56', 'Group 56')",
+            "CREATE TABLE incident (number TEXT, priority INTEGER, state INTEGER, opened_at TEXT, "
+            "assignment_group TEXT, category TEXT)",
+            "INSERT INTO incident VALUES ('INC1', 2, 2, '2026-01-01 10:00:00', 'g56', 'network')",
+        ):
+            connection.execute(sa.text(statement))
+    engine.dispose()
+    snapshot = load_snapshot(sqlite_db, fingerprint="test", source="test", profile=SERVICENOW)
+    row = snapshot.tables["incident"].iloc[0]
+    assert (row["state"], row["assignment_group"], row["category"]) == ("in_progress", "Group 56", "network")
+    assert pd.isna(row["ci_id"])
+    assert {f.code: f for f in snapshot.findings}["incident.no_ci"].count == 1
