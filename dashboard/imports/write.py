@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from dashboard.cmdb import schema
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path, writable_engine
+from dashboard.cmdb.upgrade import upgrade_schema
 from dashboard.imports.batch import PARTS, ImportBatch, Rejection
 from dashboard.imports.validate import Checked, check_part, parse_times
 
@@ -84,6 +85,7 @@ def import_batch(url: str, batch: ImportBatch, *, dry_run: bool = False, progres
             checked = _plan(batch, existing, report)
             if not dry_run:
                 schema.create_schema(connection)  # type: ignore[arg-type]
+                report.notes.extend(f"database upgraded: {step}" for step in upgrade_schema(connection))
                 _write(connection, checked, existing, progress)
                 _write_history(connection, batch.incident_history, checked["incidents"].rows)
     finally:

@@ -234,3 +234,28 @@ def test_ih011_a_servicenow_replica_reads_incident_context_and_incidents_without
     assert (row["state"], row["assignment_group"], row["category"]) == ("in_progress", "Group 56", "network")
     assert pd.isna(row["ci_id"])
     assert {f.code: f for f in snapshot.findings}["incident.no_ci"].count == 1
+
+
+OLD_INCIDENT = """CREATE TABLE incident (
+    number VARCHAR(32) NOT NULL, ci_id BIGINT NOT NULL, priority SMALLINT NOT NULL, state VARCHAR(16) NOT NULL,
+    opened_at TIMESTAMP NOT NULL, resolved_at TIMESTAMP, summary VARCHAR(255) NOT NULL,
+    updated_at TIMESTAMP NOT NULL, PRIMARY KEY (number))"""
+
+
+def test_ih012_importing_into_a_database_of_an_earlier_version_upgrades_it(empty_db):
+    write(empty_db, ci=[ci(1, "lnx01")])
+    engine = sa.create_engine(empty_db)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE incident"))
+        connection.execute(sa.text(OLD_INCIDENT))
+        connection.execute(sa.text("CREATE INDEX ix_incident_ci ON incident (ci_id)"))
+        old_row = "('INC9', 1, 2, 'new', '2026-01-01 10:00:00', NULL, 'old', '2026-01-01 10:00:00')"
+        connection.execute(sa.text(f"INSERT INTO incident VALUES {old_row}"))
+    engine.dispose()
+    report = import_batch(empty_db, parse("servicenow", [EVENT_LOG]), progress=False)
+    assert (report.parts["incidents"].added, report.parts["incidents"].rejected) == (4, 0)
+    assert "database upgraded: incident.ci_id may be empty" in report.notes
+    incident = tables(empty_db, "incident")["incident"].set_index("number")
+    assert incident.loc["INC9", "summary"] == "old"  # kept
+    assert incident["ci_id"].isna().sum() == 3
+    assert set(incident.loc["INC0000047", ["assignment_group", "contact_type"]]) == {"Group 24", "Email"}
