@@ -10,6 +10,7 @@ at most n × len(TRACKED) rows and often far fewer.
 
 import pandas as pd
 
+from dashboard.cmdb.distinct import per_distinct
 from dashboard.imports.batch import HISTORY_COLUMNS
 from dashboard.imports.validate import parse_times
 
@@ -69,10 +70,13 @@ def _changes(trail: pd.DataFrame, updated: pd.Series) -> pd.DataFrame:
 
 
 def _value(values: pd.Series) -> pd.Series:
-    """A tracked field as text (a priority 2.0 as "2"), NULL where empty."""
-    text = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v, na_action="ignore")
-    text = text.astype("object").where(values.notna())
-    return text.map(lambda v: str(v)[:MAX_VALUE], na_action="ignore")
+    """A tracked field as text (a priority 2.0 as "2"), NULL where empty; worked out once per distinct value."""
+
+    def text(distinct: pd.Series) -> pd.Series:
+        shown = [str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)[:MAX_VALUE] for v in distinct]
+        return pd.Series(shown, index=distinct.index, dtype="object").where(distinct.notna())
+
+    return per_distinct(values.astype("object"), text)
 
 
 def _resolved_at(latest: pd.DataFrame, history: pd.DataFrame) -> pd.Series:
