@@ -178,6 +178,7 @@ def test_ih008_every_backend_loads_incidents_without_ci_and_their_history(empty_
     codes = {f.code: f for f in snapshot.findings}
     assert codes["incident.unknown_ci"].examples == ("INC3",)  # a CI that does not exist, not a missing one
     assert codes["incident.no_ci"].examples == ("INC2",)
+    assert Derived(snapshot).incidents.open_count.tolist() == [1]  # INC1 on web; INC2 and INC3 on no node
 
 
 def test_ih009_a_cmdb_without_the_history_table_or_new_columns_still_loads(sqlite_db):
@@ -234,6 +235,7 @@ def test_ih011_a_servicenow_replica_reads_incident_context_and_incidents_without
     assert (row["state"], row["assignment_group"], row["category"]) == ("in_progress", "Group 56", "network")
     assert pd.isna(row["ci_id"])
     assert {f.code: f for f in snapshot.findings}["incident.no_ci"].count == 1
+    assert Derived(snapshot).incidents.open_count.tolist() == [0]
 
 
 OLD_INCIDENT = """CREATE TABLE incident (
