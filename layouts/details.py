@@ -136,7 +136,10 @@ def _row(row: dict) -> dict:
     """A grid row: 'P2 in_progress' (changes: the state alone) and 'number · summary' in one column each."""
     priority = row.get("priority")
     standing = f"P{priority} {row.get('state', '')}" if priority not in (None, "") else str(row.get("state", ""))
-    return {**row, "standing": standing, "what": f"{row.get('number', '')} · {row.get('summary', '')}"}
+    what = " · ".join(
+        part for part in (row.get("number", ""), row.get("summary", "")) if part
+    )  # an export may have no summary
+    return {**row, "standing": standing, "what": what}
 
 
 def _column(name: str) -> dict:

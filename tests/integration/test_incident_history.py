@@ -211,6 +211,8 @@ def test_ih010_the_details_panel_shows_an_incidents_history_and_time_to_resolve(
         ("2016-03-02 14:30", "state: in progress → resolved"),
     )
     panel = html.Div(build_ci_details(details, "/focus", "/impact", [""] * len(details.culprits)))
+    grid = next(c for c in panel.children if getattr(c, "id", None) == "details-incidents")
+    assert grid.rowData[0]["what"] == "INC0000057"  # the event log has no short description: no dangling separator
     folded = [c for c in panel.children if isinstance(c, html.Details)]
     assert folded[0].children[0].children == "INC0000057 · 6 changes · resolved in 4 h 30 min"
     assert len(folded[0].children[1].children) == 6
