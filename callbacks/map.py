@@ -7,7 +7,7 @@ an unknown CI id, a wrong type or an absurd depth gives a plain message or nothi
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks.pages import on_map_page
-from callbacks.roots import default_root, root_options
+from callbacks.roots import default_root, opening_scope, root_options
 from dashboard.cmdb.derived import Derived
 from dashboard.details import ci_details
 from dashboard.domain.notices import cmdb_notices, filter_empty, unknown_root
@@ -76,7 +76,8 @@ def register(app: Dash, services: Services) -> None:
             derived = current()
             if state.root is None and derived is not None:
                 fallback = default_root(derived)
-                state = state if fallback is None else ViewState(**{**_fields(state), "root": fallback})
+                scope = state.scope if "dir=" in str(search) else opening_scope(derived)
+                state = state if fallback is None else ViewState(**{**_fields(state), "root": fallback, "scope": scope})
             query = to_query(state)
             root_value = str(state.root) if state.root is not None else None
             # The picker gets its options with its value: a value missing from the options would be cleared.

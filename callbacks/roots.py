@@ -4,6 +4,7 @@ id as the user types."""
 import numpy as np
 
 from dashboard.cmdb.derived import Derived
+from dashboard.domain.neighbourhood import Scope
 from dashboard.domain.prominence import dependents, most_troubled, opening_ci
 from dashboard.domain.search import id_query
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, class_label
@@ -18,12 +19,20 @@ def default_root(derived: Derived) -> int | None:
     index = derived.snapshot.index
     services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
     if not len(services):
-        opening = opening_ci(index, derived.incidents.open_count)
+        status = derived.health.shown(np.arange(index.node_count))
+        opening = opening_ci(index, status, derived.incidents.by_priority)
         return int(index.ci_ids[opening]) if opening is not None else None
     status = derived.health.shown(services).astype(np.int64)
     incidents = derived.incidents.open_count[services]
     worst = services[np.lexsort((services, -incidents, -status))[0]]
     return int(index.ci_ids[worst])
+
+
+def opening_scope(derived: Derived) -> str:
+    """Which ways a map opened on the default root walks: down from a business service; both ways from a CI chosen for
+    its dependents and incidents (what depends on it is why it matters)."""
+    has_services = derived.snapshot.index.class_mask(BUSINESS_SERVICE).any()
+    return Scope.DOWNSTREAM if has_services else Scope.BOTH
 
 
 def root_options(derived: Derived, typed: str, value: object) -> list[dict]:

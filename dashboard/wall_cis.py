@@ -45,16 +45,17 @@ def troubled_cis(derived: Derived, prefix: str = "") -> WallModel:
     chosen = most_troubled(status, derived.incidents.by_priority, counts, CI_TILES)
     tiles = tuple(_ci_tile(derived, int(p), int(counts[p])) for p in chosen)
     troubled = is_troubled(status[chosen], derived.incidents.open_count[chosen])
-    shown = len(tiles)
+    shown, total = len(tiles), f"{index.node_count:,}"
     if troubled.all():
-        what = f"the {shown} most troubled CIs" if shown > 1 else "the most troubled CI"
+        what = f"the {shown} most troubled of {total} CIs" if shown > 1 else "the most troubled CI"
     elif troubled.any():
-        what = f"the {int(troubled.sum())} troubled CIs, then the most depended on ({shown} in all)"
+        what = f"the {int(troubled.sum())} troubled CIs, then the most depended on ({shown} of {total})"
     else:
-        what = f"the {shown} CIs most depended on: none is degraded, down or has an open incident"
+        what = f"the {shown} of {total} CIs most depended on: none is degraded, down or has an open incident"
     heading = f"{prefix}showing {what}" if prefix else what[0].upper() + what[1:]
     not_ok = tuple(t.ci_id for t in tiles if t.status >= Health.DEGRADED and t.ci_id is not None)
-    return WallModel(tiles, index.node_count - shown, not_ok, heading=heading, unit="CIs")
+    # The heading counts what is left out: a "+ N more" tile would cost a whole row of the grid.
+    return WallModel(tiles, 0, not_ok, heading=heading, unit="CIs")
 
 
 def _ci_tile(derived: Derived, position: int, depended: int) -> Tile:

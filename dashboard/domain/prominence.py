@@ -22,16 +22,16 @@ def connected(index: GraphIndex) -> np.ndarray:
     return (index.up.degree() + index.down.degree()) > 0
 
 
-def opening_ci(index: GraphIndex, open_incidents: np.ndarray) -> int | None:
-    """The node a map opens on when there is no business service: the CI with the most open incidents, then the most
-    dependents, then the most relationships; never an orphan while any CI has a relationship. None without CIs."""
+def opening_ci(index: GraphIndex, status: np.ndarray, by_priority: np.ndarray) -> int | None:
+    """The node a map opens on when there is no business service: the first in `trouble_order` (down, degraded, open
+    P1 … P5 incidents, most dependents) among the CIs that have a relationship; never an orphan while any CI has one.
+    None without CIs."""
     if not index.node_count:
         return None
     linked = connected(index)
     candidates = np.flatnonzero(linked) if linked.any() else np.arange(index.node_count)
-    degree = index.up.degree() + index.down.degree()
-    keys = (candidates, -degree[candidates], -dependents(index)[candidates], -open_incidents[candidates])
-    return int(candidates[np.lexsort(keys)[0]])
+    order = trouble_order(np.asarray(status)[candidates], by_priority[candidates], dependents(index)[candidates])
+    return int(candidates[order[0]])
 
 
 def trouble_order(status: np.ndarray, by_priority: np.ndarray, dependents_: np.ndarray) -> np.ndarray:

@@ -16,19 +16,27 @@ TYPES = ("depends on", "runs on", "hosted on", "connects to", "used by")
 
 @st.composite
 def cmdbs(draw):
-    """A small CMDB: CIs 1…n (servers), random relationships among them, open incidents per CI."""
+    """A small CMDB: CIs 1…n (servers), random relationships among them, a status and open P1 … P5 incidents per CI."""
     n = draw(st.integers(1, 12))
     pairs = st.tuples(st.integers(1, n), st.sampled_from(TYPES), st.integers(1, n))
     relationships = [r for r in draw(st.lists(pairs, max_size=20)) if r[0] != r[2]]
-    incidents = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.int32)
-    return graph(dict.fromkeys(range(1, n + 1), "server"), relationships).index, incidents
+    status = np.array(draw(st.lists(st.sampled_from(list(Health)), min_size=n, max_size=n)), dtype=np.int8)
+    counts = st.lists(st.lists(st.integers(0, 2), min_size=5, max_size=5), min_size=n, max_size=n)
+    by_priority = np.array(draw(counts), dtype=np.int32)
+    return graph(dict.fromkeys(range(1, n + 1), "server"), relationships).index, status, by_priority
+
+
+def score(index, status, by_priority, node):
+    """What makes a CI matter, compared as a tuple: down or degraded, then P1 … P5 incidents, then dependents."""
+    trouble = int(status[node]) if status[node] >= Health.DEGRADED else 0
+    return (trouble, *(int(c) for c in by_priority[node]), int(dependents(index)[node]))
 
 
 @settings(max_examples=50, deadline=None)
 @given(cmdbs())
 def test_pr001_the_opening_ci_is_never_an_orphan_while_any_relationship_exists(cmdb):
-    index, incidents = cmdb
-    chosen = opening_ci(index, incidents)
+    index, status, by_priority = cmdb
+    chosen = opening_ci(index, status, by_priority)
     linked = connected(index)
     assert chosen is not None
     if linked.any():
@@ -37,34 +45,38 @@ def test_pr001_the_opening_ci_is_never_an_orphan_while_any_relationship_exists(c
 
 @settings(max_examples=50, deadline=None)
 @given(cmdbs())
-def test_pr002_the_opening_ci_has_the_highest_incident_then_dependents_score(cmdb):
-    index, incidents = cmdb
-    chosen = opening_ci(index, incidents)
+def test_pr002_the_opening_ci_has_the_highest_status_incident_and_dependents_score(cmdb):
+    index, status, by_priority = cmdb
+    chosen = opening_ci(index, status, by_priority)
     linked = connected(index)
     candidates = np.flatnonzero(linked) if linked.any() else np.arange(index.node_count)
-    score = {int(p): (int(incidents[p]), int(dependents(index)[p])) for p in candidates}
-    assert score[chosen] == max(score.values())
+    best = max(score(index, status, by_priority, p) for p in candidates)
+    assert score(index, status, by_priority, chosen) == best
+
+
+def none_of(n):
+    return np.full(n, Health.OK, dtype=np.int8), np.zeros((n, 5), dtype=np.int32)
 
 
 def test_pr003_an_empty_cmdb_has_no_opening_ci():
-    index = graph({}, []).index
-    assert opening_ci(index, np.zeros(0, dtype=np.int32)) is None
+    assert opening_ci(graph({}, []).index, *none_of(0)) is None
 
 
-def test_pr004_most_dependents_wins_when_no_ci_has_an_incident():
+def test_pr004_most_dependents_wins_when_no_ci_is_in_trouble():
     # Switch 5 carries servers 2, 3 and 4; orphan 9 has nothing.
     built = graph(
         {2: "server", 3: "server", 4: "server", 5: "switch", 9: "server"},
         [(2, "connects to", 5), (3, "connects to", 5), (4, "connects to", 5)],
     )
-    chosen = opening_ci(built.index, np.zeros(5, dtype=np.int32))
-    assert built.index.ci_ids[chosen] == 5
+    assert built.index.ci_ids[opening_ci(built.index, *none_of(5))] == 5
 
 
 def test_pr005_an_orphan_with_incidents_does_not_win_over_a_connected_ci():
     built = graph({1: "server", 2: "server", 3: "server"}, [(1, "runs on", 2)])
-    chosen = opening_ci(built.index, np.array([0, 0, 9], dtype=np.int32))
-    assert built.index.ci_ids[chosen] == 2  # 2 has a dependent; 3 is an orphan despite its nine incidents
+    status, by_priority = none_of(3)
+    by_priority[2, 0] = 9
+    chosen = opening_ci(built.index, status, by_priority)
+    assert built.index.ci_ids[chosen] == 2  # 2 has a dependent; 3 is an orphan despite its nine P1 incidents
 
 
 @settings(max_examples=50, deadline=None)
