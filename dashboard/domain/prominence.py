@@ -30,8 +30,8 @@ def opening_ci(index: GraphIndex, status: np.ndarray, by_priority: np.ndarray) -
         return None
     linked = connected(index)
     candidates = np.flatnonzero(linked) if linked.any() else np.arange(index.node_count)
-    order = trouble_order(np.asarray(status)[candidates], by_priority[candidates], dependents(index)[candidates])
-    return int(candidates[order[0]])
+    first = most_troubled(np.asarray(status)[candidates], by_priority[candidates], dependents(index)[candidates], 1)
+    return int(candidates[first[0]])
 
 
 def trouble_order(status: np.ndarray, by_priority: np.ndarray, dependents_: np.ndarray) -> np.ndarray:
@@ -101,8 +101,10 @@ def groups(codes: np.ndarray, status: np.ndarray, by_priority: np.ndarray) -> tu
     failing = np.bincount(kept, weights=status_kept >= Health.DEGRADED, minlength=size).astype(np.int64)
     worst = np.full(size, -1, dtype=np.int64)
     np.maximum.at(worst, kept, status_kept)
-    incidents = np.zeros((size, by_priority.shape[1]), dtype=np.int64)
-    np.add.at(incidents, kept, by_priority[keep])
+    # One bincount per priority: np.add.at over a million rows is ten times slower.
+    incidents = np.stack(
+        [np.bincount(kept, weights=by_priority[keep, p], minlength=size) for p in range(by_priority.shape[1])], axis=1
+    ).astype(np.int64)
     present = np.flatnonzero(members)
     keys = [present, -members[present]]
     keys += [-incidents[present, p] for p in range(incidents.shape[1] - 1, -1, -1)]
