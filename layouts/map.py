@@ -231,6 +231,8 @@ def _badge(node: MapNode) -> str:
 def _edge(edge: MapEdge, model: MapModel) -> dict:
     classes = ["merged"] if edge.merged else []
     classes.append("t-" + edge.type_name.replace(" ", "-"))
+    if edge.symmetric:
+        classes.append("sym")
     if model.state.impact:
         classes.append("impact" if edge.on_impact_path else "faded")
     return {
@@ -305,7 +307,11 @@ STYLESHEET: list[dict] = [
         },
     },
     {"selector": ".merged", "style": {"width": 3, "line-style": "dashed"}},
-    {"selector": ".t-connects-to, .t-located-in", "style": {"line-color": "#c3c9d2", "target-arrow-color": "#c3c9d2"}},
+    {"selector": "edge.sym", "style": {"target-arrow-shape": "none"}},
+    {
+        "selector": ".t-located-in, .t-uplinked-to",
+        "style": {"line-color": "#c3c9d2", "target-arrow-color": "#c3c9d2"},
+    },
     {"selector": "edge.impact", "style": {"width": 4, "line-color": "#D55E00", "target-arrow-color": "#D55E00"}},
     {"selector": "node.impact", "style": {"border-color": "#D55E00", "border-width": 5}},
     {"selector": ":selected", "style": {"overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 8}},

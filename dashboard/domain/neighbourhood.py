@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from dashboard.domain.graph import GraphIndex
-from dashboard.domain.traverse import MAX_DEPTH, Direction, Reach, reach
+from dashboard.domain.traverse import ALL_HOPS, MAX_DEPTH, Direction, Reach, reach
 
 DEFAULT_BUDGET = 2000  # nodes + edges sent to the browser
 MIN_GROUP = 3  # fewer siblings than this are never grouped
@@ -73,8 +73,12 @@ def neighbourhood(
     expanded: frozenset[str] = frozenset(),
     budget: int = DEFAULT_BUDGET,
 ) -> Neighbourhood:
-    """The root's neighbourhood up to `depth` hops (None: as far as it goes), grouped and trimmed to the budget."""
-    hops = MAX_DEPTH if depth is None else max(0, min(int(depth), MAX_DEPTH))
+    """The root's neighbourhood up to `depth` hops (None: as far as it goes), grouped and trimmed to the budget.
+
+    Both walks cross symmetric links either way, so "both ways, all hops" from any CI of a network shows the whole
+    part of it that is connected by links (and what hangs above and below it), grouped as any other.
+    """
+    hops = ALL_HOPS if depth is None else max(0, min(int(depth), MAX_DEPTH))
     walks = [reach(index, [root], Direction(d), hops) for d in _directions(scope)]
     nodes, depths, parents = _merge(index, walks, root)
     edges = np.unique(np.concatenate([w.edges for w in walks])).astype(np.int64)
@@ -89,7 +93,7 @@ def neighbourhood(
         trimmed += int((~keep).sum())
         nodes, depths, parents = nodes[keep], depths[keep], parents[keep]
         edges = _edges_within(index, edges, nodes)
-    cut = any(w.truncated for w in walks) and hops < MAX_DEPTH
+    cut = any(w.truncated for w in walks)
     hidden = sum(len(g.members) for g in result.groups)
     return replace(result, total_cis=total, hidden_cis=hidden, trimmed_cis=trimmed, depth_cut=cut)
 
@@ -104,8 +108,9 @@ def _directions(scope: str) -> tuple[str, ...]:
 
 def _merge(index: GraphIndex, walks: list[Reach], root: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Nodes of all walks (root once), their depth, and one parent each (the lowest position one hop nearer)."""
-    parent = np.full(index.node_count, np.iinfo(np.int64).max, dtype=np.int64)
-    depth = np.full(index.node_count, MAX_DEPTH + 1, dtype=np.int64)
+    unreached = np.iinfo(np.int64).max
+    parent = np.full(index.node_count, unreached, dtype=np.int64)
+    depth = np.full(index.node_count, unreached, dtype=np.int64)
     for walk in walks:
         np.minimum.at(depth, walk.nodes, walk.depths)
         step = np.full(index.node_count, -1, dtype=np.int64)
@@ -114,12 +119,12 @@ def _merge(index: GraphIndex, walks: list[Reach], root: int) -> tuple[np.ndarray
         for near, far in ((a, b), (b, a)):
             ok = (step[near] >= 0) & (step[far] == step[near] + 1)
             np.minimum.at(parent, far[ok], near[ok])
-    nodes = np.flatnonzero(depth <= MAX_DEPTH)
+    nodes = np.flatnonzero(depth < unreached)
     order = np.lexsort((nodes, depth[nodes]))
     nodes = nodes[order]
     parents = parent[nodes]
     parents[nodes == root] = -1
-    parents[parents == np.iinfo(np.int64).max] = -1
+    parents[parents == unreached] = -1
     return nodes, depth[nodes], parents
 
 

@@ -6,7 +6,8 @@ from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import Health
 from dashboard.maps import ImpactedService, MapEdge, MapModel, MapNode, short_label
 from layouts.impact import impact_csv
-from layouts.map import build_elements, build_notice, layout_for
+from layouts.legend import build_legend
+from layouts.map import STYLESHEET, build_elements, build_notice, layout_for
 
 
 def node(ci_id, **fields):
@@ -116,3 +117,24 @@ def test_me007_csv_export_neutralises_spreadsheet_formulas():
 )
 def test_me008_labels_shorten_host_names_but_keep_ip_addresses_whole(name, label):
     assert short_label(name) == label
+
+
+def test_me009_symmetric_links_carry_the_no_arrow_class_and_the_stylesheet_drops_their_arrowhead():
+    edges = [
+        MapEdge("rel-1", "ci-1", "ci-2", "connects to", merged=False, symmetric=True),
+        MapEdge("rel-2", "ci-2", "ci-3", "uplinked to", merged=False),
+    ]
+    by_id = {e["data"]["id"]: e for e in build_elements(model([node(1), node(2), node(3)], edges))}
+    assert set(by_id["rel-1"]["classes"].split()) == {"t-connects-to", "sym"}
+    assert "sym" not in by_id["rel-2"]["classes"].split()
+    rules = {rule["selector"]: rule["style"] for rule in STYLESHEET}
+    assert rules["edge.sym"] == {"target-arrow-shape": "none"}
+    assert rules["edge"]["target-arrow-shape"] == "triangle"
+
+
+def test_me010_the_legend_draws_links_without_an_arrow_and_dependencies_with_one():
+    keys = {}
+    for item in build_legend().children[4].children:
+        keys[item.children[1]] = item.children[0].children
+    assert keys["connects to"] == "—"
+    assert keys["depends on"] == keys["uplinked to"] == keys["used by"] == "→"
