@@ -5,6 +5,7 @@ import pytest
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import Health
 from dashboard.maps import ImpactedService, MapEdge, MapModel, MapNode, short_label
+from layouts.details import build_edge_details
 from layouts.impact import impact_csv
 from layouts.legend import build_legend
 from layouts.map import STYLESHEET, build_elements, build_notice, layout_for
@@ -138,3 +139,12 @@ def test_me010_the_legend_draws_links_without_an_arrow_and_dependencies_with_one
         keys[item.children[1]] = item.children[0].children
     assert keys["connects to"] == "—"
     assert keys["depends on"] == keys["uplinked to"] == keys["used by"] == "→"
+
+
+def test_me011_a_link_is_described_without_a_dependent_end():
+    text = str(build_edge_details("connects to", "rtr-a", "rtr-b", merged=False))
+    assert "are linked" in text
+    assert "no direction" in text
+    uplink = str(build_edge_details("uplinked to", "srv", "sw", merged=False))
+    assert "' depends on '" in uplink
+    assert "are linked" not in uplink
