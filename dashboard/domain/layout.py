@@ -8,7 +8,7 @@ gives the same positions.
 
 Symmetric links (a network's "connects to") have no dependent end, so they never split a layer: linked peers of one
 class stay in one layer. Within a layer they still pull linked peers next to each other (the layer is first ordered
-along its links, breadth first), and across layers they count for crossing reduction like any edge.
+along its links, depth first), and across layers they count for crossing reduction like any edge.
 """
 
 from dataclasses import dataclass
@@ -78,8 +78,9 @@ def _with_sublayers(layers: np.ndarray, source: np.ndarray, target: np.ndarray) 
 
 
 def _along_links(layers: np.ndarray, order_key: np.ndarray, source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """An order key that walks each layer's links breadth first from its first node (by the caller's key), so that
-    linked peers sit side by side and a wrapped layer keeps a network's neighbours in nearby rows."""
+    """An order key that walks each layer's links depth first from its first node (by the caller's key), so that
+    linked peers sit side by side: a ring of routers comes out in ring order (breadth first would alternate its
+    two sides), and a wrapped layer keeps a network's neighbours in nearby rows."""
     same = layers[source] == layers[target]
     if not same.any():
         return order_key
@@ -93,15 +94,15 @@ def _along_links(layers: np.ndarray, order_key: np.ndarray, source: np.ndarray, 
     for start in np.lexsort((np.arange(len(layers)), order_key)).tolist():
         if visit[start] >= 0:
             continue
-        queue = [start]
-        visit[start] = count
-        count += 1
-        for node in queue:
-            for peer in sorted(b[starts[node] : ends[node]].tolist(), key=lambda p: (order_key[p], p)):
-                if visit[peer] < 0:
-                    visit[peer] = count
-                    count += 1
-                    queue.append(peer)
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            if visit[node] >= 0:
+                continue
+            visit[node] = count
+            count += 1
+            peers = sorted(b[starts[node] : ends[node]].tolist(), key=lambda p: (order_key[p], p), reverse=True)
+            stack += [p for p in peers if visit[p] < 0]
     return visit
 
 

@@ -148,3 +148,20 @@ def test_me011_a_link_is_described_without_a_dependent_end():
     uplink = str(build_edge_details("uplinked to", "srv", "sw", merged=False))
     assert "' depends on '" in uplink
     assert "are linked" not in uplink
+
+
+def test_me012_links_within_a_row_that_skip_nodes_arch_above_it_instead_of_crossing_them():
+    nodes = [node(1, x=0.0), node(2, x=150.0), node(3, x=450.0), node(4, x=0.0, y=110.0)]
+    edges = [
+        MapEdge("rel-1", "ci-1", "ci-2", "connects to", merged=False, symmetric=True),  # neighbours: straight
+        MapEdge("rel-2", "ci-1", "ci-3", "connects to", merged=False, symmetric=True),  # skips a node, left → right
+        MapEdge("rel-3", "ci-3", "ci-1", "connects to", merged=False, symmetric=True),  # the same, right → left
+        MapEdge("rel-4", "ci-4", "ci-3", "uplinked to", merged=False),  # another row: straight
+    ]
+    by_id = {e["data"]["id"]: set(e["classes"].split()) for e in build_elements(model(nodes, edges))}
+    assert not by_id["rel-1"] & {"arc-r", "arc-l"}
+    assert "arc-r" in by_id["rel-2"]
+    assert "arc-l" in by_id["rel-3"]
+    assert not by_id["rel-4"] & {"arc-r", "arc-l"}
+    browser_laid = model(nodes, edges, state=ViewState(root=1, layout="cose"))
+    assert not any("arc" in e.get("classes", "") for e in build_elements(browser_laid) if "source" in e["data"])
