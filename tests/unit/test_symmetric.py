@@ -91,6 +91,16 @@ def test_sy005_a_754_node_network_is_shown_whole_both_ways_all_hops_from_any_of_
         assert ids_of(built, drawn) == [*sorted(cis), 2000, 2001]
 
 
+def test_sy011_a_ring_too_big_for_the_budget_keeps_the_most_hops_that_fit():
+    built = graph(*ring(3000))
+    hood = neighbourhood(built.index, built.index.position(1), "both", None, budget=2000)
+    # d hops around a ring: 2d + 1 routers and 2d links, so 499 hops (999 routers, 998 links) is the most that fits.
+    assert len(hood.nodes) == 999
+    assert hood.element_count == 1997
+    assert hood.trimmed_cis == 2001
+    assert hood.depths.max() == 499
+
+
 def test_sy006_health_does_not_roll_along_links_but_still_rolls_up_dependencies():
     cis = {1: "business_service", 2: "server", 3: "switch", 4: "router", 5: "router"}
     rels = [(1, "depends on", 2), (2, "uplinked to", 3), (3, LINK, 4), (4, LINK, 5)]
