@@ -36,7 +36,8 @@ def build_legend() -> html.Section:
             ),
             html.Ul(edges, className="legend edges"),
             html.P(
-                "The worst status wins upwards; members of a cluster are down together only when all are.",
+                "The worst status wins upwards along dependencies, never along links; members of a cluster are "
+                "down together only when all are.",
                 className="note",
             ),
         ],
