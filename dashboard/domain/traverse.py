@@ -1,4 +1,8 @@
-"""Traversals over a GraphIndex: vectorised frontier BFS, cycle-safe, depth-capped, O(visited edges)."""
+"""Traversals over a GraphIndex: vectorised frontier BFS, cycle-safe, depth-capped, O(visited edges).
+
+Both directions cross symmetric links ("connects to") either way, because the index lists them in both CSRs: a walk
+downstream from a router reaches the whole network it is linked into, and what every CI of it depends on.
+"""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -9,6 +13,9 @@ from dashboard.domain.graph import CSR, GraphIndex
 from dashboard.domain.vocabulary import BUSINESS_SERVICE
 
 MAX_DEPTH = 64  # a dependency chain deeper than this is a data error, not a real estate
+# "All hops" walks on until nothing new is found: a chain of network links (a ring of 200 routers) is longer than any
+# dependency chain, and a visited node is never walked twice, so the walk ends after at most one level per CI.
+ALL_HOPS = None
 
 
 class Direction(StrEnum):
@@ -61,9 +68,10 @@ def _roots(index: GraphIndex, roots: np.ndarray | list[int]) -> np.ndarray:
     return roots
 
 
-def reach(index: GraphIndex, roots: np.ndarray | list[int], direction: Direction, max_depth: int) -> Reach:
-    """Every CI within max_depth hops of the roots in one direction, and the edges walked among them."""
-    max_depth = max(0, min(int(max_depth), MAX_DEPTH))
+def reach(index: GraphIndex, roots: np.ndarray | list[int], direction: Direction, max_depth: int | None) -> Reach:
+    """Every CI within max_depth hops of the roots in one direction (ALL_HOPS: as far as it goes), and the edges
+    walked among them."""
+    max_depth = index.node_count if max_depth is ALL_HOPS else max(0, min(int(max_depth), MAX_DEPTH))
     csr = _csr(index, direction)
     depth = np.full(index.node_count, -1, dtype=np.int32)
     frontier = _roots(index, roots)
@@ -88,8 +96,9 @@ def reach(index: GraphIndex, roots: np.ndarray | list[int], direction: Direction
 
 
 def impacted_services(index: GraphIndex, position: int) -> np.ndarray:
-    """Positions of every business service that depends, directly or not, on the CI (itself included)."""
-    upstream = reach(index, [position], Direction.UPSTREAM, MAX_DEPTH)
+    """Positions of every business service that depends, directly or not, on the CI (itself included) or on a CI
+    it reaches through symmetric links."""
+    upstream = reach(index, [position], Direction.UPSTREAM, ALL_HOPS)
     return upstream.nodes[index.class_mask(BUSINESS_SERVICE)[upstream.nodes]]
 
 
