@@ -5,7 +5,7 @@ import numpy as np
 
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.neighbourhood import Scope
-from dashboard.domain.prominence import dependents, most_troubled, opening_ci
+from dashboard.domain.prominence import most_troubled, opening_ci, weight
 from dashboard.domain.search import id_query
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, class_label
 
@@ -58,7 +58,7 @@ def _listed(derived: Derived) -> list[int]:
     services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
     if not len(services):
         status = derived.health.shown(np.arange(index.node_count))
-        return most_troubled(status, derived.incidents.by_priority, dependents(index), MAX_SERVICES).tolist()
+        return most_troubled(status, derived.incidents.by_priority, weight(index), MAX_SERVICES).tolist()
     names = derived.snapshot.ci["name"].to_numpy(dtype=object)[services].astype(str)
     return list(services[np.argsort(np.char.lower(names), kind="stable")][:MAX_SERVICES])
 

@@ -81,7 +81,7 @@ def _tile(derived: Derived, position: int) -> Tile:
     """A business service's tile: its incidents and those of everything below it."""
     index = derived.snapshot.index
     ci = derived.snapshot.ci
-    below = reach(index, [position], Direction.DOWNSTREAM, MAX_DEPTH).nodes
+    below = reach(index, [position], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
     fault_at = likely_fault(index, derived.health, position)
     return Tile(
         ci_id=int(index.ci_ids[position]),

@@ -10,7 +10,7 @@ import pandas as pd
 from dashboard.cmdb.derived import Derived
 from dashboard.details import text
 from dashboard.domain.notices import empty_cmdb, no_services
-from dashboard.domain.prominence import dependents, groups, is_troubled, most_troubled
+from dashboard.domain.prominence import dependents, groups, is_troubled, links, most_troubled
 from dashboard.domain.viewstate import WallState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, Health, class_label
 from dashboard.wall import Tile, WallModel, fault_of, since_of, wall_model
@@ -41,27 +41,29 @@ def troubled_cis(derived: Derived, prefix: str = "") -> WallModel:
     """The CI_TILES most troubled CIs (down, degraded, open incidents; then the most depended on), worst first."""
     index = derived.snapshot.index
     status = derived.health.shown(np.arange(index.node_count))
-    counts = dependents(index)
-    chosen = most_troubled(status, derived.incidents.by_priority, counts, CI_TILES)
-    tiles = tuple(_ci_tile(derived, int(p), int(counts[p])) for p in chosen)
+    counts, linked = dependents(index), links(index)
+    chosen = most_troubled(status, derived.incidents.by_priority, counts + linked, CI_TILES)
+    tiles = tuple(_ci_tile(derived, int(p), int(counts[p]), int(linked[p])) for p in chosen)
     troubled = is_troubled(status[chosen], derived.incidents.open_count[chosen])
     shown, total = len(tiles), f"{index.node_count:,}"
     if troubled.all():
         what = f"the {shown} most troubled of {total} CIs" if shown > 1 else "the most troubled CI"
     elif troubled.any():
-        what = f"the {int(troubled.sum())} troubled CIs, then the most depended on ({shown} of {total})"
+        what = f"the {int(troubled.sum())} troubled CIs, then the most depended on or linked ({shown} of {total})"
     else:
-        what = f"the {shown} of {total} CIs most depended on: none is degraded, down or has an open incident"
+        what = f"the {shown} of {total} CIs most depended on or linked: none is degraded, down or has an open incident"
     heading = f"{prefix}showing {what}" if prefix else what[0].upper() + what[1:]
     not_ok = tuple(t.ci_id for t in tiles if t.status >= Health.DEGRADED and t.ci_id is not None)
     # The heading counts what is left out: a "+ N more" tile would cost a whole row of the grid.
     return WallModel(tiles, 0, not_ok, heading=heading, unit="CIs")
 
 
-def _ci_tile(derived: Derived, position: int, depended: int) -> Tile:
+def _ci_tile(derived: Derived, position: int, depended: int, linked: int) -> Tile:
     index = derived.snapshot.index
     class_name = index.class_names[index.class_codes[position]]
     detail = f"{class_label(class_name)} · {depended:,} dependent{'s' if depended != 1 else ''}"
+    if linked:
+        detail += f" · {linked:,} link{'s' if linked != 1 else ''}"
     return Tile(
         ci_id=int(index.ci_ids[position]),
         name=str(derived.names[position]),

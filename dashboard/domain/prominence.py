@@ -13,8 +13,21 @@ from dashboard.domain.vocabulary import Health
 
 
 def dependents(index: GraphIndex) -> np.ndarray:
-    """Per node: the relationships that make another CI depend on it."""
-    return index.up.degree()
+    """Per node: the relationships that make another CI depend on it (symmetric links are not dependency)."""
+    carries = ~index.edge_symmetric
+    return np.bincount(index.edge_target[carries], minlength=index.node_count)
+
+
+def links(index: GraphIndex) -> np.ndarray:
+    """Per node: the symmetric links (network connections) it has."""
+    linked = index.edge_symmetric
+    ends = np.concatenate([index.edge_source[linked], index.edge_target[linked]])
+    return np.bincount(ends, minlength=index.node_count)
+
+
+def weight(index: GraphIndex) -> np.ndarray:
+    """Per node: how much else stands on it or is joined to it (dependents plus links), the tie-break of trouble."""
+    return dependents(index) + links(index)
 
 
 def connected(index: GraphIndex) -> np.ndarray:
@@ -30,7 +43,7 @@ def opening_ci(index: GraphIndex, status: np.ndarray, by_priority: np.ndarray) -
         return None
     linked = connected(index)
     candidates = np.flatnonzero(linked) if linked.any() else np.arange(index.node_count)
-    first = most_troubled(np.asarray(status)[candidates], by_priority[candidates], dependents(index)[candidates], 1)
+    first = most_troubled(np.asarray(status)[candidates], by_priority[candidates], weight(index)[candidates], 1)
     return int(candidates[first[0]])
 
 

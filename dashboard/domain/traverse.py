@@ -48,8 +48,11 @@ def _csr(index: GraphIndex, direction: Direction) -> CSR:
     return index.down if direction is Direction.DOWNSTREAM else index.up
 
 
-def _expand(csr: CSR, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Neighbours of every frontier node, with the slot each came from and the frontier node it came from."""
+def _expand(
+    csr: CSR, frontier: np.ndarray, skipped: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Neighbours of every frontier node, with the slot each came from and the frontier node it came from; edges
+    flagged in `skipped` (a boolean mask over edge ids) are left out."""
     starts = csr.indptr[frontier]
     counts = csr.indptr[frontier + 1] - starts
     total = int(counts.sum())
@@ -58,7 +61,11 @@ def _expand(csr: CSR, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
         return empty, empty, empty
     first_slot_of_run = np.repeat(starts - (np.cumsum(counts) - counts), counts)
     slots = first_slot_of_run + np.arange(total)
-    return csr.indices[slots], slots, np.repeat(frontier, counts)
+    sources = np.repeat(frontier, counts)
+    if skipped is not None:
+        kept = ~skipped[csr.edges[slots]]
+        slots, sources = slots[kept], sources[kept]
+    return csr.indices[slots], slots, sources
 
 
 def _roots(index: GraphIndex, roots: np.ndarray | list[int]) -> np.ndarray:
@@ -68,9 +75,17 @@ def _roots(index: GraphIndex, roots: np.ndarray | list[int]) -> np.ndarray:
     return roots
 
 
-def reach(index: GraphIndex, roots: np.ndarray | list[int], direction: Direction, max_depth: int | None) -> Reach:
+def reach(
+    index: GraphIndex,
+    roots: np.ndarray | list[int],
+    direction: Direction,
+    max_depth: int | None,
+    *,
+    follow_links: bool = True,
+) -> Reach:
     """Every CI within max_depth hops of the roots in one direction (ALL_HOPS: as far as it goes), and the edges
-    walked among them."""
+    walked among them. With follow_links false, symmetric links are not crossed: only what carries dependency, as
+    health rolls up (what a service's incidents "below it" are)."""
     max_depth = index.node_count if max_depth is ALL_HOPS else max(0, min(int(max_depth), MAX_DEPTH))
     csr = _csr(index, direction)
     depth = np.full(index.node_count, -1, dtype=np.int32)
@@ -78,7 +93,7 @@ def reach(index: GraphIndex, roots: np.ndarray | list[int], direction: Direction
     depth[frontier] = 0
     layers, edge_runs = [frontier], []
     for level in range(1, max_depth + 1):
-        neighbours, slots, _ = _expand(csr, frontier)
+        neighbours, slots, _ = _expand(csr, frontier, None if follow_links else index.edge_symmetric)
         edge_runs.append(csr.edges[slots])
         frontier = np.unique(neighbours[depth[neighbours] < 0])
         if len(frontier) == 0:
@@ -86,7 +101,7 @@ def reach(index: GraphIndex, roots: np.ndarray | list[int], direction: Direction
         depth[frontier] = level
         layers.append(frontier)
     # Edges from the last layer back into the visited set belong to the picture; edges beyond it do not.
-    neighbours, slots, _ = _expand(csr, frontier)
+    neighbours, slots, _ = _expand(csr, frontier, None if follow_links else index.edge_symmetric)
     inside = depth[neighbours] >= 0
     edge_runs.append(csr.edges[slots[inside]])
     truncated = bool(len(frontier)) and not inside.all()

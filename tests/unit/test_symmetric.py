@@ -10,6 +10,7 @@ from dashboard.domain.health import own_status
 from dashboard.domain.impact import impact
 from dashboard.domain.layout import layered_layout
 from dashboard.domain.neighbourhood import neighbourhood
+from dashboard.domain.prominence import dependents, links, weight
 from dashboard.domain.traverse import ALL_HOPS, Direction, impacted_services, reach
 from dashboard.domain.vocabulary import RELATIONSHIP_TYPE_BY_NAME, RELATIONSHIP_TYPES, Flow, Health
 from tests.unit.graphs import graph, ids_of
@@ -197,3 +198,26 @@ def test_sy010_what_a_failure_rolls_up_to_is_always_within_its_impact(case, data
     hit = impact(index, index.position(failing))
     assert rolled_down <= set(hit.services.tolist())
     assert index.position(failing) in hit.path_nodes.tolist()
+
+
+def test_sy020_what_stands_below_a_ci_follows_dependency_only_when_asked_as_health_does():
+    # app runs on server, uplinked to switch; the switch is linked to a router. The router is not below the app.
+    built = graph(
+        {1: "application", 2: "server", 3: "switch", 4: "router"},
+        [(1, "runs on", 2), (2, "uplinked to", 3), (3, LINK, 4)],
+    )
+    index = built.index
+    start = [index.position(1)]
+    assert ids_of(built, reach(index, start, Direction.DOWNSTREAM, ALL_HOPS).nodes) == [1, 2, 3, 4]
+    below = reach(index, start, Direction.DOWNSTREAM, ALL_HOPS, follow_links=False)
+    assert ids_of(built, below.nodes) == [1, 2, 3]
+    assert len(below.edges) == 2
+
+
+def test_sy021_links_are_counted_as_links_not_as_dependents():
+    built = graph({1: "server", 2: "switch", 3: "router"}, [(1, "uplinked to", 2), (2, LINK, 3)])
+    index = built.index
+    at = [index.position(i) for i in (1, 2, 3)]
+    assert dependents(index)[at].tolist() == [0, 1, 0]
+    assert links(index)[at].tolist() == [0, 1, 1]
+    assert weight(index)[at].tolist() == [0, 2, 1]
