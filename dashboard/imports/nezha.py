@@ -30,6 +30,8 @@ FAULT_WINDOW = pd.Timedelta(minutes=5)
 POD_METRICS = {"CpuUsageRate(%)": "cpu_pct", "MemoryUsageRate(%)": "memory_pct",
                "PodServerLatencyP99(s)": "latency_p99_s"}  # fmt: skip
 SHOP_METRICS = {"SuccessRate(%)": "success_rate_pct", "LatencyP99(s)": "latency_p99_s"}
+POD_COLUMNS = ("timestamp", *(c.lower() for c in POD_METRICS))  # a file lacking one is refused
+SHOP_COLUMNS = ("timestamp", *(c.lower() for c in SHOP_METRICS))
 NO_VALUE = "NaN"
 SUCCESS_DEGRADED_BELOW, SUCCESS_DOWN_BELOW = 99.0, 90.0
 # The entry point of the business service when the calls have it; else every service that calls but is not called.
@@ -50,46 +52,68 @@ class Samples:
     notes: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The data set's files by kind."""
+
+    dependency: list[Path]
+    fault_lists: list[Path]
+    metrics: list[Path]
+    shop: list[Path]
+    spans: list[Path]
+
+
 def parse(paths: Sequence[Path], *, service: str | None = None) -> ImportBatch:
     """The data set's files found under the given folders (or the files themselves); `service` names the business
     service (default: from the data set's folder name, see business_service_name)."""
-    files = sorted({f.resolve() for path in paths for f in (path.rglob("*") if path.is_dir() else [path])})
-    dependency = [f for f in files if f.name == "dependency.csv"]
-    fault_lists = [f for f in files if f.name.endswith("fault_list.json")]
-    metrics = [f for f in files if f.name.endswith("_metric.csv")]
-    shop = [f for f in files if f.name == "front_service.csv"]
-    spans = [f for f in files if f.parent.name.lower() == "trace" and f.suffix == ".csv"]
-    if not (dependency or fault_lists or metrics or shop):
-        shown = ", ".join(str(p) for p in paths)
-        raise ValueError(f"{shown}: no Nezha files (dependency.csv, *fault_list.json, *_metric.csv, front_service.csv)")
+    found = _find(paths)
     folder = _data_set_folder(paths) if service is None else None
     name = service or business_service_name(folder or "")
-    source = f"{folder or name} (Nezha layout)"
-    by_pod = {pod: [f for f in metrics if _pod_of(f) == pod] for pod in dict.fromkeys(map(_pod_of, metrics))}
-    pod_samples = {
-        pod: _samples(files, ("timestamp", *(c.lower() for c in POD_METRICS))) for pod, files in by_pod.items()
+    by_pod = {
+        pod: [f for f in found.metrics if _pod_of(f) == pod] for pod in dict.fromkeys(map(_pod_of, found.metrics))
     }
-    faults, fault_notes = read_faults(fault_lists)
-    telemetry = {pod: _numeric(samples.rows) for pod, samples in pod_samples.items()}
-    faults, time_notes = timed(faults, telemetry, FAULT_WINDOW)
-    edges, edge_notes = _dependency_edges(dependency) if dependency else _calls_from_spans(spans)
-    notes = [*_missing(fault_lists, metrics, shop, name), *edge_notes, *fault_notes, *time_notes]
-    pods = pd.concat([faults["inject_pod"], pd.Series(list(by_pod), dtype="object")]).drop_duplicates()
-    batch = ImportBatch(notes=notes)
+    pods = {pod: _samples(files, POD_COLUMNS) for pod, files in by_pod.items()}
+    shop = _samples(found.shop, SHOP_COLUMNS) if found.shop else None
+    faults, fault_notes = read_faults(found.fault_lists)
+    faults, time_notes = timed(faults, {pod: _numeric(samples.rows) for pod, samples in pods.items()}, FAULT_WINDOW)
+    edges, edge_notes = _dependency_edges(found.dependency) if found.dependency else _calls_from_spans(found.spans)
+    batch = ImportBatch(notes=[*_missing(found, name), *edge_notes, *fault_notes, *time_notes])
     if not edges.empty or shop:
-        batch = batch + topology(edges, name, source, pods.groupby(pods.map(service_of_pod)).agg(sorted))
-    batch = batch + _incidents(faults)
-    for pod, samples in pod_samples.items():
+        named = pd.Series([*faults["inject_pod"], *pods], dtype="object").drop_duplicates()
+        pods_of = named.groupby(named.map(service_of_pod)).agg(sorted)
+        batch = batch + topology(edges, name, f"{folder or name} (Nezha layout)", pods_of)
+    return batch + _incidents(faults) + _health_of(pods, shop, faults, name)
+
+
+def _find(paths: Sequence[Path]) -> Found:
+    """The data set's files under the paths; ValueError when there is none."""
+    files = sorted({f.resolve() for path in paths for f in (path.rglob("*") if path.is_dir() else [path])})
+    found = Found(
+        dependency=[f for f in files if f.name == "dependency.csv"],
+        fault_lists=[f for f in files if f.name.endswith("fault_list.json")],
+        metrics=[f for f in files if f.name.endswith("_metric.csv")],
+        shop=[f for f in files if f.name == "front_service.csv"],
+        spans=[f for f in files if f.parent.name.lower() == "trace" and f.suffix == ".csv"],
+    )
+    if not (found.dependency or found.fault_lists or found.metrics or found.shop):
+        shown = ", ".join(str(p) for p in paths)
+        raise ValueError(f"{shown}: no Nezha files (dependency.csv, *fault_list.json, *_metric.csv, front_service.csv)")
+    return found
+
+
+def _health_of(pods: dict[str, Samples], shop: Samples | None, faults: pd.DataFrame, name: str) -> ImportBatch:
+    """Every pod's health and the system's, with the notes of their files."""
+    batch = ImportBatch()
+    for pod, samples in pods.items():
         batch = batch + _pod_health(pod, samples.rows, faults)
         batch.notes.extend(samples.notes)
-    if repeated := [o for samples in pod_samples.values() for o in samples.repeated]:
+    if repeated := [origin for samples in pods.values() for origin in samples.repeated]:
         batch.notes.append(_repeated_samples_note(repeated, len(POD_METRICS)))
-    if shop:
-        samples = _samples(shop, ("timestamp", *(c.lower() for c in SHOP_METRICS)))
-        batch = batch + _shop_health(samples.rows, name)
-        batch.notes.extend(samples.notes)
-        if samples.repeated:
-            batch.notes.append(_repeated_samples_note(samples.repeated, len(SHOP_METRICS)))
+    if shop is not None:
+        batch = batch + _shop_health(shop.rows, name)
+        batch.notes.extend(shop.notes)
+        if shop.repeated:
+            batch.notes.append(_repeated_samples_note(shop.repeated, len(SHOP_METRICS)))
     return batch
 
 
@@ -167,13 +191,13 @@ def _pod_of(path: Path) -> str:
     return path.name.removesuffix("_metric.csv")
 
 
-def _missing(fault_lists: list[Path], metrics: list[Path], shop: list[Path], name: str) -> list[str]:
+def _missing(found: Found, name: str) -> list[str]:
     """What the data set lacks, said, so that an import that found little is not taken for a complete one."""
-    checked = ", and the fault times not checked against metrics" if fault_lists else ""
+    checked = ", and the fault times not checked against metrics" if found.fault_lists else ""
     return [
-        *(["no *fault_list.json: no incidents"] if not fault_lists else []),
-        *([f"no *_metric.csv: no pod health{checked}"] if not metrics else []),
-        *([f"no front_service.csv: no health of {name}"] if not shop else []),
+        *(["no *fault_list.json: no incidents"] if not found.fault_lists else []),
+        *([f"no *_metric.csv: no pod health{checked}"] if not found.metrics else []),
+        *([f"no front_service.csv: no health of {name}"] if not found.shop else []),
     ]
 
 

@@ -40,12 +40,14 @@ def fault_number(seconds: str, pod: str, kind: str) -> str:
 def read_faults(files: list[Path]) -> tuple[pd.DataFrame, list[str]]:
     """Every fault of the lists once: pod, service, type, both time fields, number, list and origin; with a note of
     the faults listed again (overlapping lists), which are imported once."""
-    rows = []
+    rows, notes = [], []
     for path in files:
         try:
             groups = json.loads(path.read_text(encoding="utf-8"))
         except ValueError as error:
             raise ValueError(f"{path}: not a readable fault list ({error})") from None
+        if not any(groups.values()):
+            notes.append(f"{path.name}: no faults listed")
         for hour, faults in groups.items():
             for n, fault in enumerate(faults, 1):
                 rows.append({**fault, "list": path.name, "_origin": f"{path.name} hour {hour!r} fault {n}"})
@@ -60,7 +62,7 @@ def read_faults(files: list[Path]) -> tuple[pd.DataFrame, list[str]]:
         fault_number(s, p, k) for s, p, k in zip(seconds, faults["inject_pod"], faults["inject_type"], strict=True)
     ]
     again = faults["number"].duplicated()
-    notes = [_repeats_note(faults.loc[again, "_origin"])] if again.any() else []
+    notes += [_repeats_note(faults.loc[again, "_origin"])] if again.any() else []
     return faults.loc[~again].reset_index(drop=True), notes
 
 

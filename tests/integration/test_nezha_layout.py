@@ -91,6 +91,10 @@ def test_nz002_what_a_set_lacks_is_listed(tmp_path):
         "no dependency.csv: service calls not read (span files: 0 found)",
     ]
     assert batch.cis.empty  # no topology and no health of the business service: nothing to make it of
+    write_faults(tmp_path / "nezha-x" / "2024-01-11")
+    batch = parse("nezha", [tmp_path / "nezha-x" / "2024-01-11"])
+    assert "2024-01-11-fault_list.json: no faults listed" in batch.notes
+    assert sum(batch.counts().values()) == 0  # nothing usable: the notes say why, the import writes nothing
 
 
 def test_nz003_an_import_of_a_set_without_topology_rejects_what_names_no_known_service(tmp_path, sqlite_db, capsys):
