@@ -78,11 +78,23 @@ def parse(paths: Sequence[Path], *, service: str | None = None) -> ImportBatch:
     faults, time_notes = timed(faults, {pod: _numeric(samples.rows) for pod, samples in pods.items()}, FAULT_WINDOW)
     edges, edge_notes = _dependency_edges(found.dependency) if found.dependency else _calls_from_spans(found.spans)
     batch = ImportBatch(notes=[*_missing(found, name), *edge_notes, *fault_notes, *time_notes])
+    named = pd.Series([*faults["inject_pod"], *pods], dtype="object").drop_duplicates()
+    pods_of = named.groupby(named.map(service_of_pod)).agg(sorted)
+    source = f"{folder or name} (Nezha layout)"
     if not edges.empty or shop:
-        named = pd.Series([*faults["inject_pod"], *pods], dtype="object").drop_duplicates()
-        pods_of = named.groupby(named.map(service_of_pod)).agg(sorted)
-        batch = batch + topology(edges, name, f"{folder or name} (Nezha layout)", pods_of)
+        batch = batch + topology(edges, name, source, pods_of)
+    in_topology = set(edges["source"]) | set(edges["target"])
+    batch = batch + _named_services(pods_of.loc[~pods_of.index.isin(in_topology)], source)
     return batch + _incidents(faults) + _health_of(pods, shop, faults, name)
+
+
+def _named_services(pods_of: pd.Series, source: str) -> ImportBatch:
+    """The services that faults or metric files name but the topology does not: placeholders (see batch.py), so that
+    a CI already imported under that name is used, and a new one made only when there is none."""
+    cis = [{"key": f"nezha/service/{s}", "name": s, "class": SERVICE_CLASS, "placeholder": True,
+            "attributes": {"source": source, "pods": pods}} for s, pods in pods_of.items()]  # fmt: skip
+    origins = [f"{pods[0]} (named by a fault or metric file)" for pods in pods_of]
+    return ImportBatch(cis=frame("cis", cis, origins)) if cis else ImportBatch()
 
 
 def _find(paths: Sequence[Path]) -> Found:

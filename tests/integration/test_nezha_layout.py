@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,7 +77,12 @@ def write_train_ticket(root: Path) -> Path:
 def test_nz001_a_set_without_dependency_csv_says_so_and_counts_its_span_files(tmp_path):
     batch = parse("nezha", [write_train_ticket(tmp_path)])
     assert "no dependency.csv: service calls not read (span files: 1 found)" in batch.notes
-    assert batch.cis[["name", "class"]].values.tolist() == [["Train Ticket", "business_service"]]
+    # The system (front_service.csv), and the service the fault list and metric file name: a placeholder, so that a
+    # CI of that name imported before (from another folder's topology) is used instead.
+    assert batch.cis[["name", "class", "placeholder"]].values.tolist() == [
+        ["Train Ticket", "business_service", None],
+        ["ts-order-service", "application", True],
+    ]
     assert batch.relationships.empty
     assert len(batch.incidents) == 1
     assert len(batch.health) == 80 * 3 + 1 * 2
@@ -90,19 +96,26 @@ def test_nz002_what_a_set_lacks_is_listed(tmp_path):
         "no front_service.csv: no health of X",
         "no dependency.csv: service calls not read (span files: 0 found)",
     ]
-    assert batch.cis.empty  # no topology and no health of the business service: nothing to make it of
+    assert batch.cis["name"].tolist() == ["ts-order-service"]  # no topology, no system health: no business service
     write_faults(tmp_path / "nezha-x" / "2024-01-11")
     batch = parse("nezha", [tmp_path / "nezha-x" / "2024-01-11"])
     assert "2024-01-11-fault_list.json: no faults listed" in batch.notes
     assert sum(batch.counts().values()) == 0  # nothing usable: the notes say why, the import writes nothing
 
 
-def test_nz003_an_import_of_a_set_without_topology_rejects_what_names_no_known_service(tmp_path, sqlite_db, capsys):
+def test_nz003_a_set_without_topology_imports_its_services_faults_and_health(tmp_path, sqlite_db, capsys):
     code = main(["import", "nezha", str(write_train_ticket(tmp_path)), "--database-url", sqlite_db, "--quiet"])
     out = capsys.readouterr().out
-    assert code in (0, 3)  # 3 once the import's exit status says that rows were rejected (issue 10, item 1)
+    assert code == 0
     assert "no dependency.csv: service calls not read (span files: 1 found)" in out
-    assert "rejected" in out  # the fault and the pod's health name ts-order-service, which is no CI
+    assert "  rejected  " not in out  # no rejected row listed
+    engine = sa.create_engine(sqlite_db)
+    with engine.connect() as connection:
+        counted = {
+            t: connection.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar() for t in ("ci", "incident", "health")
+        }
+    engine.dispose()
+    assert counted == {"ci": 2, "incident": 1, "health": 80 * 3 + 2}
 
 
 def test_nz004_the_business_service_is_named_by_the_flag(tmp_path, sqlite_db):
@@ -110,7 +123,7 @@ def test_nz004_the_business_service_is_named_by_the_flag(tmp_path, sqlite_db):
     code = main(["import", "nezha", str(data), "--service", "Rail booking", "--database-url", sqlite_db, "--quiet"])
     assert code in (0, 3)
     batch = parse("nezha", [data], service="Rail booking")
-    assert batch.cis["name"].tolist() == ["Rail booking"]
+    assert batch.cis["name"].tolist() == ["Rail booking", "ts-order-service"]
     assert set(batch.health.loc[batch.health["metric"] == "success_rate_pct", "ci"]) == {"Rail booking"}
 
 
@@ -126,7 +139,7 @@ def test_nz005_the_default_name_is_the_folders_words(folder, name):
 def test_nz006_a_date_or_metric_folder_takes_the_name_of_the_set_above_it(tmp_path):
     data = write_train_ticket(tmp_path)
     batch = parse("nezha", [data / "2024-01-10" / "metric"])
-    assert batch.cis["name"].tolist() == ["Train Ticket"]
+    assert batch.cis["name"].tolist() == ["Train Ticket", "ts-order-service"]
     with pytest.raises(ValueError, match=r"several data sets .* --service"):
         parse("nezha", [data, _other(tmp_path)])
 
