@@ -10,7 +10,7 @@ notes say what was repeated and what was missing.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +75,7 @@ def parse(paths: Sequence[Path], *, service: str | None = None) -> ImportBatch:
     pods = {pod: _samples(files, POD_COLUMNS) for pod, files in by_pod.items()}
     shop = _samples(found.shop, SHOP_COLUMNS) if found.shop else None
     faults, fault_notes = read_faults(found.fault_lists)
-    faults, time_notes = timed(faults, {pod: _numeric(samples.rows) for pod, samples in pods.items()}, FAULT_WINDOW)
+    faults, time_notes = timed(faults, _Telemetry(pods), FAULT_WINDOW)
     edges, edge_notes = _dependency_edges(found.dependency) if found.dependency else _calls_from_spans(found.spans)
     batch = ImportBatch(notes=[*_missing(found, name), *edge_notes, *fault_notes, *time_notes])
     named = pd.Series([*faults["inject_pod"], *pods], dtype="object").drop_duplicates()
@@ -279,6 +279,25 @@ def _repeated_samples_note(repeated: list[str], metrics: int) -> str:
         f"{len(repeated) * metrics} health rows ({len(repeated)} samples) repeat a pod (or the system) and time read"
         f" before (overlapping folders or days), imported once: {shown}"
     )
+
+
+class _Telemetry(Mapping[str, pd.DataFrame]):
+    """Each pod's metrics as numbers, made when a fault time is checked against them (most lists need none)."""
+
+    def __init__(self, pods: dict[str, Samples]) -> None:
+        self._pods = pods
+        self._made: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, pod: str) -> pd.DataFrame:
+        if pod not in self._made:
+            self._made[pod] = _numeric(self._pods[pod].rows)
+        return self._made[pod]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pods)
+
+    def __len__(self) -> int:
+        return len(self._pods)
 
 
 def _numeric(rows: pd.DataFrame) -> pd.DataFrame:

@@ -132,7 +132,7 @@ def _samples(pod: str, service: str, telemetry: Mapping[str, pd.DataFrame]) -> p
     """The pod's metrics, else those of another pod of its service (a fault list and metric files of other days)."""
     if pod in telemetry:
         return telemetry[pod]
-    return next((frame for name, frame in telemetry.items() if service_of_pod(name) == service), None)
+    return next((telemetry[name] for name in telemetry if service_of_pod(name) == service), None)
 
 
 def _change(samples: pd.DataFrame | None, at: pd.Timestamp, window: pd.Timedelta) -> float | None:
