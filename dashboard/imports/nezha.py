@@ -223,7 +223,9 @@ def _dependency_edges(files: list[Path]) -> tuple[pd.DataFrame, list[str]]:
 
 
 def _calls_from_spans(spans: list[Path]) -> tuple[pd.DataFrame, list[str]]:
-    """The service calls of the span files (not read yet: the traces import derives them), and the note saying so."""
+    """The service calls of the span files, and the note saying so. Not read yet: the traces import
+    (dashboard/imports/traces.py, service_calls) derives them; its (source, target) with an `_origin` per edge is what
+    topology() takes."""
     edges = pd.DataFrame({"source": pd.Series(dtype="str"), "target": pd.Series(dtype="str"),
                           "_origin": pd.Series(dtype="str")})  # fmt: skip
     return edges, [f"no dependency.csv: service calls not read (span files: {len(spans)} found)"]
@@ -242,7 +244,7 @@ def _samples(files: list[Path], required: tuple[str, ...]) -> Samples:
     rows = pd.concat([t.rows.assign(_origin=t.origins()) for t in tables], ignore_index=True)
     at, disagree = _sample_times(rows)
     rows["_at"] = at
-    again = rows["_at"].duplicated()
+    again = rows["_at"].duplicated() & rows["_at"].notna()  # a sample with no time is left to the checks
     notes = [_clock_note(t.path.name, disagree[rows["_origin"].isin(t.origins())]) for t in tables]
     return Samples(
         rows.loc[~again].reset_index(drop=True), rows.loc[again, "_origin"].tolist(), [n for n in notes if n]

@@ -46,6 +46,8 @@ def read_faults(files: list[Path]) -> tuple[pd.DataFrame, list[str]]:
             groups = json.loads(path.read_text(encoding="utf-8"))
         except ValueError as error:
             raise ValueError(f"{path}: not a readable fault list ({error})") from None
+        if not isinstance(groups, dict) or not all(isinstance(g, list) for g in groups.values()):
+            raise ValueError(f"{path}: not a fault list (an object of hours, each a list of faults)")
         if not any(groups.values()):
             notes.append(f"{path.name}: no faults listed")
         for hour, faults in groups.items():
@@ -56,6 +58,7 @@ def read_faults(files: list[Path]) -> tuple[pd.DataFrame, list[str]]:
     faults[WALL] = pd.to_datetime(faults[WALL], errors="coerce")  # no zone given: read as UTC, as the metrics write
     faults["wall_text"] = [str(f.get(WALL, "")) for f in rows]
     faults["epoch_text"] = [str(f.get(EPOCH, "")) for f in rows]
+    faults["inject_pod"] = faults["inject_pod"].fillna("").astype("str")  # no pod: the incident names no CI
     faults["service"] = faults["inject_pod"].map(service_of_pod)
     seconds = faults[EPOCH].fillna(faults[WALL]).map(lambda at: str(int(at.timestamp())) if pd.notna(at) else "")
     faults["number"] = [
@@ -107,7 +110,9 @@ def _choose(
     undecided = sum(n for (winner, _), n in votes.items() if not winner)
     if not (for_epoch or for_wall):
         why = f"no pod metrics around either time, so {EPOCH} (it needs no time zone)"
-    elif undecided:
+    elif for_wall == for_epoch:
+        why += f"; a tie keeps {EPOCH}"
+    if undecided and (for_epoch or for_wall):
         why += f"; {undecided} undecided"
     return used, (
         f"{name}: {EPOCH} and {WALL} (read as UTC) disagree in {len(differ)} of {len(faults)} faults; {used} used for"

@@ -312,3 +312,50 @@ def test_nz030_overlapping_day_folders_import_as_their_union(folders):
         union.health[["ci", "metric", "observed_at", "value", "status"]].itertuples(index=False, name=None)
     )
     assert incidents == len(faults) == len(union.incidents)
+
+
+# --- the real Online Boutique set, and files that are not what they should be ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def boutique(shared_data) -> object:
+    return parse("nezha", [shared_data / "nezha-online-boutique"])
+
+
+def test_nz040_online_boutique_keeps_its_counts_and_says_which_time_field_it_used(boutique):
+    assert {k: v for k, v in boutique.counts().items() if k != "changes"} == {
+        "cis": 22, "relationships": 27, "incidents": 56, "health": 10 * 1209 * 3 + 1209 * 2,
+    }  # fmt: skip
+    assert boutique.cis.loc[boutique.cis["class"] == "business_service", "name"].tolist() == ["Online Boutique"]
+    assert boutique.incidents["number"].is_unique
+    assert boutique.notes[:2] == [
+        "2022-08-22-fault_list.json: inject_timestamp and inject_time (read as UTC) disagree in 1 of 24 faults;"
+        " inject_timestamp used for the list (the pod metrics change more after inject_timestamp in 1)",
+        "2022-08-23-fault_list.json: inject_timestamp and inject_time (read as UTC) agree in all 32 faults",
+    ]
+
+
+def test_nz041_adservice_samples_are_dated_by_time_not_by_its_timestamp_6_years_ahead(boutique):
+    ad = boutique.health.loc[boutique.health["ci"] == "adservice", "observed_at"]
+    assert (ad.min(), ad.max()) == (pd.Timestamp("2022-08-22 03:51:19"), pd.Timestamp("2022-08-22 23:59:20"))
+    assert len(ad) == 1209 * 3  # its TimeStamp column repeats 8 values; its Time does not
+    assert any(n.startswith("adservice-5f6585d649-fnmft_metric.csv: TimeStamp disagrees with Time in 1209 of 1209")
+               for n in boutique.notes)  # fmt: skip
+
+
+def test_nz042_a_fault_list_that_is_no_object_of_hours_is_refused(tmp_path):
+    (tmp_path / "x-fault_list.json").write_text('[{"inject_pod": "a"}]')
+    with pytest.raises(ValueError, match="not a fault list"):
+        parse("nezha", [tmp_path])
+
+
+def test_nz043_samples_with_no_readable_time_are_rejected_by_the_checks_not_dropped_as_repeats(tmp_path, sqlite_db):
+    day = tmp_path / "nezha-x" / "2024-01-10"
+    write_metrics(day, ORDER, range(600, 602))
+    path = day / "metric" / f"{ORDER}_metric.csv"
+    header, *rows = path.read_text().splitlines()
+    path.write_text("\n".join([header, *rows, "soon,later,x,1,2,3", "soon,later,x,4,5,6"]) + "\n")
+    batch = parse("nezha", [day])
+    assert len(batch.health) == 4 * 3
+    report = import_batch(sqlite_db, batch, progress=False)
+    assert report.parts["health"].rejected == 2 * 3
