@@ -359,3 +359,12 @@ def test_nz043_samples_with_no_readable_time_are_rejected_by_the_checks_not_drop
     assert len(batch.health) == 4 * 3
     report = import_batch(sqlite_db, batch, progress=False)
     assert report.parts["health"].rejected == 2 * 3
+
+
+def test_nz009_service_is_an_option_of_nezha_alone(tmp_path, sqlite_db, capsys):
+    (tmp_path / "calls.csv").write_text("source,target,type\na,b,depends on\n")
+    with pytest.raises(ValueError, match="--service: not an option of the format 'edges'"):
+        parse("edges", [tmp_path / "calls.csv"], service="Shop")
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    assert "--service SERVICE" in capsys.readouterr().out
