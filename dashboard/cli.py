@@ -108,7 +108,9 @@ def _parser() -> argparse.ArgumentParser:
 
 # Flags that only some formats take: (flag, help). Each is passed to the format's parser as a keyword argument named
 # like the flag (--type-key → type_key); a format that does not take a given flag refuses it.
-FORMAT_FLAGS: tuple[tuple[str, str], ...] = ()
+FORMAT_FLAGS: tuple[tuple[str, str], ...] = (
+    ("--service", "nezha: the name of the data set's business service (default: from its folder's name)"),
+)
 
 
 def _format_flags(group: argparse._ArgumentGroup) -> None:

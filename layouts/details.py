@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.details import CIDetails
-from dashboard.domain.vocabulary import HEALTH_STYLES, Health
+from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_TYPE_BY_NAME, Health
 from dashboard.incident_history import IncidentHistory
 
 # The panel is narrow: the time and the state first, then number and summary together in one wrapping column.
@@ -59,6 +59,17 @@ def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culp
 def build_edge_details(type_name: str, source: str, target: str, merged: bool) -> list:
     """The panel for one edge: its type and both ends (names as text)."""
     what = "Several relationships" if merged else "Relationship"
+    known = RELATIONSHIP_TYPE_BY_NAME.get(type_name)
+    if known is not None and known.symmetric:
+        return [
+            html.H2(f"{what}: {type_name}"),
+            html.P([html.Strong(source), " and ", html.Strong(target), " are linked"]),
+            html.P(
+                "A link between peers has no direction: neither depends on the other, health does not roll along "
+                "it, and the map walks and impact cross it both ways.",
+                className="note",
+            ),
+        ]
     return [
         html.H2(f"{what}: {type_name}"),
         html.P([html.Strong(source), " depends on ", html.Strong(target)]),

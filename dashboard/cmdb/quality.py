@@ -193,9 +193,13 @@ def relationship_findings(relationship: pd.DataFrame, built: BuiltIndex) -> list
 
 
 def _repeated_edges(index: GraphIndex) -> np.ndarray:
-    """Edges that repeat an earlier edge's source, target and type, in edge order."""
+    """Edges that repeat an earlier edge's source, target and type, in edge order (a symmetric link written from
+    either end is the same link)."""
+    source, target = index.edge_source.astype(np.int64), index.edge_target.astype(np.int64)
+    low = np.where(index.edge_symmetric, np.minimum(source, target), source)
+    high = np.where(index.edge_symmetric, np.maximum(source, target), target)
     # One int64 per edge, exact below about a billion CIs (node_count² · types < 2⁶³), far more than fits in memory.
-    key = (index.edge_source.astype(np.int64) * index.node_count + index.edge_target) * len(RELATIONSHIP_TYPES)
+    key = (low * index.node_count + high) * len(RELATIONSHIP_TYPES)
     key += index.edge_type
     order = np.argsort(key, kind="stable")  # equal keys keep edge order, so the first of each run is the original
     ordered = key[order]
