@@ -1,7 +1,7 @@
 """Incident histories for the details panel: recorded changes as short lines, and how long resolving took.
 
-Plain text values, read from the snapshot's incident and incident_history tables (see dashboard/imports/history.py
-for what a history holds).
+Plain text values, read from the snapshot's incident and incident_history tables (see
+dashboard/imports/incident_history.py for what a history holds).
 """
 
 from dataclasses import dataclass

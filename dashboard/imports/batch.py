@@ -24,7 +24,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 PARTS: tuple[str, ...] = tuple(COLUMNS)
 # An incident's audit trail (not a part: its rows go with their incident, written when the incident is, and replaced
-# with it). `seq` orders an incident's updates; see dashboard/imports/history.py.
+# with it). `seq` orders an incident's updates; see dashboard/imports/incident_history.py.
 HISTORY_COLUMNS: tuple[str, ...] = ("number", "seq", "field", "old_value", "new_value", "changed_at")
 # Where each part's rows came from: shown with rejections ("incident.csv line 12").
 ORIGIN = "_origin"

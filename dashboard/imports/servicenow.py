@@ -20,7 +20,7 @@ from dashboard.cmdb.profiles.base import mapped
 from dashboard.cmdb.profiles.servicenow import ci_status, native_class, priorities, relationship_types, states
 from dashboard.imports.batch import HISTORY_COLUMNS, ORIGIN, ImportBatch, Rejection, frame, parse_files
 from dashboard.imports.csvfile import read_csv
-from dashboard.imports.history import TRACKED, collapse, is_audit_trail
+from dashboard.imports.incident_history import TRACKED, collapse, is_audit_trail
 
 # Column labels of an export with labelled headers → field names (the default header).
 LABELS: dict[str, str] = {

@@ -1,8 +1,8 @@
 """Properties of importing an incident audit trail, for random trails: shuffled rows, 1–10 updates per number.
 
 - each incident is imported as its row with the highest (sys_mod_count, sys_updated_at);
-- its history has one row per (update, tracked field) that the update set or changed (dashboard/imports/history.py),
-  none when no number repeats (a plain export);
+- its history has one row per (update, tracked field) that the update set or changed
+  (dashboard/imports/incident_history.py), none when no number repeats (a plain export);
 - imported + rejected = numbers read;
 - importing the same file again changes nothing.
 """
@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.imports import import_batch, parse
-from dashboard.imports.history import TRACKED
+from dashboard.imports.incident_history import TRACKED
 
 STATES = {"New": "new", "Active": "in_progress", "Awaiting User Info": "on_hold", "Resolved": "resolved",
           "Closed": "closed"}  # fmt: skip
