@@ -12,13 +12,17 @@ import sqlalchemy as sa
 from dash import html
 
 from dashboard import cli
+from dashboard.app import create_app
 from dashboard.cmdb.derived import Derived
 from dashboard.cmdb.load import load_frames
 from dashboard.cmdb.profiles.servicenow import SERVICENOW
 from dashboard.cmdb.snapshot import load_snapshot
 from dashboard.details import ci_details
 from dashboard.imports import import_batch, parse
+from dashboard.settings import Settings
+from layouts import ids
 from layouts.details import build_ci_details
+from tests.callbacks import callback_request
 from tests.rows import NOW, ci, incident, write
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -263,3 +267,13 @@ def test_ih012_importing_into_a_database_of_an_earlier_version_upgrades_it(empty
     assert incident.loc["INC9", "summary"] == "old"  # kept
     assert incident["ci_id"].isna().sum() == 3
     assert set(incident.loc["INC0000047", ["assignment_group", "contact_type"]]) == {"Group 24", "Email"}
+
+
+def test_ih013_the_data_quality_page_counts_incidents_without_ci(imported):
+    app = create_app(Settings.from_env({}, database_url=imported, refresh_seconds=0, anonymous=True))
+    request = callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 0})
+    response = app.server.test_client().post("/_dash-update-component", json=request)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Incidents that name no CI: 3 of 4" in text
+    assert "incident_history" in text  # its rows counted with the other tables
