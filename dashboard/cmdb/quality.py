@@ -11,6 +11,7 @@ from dashboard.cmdb.distinct import per_distinct
 from dashboard.domain.cycles import dependency_cycles
 from dashboard.domain.findings import Finding, Severity
 from dashboard.domain.graph import BuiltIndex, GraphIndex
+from dashboard.domain.overlays import is_open
 from dashboard.domain.vocabulary import (
     CI_CLASS_BY_NAME,
     CI_STATUSES,
@@ -230,7 +231,11 @@ def event_findings(tables: dict[str, pd.DataFrame], built: BuiltIndex) -> list[F
     found: list[Finding] = []
     for name, key in (("incident", "number"), ("health", "id"), ("change", "number")):
         frame = tables[name]
-        unknown = index.locate(frame["ci_id"].to_numpy()) < 0 if len(frame) else np.zeros(0, bool)
+        # An incident may name no CI: counted by _without_ci, not as one about a missing CI.
+        named = frame["ci_id"].notna().to_numpy() if name == "incident" else np.ones(len(frame), bool)
+        unknown = np.zeros(len(frame), bool)
+        if named.any():
+            unknown[named] = index.locate(frame["ci_id"][named].to_numpy()) < 0
         found += rows_finding(
             f"{name}.unknown_ci",
             Severity.ERROR,
@@ -239,6 +244,7 @@ def event_findings(tables: dict[str, pd.DataFrame], built: BuiltIndex) -> list[F
             "listed here; not shown on any map",
         )
     incident = tables["incident"]
+    found += _without_ci(incident)
     found += rows_finding(
         "incident.bad_priority",
         Severity.WARNING,
@@ -262,3 +268,17 @@ def event_findings(tables: dict[str, pd.DataFrame], built: BuiltIndex) -> list[F
         "treated as unknown",
     )
     return found
+
+
+def _without_ci(incident: pd.DataFrame) -> list[Finding]:
+    """Incidents that name no CI (most of an incident export may): kept, but on no map."""
+    none = incident["ci_id"].isna()
+    still_open = int(is_open(incident.loc[none, "state"].to_numpy()).sum())
+    return rows_finding(
+        "incident.no_ci",
+        Severity.INFO,
+        f"Incidents that name no CI: {int(none.sum()):,} of {len(incident):,}",
+        incident.loc[none, "number"],
+        f"{still_open:,} of them open; counted here and kept with their assignment group, category and location, "
+        "but on no map",
+    )
