@@ -46,6 +46,8 @@ class Tile:
     since: datetime | None  # when the CI at fault last reported its status
     fault: Fault | None
     detail: str = ""  # a CI's class and dependents, a group's members: what the tile stands for
+    oldest_open: datetime | None = None  # a group of incidents: when the oldest of them was opened
+    most_named: str = ""  # a group of incidents: the CI most of them name, and how many do
 
 
 @dataclass(frozen=True, slots=True)
