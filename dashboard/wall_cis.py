@@ -18,7 +18,7 @@ from dashboard.domain.viewstate import WallState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, Health, class_label
 from dashboard.wall import Tile, WallModel, fault_of, since_of, wall_model
 
-CI_TILES = 12  # a 4 × 3 grid: every tile keeps its five lines at a size read from five metres
+CI_TILES = 12  # a 4 × 3 grid: every tile (a CI, or a group of incidents) keeps its lines at a size read from 5 m
 GROUP_TILES = 24
 GROUPED_BY = {"class": "class", "location": "location", "owner": "owner"}  # tiles value → CI column
 INCIDENT_FIELDS = ("assignment_group", "category")  # tiles values that group open incidents (incident columns)
@@ -144,16 +144,18 @@ def grouped_incidents(derived: Derived, kind: str, has_services: bool) -> WallMo
     if not len(found.rows):
         return WallModel((), 0, (), notice=no_open_incidents(len(derived.snapshot.tables["incident"])))
     grouped, labels = derived.kept(f"incident_groups.{kind}", lambda: _incident_groups(derived, kind))
-    tiles = tuple(_incident_tile(derived, group, labels[group.code]) for group in grouped[:GROUP_TILES])
+    tiles = tuple(_incident_tile(derived, group, labels[group.code]) for group in grouped[:CI_TILES])
     one, many = NOUNS[kind]
-    what = f"open incidents by {one}: {len(grouped):,} {one if len(grouped) == 1 else many}, most P1 first"
+    count = f"{len(tiles)} of {len(grouped):,}" if len(grouped) > len(tiles) else f"{len(grouped):,}"
+    what = f"open incidents by {one}, most P1 first ({count} {one if len(grouped) == 1 else many})"
     if has_services:
         heading = what[0].upper() + what[1:]
     else:
         heading = (
             f"No business services and {found.without_ci:,} of {len(found.rows):,} open incidents name no CI — {what}"
         )
-    return WallModel(tiles, max(0, len(grouped) - GROUP_TILES), (), heading=heading, unit=many)
+    # As with single CIs: at most CI_TILES, counted in the heading, so that each stays readable from five metres.
+    return WallModel(tiles, 0, (), heading=heading, unit=many)
 
 
 def _incident_groups(derived: Derived, kind: str) -> tuple[tuple[IncidentGroup, ...], list[str]]:
@@ -170,7 +172,9 @@ def _incident_groups(derived: Derived, kind: str) -> tuple[tuple[IncidentGroup, 
 
 def _incident_tile(derived: Derived, group: IncidentGroup, label: str) -> Tile:
     found = derived.open_incidents
-    detail = f"{group.open:,} open" + (f" · {group.without_ci:,} name no CI" if group.without_ci else "")
+    detail = f"{group.open:,} open"
+    if group.without_ci:
+        detail += " · none names a CI" if group.without_ci == group.open else f" · {group.without_ci:,} name no CI"
     oldest = pd.Timestamp(found.opened[group.oldest]).to_pydatetime() if group.oldest >= 0 else None
     named = ""
     if group.most_named >= 0:

@@ -151,12 +151,14 @@ def _since(tile: Tile, now: datetime) -> html.Span:
 
 
 def _oldest(opened: datetime, now: datetime) -> html.Span:
-    """Since when a group's incidents are open: the time and how long ago within a day, else the date and days."""
+    """Since when a group's incidents are open: the time and how long ago within a day, else the day and days (the year
+    only when it is not this one: the line must fit beside the status)."""
     minutes = max(0, int((now - opened).total_seconds() // 60))
     if minutes < 24 * 60:
         ago = f"{minutes}\u00a0min" if minutes < 120 else f"{minutes // 60}\u00a0h"
         return html.Span(f"oldest\u00a0{opened:%H:%M}\u00a0UTC ·\u00a0{ago}", className="since")
-    return html.Span(f"oldest\u00a0{opened:%d\u00a0%b\u00a0%Y} ·\u00a0{minutes // 1440:,}\u00a0d", className="since")
+    day = f"{opened:%d\u00a0%b}" + (f"\u00a0{opened:%Y}" if opened.year != now.year else "")
+    return html.Span(f"oldest\u00a0{day} ·\u00a0{minutes // 1440:,}\u00a0d", className="since")
 
 
 def _incidents(counts: tuple[int, ...]) -> list:
