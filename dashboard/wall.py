@@ -60,6 +60,7 @@ class WallModel:
     heading: str = ""  # what the tiles are, when they are not every business service
     notice: Notice | None = None  # why there is no tile, and what to do
     unit: str = "services"  # what `not_shown` counts
+    left_out: str = ""  # open incidents no tile counts (they name no CI), and where to see them
 
 
 def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallModel:

@@ -6,6 +6,8 @@ no CI (a service-desk export), else its most troubled CIs.
 Each wall says what its tiles are (`WallModel.heading`): a manager must never read a CI tile as a service.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -39,6 +41,16 @@ def wall_tiles(derived: Derived, wall: WallState) -> WallModel:
     kind = wall.tiles or default_tiles(derived, has_services)
     if kind in INCIDENT_FIELDS:
         return grouped_incidents(derived, kind, has_services)
+    model = _cis_or_services(derived, kind, wall.services, has_services)
+    without_ci = derived.open_incidents.without_ci
+    if not without_ci or model.notice is not None:
+        return model
+    are = "incident names" if without_ci == 1 else "incidents name"
+    return replace(model, left_out=f"Not on these tiles: {without_ci:,} open {are} no CI (?tiles=assignment_group)")
+
+
+def _cis_or_services(derived: Derived, kind: str, services: frozenset[int], has_services: bool) -> WallModel:
+    index = derived.snapshot.index
     if not index.node_count:
         found = derived.open_incidents
         if len(found.rows):
@@ -46,7 +58,7 @@ def wall_tiles(derived: Derived, wall: WallState) -> WallModel:
             return WallModel((), 0, (), notice=notice)
         return WallModel((), 0, (), notice=empty_cmdb())
     if kind == "services":
-        return wall_model(derived, wall.services) if has_services else WallModel((), 0, (), notice=no_services())
+        return wall_model(derived, services) if has_services else WallModel((), 0, (), notice=no_services())
     prefix = "" if has_services else NO_SERVICES
     if kind == "ci":
         return troubled_cis(derived, prefix)

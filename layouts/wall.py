@@ -93,9 +93,12 @@ def build_notice_tile(notice: Notice) -> html.Div:
     )
 
 
-def build_wall_heading(heading: str, old_health: Notice | None) -> list:
-    """What the tiles are (when they are not every business service), and a warning when health data is too old."""
+def build_wall_heading(heading: str, old_health: Notice | None, left_out: str = "") -> list:
+    """What the tiles are (when they are not every business service), what they leave out, and a warning when health
+    data is too old."""
     parts = [html.Div(heading, className="tiles-what")] if heading else []
+    if left_out:
+        parts.append(html.Div(left_out, className="tiles-left-out"))
     if old_health is not None:
         parts.append(html.Div(old_health.text, className="health-old", role="alert"))
     return parts

@@ -91,10 +91,13 @@ def test_ig103_the_wall_groups_open_incidents_by_category_on_request(desk):
     assert names == ["Access", "Software", "(no"]  # Access: P1 2; Software: P1 1, P2 1; Network's two have none
 
 
-def test_ig104_the_cis_stay_on_request(desk):
+def test_ig104_the_cis_stay_on_request_and_say_which_incidents_they_leave_out(desk):
     answer = wall(desk, "?tiles=ci")
     assert "No business services in this CMDB" in texts(answer, ids.WALL_HEADING)
     assert tile_texts(answer)[0].startswith("sap-01")
+    assert "Not on these tiles: 4 open incidents name no CI (?tiles=assignment_group)" in texts(
+        answer, ids.WALL_HEADING
+    )
 
 
 def test_ig105_the_map_says_how_many_incidents_name_no_ci_and_where_to_see_them(desk):
@@ -114,7 +117,9 @@ def test_ig106_with_business_services_the_groups_come_on_request_only(sqlite_db)
         ],
     )
     app = app_of(sqlite_db)
-    assert "Payroll" in texts(wall(app), ids.WALL_TILES)
+    services = wall(app)
+    assert "Payroll" in texts(services, ids.WALL_TILES)
+    assert "Not on these tiles: 2 open incidents name no CI" in texts(services, ids.WALL_HEADING)
     answer = wall(app, "?tiles=assignment_group")
     heading = texts(answer, ids.WALL_HEADING)
     assert "Open incidents by assignment group, most P1 first (2 assignment groups)" in heading
@@ -130,6 +135,7 @@ def test_ig107_with_cis_named_by_most_incidents_the_wall_keeps_its_cis(sqlite_db
     )
     answer = wall(app_of(sqlite_db))
     assert "most troubled" in texts(answer, ids.WALL_HEADING)
+    assert "1 open incident names no CI" in texts(answer, ids.WALL_HEADING)
     assert "name no CI" not in texts(draw(app_of(sqlite_db), "?root=1"), ids.MAP_NOTICE)
 
 
