@@ -64,7 +64,7 @@ class once(Generic[T]):
 class Derived:
     """Per-snapshot views of the data, each computed once."""
 
-    WARM = ("names", "relationship_ids", "no_changes", "health", "incidents", "shared_name", "search")
+    WARM = ("names", "relationship_ids", "no_changes", "health", "incidents", "open_incidents", "shared_name", "search")
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
