@@ -18,6 +18,7 @@ from dashboard.domain.notices import empty_cmdb, incidents_without_ci, no_open_i
 from dashboard.domain.prominence import dependents, groups, is_troubled, links, most_troubled
 from dashboard.domain.viewstate import WallState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, Health, class_label
+from dashboard.maps import short_label
 from dashboard.wall import Tile, WallModel, fault_of, since_of, wall_model
 
 CI_TILES = 12  # a 4 × 3 grid: every tile (a CI, or a group of incidents) keeps its lines at a size read from 5 m
@@ -190,7 +191,7 @@ def _incident_tile(derived: Derived, group: IncidentGroup, label: str) -> Tile:
     oldest = pd.Timestamp(found.opened[group.oldest]).to_pydatetime() if group.oldest >= 0 else None
     named = ""
     if group.most_named >= 0:
-        named = f"{derived.names[group.most_named]} ({group.most_named_count:,} open)"
+        named = f"{short_label(derived.names[group.most_named])} ({group.most_named_count:,} open)"
     return Tile(
         ci_id=None,
         name=label,
