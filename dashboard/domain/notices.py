@@ -87,7 +87,8 @@ def no_services() -> Notice:
     return Notice(
         "wall.no_services",
         "This CMDB has no business services (CIs of class business_service).",
-        "Show its CIs instead: open the wall with ?tiles=ci, or group them with ?tiles=class, location or owner.",
+        "Show its CIs instead: open the wall with ?tiles=ci, or group them with ?tiles=class, location or owner; or "
+        "its open incidents with ?tiles=assignment_group or category.",
     )
 
 
