@@ -108,7 +108,13 @@ def _parser() -> argparse.ArgumentParser:
 
 # Flags that only some formats take: (flag, help). Each is passed to the format's parser as a keyword argument named
 # like the flag (--type-key → type_key); a format that does not take a given flag refuses it.
-FORMAT_FLAGS: tuple[tuple[str, str], ...] = ()
+FORMAT_FLAGS: tuple[tuple[str, str], ...] = (
+    (
+        "--service-pattern",
+        "traces: a regular expression naming a span's service in its service, pod or instance name (its group "
+        "'service', else the whole match); default: Kubernetes pod suffixes stripped",
+    ),
+)
 
 
 def _format_flags(group: argparse._ArgumentGroup) -> None:

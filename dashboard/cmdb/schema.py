@@ -83,6 +83,24 @@ change = sa.Table(
     sa.Index("ix_change_updated_at", "updated_at"),
 )
 
+# Calls between CIs per time bucket, as traces show them (dashboard/imports/traces.py): optional, absent reads as
+# empty. A bucket's figures describe the calls that started in [bucket_start, bucket_start + bucket).
+call_traffic = sa.Table(
+    "call_traffic",
+    metadata,
+    sa.Column("source_id", sa.BigInteger, primary_key=True, autoincrement=False, comment="the calling CI"),
+    sa.Column("target_id", sa.BigInteger, primary_key=True, autoincrement=False, comment="the called CI"),
+    sa.Column("bucket_start", sa.DateTime, primary_key=True),
+    sa.Column("bucket_seconds", sa.Integer, nullable=False),
+    sa.Column("requests", sa.BigInteger, nullable=False),
+    sa.Column("errors", sa.BigInteger, nullable=False),
+    sa.Column("p50_ms", sa.Double, comment="median duration of the called CI's spans, ms"),
+    sa.Column("p95_ms", sa.Double, comment="95th percentile of that duration, ms"),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("ix_call_traffic_bucket_start", "bucket_start"),
+    sa.Index("ix_call_traffic_target", "target_id"),
+)
+
 # The column whose maximum tells that a table changed (with its row count): see fingerprint.py.
 CHANGE_MARKER: dict[str, str] = {
     "ci": "updated_at",
@@ -90,6 +108,7 @@ CHANGE_MARKER: dict[str, str] = {
     "incident": "updated_at",
     "health": "observed_at",
     "change": "updated_at",
+    "call_traffic": "updated_at",
 }
 # Without these columns a table cannot be used at all; any other column may be missing and reads as NULL.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -98,8 +117,11 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "incident": ("number", "ci_id"),
     "health": ("ci_id", "status", "observed_at"),
     "change": ("number", "ci_id"),
+    "call_traffic": ("source_id", "target_id", "bucket_start", "requests", "errors"),
 }
-TABLES: tuple[sa.Table, ...] = (ci, relationship, incident, health, change)
+TABLES: tuple[sa.Table, ...] = (ci, relationship, incident, health, change, call_traffic)
+# Tables a CMDB need not have at all: their absence is no finding.
+OPTIONAL_TABLES: tuple[str, ...] = ("call_traffic",)
 
 
 def create_schema(engine: sa.Engine) -> None:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from dashboard.cmdb import quality
+from dashboard.cmdb import quality, schema
 from dashboard.cmdb.distinct import per_distinct
 from dashboard.cmdb.load import ATTRIBUTES, DeferredRead, Frames, read_attributes, reading_frames
 from dashboard.cmdb.profiles import Profile
@@ -303,7 +303,7 @@ def _missing_tables(frames: Frames) -> list[Finding]:
         "table.missing",
         Severity.WARNING,
         "CMDB tables that do not exist or lack a required column",
-        np.asarray(frames.missing_tables),
+        np.asarray([name for name in frames.missing_tables if name not in schema.OPTIONAL_TABLES]),
         "read as empty",
     ) + quality.rows_finding(
         "table.missing_column",

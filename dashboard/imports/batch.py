@@ -20,6 +20,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "health": ("ci", "status", "metric", "value", "observed_at"),
     "changes": ("number", "ci", "state", "summary", "planned_start", "planned_end", "actual_start", "actual_end",
                 "updated_at"),
+    # Calls from source to target per time bucket (traces.py): one row per (source, target, bucket_start).
+    "traffic": ("source", "target", "bucket_start", "bucket_seconds", "requests", "errors", "p50_ms", "p95_ms"),
 }  # fmt: skip
 PARTS: tuple[str, ...] = tuple(COLUMNS)
 # Where each part's rows came from: shown with rejections ("incident.csv line 12").
@@ -32,7 +34,9 @@ class Rejection:
 
     origin: str  # file and row, e.g. "incident.csv line 12"
     reason: str
-    part: str = ""  # cis, relationships, incidents, health or changes; empty when the row was not recognised at all
+    part: str = (
+        ""  # cis, relationships, incidents, health, changes or traffic; empty when the row was not recognised at all
+    )
 
 
 @dataclass(slots=True)
@@ -44,6 +48,7 @@ class ImportBatch:
     incidents: pd.DataFrame = field(default_factory=lambda: empty("incidents"))
     health: pd.DataFrame = field(default_factory=lambda: empty("health"))
     changes: pd.DataFrame = field(default_factory=lambda: empty("changes"))
+    traffic: pd.DataFrame = field(default_factory=lambda: empty("traffic"))
     rejected: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the parser read past on purpose (shown in the report)
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from dashboard.imports.batch import ImportBatch, frame
 from dashboard.imports.csvfile import CsvTable, read_csv
+from dashboard.imports.traces import service_of_pod
 
 BUSINESS_SERVICE = "Online Boutique"
 SERVICE_CLASS = "application"
@@ -33,7 +34,6 @@ SHOP_METRICS = {"SuccessRate(%)": "success_rate_pct", "LatencyP99(s)": "latency_
 NO_VALUE = "NaN"
 SUCCESS_DEGRADED_BELOW, SUCCESS_DOWN_BELOW = 99.0, 90.0
 _IP = re.compile(r"\d{1,3}(\.\d{1,3}){3}")
-_POD = re.compile(r"(?P<service>.+)-[0-9a-f]{6,10}-[0-9a-z]{5}")
 
 
 def parse(paths: Sequence[Path]) -> ImportBatch:
@@ -54,12 +54,6 @@ def parse(paths: Sequence[Path]) -> ImportBatch:
     for path in shop:
         batch = batch + _shop_health(path)
     return batch
-
-
-def service_of_pod(pod: str) -> str:
-    """A pod's service: its name without the replica set and pod suffixes (frontend-579b9bff58-t2dbm → frontend)."""
-    match = _POD.fullmatch(pod.strip())
-    return match["service"] if match else pod.strip()
 
 
 def _topology(files: list[Path], faults: pd.DataFrame, metrics: list[Path]) -> ImportBatch:

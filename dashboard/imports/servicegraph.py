@@ -1,0 +1,194 @@
+"""Service → service calls from spans, the way the OpenTelemetry collector's servicegraph connector and Grafana
+Tempo's service graphs find them: a child span is paired with its parent span of the same trace, and a pair whose
+services differ is a call from the parent's service to the child's, timed by the child's duration.
+
+Spans arrive in chunks in any order. Every span is kept as a possible parent in a bounded store (a 64-bit hash of
+trace and span id and the service: 12 bytes a span), in sorted generations that are merged as they grow (searching
+them is a binary search each). A child whose parent has not arrived yet waits, and is tried again against each later
+chunk. When the store holds more than `max_spans`, its oldest generation is dropped and the children that were still
+waiting longest give up: both are counted (`Pairing`), never dropped unsaid.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+MAX_SPANS = 20_000_000
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads the span id's hash before it is combined with the trace id's
+
+
+@dataclass(slots=True)
+class Pairing:
+    """How the spans paired: calls between services, calls within one, roots, and what found no parent."""
+
+    spans: int = 0
+    calls: int = 0  # child spans whose parent is of another service
+    within: int = 0  # child spans whose parent is of the same service
+    roots: int = 0  # spans without a parent
+    unpaired: int = 0  # child spans whose parent span is not in the files
+    gave_up: int = 0  # child spans that waited longer than the store's bound allowed
+    forgotten: int = 0  # spans dropped from the store of possible parents (the bound)
+
+
+@dataclass(slots=True)
+class _Calls:
+    """The cross-service pairs found so far: caller and callee codes, start (s), the child's duration and error."""
+
+    parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+
+    def add(self, *arrays: np.ndarray) -> None:
+        if len(arrays[0]):
+            self.parts.append(arrays)
+
+    def frame(self, services: list[str]) -> pd.DataFrame:
+        names = np.asarray(services, dtype=object)
+        columns = ("source", "target", "start_s", "duration_ms", "error")
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series(dtype="object" if c in columns[:2] else "float64") for c in columns})
+        joined = [np.concatenate(arrays) for arrays in zip(*self.parts, strict=True)]
+        return pd.DataFrame(
+            {"source": pd.Categorical.from_codes(joined[0], categories=names) if names.size else joined[0],
+             "target": pd.Categorical.from_codes(joined[1], categories=names) if names.size else joined[1],
+             "start_s": joined[2], "duration_ms": joined[3], "error": joined[4]}
+        )  # fmt: skip
+
+
+class ServiceGraph:
+    """Pairs spans chunk by chunk (`add`), then gives the calls (`calls`) and how the spans paired (`pairing`)."""
+
+    def __init__(self, service_of: Callable[[str], str], *, max_spans: int = MAX_SPANS) -> None:
+        self._service_of = service_of
+        self._max_spans = max_spans
+        self.services: list[str] = []  # service names by code
+        self._service_code: dict[str, int] = {}
+        self._codes: dict[str, int] = {}  # raw span service (pod, instance) → code of its service
+        self._generations: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, service codes)
+        self._waiting = _empty_children()
+        self._calls = _Calls()
+        self.pairing = Pairing()
+
+    def add(self, spans: pd.DataFrame) -> None:
+        """A chunk of valid spans (trace, span, parent, service, start_s, duration_ms, error, shared)."""
+        self.pairing.spans += len(spans)
+        trace = _hash(spans["trace"])
+        codes = self._service_codes(spans["service"])
+        generation = _generation(trace ^ (_hash(spans["span"]) * _MIX), codes, spans["shared"].to_numpy(bool))
+        has_parent = spans["parent"].notna().to_numpy()
+        self.pairing.roots += int((~has_parent).sum())
+        children = spans.loc[has_parent]
+        fresh = pd.DataFrame(
+            {"parent_key": trace[has_parent] ^ (_hash(children["parent"]) * _MIX), "service": codes[has_parent],
+             "start_s": children["start_s"].to_numpy(), "duration_ms": children["duration_ms"].to_numpy("float32"),
+             "error": children["error"].to_numpy(bool)}
+        )  # fmt: skip
+        # Waiting children can only find their parent among the new spans; new children anywhere.
+        waiting = self._pair(self._waiting, [generation])
+        fresh = self._pair(self._pair(fresh, [generation]), self._generations[::-1])
+        self._waiting = pd.concat([waiting, fresh], ignore_index=True) if len(waiting) else fresh
+        self._keep(generation)
+
+    def finish(self) -> None:
+        """No more spans: the children still waiting have no parent in the files."""
+        self.pairing.unpaired += len(self._waiting)
+        self._waiting = _empty_children()
+
+    def calls(self) -> pd.DataFrame:
+        """Every call found: source and target service, start_s, duration_ms (the child's), error."""
+        return self._calls.frame(self.services)
+
+    def _service_codes(self, raw: pd.Series) -> np.ndarray:
+        codes, uniques = pd.factorize(raw)
+        mapped = np.empty(len(uniques), dtype=np.int32)
+        for position, name in enumerate(uniques):
+            code = self._codes.get(name)
+            if code is None:
+                service = self._service_of(name)
+                if service not in self._service_code:
+                    self._service_code[service] = len(self.services)
+                    self.services.append(service)
+                code = self._codes[name] = self._service_code[service]
+            mapped[position] = code
+        return mapped[codes]
+
+    def _pair(self, children: pd.DataFrame, generations: list[tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
+        """Pair the children with parents in the generations (newest first); the unpaired ones are returned."""
+        for keys, services in generations:
+            if children.empty:
+                break
+            wanted = children["parent_key"].to_numpy(np.uint64)
+            position = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            found = keys[position] == wanted
+            if found.any():
+                self._record(children.loc[found], services[position[found]])
+                children = children.loc[~found].reset_index(drop=True)
+        return children
+
+    def _record(self, children: pd.DataFrame, parents: np.ndarray) -> None:
+        child = children["service"].to_numpy(np.int32)
+        across = parents != child
+        self.pairing.calls += int(across.sum())
+        self.pairing.within += int((~across).sum())
+        self._calls.add(
+            parents[across].astype(np.int32),
+            child[across],
+            children["start_s"].to_numpy("float64")[across],
+            children["duration_ms"].to_numpy("float32")[across],
+            children["error"].to_numpy(bool)[across],
+        )
+
+    def _keep(self, generation: tuple[np.ndarray, np.ndarray]) -> None:
+        """Add a generation; merge generations of similar size (so that there are few); honour the bound."""
+        self._generations.append(generation)
+        while len(self._generations) > 1 and len(self._generations[-2][0]) <= 2 * len(self._generations[-1][0]):
+            newer, older = self._generations.pop(), self._generations.pop()
+            keys = np.concatenate([older[0], newer[0]])
+            services = np.concatenate([older[1], newer[1]])
+            order = np.argsort(keys, kind="stable")
+            self._generations.append((keys[order], services[order]))
+        while sum(len(keys) for keys, _ in self._generations) > self._max_spans and len(self._generations) > 1:
+            self.pairing.forgotten += len(self._generations.pop(0)[0])
+        excess = len(self._waiting) - self._max_spans
+        if excess > 0:
+            self.pairing.gave_up += excess
+            self._waiting = self._waiting.iloc[excess:].reset_index(drop=True)
+
+
+def _generation(keys: np.ndarray, services: np.ndarray, shared: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keys sorted, one entry per key: of a Zipkin span reported by client and server under one id (`shared`), the
+    server's half, since the spans it calls are children of the server side."""
+    order = np.lexsort((~shared, keys))
+    keys, services = keys[order], services[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return keys[first], services[first]
+
+
+def _hash(values: pd.Series) -> np.ndarray:
+    return pd.util.hash_array(values.to_numpy(dtype=object))
+
+
+def _empty_children() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"parent_key": np.empty(0, np.uint64), "service": np.empty(0, np.int32), "start_s": np.empty(0),
+         "duration_ms": np.empty(0, np.float32), "error": np.empty(0, bool)}
+    )  # fmt: skip
+
+
+def edge_figures(calls: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Requests, errors and p50/p95 of the duration (ms, rounded to the µs) per group of calls."""
+    if calls.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c.endswith("_ms") else "object")
+                             for c in (*by, "requests", "errors", "p50_ms", "p95_ms")})  # fmt: skip
+    grouped = calls.groupby(by, observed=True, sort=True)
+    figures = grouped.agg(requests=("error", "size"), errors=("error", "sum"))
+    quantiles = grouped["duration_ms"].quantile([0.5, 0.95]).unstack()
+    figures["p50_ms"] = quantiles[0.5].astype("float64").round(3)
+    figures["p95_ms"] = quantiles[0.95].astype("float64").round(3)
+    figures = figures.reset_index()
+    figures["requests"] = figures["requests"].astype("int64")
+    figures["errors"] = figures["errors"].astype("int64")
+    for column in ("source", "target"):
+        figures[column] = figures[column].astype("str")
+    return figures
