@@ -13,6 +13,7 @@ from dashboard.cmdb.derived import Derived
 from dashboard.domain.impact import Impact, impact
 from dashboard.domain.layout import layered_layout
 from dashboard.domain.neighbourhood import Neighbourhood, neighbourhood
+from dashboard.domain.traffic import EdgeTraffic
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import CI_CLASS_BY_NAME, RELATIONSHIP_TYPES, Health, class_label
 
@@ -52,6 +53,7 @@ class MapEdge:
     type_name: str
     merged: bool  # True when it stands for several relationships (to or from a group)
     on_impact_path: bool = False
+    traffic: EdgeTraffic | None = None  # calls from source to target, where traces were imported
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +233,7 @@ def _edges(
     ids = relationship_ids[index.edge_row[real]].tolist()
     paths = (on_path[index.edge_source[real]] & on_path[index.edge_target[real]] & (edge_ids >= 0)).tolist()
     result = []
+    traffic = derived.traffic
     columns = zip(
         hood.edge_a.tolist(),
         hood.edge_b.tolist(),
@@ -250,6 +253,7 @@ def _edges(
                 type_name=RELATIONSHIP_TYPES[kind].name,
                 merged=merged,
                 on_impact_path=path or (merged and source.on_impact_path and target.on_impact_path),
+                traffic=None if merged else traffic.get((source.ci_id, target.ci_id)),
             )
         )
     return tuple(result)

@@ -2,7 +2,11 @@
 
 from dash import html
 
+from dashboard.domain.traffic import ERROR_TIERS, TRAFFIC_TIERS
 from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_TYPES
+
+# The colours of layouts/map.py's error classes er-0, er-1, er-2 (the legend cannot import the map: it is its part).
+TRAFFIC_COLOURS = ("#0072B2", "#E69F00", "#D55E00")
 
 
 def build_legend() -> html.Section:
@@ -31,6 +35,7 @@ def build_legend() -> html.Section:
             html.Ul(marks, className="legend"),
             html.P("Arrows point from a CI to what it depends on:", className="note"),
             html.Ul(edges, className="legend edges"),
+            *_traffic(),
             html.P(
                 "The worst status wins upwards; members of a cluster are down together only when all are.",
                 className="note",
@@ -38,3 +43,21 @@ def build_legend() -> html.Section:
         ],
         className="legend-box",
     )
+
+
+def _traffic() -> list:
+    """The key to edges with call traffic from traces: width, colour and label."""
+    some, many = ERROR_TIERS[1], TRAFFIC_TIERS
+    colours = [
+        html.Li([html.Span("━", className="edge-key", style={"color": TRAFFIC_COLOURS[0]}), "no errors"]),
+        html.Li([html.Span("━", className="edge-key", style={"color": TRAFFIC_COLOURS[1]}), f"errors < {some:.0%}"]),
+        html.Li([html.Span("━", className="edge-key", style={"color": TRAFFIC_COLOURS[2]}), f"errors ≥ {some:.0%}"]),
+    ]
+    return [
+        html.P(
+            "Calls seen in traces: the label gives requests and error rate over the health window; a wider line "
+            f"carries more requests per minute (from under {many[0]:.0f} to {many[-1]:.0f} or more).",
+            className="note",
+        ),
+        html.Ul(colours, className="legend edges"),
+    ]
