@@ -42,17 +42,19 @@ class _Calls:
         if len(arrays[0]):
             self.parts.append(arrays)
 
-    def frame(self, services: list[str]) -> pd.DataFrame:
-        names = np.asarray(services, dtype=object)
-        columns = ("source", "target", "start_s", "duration_ms", "error")
+    def joined(self) -> tuple[np.ndarray, ...]:
+        """Every call so far as one array per field (the parts are released)."""
         if not self.parts:
-            return pd.DataFrame({c: pd.Series(dtype="object" if c in columns[:2] else "float64") for c in columns})
-        joined = [np.concatenate(arrays) for arrays in zip(*self.parts, strict=True)]
-        return pd.DataFrame(
-            {"source": pd.Categorical.from_codes(joined[0], categories=names) if names.size else joined[0],
-             "target": pd.Categorical.from_codes(joined[1], categories=names) if names.size else joined[1],
-             "start_s": joined[2], "duration_ms": joined[3], "error": joined[4]}
-        )  # fmt: skip
+            return (
+                np.empty(0, np.int32),
+                np.empty(0, np.int32),
+                np.empty(0),
+                np.empty(0, np.float32),
+                np.empty(0, bool),
+            )
+        joined = tuple(np.concatenate(arrays) for arrays in zip(*self.parts, strict=True))
+        self.parts = [joined]
+        return joined
 
 
 class ServiceGraph:
@@ -93,10 +95,26 @@ class ServiceGraph:
         """No more spans: the children still waiting have no parent in the files."""
         self.pairing.unpaired += len(self._waiting)
         self._waiting = _empty_children()
+        self._generations = []  # no child is looking for a parent any more
 
-    def calls(self) -> pd.DataFrame:
-        """Every call found: source and target service, start_s, duration_ms (the child's), error."""
-        return self._calls.frame(self.services)
+    def figures(self, bucket_seconds: int | None = None) -> pd.DataFrame:
+        """Requests, errors, p50_ms and p95_ms of the calls per source and target service (and per bucket_start,
+        the start of each `bucket_seconds` bucket, when given)."""
+        source, target, start, duration, error = self._calls.joined()
+        key = source.astype(np.int64) * max(len(self.services), 1) + target
+        if bucket_seconds:
+            of_call = np.floor(start / bucket_seconds).astype(np.int64)
+            first = int(of_call.min()) if len(of_call) else 0
+            key = (key << 32) | (of_call - first)  # buckets of one import span far fewer than 2**32 bucket lengths
+        figures = _group_figures(key, duration, error)
+        pair = figures.pop("key") >> 32 if bucket_seconds else figures.pop("key")
+        names = np.asarray(self.services, dtype=object)
+        out = pd.DataFrame({"source": names[pair // max(len(names), 1)].astype(str),
+                            "target": names[pair % max(len(names), 1)].astype(str)})  # fmt: skip
+        bucket = figures.pop("bucket")
+        if bucket_seconds:
+            out["bucket_start"] = pd.to_datetime((bucket + first) * bucket_seconds, unit="s")
+        return pd.concat([out, pd.DataFrame(figures)], axis=1)
 
     def _service_codes(self, raw: pd.Series) -> np.ndarray:
         codes, uniques = pd.factorize(raw)
@@ -143,10 +161,9 @@ class ServiceGraph:
         self._generations.append(generation)
         while len(self._generations) > 1 and len(self._generations[-2][0]) <= 2 * len(self._generations[-1][0]):
             newer, older = self._generations.pop(), self._generations.pop()
-            keys = np.concatenate([older[0], newer[0]])
-            services = np.concatenate([older[1], newer[1]])
-            order = np.argsort(keys, kind="stable")
-            self._generations.append((keys[order], services[order]))
+            # Both are sorted: inserting the newer keys where they belong merges without sorting again.
+            at = np.searchsorted(older[0], newer[0], side="right")
+            self._generations.append((np.insert(older[0], at, newer[0]), np.insert(older[1], at, newer[1])))
         while sum(len(keys) for keys, _ in self._generations) > self._max_spans and len(self._generations) > 1:
             self.pairing.forgotten += len(self._generations.pop(0)[0])
         excess = len(self._waiting) - self._max_spans
@@ -176,19 +193,24 @@ def _empty_children() -> pd.DataFrame:
     )  # fmt: skip
 
 
-def edge_figures(calls: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Requests, errors and p50/p95 of the duration (ms, rounded to the µs) per group of calls."""
-    if calls.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c.endswith("_ms") else "object")
-                             for c in (*by, "requests", "errors", "p50_ms", "p95_ms")})  # fmt: skip
-    grouped = calls.groupby(by, observed=True, sort=True)
-    figures = grouped.agg(requests=("error", "size"), errors=("error", "sum"))
-    quantiles = grouped["duration_ms"].quantile([0.5, 0.95]).unstack()
-    figures["p50_ms"] = quantiles[0.5].astype("float64").round(3)
-    figures["p95_ms"] = quantiles[0.95].astype("float64").round(3)
-    figures = figures.reset_index()
-    figures["requests"] = figures["requests"].astype("int64")
-    figures["errors"] = figures["errors"].astype("int64")
-    for column in ("source", "target"):
-        figures[column] = figures[column].astype("str")
-    return figures
+def _group_figures(key: np.ndarray, duration: np.ndarray, error: np.ndarray) -> dict[str, np.ndarray]:
+    """Per distinct key (ascending): requests, errors, and p50/p95 of the durations (linear interpolation between
+    the closest ranks, as numpy's and pandas' default quantile), in ms rounded to the µs."""
+    order = np.lexsort((duration, key))
+    key, duration = key[order], duration[order].astype(np.float64)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, np.int64)
+    counts = np.diff(np.r_[starts, len(key)])
+    errors = np.add.reduceat(error[order].astype(np.int64), starts) if len(starts) else np.zeros(0, np.int64)
+    out = {
+        "key": key[starts],
+        "bucket": key[starts] & 0xFFFFFFFF,
+        "requests": counts.astype(np.int64),
+        "errors": errors,
+    }
+    for name, q in (("p50_ms", 0.5), ("p95_ms", 0.95)):
+        position = (counts - 1) * q
+        low = np.floor(position).astype(np.int64)
+        high = np.ceil(position).astype(np.int64)
+        below, above = duration[starts + low], duration[starts + high]
+        out[name] = np.round(below + (above - below) * (position - low), 3)
+    return out

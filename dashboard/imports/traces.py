@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.imports.batch import ImportBatch, Rejection, files_in, frame
-from dashboard.imports.servicegraph import MAX_SPANS, Pairing, ServiceGraph, edge_figures
+from dashboard.imports.servicegraph import MAX_SPANS, Pairing, ServiceGraph
 from dashboard.imports.spans import CHUNK_ROWS, detect, read_spans
 
 SCOPE = "traces"
@@ -104,9 +104,7 @@ def parse(paths: Sequence[Path], *, service_pattern: str | None = None) -> Impor
     """Services, their calls as "depends on" relationships, and the calls' figures per minute."""
     read = read_traces(paths, service_pattern=service_pattern)
     services = read.graph.services
-    calls = read.graph.calls()
-    calls["bucket_start"] = pd.to_datetime((calls["start_s"] // BUCKET_SECONDS) * BUCKET_SECONDS, unit="s")
-    traffic = edge_figures(calls, ["source", "target", "bucket_start"]).assign(bucket_seconds=BUCKET_SECONDS)
+    traffic = read.graph.figures(BUCKET_SECONDS).assign(bucket_seconds=BUCKET_SECONDS)
     edges = traffic[["source", "target"]].drop_duplicates()
     files = ", ".join(sorted(read.kinds)) or "no files"
     cis = pd.DataFrame({"key": services, "name": services, "class": SERVICE_CLASS, "scope": SCOPE,
@@ -143,5 +141,4 @@ def summary(read: SpansRead, files: str) -> list[str]:
 def service_calls(paths: Sequence[Path], *, service_pattern: str | None = None) -> pd.DataFrame:
     """Service → service calls of span files over their whole time: one row per (source, target) with requests,
     errors, p50_ms and p95_ms (of the callee's span duration). ValueError for a file that is not a span file."""
-    calls = read_traces(paths, service_pattern=service_pattern).graph.calls()
-    return edge_figures(calls, ["source", "target"])
+    return read_traces(paths, service_pattern=service_pattern).graph.figures()

@@ -76,16 +76,10 @@ def test_tr004_span_csv_rejects_what_cannot_be_paired_with_a_reason_and_accounts
         "spans.csv line 9": "no readable start time",
     }
     assert read.pairing.spans + len(read.rejected) == 8
-    assert figures(read.graph.calls().pipe(_whole)) == {
+    assert figures(read.graph.figures()) == {
         ("frontend", "cartservice"): (1, 1, 10.0),
         ("cartservice", "redis-cart-0"): (1, 0, 2.0),
     }
-
-
-def _whole(calls: pd.DataFrame) -> pd.DataFrame:
-    from dashboard.imports.servicegraph import edge_figures
-
-    return edge_figures(calls, ["source", "target"])
 
 
 def test_tr005_a_service_pattern_names_the_service_by_its_group_or_whole_match():
@@ -196,11 +190,12 @@ def test_tr011_calls_are_the_cross_service_parent_child_pairs_whatever_the_chunk
     crossing = [(p, c) for p, c in pairs if p != c]
     whole = read_traces([path])
     streamed = read_traces([path], chunk_rows=chunk)
-    calls = _whole(whole.graph.calls())
+    calls = whole.graph.figures()
     assert set(zip(calls["source"], calls["target"], strict=True)) == set(crossing)
     assert int(calls["requests"].sum()) == len(crossing) == whole.pairing.calls
     assert whole.pairing.spans == len(spans)
-    assert _whole(streamed.graph.calls()).equals(calls)
+    assert streamed.graph.figures().equals(calls)
+    assert streamed.graph.figures(60).equals(whole.graph.figures(60))
     assert (streamed.pairing.calls, streamed.pairing.within, streamed.pairing.unpaired) == (
         whole.pairing.calls,
         whole.pairing.within,
