@@ -2,6 +2,7 @@
 Boutique span CSV, pairing invariants (hypothesis), and imports into servicemap's own database."""
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -10,9 +11,15 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.cmdb.derived import Derived
+from dashboard.cmdb.store import SnapshotStore
+from dashboard.domain.traffic import compact_count
+from dashboard.domain.viewstate import ViewState
 from dashboard.imports import import_batch, parse
 from dashboard.imports.spans import detect
 from dashboard.imports.traces import read_traces, service_calls, service_of_pod
+from dashboard.maps import build_map
+from layouts.map import build_elements
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "traces"
 NEZHA = "nezha-online-boutique"
@@ -214,3 +221,31 @@ def test_tr012_a_store_too_small_loses_pairs_only_by_count(tmp_path_factory, spa
     p = read.pairing
     assert p.spans == len(spans)
     assert p.roots + p.calls + p.within + p.unpaired + p.gave_up == p.spans
+
+
+# --- on the map ------------------------------------------------------------------------------------------------------
+
+
+def test_tr013_the_map_draws_each_traced_call_with_its_traffic(shared_data, sqlite_db):
+    spans = shared_data / NEZHA / "trace" / "17_00_trace.csv"
+    import_batch(sqlite_db, parse("traces", [spans]), progress=False)
+    days = (datetime.now() - datetime(2022, 8, 23)).days + 1
+    store = SnapshotStore(sqlite_db, health_days=days)
+    store.refresh()
+    derived = Derived(store.snapshot)
+    cis = table(sqlite_db, "ci").set_index("name")["id"]
+    root = int(cis["frontend"])
+    model = build_map(derived, ViewState(root=root, depth=None), store.snapshot.index.position(root), budget=2000)
+    elements = {e["data"]["id"]: e for e in build_elements(model) if "source" in e["data"]}
+    assert len(elements) == 13
+    calls = service_calls([spans]).set_index(["source", "target"])
+    names = {f"ci-{i}": n for n, i in cis.items()}
+    for element in elements.values():
+        data, classes = element["data"], element["classes"].split()
+        requests = int(calls.loc[(names[data["source"]], names[data["target"]]), "requests"])
+        assert data["figures"] == f"{compact_count(requests)} req · 0% err"
+        assert {"traffic", "er-0"} <= set(classes)
+    # Out of the health window, the same map has no figures.
+    old = SnapshotStore(sqlite_db, health_days=1)
+    old.refresh()
+    assert Derived(old.snapshot).traffic == {}
