@@ -94,7 +94,7 @@ def _kind_of(value: object, path: Path) -> str:
 def _document_kind(path: Path) -> str:
     """The kind of one big JSON document, from its first top-level key or array (read with ijson, not loaded)."""
     with path.open("rb") as file:
-        for prefix, event, value in ijson.parse(file):
+        for prefix, event, value in ijson.parse(file, multiple_values=True):
             if prefix == "" and event == "start_array":
                 return "zipkin"
             if prefix == "" and event == "map_key":
@@ -117,13 +117,15 @@ def _json_spans(span_file: SpanFile) -> Iterator[dict[str, object]]:
 
 
 def _document_items(file: object, kind: str) -> Iterator[object]:
-    """The top-level items of one document, one at a time: resource spans, traces, or Zipkin spans."""
+    """The top-level items of one document (or of several in a row, as JSON lines too long to read as lines), one
+    at a time: resource spans, traces, or Zipkin spans."""
+    options = {"use_float": True, "multiple_values": True}
     if kind == "otlp":
-        yield from ({"resourceSpans": [item]} for item in ijson.items(file, "resourceSpans.item", use_float=True))
+        yield from ({"resourceSpans": [item]} for item in ijson.items(file, "resourceSpans.item", **options))
     elif kind == "jaeger":
-        yield from ({"data": [item]} for item in ijson.items(file, "data.item", use_float=True))
+        yield from ({"data": [item]} for item in ijson.items(file, "data.item", **options))
     else:
-        yield from ijson.items(file, "item", use_float=True)
+        yield from ijson.items(file, "item", **options)
 
 
 def _spans_of(document: object, kind: str) -> Iterator[dict[str, object]]:

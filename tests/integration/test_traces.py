@@ -15,7 +15,7 @@ from dashboard.cmdb.derived import Derived
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.domain.traffic import compact_count
 from dashboard.domain.viewstate import ViewState
-from dashboard.imports import import_batch, parse
+from dashboard.imports import import_batch, parse, spans
 from dashboard.imports.spans import detect
 from dashboard.imports.traces import read_traces, service_calls, service_of_pod
 from dashboard.maps import build_map
@@ -67,6 +67,12 @@ def test_tr002_each_json_format_gives_the_calls_between_services_with_errors_and
     assert figures(service_calls([FIXTURES / name])) == EXPECTED
     assert read.rejected == []
     assert (read.pairing.calls, read.pairing.unpaired) == (2, 0)
+
+
+def test_tr014_json_lines_too_long_to_read_as_lines_are_read_item_by_item(monkeypatch):
+    monkeypatch.setattr(spans, "LINE_LIMIT", 100)
+    assert detect(FIXTURES / "otlp_lines.json").layout == "document"
+    assert figures(service_calls([FIXTURES / "otlp_lines.json"])) == EXPECTED
 
 
 def test_tr003_zipkin_shared_spans_pair_the_server_half_with_the_callers_span():
