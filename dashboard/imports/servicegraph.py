@@ -65,6 +65,7 @@ class ServiceGraph:
         self._max_spans = max_spans
         self.services: list[str] = []  # service names by code
         self._service_code: dict[str, int] = {}
+        self.last_start: dict[int, float] = {}  # service code → start (s) of its latest span
         self._codes: dict[str, int] = {}  # raw span service (pod, instance) → code of its service
         self._generations: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, service codes)
         self._waiting = _empty_children()
@@ -76,6 +77,8 @@ class ServiceGraph:
         self.pairing.spans += len(spans)
         trace = _hash(spans["trace"])
         codes = self._service_codes(spans["service"])
+        for code, start in pd.Series(spans["start_s"].to_numpy()).groupby(codes).max().items():
+            self.last_start[code] = max(start, self.last_start.get(code, start))
         generation = _generation(trace ^ (_hash(spans["span"]) * _MIX), codes, spans["shared"].to_numpy(bool))
         has_parent = spans["parent"].notna().to_numpy()
         self.pairing.roots += int((~has_parent).sum())

@@ -107,8 +107,10 @@ def parse(paths: Sequence[Path], *, service_pattern: str | None = None) -> Impor
     traffic = read.graph.figures(BUCKET_SECONDS).assign(bucket_seconds=BUCKET_SECONDS)
     edges = traffic[["source", "target"]].drop_duplicates()
     files = ", ".join(sorted(read.kinds)) or "no files"
+    # A service's latest span dates its CI: importing the same spans again gives the same row.
+    seen = pd.to_datetime([read.graph.last_start[code] for code in range(len(services))], unit="s").floor("s")
     cis = pd.DataFrame({"key": services, "name": services, "class": SERVICE_CLASS, "scope": SCOPE,
-                        "attributes": [{"source": "traces"}] * len(services)})  # fmt: skip
+                        "attributes": [{"source": "traces"}] * len(services), "updated_at": seen})  # fmt: skip
     between = "calls " + traffic["source"] + " → " + traffic["target"]
     return ImportBatch(
         cis=frame("cis", cis, [f"traces ({s})" for s in services]),

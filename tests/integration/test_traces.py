@@ -153,6 +153,9 @@ def test_tr009_importing_the_same_spans_twice_changes_nothing(empty_db):
     )
     assert (second.parts["relationships"].added, second.parts["relationships"].unchanged) == (0, 2)
     assert table(sqlite_db, "call_traffic").equals(before)
+    assert set(pd.to_datetime(table(sqlite_db, "ci")["updated_at"]).astype(str)) == {
+        "2022-08-23 16:59:34"
+    }  # the latest span
     cis = table(sqlite_db, "ci").set_index("id")["name"]
     rows = {(cis[r.source_id], cis[r.target_id]): (r.requests, r.errors, r.p50_ms) for r in before.itertuples()}
     assert rows == EXPECTED
