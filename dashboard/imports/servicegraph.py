@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 MAX_SPANS = 20_000_000
+CONSOLIDATE_PARTS = 64
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads the span id's hash before it is combined with the trace id's
 
 
@@ -41,6 +42,8 @@ class _Calls:
     def add(self, *arrays: np.ndarray) -> None:
         if len(arrays[0]):
             self.parts.append(arrays)
+        if len(self.parts) >= CONSOLIDATE_PARTS:  # a few large arrays rather than many small ones fragmenting the heap
+            self.joined()
 
     def joined(self) -> tuple[np.ndarray, ...]:
         """Every call so far as one array per field (the parts are released)."""
@@ -160,9 +163,10 @@ class ServiceGraph:
         )
 
     def _keep(self, generation: tuple[np.ndarray, np.ndarray]) -> None:
-        """Add a generation; merge generations of similar size (so that there are few); honour the bound."""
+        """Add a generation; merge the newest into the one before while that is no larger (so that there are about
+        log2(chunks) of them and each span is merged about as often); honour the bound."""
         self._generations.append(generation)
-        while len(self._generations) > 1 and len(self._generations[-2][0]) <= 2 * len(self._generations[-1][0]):
+        while len(self._generations) > 1 and len(self._generations[-2][0]) <= len(self._generations[-1][0]):
             newer, older = self._generations.pop(), self._generations.pop()
             # Both are sorted: inserting the newer keys where they belong merges without sorting again.
             at = np.searchsorted(older[0], newer[0], side="right")
