@@ -107,12 +107,8 @@ class ServiceGraph:
         """Requests, errors, p50_ms and p95_ms of the calls per source and target service (and per bucket_start,
         the start of each `bucket_seconds` bucket, when given)."""
         source, target, start, duration, error = self._calls.joined()
-        key = source.astype(np.int64) * max(len(self.services), 1) + target
-        if bucket_seconds:
-            of_call = np.floor(start / bucket_seconds).astype(np.int64)
-            first = int(of_call.min()) if len(of_call) else 0
-            key = (key << 32) | (of_call - first)  # buckets of one import span far fewer than 2**32 bucket lengths
-        figures = _group_figures(key, duration, error)
+        first = int(np.floor_divide(start.min(), bucket_seconds)) if bucket_seconds and len(start) else 0
+        figures = _group_figures(self._keys(source, target, start, bucket_seconds, first), duration, error)
         pair = figures.pop("key") >> 32 if bucket_seconds else figures.pop("key")
         names = np.asarray(self.services, dtype=object)
         out = pd.DataFrame({"source": names[pair // max(len(names), 1)].astype(str),
@@ -121,6 +117,21 @@ class ServiceGraph:
         if bucket_seconds:
             out["bucket_start"] = pd.to_datetime((bucket + first) * bucket_seconds, unit="s")
         return pd.concat([out, pd.DataFrame(figures)], axis=1)
+
+    def _keys(
+        self, source: np.ndarray, target: np.ndarray, start: np.ndarray, bucket_seconds: int | None, first: int
+    ) -> np.ndarray:
+        """Each call's group as one int64: source and target code, and (above 32 bits) the bucket since `first`.
+        Computed in place where possible: at 10M spans every temporary array costs tens of MB."""
+        key = source.astype(np.int64)
+        key *= max(len(self.services), 1)
+        key += target
+        if bucket_seconds:
+            key <<= 32  # buckets of one import span far fewer than 2**32 bucket lengths
+            of_call = np.floor_divide(start, bucket_seconds).astype(np.int64)
+            of_call -= first
+            key |= of_call
+        return key
 
     def _service_codes(self, raw: pd.Series) -> np.ndarray:
         codes, uniques = pd.factorize(raw)
@@ -204,10 +215,12 @@ def _group_figures(key: np.ndarray, duration: np.ndarray, error: np.ndarray) -> 
     """Per distinct key (ascending): requests, errors, and p50/p95 of the durations (linear interpolation between
     the closest ranks, as numpy's and pandas' default quantile), in ms rounded to the µs."""
     order = np.lexsort((duration, key))
-    key, duration = key[order], duration[order].astype(np.float64)
+    key = key[order]
+    duration = duration[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.empty(0, np.int64)
     counts = np.diff(np.r_[starts, len(key)])
-    errors = np.add.reduceat(error[order].astype(np.int64), starts) if len(starts) else np.zeros(0, np.int64)
+    errors = np.add.reduceat(error[order], starts, dtype=np.int64) if len(starts) else np.zeros(0, np.int64)
+    del order
     out = {
         "key": key[starts],
         "bucket": key[starts] & 0xFFFFFFFF,
@@ -218,6 +231,6 @@ def _group_figures(key: np.ndarray, duration: np.ndarray, error: np.ndarray) -> 
         position = (counts - 1) * q
         low = np.floor(position).astype(np.int64)
         high = np.ceil(position).astype(np.int64)
-        below, above = duration[starts + low], duration[starts + high]
+        below, above = duration[starts + low].astype(np.float64), duration[starts + high].astype(np.float64)
         out[name] = np.round(below + (above - below) * (position - low), 3)
     return out
