@@ -24,6 +24,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "traffic": ("source", "target", "bucket_start", "bucket_seconds", "requests", "errors", "p50_ms", "p95_ms"),
 }  # fmt: skip
 PARTS: tuple[str, ...] = tuple(COLUMNS)
+# Parts that only some formats produce: an import report lists them only when it has rows of them.
+OPTIONAL_PARTS: tuple[str, ...] = ("traffic",)
 # Where each part's rows came from: shown with rejections ("incident.csv line 12").
 ORIGIN = "_origin"
 

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from dashboard.cmdb import schema
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path, writable_engine
-from dashboard.imports.batch import PARTS, ImportBatch, Rejection
+from dashboard.imports.batch import OPTIONAL_PARTS, PARTS, ImportBatch, Rejection
 from dashboard.imports.validate import Checked, check_part
 
 CHUNK_ROWS = 20_000
@@ -77,7 +77,7 @@ def import_batch(url: str, batch: ImportBatch, *, dry_run: bool = False, progres
     new_sqlite = (path := sqlite_path(url_parsed)) is not None and not path.exists()
     if dry_run and new_sqlite:
         _plan(batch, _Existing.none(), report)
-        return report
+        return _without_unused(report)
     if new_sqlite:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = writable_engine(url_parsed)
@@ -91,6 +91,14 @@ def import_batch(url: str, batch: ImportBatch, *, dry_run: bool = False, progres
                 _write(connection, checked, existing, progress)
     finally:
         engine.dispose()
+    return _without_unused(report)
+
+
+def _without_unused(report: ImportReport) -> ImportReport:
+    """The report without the parts only some formats produce (call traffic) when this import had none."""
+    for name in OPTIONAL_PARTS:
+        if report.parts[name] == PartReport():
+            del report.parts[name]
     return report
 
 

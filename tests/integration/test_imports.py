@@ -38,9 +38,7 @@ def table(url: str, name: str) -> pd.DataFrame:
 
 
 def counts(report) -> dict[str, tuple[int, int, int, int]]:
-    # Call traffic comes from traces only: tests/integration/test_traces.py counts it.
-    parts = {name: p for name, p in report.parts.items() if name != "traffic"}
-    return {name: (p.added, p.updated, p.unchanged, p.rejected) for name, p in parts.items()}
+    return {name: (p.added, p.updated, p.unchanged, p.rejected) for name, p in report.parts.items()}
 
 
 def ci_id(url: str, name: str) -> int:
