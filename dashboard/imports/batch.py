@@ -16,7 +16,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "cis": ("key", "name", "class", "status", "criticality", "environment", "location", "owner", "updated_at",
             "attributes", "placeholder", "scope"),
     "relationships": ("source", "target", "type", "updated_at"),
-    "incidents": ("number", "ci", "priority", "state", "opened_at", "resolved_at", "summary", "updated_at"),
+    "incidents": ("number", "ci", "priority", "state", "opened_at", "resolved_at", "summary", "updated_at",
+                  "assignment_group", "category", "location", "contact_type", "business_service"),
     "health": ("ci", "status", "metric", "value", "observed_at"),
     "changes": ("number", "ci", "state", "summary", "planned_start", "planned_end", "actual_start", "actual_end",
                 "updated_at"),
@@ -24,6 +25,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "traffic": ("source", "target", "bucket_start", "bucket_seconds", "requests", "errors", "p50_ms", "p95_ms"),
 }  # fmt: skip
 PARTS: tuple[str, ...] = tuple(COLUMNS)
+# An incident's audit trail (not a part: its rows go with their incident, written when the incident is, and replaced
+# with it). `seq` orders an incident's updates; see dashboard/imports/incident_history.py.
+HISTORY_COLUMNS: tuple[str, ...] = ("number", "seq", "field", "old_value", "new_value", "changed_at")
 # Parts that only some formats produce: an import report lists them only when it has rows of them.
 OPTIONAL_PARTS: tuple[str, ...] = ("traffic",)
 # Where each part's rows came from: shown with rejections ("incident.csv line 12").
@@ -51,6 +55,7 @@ class ImportBatch:
     health: pd.DataFrame = field(default_factory=lambda: empty("health"))
     changes: pd.DataFrame = field(default_factory=lambda: empty("changes"))
     traffic: pd.DataFrame = field(default_factory=lambda: empty("traffic"))
+    incident_history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(HISTORY_COLUMNS)))
     rejected: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the parser read past on purpose (shown in the report)
 
@@ -59,13 +64,20 @@ class ImportBatch:
         return getattr(self, name)
 
     def counts(self) -> dict[str, int]:
-        """Rows per part, as parsed."""
-        return {name: len(self.part(name)) for name in PARTS}
+        """Rows per part, as parsed (a part only some formats produce only when it has rows)."""
+        counts = {name: len(self.part(name)) for name in PARTS}
+        return {name: n for name, n in counts.items() if n or name not in OPTIONAL_PARTS}
 
     def __add__(self, other: "ImportBatch") -> "ImportBatch":
         """Two batches as one (several files of one import)."""
         frames = {name: _concat(self.part(name), other.part(name)) for name in PARTS}
-        return ImportBatch(**frames, rejected=[*self.rejected, *other.rejected], notes=[*self.notes, *other.notes])
+        history = _concat(self.incident_history, other.incident_history)
+        return ImportBatch(
+            **frames,
+            incident_history=history,
+            rejected=[*self.rejected, *other.rejected],
+            notes=[*self.notes, *other.notes],
+        )
 
 
 def frame(part: str, rows: list[dict[str, object]] | pd.DataFrame, origin: str | list[str]) -> pd.DataFrame:

@@ -17,8 +17,9 @@ from tqdm import tqdm
 
 from dashboard.cmdb import schema
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path, writable_engine
+from dashboard.cmdb.upgrade import upgrade_schema
 from dashboard.imports.batch import OPTIONAL_PARTS, PARTS, ImportBatch, Rejection
-from dashboard.imports.validate import Checked, check_part
+from dashboard.imports.validate import Checked, check_part, parse_times
 
 CHUNK_ROWS = 20_000
 _TABLE_OF = {
@@ -88,7 +89,9 @@ def import_batch(url: str, batch: ImportBatch, *, dry_run: bool = False, progres
             checked = _plan(batch, existing, report)
             if not dry_run:
                 schema.create_schema(connection)  # type: ignore[arg-type]
+                report.notes.extend(f"database upgraded: {step}" for step in upgrade_schema(connection))
                 _write(connection, checked, existing, progress)
+                _write_history(connection, batch.incident_history, checked["incidents"].rows)
     finally:
         engine.dispose()
     return _without_unused(report)
@@ -356,6 +359,22 @@ def _delete_replaced(connection: sa.Connection, part: str, rows: pd.DataFrame) -
         return
     for start in range(0, len(keys), 500):
         connection.execute(sa.delete(column.table).where(column.in_(keys[start : start + 500])))
+        if part == "incidents":  # an incident's history goes with it: replaced, or gone when the new one has none
+            history = schema.incident_history.c.number
+            connection.execute(sa.delete(history.table).where(history.in_(keys[start : start + 500])))
+
+
+def _write_history(connection: sa.Connection, history: pd.DataFrame, incidents: pd.DataFrame) -> None:
+    """The history rows of the incidents written (a rejected incident's history is not)."""
+    rows = history.loc[history["number"].isin(incidents["number"])]
+    if rows.empty:
+        return
+    changed = parse_times(rows["changed_at"].astype("object"))
+    rows = rows.assign(
+        changed_at=changed.dt.tz_localize(None).astype("datetime64[us]"), seq=rows["seq"].astype("int64")
+    )
+    for start in range(0, len(rows), CHUNK_ROWS):
+        connection.execute(schema.incident_history.insert(), _records(rows.iloc[start : start + CHUNK_ROWS]))
 
 
 def _delete_traffic(connection: sa.Connection, rows: pd.DataFrame) -> None:
