@@ -52,16 +52,19 @@ def build_legend() -> html.Section:
 
 def _traffic() -> list:
     """The key to edges with call traffic from traces: width, colour and label."""
-    some, many = ERROR_TIERS[1], TRAFFIC_TIERS
+    some = ERROR_TIERS[1]
+    low, *_, high = TRAFFIC_TIERS
+    swatch = {"fontWeight": 700, "letterSpacing": "-0.1em"}
     colours = [
-        html.Li([html.Span("━", className="edge-key", style={"color": TRAFFIC_COLOURS[0]}), "no errors"]),
-        html.Li([html.Span("━", className="edge-key", style={"color": TRAFFIC_COLOURS[1]}), f"errors < {some:.0%}"]),
-        html.Li([html.Span("━", className="edge-key", style={"color": TRAFFIC_COLOURS[2]}), f"errors ≥ {some:.0%}"]),
+        html.Li([html.Span("━━", className="edge-key", style={**swatch, "color": colour}), text])
+        for colour, text in zip(
+            TRAFFIC_COLOURS, ("no errors", f"errors < {some:.0%}", f"errors ≥ {some:.0%}"), strict=True
+        )
     ]
     return [
         html.P(
-            "Calls seen in traces: the label gives requests and error rate over the health window; a wider line "
-            f"carries more requests per minute (from under {many[0]:.0f} to {many[-1]:.0f} or more).",
+            "Calls seen in traces: each label gives the requests and error rate over the health window; the line is "
+            f"wider the more requests a minute it carries (four widths, from under {low:.0f} to {high:.0f} or more).",
             className="note",
         ),
         html.Ul(colours, className="legend edges"),
