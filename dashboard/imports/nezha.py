@@ -19,7 +19,8 @@ import pandas as pd
 
 from dashboard.imports.batch import ImportBatch, frame
 from dashboard.imports.csvfile import CsvTable, read_csv
-from dashboard.imports.nezha_faults import read_faults, service_of_pod, timed
+from dashboard.imports.nezha_faults import read_faults, timed
+from dashboard.imports.traces import service_of_pod
 
 SERVICE_CLASS = "application"
 HOST_CLASS = "virtual_machine"
