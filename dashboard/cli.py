@@ -110,6 +110,11 @@ def _parser() -> argparse.ArgumentParser:
 # like the flag (--type-key → type_key); a format that does not take a given flag refuses it.
 FORMAT_FLAGS: tuple[tuple[str, str], ...] = (
     ("--service", "nezha: the name of the data set's business service (default: from its folder's name)"),
+    (
+        "--service-pattern",
+        "traces: a regular expression naming a span's service in its service, pod or instance name (its group "
+        "'service', else the whole match); default: Kubernetes pod suffixes stripped",
+    ),
 )
 
 

@@ -26,6 +26,7 @@ FORMATS: dict[str, ImportFormat] = {
     "metrics": ImportFormat("dashboard.imports.monitoring", "health metrics CSV: timestamp, ci, metric, value"),
     "alerts": ImportFormat("dashboard.imports.monitoring", "alert or fault list CSV/JSON: time, ci, type"),
     "nezha": ImportFormat("dashboard.imports.nezha", "a data set in the Nezha layout (a folder)"),
+    "traces": ImportFormat("dashboard.imports.traces", "spans (OTLP JSON, Jaeger JSON, Zipkin v2 JSON, span CSV)"),
 }
 
 

@@ -18,7 +18,7 @@ from tqdm import tqdm
 from dashboard.cmdb import schema
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path, writable_engine
 from dashboard.cmdb.upgrade import upgrade_schema
-from dashboard.imports.batch import PARTS, ImportBatch, Rejection
+from dashboard.imports.batch import OPTIONAL_PARTS, PARTS, ImportBatch, Rejection
 from dashboard.imports.validate import Checked, check_part, parse_times
 
 CHUNK_ROWS = 20_000
@@ -28,7 +28,11 @@ _TABLE_OF = {
     "incidents": "incident",
     "health": "health",
     "changes": "change",
+    "traffic": "call_traffic",
 }
+# Call traffic is matched on its key and kept when its figures are the same, replaced when not.
+TRAFFIC_KEY = ("source_id", "target_id", "bucket_start")
+TRAFFIC_FIGURES = ("bucket_seconds", "requests", "errors", "p50_ms", "p95_ms")
 
 
 @dataclass(slots=True)
@@ -74,7 +78,7 @@ def import_batch(url: str, batch: ImportBatch, *, dry_run: bool = False, progres
     new_sqlite = (path := sqlite_path(url_parsed)) is not None and not path.exists()
     if dry_run and new_sqlite:
         _plan(batch, _Existing.none(), report)
-        return report
+        return _without_unused(report)
     if new_sqlite:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = writable_engine(url_parsed)
@@ -90,6 +94,14 @@ def import_batch(url: str, batch: ImportBatch, *, dry_run: bool = False, progres
                 _write_history(connection, batch.incident_history, checked["incidents"].rows)
     finally:
         engine.dispose()
+    return _without_unused(report)
+
+
+def _without_unused(report: ImportReport) -> ImportReport:
+    """The report without the parts only some formats produce (call traffic) when this import had none."""
+    for name in OPTIONAL_PARTS:
+        if report.parts[name] == PartReport():
+            del report.parts[name]
     return report
 
 
@@ -135,6 +147,10 @@ class _Existing:
             "incidents": _keys(connection, schema.incident, ("number",), present),
             "changes": _keys(connection, schema.change, ("number",), present),
             "health": _keys(connection, schema.health, ("ci_id", "metric", "observed_at"), present),
+            "traffic": {
+                _traffic_row(key)
+                for key in _keys(connection, schema.call_traffic, TRAFFIC_KEY + TRAFFIC_FIGURES, present)
+            },
         }
         return cls(ci, max_ids, keys)
 
@@ -174,6 +190,9 @@ def _plan(batch: ImportBatch, existing: _Existing, report: ImportReport) -> dict
 
 def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) -> None:
     """Count added and updated rows; relationships and health events the target holds already are left out."""
+    if part == "traffic":
+        _count_traffic(result, existing, counts)
+        return
     if part == "cis":
         exists = result.rows["_exists"]
     else:
@@ -185,6 +204,27 @@ def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) 
             return
     counts.updated += int(exists.sum())
     counts.added += int((~exists).sum())
+
+
+def _count_traffic(result: Checked, existing: _Existing, counts: PartReport) -> None:
+    """Call traffic the target holds with the same figures is left out; with other figures it is replaced."""
+    held = existing.keys.get("traffic", set())
+    held_keys = {row[: len(TRAFFIC_KEY)] for row in held}
+    rows = result.rows
+    given = [_traffic_row(row) for row in zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)]
+    same = pd.Series([row in held for row in given], index=rows.index, dtype=bool)
+    replaced = pd.Series([row[: len(TRAFFIC_KEY)] in held_keys for row in given], index=rows.index, dtype=bool) & ~same
+    counts.unchanged += int(same.sum())
+    counts.updated += int(replaced.sum())
+    counts.added += int((~same & ~replaced).sum())
+    result.rows = rows.loc[~same].assign(_exists=replaced[~same])
+
+
+def _traffic_row(row: tuple) -> tuple:
+    """A call traffic row comparable with one read back: whole numbers, naive times, figures to the µs."""
+    source, target, bucket, seconds, requests, errors, p50, p95 = row
+    return (int(source), int(target), _plain(pd.Timestamp(bucket).to_pydatetime()), int(seconds), int(requests),
+            int(errors), *(None if pd.isna(v) else round(float(v), 3) for v in (p50, p95)))  # fmt: skip
 
 
 def _known_placeholders(cis: pd.DataFrame, existing: _Existing) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -312,6 +352,9 @@ def _delete_replaced(connection: sa.Connection, part: str, rows: pd.DataFrame) -
     elif part in ("incidents", "changes"):
         table = schema.incident if part == "incidents" else schema.change
         keys, column = rows["number"].tolist(), table.c.number
+    elif part == "traffic":
+        _delete_traffic(connection, rows.loc[rows["_exists"]])
+        return
     else:
         return
     for start in range(0, len(keys), 500):
@@ -332,6 +375,17 @@ def _write_history(connection: sa.Connection, history: pd.DataFrame, incidents: 
     )
     for start in range(0, len(rows), CHUNK_ROWS):
         connection.execute(schema.incident_history.insert(), _records(rows.iloc[start : start + CHUNK_ROWS]))
+
+
+def _delete_traffic(connection: sa.Connection, rows: pd.DataFrame) -> None:
+    """Remove the call traffic rows that an import replaces (same source, target and bucket)."""
+    if rows.empty:
+        return
+    table = schema.call_traffic
+    condition = sa.and_(*(table.c[c] == sa.bindparam(f"old_{c}") for c in TRAFFIC_KEY))
+    values = zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)
+    keys = [dict(zip(("old_" + c for c in TRAFFIC_KEY), _traffic_row(row), strict=False)) for row in values]
+    connection.execute(sa.delete(table).where(condition), keys)
 
 
 def _records(chunk: pd.DataFrame) -> list[dict[str, object]]:
