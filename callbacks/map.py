@@ -10,7 +10,7 @@ from callbacks.pages import on_map_page
 from callbacks.roots import default_root, opening_scope, root_options
 from dashboard.cmdb.derived import Derived
 from dashboard.details import ci_details
-from dashboard.domain.notices import cmdb_notices, filter_empty, unknown_root
+from dashboard.domain.notices import cmdb_notices, filter_empty, incidents_without_ci, unknown_root
 from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.domain.vocabulary import class_label
 from dashboard.maps import MapModel, build_map
@@ -209,7 +209,12 @@ def register(app: Dash, services: Services) -> None:
 def _cmdb_notices(derived: Derived) -> tuple:
     snapshot = derived.snapshot
     index = snapshot.index
-    return cmdb_notices(index.node_count, index.edge_count, len(snapshot.tables["relationship"]), snapshot.old_health)
+    rows = len(snapshot.tables["relationship"])
+    general = cmdb_notices(index.node_count, index.edge_count, rows, snapshot.old_health)
+    found = derived.open_incidents
+    if not found.mostly_without_ci:
+        return general
+    return (*general, incidents_without_ci(len(snapshot.tables["incident"]), len(found.rows), found.without_ci))
 
 
 def _filter_left_nothing(model: MapModel) -> bool:

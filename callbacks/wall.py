@@ -74,7 +74,7 @@ def register(app: Dash, services: Services) -> None:
         wall = parse_wall(search if isinstance(search, str) else "")
         derived = services.views.of(snapshot)
         model = wall_tiles(derived, wall)
-        heading = build_wall_heading(model.heading, snapshot.old_health)
+        heading = build_wall_heading(model.heading, snapshot.old_health, model.left_out)
         naive_now = now.replace(tzinfo=None)
         if wall.rotate and model.not_ok:
             step = int(now.timestamp() // wall.rotate) % len(model.not_ok)

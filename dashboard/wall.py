@@ -46,6 +46,8 @@ class Tile:
     since: datetime | None  # when the CI at fault last reported its status
     fault: Fault | None
     detail: str = ""  # a CI's class and dependents, a group's members: what the tile stands for
+    oldest_open: datetime | None = None  # a group of incidents: when the oldest of them was opened
+    most_named: str = ""  # a group of incidents: the CI most of them name, and how many do
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ class WallModel:
     heading: str = ""  # what the tiles are, when they are not every business service
     notice: Notice | None = None  # why there is no tile, and what to do
     unit: str = "services"  # what `not_shown` counts
+    left_out: str = ""  # open incidents no tile counts (they name no CI), and where to see them
 
 
 def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallModel:

@@ -1,40 +1,77 @@
-"""The wall's tiles when they are not business services: the most troubled CIs, or CIs grouped by class, location or
-owner. A CMDB without business services gets the troubled CIs by default; the URL's `tiles` asks for another kind.
+"""The wall's tiles when they are not business services: the most troubled CIs, CIs grouped by class, location or
+owner, or open incidents grouped by assignment group or category. The URL's `tiles` asks for a kind; by default
+(`default_tiles`) a CMDB without business services gets its open incidents by assignment group when most of them name
+no CI (a service-desk export), else its most troubled CIs.
 
 Each wall says what its tiles are (`WallModel.heading`): a manager must never read a CI tile as a service.
 """
+
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from dashboard.cmdb.derived import Derived
 from dashboard.details import text
-from dashboard.domain.notices import empty_cmdb, no_services
+from dashboard.domain.incident_groups import IncidentGroup, incident_groups
+from dashboard.domain.notices import empty_cmdb, incidents_without_ci, no_open_incidents, no_services
 from dashboard.domain.prominence import dependents, groups, is_troubled, links, most_troubled
 from dashboard.domain.viewstate import WallState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, Health, class_label
+from dashboard.maps import short_label
 from dashboard.wall import Tile, WallModel, fault_of, since_of, wall_model
 
-CI_TILES = 12  # a 4 × 3 grid: every tile keeps its five lines at a size read from five metres
+CI_TILES = 12  # a 4 × 3 grid: every tile (a CI, or a group of incidents) keeps its lines at a size read from 5 m
 GROUP_TILES = 24
 GROUPED_BY = {"class": "class", "location": "location", "owner": "owner"}  # tiles value → CI column
-NOUNS = {"class": ("class", "classes"), "location": ("location", "locations"), "owner": ("owner", "owners")}
+INCIDENT_FIELDS = ("assignment_group", "category")  # tiles values that group open incidents (incident columns)
+NOUNS = {
+    "class": ("class", "classes"),
+    "location": ("location", "locations"),
+    "owner": ("owner", "owners"),
+    "assignment_group": ("assignment group", "assignment groups"),
+    "category": ("category", "categories"),
+}
 NO_SERVICES = "No business services in this CMDB — "
 
 
 def wall_tiles(derived: Derived, wall: WallState) -> WallModel:
-    """The wall the URL asks for: business services by default, CIs when the CMDB has none, or what `tiles` says."""
+    """The wall the URL asks for, or this CMDB's default (see `default_tiles`)."""
+    index = derived.snapshot.index
+    has_services = bool(index.class_mask(BUSINESS_SERVICE).any()) if index.node_count else False
+    kind = wall.tiles or default_tiles(derived, has_services)
+    if kind in INCIDENT_FIELDS:
+        return grouped_incidents(derived, kind, has_services)
+    model = _cis_or_services(derived, kind, wall.services, has_services)
+    without_ci = derived.open_incidents.without_ci
+    if not without_ci or model.notice is not None:
+        return model
+    are = "incident names" if without_ci == 1 else "incidents name"
+    return replace(model, left_out=f"Not on these tiles: {without_ci:,} open {are} no CI (?tiles=assignment_group)")
+
+
+def _cis_or_services(derived: Derived, kind: str, services: frozenset[int], has_services: bool) -> WallModel:
     index = derived.snapshot.index
     if not index.node_count:
+        found = derived.open_incidents
+        if len(found.rows):
+            notice = incidents_without_ci(len(derived.snapshot.tables["incident"]), len(found.rows), found.without_ci)
+            return WallModel((), 0, (), notice=notice)
         return WallModel((), 0, (), notice=empty_cmdb())
-    has_services = bool(index.class_mask(BUSINESS_SERVICE).any())
-    kind = wall.tiles or ("services" if has_services else "ci")
     if kind == "services":
-        return wall_model(derived, wall.services) if has_services else WallModel((), 0, (), notice=no_services())
+        return wall_model(derived, services) if has_services else WallModel((), 0, (), notice=no_services())
     prefix = "" if has_services else NO_SERVICES
     if kind == "ci":
         return troubled_cis(derived, prefix)
     return grouped_cis(derived, kind, prefix)
+
+
+def default_tiles(derived: Derived, has_services: bool) -> str:
+    """Business services when there are any; else open incidents by assignment group when more than half of the open
+    incidents name no CI (tiles of CIs would leave most of them out); else the most troubled CIs."""
+    if has_services:
+        return "services"
+    return "assignment_group" if derived.open_incidents.mostly_without_ci else "ci"
 
 
 def troubled_cis(derived: Derived, prefix: str = "") -> WallModel:
@@ -111,3 +148,59 @@ def group_codes(derived: Derived, kind: str) -> tuple[np.ndarray, list[str]]:
     trimmed = values.astype("str").str.strip().fillna("")
     codes, uniques = pd.factorize(trimmed.mask(trimmed == "", f"(no {kind} given)"))
     return codes.astype(np.int64), [str(u) for u in uniques]
+
+
+def grouped_incidents(derived: Derived, kind: str, has_services: bool) -> WallModel:
+    """Every open incident (whether it names a CI or not) grouped by one of its fields: one tile per value, worst
+    first (most P1, then P2 …, then most open)."""
+    found = derived.open_incidents
+    if not len(found.rows):
+        return WallModel((), 0, (), notice=no_open_incidents(len(derived.snapshot.tables["incident"])))
+    grouped, labels = derived.kept(f"incident_groups.{kind}", lambda: _incident_groups(derived, kind))
+    tiles = tuple(_incident_tile(derived, group, labels[group.code]) for group in grouped[:CI_TILES])
+    one, many = NOUNS[kind]
+    count = f"{len(tiles)} of {len(grouped):,}" if len(grouped) > len(tiles) else f"{len(grouped):,}"
+    what = f"open incidents by {one}, most P1 first ({count} {one if len(grouped) == 1 else many})"
+    if has_services:
+        heading = what[0].upper() + what[1:]
+    else:
+        heading = (
+            f"No business services and {found.without_ci:,} of {len(found.rows):,} open incidents name no CI — {what}"
+        )
+    # As with single CIs: at most CI_TILES, counted in the heading, so that each stays readable from five metres.
+    return WallModel(tiles, 0, (), heading=heading, unit=many)
+
+
+def _incident_groups(derived: Derived, kind: str) -> tuple[tuple[IncidentGroup, ...], list[str]]:
+    """The groups of open incidents by the incident column `kind`, and each code's label (sorted: ties by label)."""
+    found = derived.open_incidents
+    incidents = derived.snapshot.tables["incident"]
+    column = incidents[kind] if kind in incidents else pd.Series([None] * len(incidents), dtype="object")
+    trimmed = column.iloc[found.rows].astype("str").str.strip().fillna("")
+    codes, uniques = pd.factorize(trimmed.mask(trimmed == "", f"(no {NOUNS[kind][0]} given)"), sort=True)
+    status = derived.health.shown(np.arange(derived.snapshot.index.node_count))
+    grouped = incident_groups(codes, found.nodes, found.priorities, found.opened, status)
+    return grouped, [str(u) for u in uniques]
+
+
+def _incident_tile(derived: Derived, group: IncidentGroup, label: str) -> Tile:
+    found = derived.open_incidents
+    detail = f"{group.open:,} open"
+    if group.without_ci:
+        detail += " · none names a CI" if group.without_ci == group.open else f" · {group.without_ci:,} name no CI"
+    oldest = pd.Timestamp(found.opened[group.oldest]).to_pydatetime() if group.oldest >= 0 else None
+    named = ""
+    if group.most_named >= 0:
+        named = f"{short_label(derived.names[group.most_named])} ({group.most_named_count:,} open)"
+    return Tile(
+        ci_id=None,
+        name=label,
+        criticality="",
+        status=group.status,
+        incidents=group.incidents,
+        since=None,
+        fault=None,
+        detail=detail,
+        oldest_open=oldest,
+        most_named=named,
+    )

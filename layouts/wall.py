@@ -93,9 +93,12 @@ def build_notice_tile(notice: Notice) -> html.Div:
     )
 
 
-def build_wall_heading(heading: str, old_health: Notice | None) -> list:
-    """What the tiles are (when they are not every business service), and a warning when health data is too old."""
+def build_wall_heading(heading: str, old_health: Notice | None, left_out: str = "") -> list:
+    """What the tiles are (when they are not every business service), what they leave out, and a warning when health
+    data is too old."""
     parts = [html.Div(heading, className="tiles-what")] if heading else []
+    if left_out:
+        parts.append(html.Div(left_out, className="tiles-left-out"))
     if old_health is not None:
         parts.append(html.Div(old_health.text, className="health-old", role="alert"))
     return parts
@@ -114,18 +117,17 @@ def tiles_class(count: int, notice: bool = False) -> str:
 
 
 def _tile(tile: Tile, now: datetime) -> html.Div:
-    style = HEALTH_STYLES[tile.status]
     status = tile.status.name.lower()
+    when = _since(tile, now) if tile.oldest_open is None else _oldest(tile.oldest_open, now)
     lines = [
         html.Div(tile.name, className="tile-name"),
-        html.Div(
-            [html.Span(f"{style.icon} {style.label}", className=f"pill s-{status}"), _since(tile, now)],
-            className="tile-status",
-        ),
+        html.Div([_pill(tile), when], className="tile-status"),
         html.Div(_incidents(tile.incidents), className="tile-incidents"),
     ]
     if tile.detail:
         lines.insert(1, html.Div(tile.detail, className="tile-detail"))
+    if tile.most_named:
+        lines.append(html.Div([html.Span("Most named: ", className="muted"), tile.most_named], className="tile-fault"))
     if tile.fault is not None and tile.status >= Health.DEGRADED:
         lines.append(
             html.Div(
@@ -137,6 +139,11 @@ def _tile(tile: Tile, now: datetime) -> html.Div:
     return html.Div(lines, className=f"tile t-{status}", **marks)
 
 
+def _pill(tile: Tile) -> html.Span:
+    style = HEALTH_STYLES[tile.status]
+    return html.Span(f"{style.icon} {style.label}", className=f"pill s-{tile.status.name.lower()}")
+
+
 def _since(tile: Tile, now: datetime) -> html.Span:
     if tile.status < Health.DEGRADED or tile.since is None:
         return html.Span()
@@ -144,6 +151,17 @@ def _since(tile: Tile, now: datetime) -> html.Span:
     ago = f"{minutes}\u00a0min" if minutes < 120 else f"{minutes // 60}\u00a0h\u00a0{minutes % 60}\u00a0min"
     # Non-breaking spaces: the line may break only between the time and the duration, never inside either.
     return html.Span(f"since\u00a0{tile.since:%H:%M}\u00a0UTC ·\u00a0{ago}", className="since")
+
+
+def _oldest(opened: datetime, now: datetime) -> html.Span:
+    """Since when a group's incidents are open: the time and how long ago within a day, else the day and days (the year
+    only when it is not this one: the line must fit beside the status)."""
+    minutes = max(0, int((now - opened).total_seconds() // 60))
+    if minutes < 24 * 60:
+        ago = f"{minutes}\u00a0min" if minutes < 120 else f"{minutes // 60}\u00a0h"
+        return html.Span(f"oldest\u00a0{opened:%H:%M}\u00a0UTC ·\u00a0{ago}", className="since")
+    day = f"{opened:%d\u00a0%b}" + (f"\u00a0{opened:%Y}" if opened.year != now.year else "")
+    return html.Span(f"oldest\u00a0{day} ·\u00a0{minutes // 1440:,}\u00a0d", className="since")
 
 
 def _incidents(counts: tuple[int, ...]) -> list:

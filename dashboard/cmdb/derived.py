@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.health import HealthState, own_status
-from dashboard.domain.overlays import IncidentOverlay, change_counts, incident_overlay
+from dashboard.domain.incident_groups import OpenIncidents
+from dashboard.domain.overlays import IncidentOverlay, change_counts, incident_overlay, is_open
 from dashboard.domain.search import NameSearch
 from dashboard.domain.traffic import EdgeTraffic, edge_traffic
 from dashboard.logs import log_event
@@ -64,7 +65,7 @@ class once(Generic[T]):
 class Derived:
     """Per-snapshot views of the data, each computed once."""
 
-    WARM = ("names", "relationship_ids", "no_changes", "health", "incidents", "shared_name", "search")
+    WARM = ("names", "relationship_ids", "no_changes", "health", "incidents", "open_incidents", "shared_name", "search")
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
@@ -104,6 +105,28 @@ class Derived:
             incidents["state"].to_numpy(dtype=object),
             incidents["priority"].to_numpy(dtype=np.float64, na_value=np.nan),
         )
+
+    @once
+    def open_incidents(self) -> OpenIncidents:
+        """The open incidents, those that name no CI included: rows, nodes named, priorities, opening times."""
+        incidents = self.snapshot.tables["incident"]
+        rows = np.flatnonzero(is_open(incidents["state"].to_numpy(dtype=object)))
+        open_ = incidents.iloc[rows]
+        return OpenIncidents(
+            rows=rows,
+            nodes=self.snapshot.index.locate(open_["ci_id"].pipe(id_array)),
+            priorities=open_["priority"].to_numpy(dtype=np.float64, na_value=np.nan),
+            opened=open_["opened_at"].to_numpy(dtype="datetime64[ns]"),
+        )
+
+    def kept(self, key: str, build: Callable[[], T]) -> T:
+        """A view with a parameter (`key` names both), computed once per snapshot like the properties above."""
+        values = self.values
+        if key not in values:
+            with self.lock:
+                if key not in values:
+                    values[key] = build()
+        return values[key]  # type: ignore[return-value]
 
     @once
     def search(self) -> NameSearch:

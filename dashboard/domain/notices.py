@@ -16,7 +16,7 @@ IMPORT_HINT = (
 class Notice:
     """Why a screen shows nothing or less than expected (`why`), and what to do (`advice`)."""
 
-    code: str  # stable: "cmdb.empty", "cmdb.no_relationships", "map.unknown_root", "map.filter_empty", "health.old"
+    code: str  # stable: "cmdb.empty", "cmdb.no_relationships", "map.unknown_root", "incidents.no_ci", "health.old" …
     why: str
     advice: str
 
@@ -87,7 +87,28 @@ def no_services() -> Notice:
     return Notice(
         "wall.no_services",
         "This CMDB has no business services (CIs of class business_service).",
-        "Show its CIs instead: open the wall with ?tiles=ci, or group them with ?tiles=class, location or owner.",
+        "Show its CIs instead: open the wall with ?tiles=ci, or group them with ?tiles=class, location or owner; or "
+        "its open incidents with ?tiles=assignment_group or category.",
+    )
+
+
+def incidents_without_ci(incidents: int, open_: int, without_ci: int) -> Notice:
+    """Most open incidents name no CI of the CMDB (a service-desk export): no map shows them, the wall can."""
+    held = f"{incidents:,} incident{'s' if incidents != 1 else ''}"
+    are = "is" if open_ == 1 else "are"
+    why = f"This CMDB holds {held}; {open_:,} {are} open and {without_ci:,} of those name no CI. No map shows them."
+    advice = (
+        "The wall shows every open incident by assignment group: open it with ?tiles=assignment_group (or "
+        "?tiles=category). The Data quality page counts the incidents that name no CI."
+    )
+    return Notice("incidents.no_ci", why, advice)
+
+
+def no_open_incidents(incidents: int) -> Notice:
+    """The wall was asked for groups of open incidents, and none is open."""
+    why = f"None of the {incidents:,} incidents in this CMDB is open." if incidents else "This CMDB has no incidents."
+    return Notice(
+        "wall.no_open_incidents", why, "Nothing to group: open the wall without ?tiles= to see its services or CIs."
     )
 
 

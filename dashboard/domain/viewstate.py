@@ -106,8 +106,9 @@ def _groups(text: str) -> frozenset[str]:
 MIN_REFRESH_SECONDS = 5
 DEFAULT_WALL_REFRESH = 30
 MAX_WALL_SERVICES = 200
-# What a wall's tiles stand for: business services, single CIs, or CIs grouped by class, location or owner.
-WALL_TILES = ("services", "ci", "class", "location", "owner")
+# What a wall's tiles stand for: business services, single CIs, CIs grouped by class, location or owner, or open
+# incidents grouped by their assignment group or category.
+WALL_TILES = ("services", "ci", "class", "location", "owner", "assignment_group", "category")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,7 @@ class WallState:
     rotate: int = 0  # seconds per service in the rotation through the services that are not OK; 0: no rotation
     services: frozenset[int] = field(default_factory=frozenset)  # CI ids; empty: every business service
     theme: str = "dark"
-    tiles: str = ""  # one of WALL_TILES; "": business services, or CIs when the CMDB has none
+    tiles: str = ""  # one of WALL_TILES; "": the default for this CMDB (see dashboard/wall_cis.py)
 
     @property
     def tick_seconds(self) -> int:

@@ -11,7 +11,7 @@ from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.viewstate import DEFAULT_WALL_REFRESH, WallState, parse_wall
 from dashboard.domain.vocabulary import Health
 from dashboard.wall import Tile, Trouble, fault_paths
-from layouts.wall import ROW_STRETCH, _since, build_rotation_map, rotation_note
+from layouts.wall import ROW_STRETCH, _oldest, _since, _tile, build_rotation_map, rotation_note
 from tests.unit.graphs import graph
 
 T = np.datetime64("2026-11-20T10:00", "ns")
@@ -102,3 +102,22 @@ def test_wl009_the_rotation_map_runs_left_to_right_and_says_what_it_leaves_out()
         "Path to the 1 CI at fault · 100 more degraded or down CIs below are not drawn"
     )
     assert rotation_note(Trouble(model, 8, 4)) == "Paths to the 5 of 8 CIs at fault"
+
+
+def test_wl010_a_group_of_incidents_says_since_when_its_oldest_is_open_and_the_ci_most_named():
+    now = datetime(2026, 11, 20, 10, 0)
+    assert _oldest(datetime(2026, 11, 20, 9, 18), now).children == "oldest\u00a009:18\u00a0UTC ·\u00a042\u00a0min"
+    assert _oldest(datetime(2026, 3, 1), now).children == "oldest\u00a001\u00a0Mar ·\u00a0264\u00a0d"
+    assert _oldest(datetime(2025, 11, 10), now).children == "oldest\u00a010\u00a0Nov\u00a02025 ·\u00a0375\u00a0d"
+    tile = Tile(None, "Service Desk", "", Health.UNKNOWN, (1, 0, 2, 0, 0), None, None, detail="3 open",
+                oldest_open=datetime(2026, 11, 20, 9, 18), most_named="sap-01 (2 open)")  # fmt: skip
+    drawn = str(_tile(tile, now))
+    assert "sap-01 (2 open)" in drawn
+    assert "09:18" in drawn
+    assert "data-ci" not in drawn
+
+
+def test_wl011_the_wall_url_asks_for_incidents_by_assignment_group_or_category():
+    assert parse_wall("?tiles=assignment_group").tiles == "assignment_group"
+    assert parse_wall("?tiles=category").tiles == "category"
+    assert parse_wall("?tiles=group").tiles == ""
