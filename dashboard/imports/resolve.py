@@ -1,0 +1,112 @@
+"""Key scopes: which CI a reference of an import stands for, and which CIs of an import are CIs already known.
+
+A reference is resolved in its row's scope (see batch.py): a key of that scope (of this import, or stored by an
+earlier import of the same scope), else a name that one CI of that scope carries. Only when the import joins by name
+do names reach CIs of other scopes, and CIs of other scopes that no import of this scope made. References without a
+scope (metrics, alerts, edge lists) name CIs anywhere: a name unique in the import, else unique in the target.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.imports.batch import ANY_SCOPE
+
+Resolve = Callable[[pd.Series], tuple[pd.Series, pd.Series]]  # references -> (ids, reasons where not found)
+JOIN_BY = ("name",)  # what --join-by takes
+
+
+def lower_names(names: pd.Series) -> pd.Series:
+    """Names as matched: trimmed, case ignored."""
+    return names.astype("str").str.strip().str.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """Every CI an import can refer to, once each: id, lower-case name, stored key (scope:key) and scope."""
+
+    cis: pd.DataFrame  # id, lower, stored_key, scope ("" where unknown: a target CI no import of these scopes made)
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame, aliases: pd.DataFrame, target: pd.DataFrame) -> "Known":
+        """The import's CIs and the rows it aliased to known CIs (id, name, stored_key, scope each), over the target's
+        CIs (id, name, source_key) that the import does not rewrite."""
+        own = pd.concat([_known(rows), _known(aliases)], ignore_index=True)
+        rest = target.loc[~target["id"].isin(rows["id"])]
+        old = pd.DataFrame({"id": rest["id"].astype("int64"), "lower": lower_names(rest["name"]),
+                            "stored_key": rest["source_key"], "scope": ""})  # fmt: skip
+        return cls(pd.concat([own, old], ignore_index=True) if len(old) else own)
+
+    def in_scope(self, scope: str) -> pd.Series:
+        """The CIs of a scope: the import's rows of it, and target CIs an earlier import of it stored."""
+        stored = self.cis["stored_key"].fillna("")
+        return (self.cis["scope"] == scope) | ((self.cis["scope"] == "") & stored.str.startswith(scope + ":"))
+
+
+def _known(rows: pd.DataFrame) -> pd.DataFrame:
+    scope = rows["scope"].fillna("")
+    return pd.DataFrame({"id": rows["id"].astype("int64"), "lower": lower_names(rows["name"]),
+                         "stored_key": rows["stored_key"].astype("str"), "scope": scope})  # fmt: skip
+
+
+def unique_names(cis: pd.DataFrame) -> tuple[pd.Series, set[str]]:
+    """Lower-case name → id for names one CI carries, and the names several CIs share."""
+    distinct = cis.drop_duplicates("id")
+    counts = distinct["lower"].value_counts()
+    shared = set(counts.index[counts > 1])
+    single = distinct.loc[~distinct["lower"].isin(shared)]
+    return pd.Series(single["id"].to_numpy(), index=single["lower"].to_numpy()), shared
+
+
+class Resolver:
+    """CI references → ids, per scope; see the module's docstring for the order."""
+
+    def __init__(self, known: Known, join_by_name: bool = False) -> None:
+        self._known = known
+        self._join = join_by_name
+        keyed = known.cis.dropna(subset=["stored_key"]).drop_duplicates("stored_key")
+        self._by_key = pd.Series(keyed["id"].to_numpy(), index=keyed["stored_key"].to_numpy())
+        self._own = known.cis["scope"] != ""
+        self._names_anywhere = unique_names(known.cis)
+
+    def within(self, scopes: pd.Series) -> Resolve:
+        """A resolver for references whose rows have these scopes (aligned by index)."""
+
+        def resolve(references: pd.Series) -> tuple[pd.Series, pd.Series]:
+            ids = pd.Series(pd.NA, index=references.index, dtype="Int64")
+            reasons = pd.Series("", index=references.index, dtype="str")
+            scope_of = scopes.reindex(references.index).fillna(ANY_SCOPE).astype("str")
+            for scope, group in references.groupby(scope_of, sort=False):
+                found, why = self._resolve(group, str(scope))
+                ids[group.index], reasons[group.index] = found, why
+            reasons[references.isna()] = "no CI given"
+            return ids, reasons
+
+        return resolve
+
+    def _resolve(self, references: pd.Series, scope: str) -> tuple[pd.Series, pd.Series]:
+        text = references.astype("str").str.strip()
+        lower = text.str.lower()
+        if scope == ANY_SCOPE:
+            tables = [unique_names(self._known.cis.loc[self._own]), self._names_anywhere]
+            ids = pd.Series(pd.NA, index=text.index, dtype="object")
+            where = ""
+        else:
+            tables = [unique_names(self._known.cis.loc[self._known.in_scope(scope)])]
+            if self._join:
+                tables.append(self._names_anywhere)
+            ids = (scope + ":" + text).map(self._by_key)
+            where = f" in {scope}" + (" nor by name anywhere" if self._join else "")
+        shared: set[str] = set()
+        for single, several in tables:
+            unresolved = ids.isna()
+            ids[unresolved] = lower[unresolved].map(single)
+            shared |= several
+        missing = ids.isna()
+        ambiguous = missing & lower.isin(shared)
+        reason = pd.Series("", index=text.index, dtype="str")
+        shown = text.str.slice(0, 120).map(repr)
+        reason[missing] = "no CI with the key or name " + shown[missing] + where
+        reason[ambiguous] = "the name " + shown[ambiguous] + " belongs to several CIs"
+        return ids.astype("Int64"), reason
