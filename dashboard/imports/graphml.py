@@ -72,8 +72,8 @@ class _Tally:
         for what, number in self.counts.items():
             files = self.files[what]
             where = next(iter(files)) if len(files) == 1 else f"{len(files):,} files"
-            example = f" (e.g. {self.examples[what][:40]!r})" if what in self.examples else ""
-            out.append(f"{where}: {what.format(n=f'{number:,}')}{example}")
+            example = f", e.g. {self.examples[what][:40]!r}" if what in self.examples else ""
+            out.append(f"{where}: {what}: {number:,}{example}")
         return out
 
 
@@ -148,7 +148,7 @@ def _relationships(
         origins.append(f"{file} edge {number} ({source} {'→' if directed else '—'} {target})")
         for name, value in values.items():
             if name != kind:
-                tally.add(f"edge data {name!r} not kept on {{n}} edges (relationships have no attributes)", file,
+                tally.add(f"edge data {name!r} not kept (relationships have no attributes), edges", file,
                           example=str(value))  # fmt: skip
     return rows, origins
 
@@ -170,7 +170,7 @@ def _chosen(
     if given is not None:
         found = next((n for n in declared if n.strip().lower() == given.strip().lower()), None)
         if found is None:
-            tally.add(f"no {kind} key named {given!r}: {{n}} file(s) imported without it", file)
+            tally.add(f"no {kind} key named {given!r}, so none read as the {what}", file)
         return found
     for name in sorted(declared, key=lambda n: _rank(n, names)):
         if _rank(name, names) == len(names):
@@ -179,7 +179,7 @@ def _chosen(
         misfits = [v for v in values if v and not fits(v)]
         if not misfits:
             return name
-        tally.add(f"{kind} key {name!r} not read as the {what}: {{n}} values are none (kept as data)", file,
+        tally.add(f"{kind} key {name!r} not read as the {what} (kept as data), values that are none", file,
                   len(misfits), misfits[0])  # fmt: skip
     return None
 
@@ -210,7 +210,7 @@ class _Graphs:
             if _local(element.tag) == "graph":
                 self._graph(element)
             elif _local(element.tag) == "data":
-                self._tally.add("{n} data values of the document not imported", self._file)
+                self._tally.add("data of the document not imported, values", self._file)
         return self.nodes, self.edges
 
     def _graph(self, graph: ElementTree.Element) -> None:
@@ -224,21 +224,21 @@ class _Graphs:
             elif tag == "edge":
                 self.edges.append((element, _directed(element, directed)))
                 if element.get("sourceport") or element.get("targetport"):
-                    self._tally.add("{n} edges end at ports: imported between their nodes", self._file)
+                    self._tally.add("edges that end at ports, imported between their nodes", self._file)
                 self._inside(element)
             elif tag == "hyperedge":
-                self._tally.add("{n} hyperedges not imported (a relationship joins two CIs)", self._file)
+                self._tally.add("hyperedges not imported (a relationship joins two CIs)", self._file)
             elif tag == "data":
-                self._tally.add("{n} data values of graphs not imported", self._file)
+                self._tally.add("data of graphs not imported, values", self._file)
 
     def _inside(self, element: ElementTree.Element) -> None:
         """A node's or an edge's nested graphs (read) and ports (counted)."""
         for child in element:
             if _local(child.tag) == "graph":
-                self._tally.add("{n} nested graphs read: their nodes and edges imported, the nesting not", self._file)
+                self._tally.add("nested graphs read (their nodes and edges imported, not the nesting)", self._file)
                 self._graph(child)
             elif _local(child.tag) == "port":
-                self._tally.add("{n} ports not imported", self._file)
+                self._tally.add("ports not imported", self._file)
 
 
 def _directed(edge: ElementTree.Element, default: bool) -> bool:
