@@ -35,6 +35,9 @@ def parse(paths: Sequence[Path]) -> ImportBatch:
             continue
         part, renames = known
         table = read_csv(path)
+        if table.rows.empty:
+            batch.rejected.append(Rejection(path.name, "no rows to import in this file"))
+            continue
         rows = table.rows.rename(columns=renames)
         # A bundle's ids are its own: unique within the folder it came in, where its files refer to each other.
         rows["scope"] = f"csv:{path.parent.name}"

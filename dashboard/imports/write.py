@@ -11,6 +11,7 @@ CI.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,31 +62,33 @@ def import_batch(
             report.parts[rejection.part].rejected += 1
             report.parts[rejection.part].read += 1
     new_sqlite = (path := sqlite_path(url_parsed)) is not None and not path.exists()
-    if new_sqlite and (dry_run or not _usable(batch)):
-        _plan(batch, _Existing.none(), report, join_by == "name")
+    if new_sqlite:  # nothing to match against: planned before the file exists, created only to be written
+        checked = _plan(batch, _Existing.none(), report, join_by == "name")
         report.check_accounting()
-        if dry_run or not report.writes:
-            return report
-    if new_sqlite:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    engine = writable_engine(url_parsed)
-    try:
-        with engine.begin() as connection:
-            _check_own(connection)
-            existing = _Existing.read(connection)
-            checked = _plan(batch, existing, report, join_by == "name")
-            report.check_accounting()
-            if report.writes and not dry_run:
-                schema.create_schema(connection)  # type: ignore[arg-type]
-                _write(connection, checked, progress)
-    finally:
-        engine.dispose()
+        if report.writes and not dry_run:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _in_transaction(url_parsed, lambda connection: _write(connection, checked, progress))
+        return report
+
+    def plan_and_write(connection: sa.Connection) -> None:
+        _check_own(connection)
+        checked = _plan(batch, _Existing.read(connection), report, join_by == "name")
+        report.check_accounting()
+        if report.writes and not dry_run:
+            _write(connection, checked, progress)
+
+    _in_transaction(url_parsed, plan_and_write)
     return report
 
 
-def _usable(batch: ImportBatch) -> bool:
-    """False when the batch has no row at all (then a new SQLite file is not even created)."""
-    return any(batch.counts().values())
+def _in_transaction(url: sa.URL, work: Callable[[sa.Connection], None]) -> None:
+    """Run `work` in one transaction on servicemap's own database: all of it is committed, or nothing."""
+    engine = writable_engine(url)
+    try:
+        with engine.begin() as connection:
+            work(connection)
+    finally:
+        engine.dispose()
 
 
 def _check_own(connection: sa.Connection) -> None:
@@ -385,6 +388,7 @@ def _known(part: str, rows: pd.DataFrame, existing: _Existing) -> pd.Series:
 
 
 def _write(connection: sa.Connection, checked: dict[str, Checked], progress: bool) -> None:
+    schema.create_schema(connection)  # type: ignore[arg-type]
     total = sum(len(c.rows) for c in checked.values())
     with tqdm(total=total, unit=" rows", disable=not progress, desc="import") as bar:
         for part, result in checked.items():
