@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.imports.batch import ANY_SCOPE
+from dashboard.imports.batch import ANY_SCOPE, ORIGIN, Rejection
 
 Resolve = Callable[[pd.Series], tuple[pd.Series, pd.Series]]  # references -> (ids, reasons where not found)
 JOIN_BY = ("name",)  # what --join-by takes
@@ -110,3 +110,57 @@ class Resolver:
         reason[missing] = "no CI with the key or name " + shown[missing] + where
         reason[ambiguous] = "the name " + shown[ambiguous] + " belongs to several CIs"
         return ids.astype("Int64"), reason
+
+
+def by_stored_key(rows: pd.DataFrame, target: pd.DataFrame) -> pd.Series:
+    """The target's id of each CI an earlier import of the same scope stored with the same key (NA for the others)."""
+    keyed = target.dropna(subset=["source_key"]).drop_duplicates("source_key").set_index("source_key")["id"]
+    return rows["stored_key"].astype("str").map(keyed).astype("Int64")
+
+
+def joined_by_name(rows: pd.DataFrame, target: pd.DataFrame) -> pd.Series:
+    """With --join-by name: each CI that is not in the target that has the name of exactly one CI of another scope
+    (in the target, or earlier in this import) → that CI's id. A name several such CIs share joins nothing."""
+    candidates: dict[str, dict[int, tuple[str, str]]] = {}  # lower name → id → (scope, stored key)
+    scope_of = dict(zip(rows.loc[rows["_exists"], "id"], rows.loc[rows["_exists"], "scope"].fillna(""), strict=True))
+    for ci_id, lower, key in zip(target["id"], lower_names(target["name"]), target["source_key"], strict=True):
+        candidates.setdefault(lower, {})[int(ci_id)] = (scope_of.get(int(ci_id), ""), key or "")
+    joined: dict[object, int] = {}
+    for index, ci_id, exists, lower, scope, key in zip(
+        rows.index, rows["id"], rows["_exists"], lower_names(rows["name"]), rows["scope"].fillna(""),
+        rows["stored_key"], strict=True,
+    ):  # fmt: skip
+        if exists:
+            continue
+        others = [i for i, (s, k) in candidates.get(lower, {}).items() if _other_scope(scope, s, k)]
+        if len(others) == 1:
+            joined[index] = others[0]
+        else:
+            candidates.setdefault(lower, {})[int(ci_id)] = (scope, key)
+    return pd.Series(joined, dtype="int64")
+
+
+def _other_scope(scope: str, their_scope: str, their_key: str) -> bool:
+    return their_scope != scope if their_scope else not their_key.startswith(scope + ":")
+
+
+def placeholders(
+    named: pd.DataFrame, regular: pd.DataFrame, target: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Rejection]]:
+    """Placeholder CIs: new ones (no CI has their key or name), known ones (with the id of the CI of the same scope
+    and key, else of the one CI of that name in this import or the target), and the rejected (a shared name)."""
+    lower = lower_names(named["name"])
+    ids = by_stored_key(named, target)
+    shared: set[str] = set()
+    for cis in (regular, target):
+        single, several = unique_names(pd.DataFrame({"id": cis["id"], "lower": lower_names(cis["name"])}))
+        open_ = ids.isna() & ~lower.isin(shared)
+        ids[open_] = lower[open_].map(single)
+        shared |= several
+    ambiguous = ids.isna() & lower.isin(shared)
+    rejected = [
+        Rejection(str(origin), f"the name {name[:120]!r} belongs to several CIs", "cis")
+        for origin, name in zip(named.loc[ambiguous, ORIGIN], named.loc[ambiguous, "name"], strict=True)
+    ]
+    known = named.loc[ids.notna()].assign(id=ids[ids.notna()].astype("int64"))
+    return named.loc[ids.isna() & ~ambiguous], known, rejected

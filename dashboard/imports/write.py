@@ -22,9 +22,9 @@ from tqdm import tqdm
 
 from dashboard.cmdb import schema
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path, writable_engine
-from dashboard.imports.batch import ORIGIN, PARTS, ImportBatch, Rejection
+from dashboard.imports.batch import PARTS, ImportBatch
 from dashboard.imports.report import ImportReport, MaxRejects, PartReport
-from dashboard.imports.resolve import Known, Resolver, lower_names, unique_names
+from dashboard.imports.resolve import Known, Resolver, by_stored_key, joined_by_name, placeholders
 from dashboard.imports.validate import Checked, check_part
 
 CHUNK_ROWS = 20_000
@@ -191,13 +191,13 @@ def _plan_cis(
     flagged = rows["placeholder"].astype("str").str.strip().str.lower().isin(("true", "1", "yes"))
     cis, named = check_part("cis", rows.loc[~flagged]), check_part("cis", rows.loc[flagged])
     next_id = int(existing.ci["id"].max()) + 1 if len(existing.ci) else 1
-    regular = _numbered(cis.rows, _by_stored_key(cis.rows, existing.ci), next_id)
-    joined = _join_by_name(regular, existing.ci) if join_by_name else pd.Series(dtype="int64")
+    regular = _numbered(cis.rows, by_stored_key(cis.rows, existing.ci), next_id)
+    joined = joined_by_name(regular, existing.ci) if join_by_name else pd.Series(dtype="int64")
     joins = regular.loc[joined.index].assign(id=joined)
     regular = regular.drop(index=joined.index)
     next_id += len(cis.rows)
-    named_new, named_known, ambiguous = _placeholders(named.rows, regular, existing.ci)
-    named_new = _numbered(named_new, _by_stored_key(named_new, existing.ci), next_id)
+    named_new, named_known, ambiguous = placeholders(named.rows, regular, existing.ci)
+    named_new = _numbered(named_new, by_stored_key(named_new, existing.ci), next_id)
     kept = pd.concat([regular, named_new], ignore_index=True)
     same = _same_values(kept, existing.ci)
     kept = kept.assign(_same=same)
@@ -213,66 +213,12 @@ def _plan_cis(
     return Checked(kept, []), pd.concat([joins, named_known], ignore_index=True)
 
 
-def _by_stored_key(rows: pd.DataFrame, target: pd.DataFrame) -> pd.Series:
-    """The target's id of each CI an earlier import of the same scope stored with the same key (NA for the others)."""
-    keyed = target.dropna(subset=["source_key"]).drop_duplicates("source_key").set_index("source_key")["id"]
-    return rows["stored_key"].astype("str").map(keyed).astype("Int64")
-
-
 def _numbered(rows: pd.DataFrame, found: pd.Series, next_id: int) -> pd.DataFrame:
     """Rows with their id: the one found, else a new one from next_id on."""
     new = found.isna()
     ids = found.copy()
     ids[new] = np.arange(next_id, next_id + int(new.sum()))
     return rows.assign(id=ids.astype("int64"), _exists=~new)
-
-
-def _join_by_name(rows: pd.DataFrame, target: pd.DataFrame) -> pd.Series:
-    """With --join-by name: each CI that is not in the target that has the name of exactly one CI of another scope
-    (in the target, or earlier in this import) → that CI's id. A name several such CIs share joins nothing."""
-    candidates: dict[str, dict[int, tuple[str, str]]] = {}  # lower name → id → (scope, stored key)
-    scope_of = dict(zip(rows.loc[rows["_exists"], "id"], rows.loc[rows["_exists"], "scope"].fillna(""), strict=True))
-    for ci_id, lower, key in zip(target["id"], lower_names(target["name"]), target["source_key"], strict=True):
-        candidates.setdefault(lower, {})[int(ci_id)] = (scope_of.get(int(ci_id), ""), key or "")
-    joined: dict[object, int] = {}
-    for index, ci_id, exists, lower, scope, key in zip(
-        rows.index, rows["id"], rows["_exists"], lower_names(rows["name"]), rows["scope"].fillna(""),
-        rows["stored_key"], strict=True,
-    ):  # fmt: skip
-        if exists:
-            continue
-        others = [i for i, (s, k) in candidates.get(lower, {}).items() if _other_scope(scope, s, k)]
-        if len(others) == 1:
-            joined[index] = others[0]
-        else:
-            candidates.setdefault(lower, {})[int(ci_id)] = (scope, key)
-    return pd.Series(joined, dtype="int64")
-
-
-def _other_scope(scope: str, their_scope: str, their_key: str) -> bool:
-    return their_scope != scope if their_scope else not their_key.startswith(scope + ":")
-
-
-def _placeholders(
-    named: pd.DataFrame, regular: pd.DataFrame, target: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, list[Rejection]]:
-    """Placeholder CIs: new ones (no CI has their key or name), known ones (with the id of the CI of the same scope
-    and key, else of the one CI of that name in this import or the target), and the rejected (a shared name)."""
-    lower = lower_names(named["name"])
-    ids = _by_stored_key(named, target)
-    shared: set[str] = set()
-    for cis in (regular, target):
-        single, several = unique_names(pd.DataFrame({"id": cis["id"], "lower": lower_names(cis["name"])}))
-        open_ = ids.isna() & ~lower.isin(shared)
-        ids[open_] = lower[open_].map(single)
-        shared |= several
-    ambiguous = ids.isna() & lower.isin(shared)
-    rejected = [
-        Rejection(str(origin), f"the name {name[:120]!r} belongs to several CIs", "cis")
-        for origin, name in zip(named.loc[ambiguous, ORIGIN], named.loc[ambiguous, "name"], strict=True)
-    ]
-    known = named.loc[ids.notna()].assign(id=ids[ids.notna()].astype("int64"))
-    return named.loc[ids.isna() & ~ambiguous], known, rejected
 
 
 def _same_values(rows: pd.DataFrame, target: pd.DataFrame) -> pd.Series:
@@ -296,7 +242,8 @@ def _same(rows: pd.DataFrame, stored: pd.DataFrame, columns: list[str]) -> pd.Se
 
 def _canonical(values: pd.Series) -> pd.Series:
     """Values as comparable text: times to the second without zone, numbers without a trailing .0, NULL as ''."""
-    if pd.api.types.is_datetime64_any_dtype(values) or values.map(lambda v: isinstance(v, datetime)).any():
+    given = values.dropna()
+    if pd.api.types.is_datetime64_any_dtype(values) or (len(given) and isinstance(given.iloc[0], datetime)):
         times = pd.to_datetime(values, errors="coerce")
         return times.dt.floor("s").astype("str").where(times.notna(), "")
     if pd.api.types.is_numeric_dtype(values):
