@@ -175,10 +175,10 @@ def _plan(batch: ImportBatch, existing: _Existing, report: ImportReport, join_by
         report.rejected.extend(result.rejected)
         if part != "cis" and not result.rows.empty:
             _count(part, result, existing, report.parts[part])
-    for part, what in (("relationships", "relationships"), ("health", "health events")):
+    for part, what in (("relationships", "relationship"), ("health", "health event")):
         if joined := report.parts[part].joined:
             again = "listed again (or both ways, where undirected)"
-            report.notes.append(f"{joined:,} {what} {again} imported once (counted as joined)")
+            report.notes.append(f"{_plural(joined, what)} {again} imported once (counted as joined)")
     return checked
 
 
