@@ -286,13 +286,7 @@ def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) 
     unchanged when every value is the same."""
     rows = result.rows
     if part in ("relationships", "health"):
-        # A health event repeated with other values is another reading, kept; the same reading twice is one.
-        repeats = _row_keys(part, rows, symmetric=True)
-        if part == "health":
-            repeats = [
-                (*key, s, v) for key, s, v in zip(repeats, rows["status"], rows["value"].fillna(-1.0), strict=True)
-            ]
-        repeated = pd.Series(repeats, index=rows.index).duplicated()
+        repeated = _repeated(part, rows)
         counts.joined += int(repeated.sum())
         rows = rows.loc[~repeated]
         exists = _known(part, rows, existing)
@@ -312,13 +306,22 @@ def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) 
     result.rows = rows.loc[~same]
 
 
-def _row_keys(part: str, rows: pd.DataFrame, *, symmetric: bool = False) -> list[tuple]:
-    """Each row's key as the target stores it; with symmetric, a symmetric relationship's ends in one order."""
+def _repeated(part: str, rows: pd.DataFrame) -> pd.Series:
+    """Rows that repeat an earlier row of the import: a relationship (a symmetric one in either direction), or a
+    health event with the same values (one repeated with other values is another reading, and kept)."""
+    if part == "health":
+        return rows.duplicated(["ci_id", "metric", "observed_at", "status", "value"])
+    source, target = rows["source_id"].to_numpy(), rows["target_id"].to_numpy()
+    symmetric = rows["type"].isin(SYMMETRIC_TYPES).to_numpy()
+    ends = {"low": np.where(symmetric, np.minimum(source, target), source),
+            "high": np.where(symmetric, np.maximum(source, target), target)}  # fmt: skip
+    return pd.DataFrame({**ends, "type": rows["type"].to_numpy()}, index=rows.index).duplicated()
+
+
+def _row_keys(part: str, rows: pd.DataFrame) -> list[tuple]:
+    """Each row's key as the target stores it."""
     values = zip(*(rows[c] for c in _KEY_COLUMNS[part]), strict=True)
-    keys = [tuple(_plain(v) for v in key) for key in values]
-    if symmetric and part == "relationships":
-        return [(min(s, t), max(s, t), k) if k in SYMMETRIC_TYPES else (s, t, k) for s, t, k in keys]
-    return keys
+    return [tuple(_plain(v) for v in key) for key in values]
 
 
 def _known(part: str, rows: pd.DataFrame, existing: _Existing) -> pd.Series:
