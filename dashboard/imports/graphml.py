@@ -28,7 +28,7 @@ import pandas as pd
 
 from dashboard.cmdb.snapshot import normalise_class
 from dashboard.domain.vocabulary import CI_CLASSES, CI_STATUSES, RELATIONSHIP_TYPE_BY_NAME
-from dashboard.imports.batch import ImportBatch, Rejection, frame, parse_files
+from dashboard.imports.batch import ImportBatch, Rejection, files_in, frame, parse_files
 from dashboard.imports.edges import DEFAULT_CLASS, DEFAULT_TYPE
 
 NAME_KEYS = ("name", "label")
@@ -78,11 +78,22 @@ class _Tally:
 
 
 def parse(paths: Sequence[Path], type_key: str | None = None, class_key: str | None = None) -> ImportBatch:
-    """Read GraphML files (a folder stands for the .graphml files in it), each its own key scope."""
+    """Read GraphML files (a folder stands for the .graphml files in it), each its own key scope; ValueError when
+    no file has the key named by type_key or class_key (a misspelt key would otherwise go unnoticed)."""
     tally = _Tally()
     batch = parse_files(paths, "*.graphml", partial(parse_file, type_key=type_key, class_key=class_key, tally=tally))
+    files = len(files_in(paths, "*.graphml"))
+    for kind, given in (("edge", type_key), ("node", class_key)):
+        if given is not None and files and tally.counts[_missing(kind, given)] == files:
+            flag = "--type-key" if kind == "edge" else "--class-key"
+            raise ValueError(f"{flag} {given!r}: no file has a {kind} key (attr.name) of that name")
     batch.notes.extend(tally.notes())
     return batch
+
+
+def _missing(kind: str, given: str) -> str:
+    flag = "--type-key" if kind == "edge" else "--class-key"
+    return f"{flag} {given!r}: no {kind} key of that name, files"
 
 
 def parse_file(
@@ -170,7 +181,7 @@ def _chosen(
     if given is not None:
         found = next((n for n in declared if n.strip().lower() == given.strip().lower()), None)
         if found is None:
-            tally.add(f"no {kind} key named {given!r}, so none read as the {what}", file)
+            tally.add(_missing(kind, given), file)
         return found
     for name in sorted(declared, key=lambda n: _rank(n, names)):
         if _rank(name, names) == len(names):
@@ -179,7 +190,8 @@ def _chosen(
         misfits = [v for v in values if v and not fits(v)]
         if not misfits:
             return name
-        tally.add(f"{kind} key {name!r} not read as the {what} (kept as data), values that are none", file,
+        kept = ", kept as an attribute" if kind == "node" else ""
+        tally.add(f"{kind} key {name!r} not read as the {what}{kept}; values that are no {what}", file,
                   len(misfits), misfits[0])  # fmt: skip
     return None
 

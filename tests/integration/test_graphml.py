@@ -200,3 +200,17 @@ def test_gm011_the_graphml_options_are_refused_by_other_formats(sqlite_db, flag,
     edges = Path(__file__).resolve().parents[1] / "fixtures" / "imports" / "edges.csv"
     assert main(["import", "edges", str(edges), "--database-url", sqlite_db, flag, "x", "--quiet"]) == 1
     assert f"{flag}: not an option of the format 'edges'" in capsys.readouterr().err
+
+
+def test_gm012_a_named_key_that_no_file_has_is_an_error_and_files_without_it_a_note(sqlite_db, tmp_path, capsys):
+    (tmp_path / "a.graphml").write_text(
+        '<graphml><key id="r" for="node" attr.name="role"/><graph edgedefault="directed">'
+        '<node id="n0"><data key="r">server</data></node></graph></graphml>'
+    )
+    (tmp_path / "b.graphml").write_text('<graphml><graph edgedefault="directed"><node id="n0"/></graph></graphml>')
+    code = main(["import", "graphml", str(tmp_path), "--database-url", sqlite_db, "--class-key", "rol", "--quiet"])
+    assert code == 1
+    assert "--class-key 'rol': no file has a node key (attr.name) of that name" in capsys.readouterr().err
+    report = run(sqlite_db, tmp_path, class_key="role")
+    assert "b.graphml: --class-key 'role': no node key of that name, files: 1" in report.notes
+    assert sorted(tables(sqlite_db)[0]["class"]) == ["application", "server"]
