@@ -265,6 +265,40 @@ def test_tr031_joined_by_name_every_name_is_one_ci_and_every_link_one_a_file_has
         assert drawn <= given_links | {(t, s) for s, t in given_links}
 
 
+@st.composite
+def bundles(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """A CSV bundle's CI names (an empty one is a row without a name) and relationships (ids that may dangle, types
+    that may not be types)."""
+    names = draw(st.lists(st.sampled_from(["web", "db", "", "cache"]), max_size=6))
+    ids = st.integers(0, len(names) + 1).map(str)
+    kinds = st.sampled_from(["depends on", "runs on", "teleports to"])
+    return names, draw(st.lists(st.tuples(ids, ids, kinds), max_size=6))
+
+
+@PROPERTY
+@given(bundles())
+def test_tr032_every_row_read_is_imported_or_rejected_and_the_exit_status_says_which(bundle):
+    names, relationships = bundle
+    with tempfile.TemporaryDirectory() as scratch:
+        folder, url = Path(scratch) / "bundle", f"sqlite:///{scratch}/cmdb.sqlite"
+        folder.mkdir()
+        (folder / "ci.csv").write_text("id,name,class\n" + "".join(f"{i},{n},server\n" for i, n in enumerate(names)))
+        (folder / "relationship.csv").write_text(
+            "source_id,target_id,type\n" + "".join(f"{s},{t},{k}\n" for s, t, k in relationships)
+        )
+        report = import_batch(url, parse("csv", [folder]), progress=False)
+        for part in report.parts.values():
+            assert part.imported + part.rejected == part.read
+        read = len(names) + len(relationships)
+        assert sum(p.read for p in report.parts.values()) + report.unrecognised == read + (not names) + (
+            not relationships
+        )  # an empty file is a rejection of its own
+        expected = 4 if report.imported == 0 else 3 if report.rejected else 0
+        assert main(["import", "csv", str(folder), "--database-url", url, "--quiet", "--dry-run"]) == expected
+        written = len(rows(url, "ci")) if Path(url.removeprefix("sqlite:///")).exists() else 0
+        assert written == (report.parts["cis"].added if expected != 4 else 0)
+
+
 # --- the re-import invariant on the server databases ---------------------------------------------------------------
 
 
