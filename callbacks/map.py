@@ -4,15 +4,16 @@ Every callback reads the current snapshot only (never the database) and treats w
 an unknown CI id, a wrong type or an absurd depth gives a plain message or nothing, never an exception.
 """
 
-from dash import Dash, Input, Output, State, ctx, dcc, no_update
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks.pages import on_map_page
-from callbacks.roots import default_root, root_options
+from callbacks.roots import default_root, opening_scope, root_options
 from dashboard.cmdb.derived import Derived
 from dashboard.details import ci_details
+from dashboard.domain.notices import cmdb_notices, filter_empty, unknown_root
 from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.domain.vocabulary import class_label
-from dashboard.maps import build_map
+from dashboard.maps import MapModel, build_map
 from dashboard.services import Services
 from layouts import ids
 from layouts.details import build_ci_details, build_edge_details, build_group_details
@@ -26,6 +27,7 @@ from layouts.map import (
     control_values,
     layout_for,
 )
+from layouts.notices import build_notices
 
 MAX_TRAIL = 8
 
@@ -74,7 +76,8 @@ def register(app: Dash, services: Services) -> None:
             derived = current()
             if state.root is None and derived is not None:
                 fallback = default_root(derived)
-                state = state if fallback is None else ViewState(**{**_fields(state), "root": fallback})
+                scope = state.scope if "dir=" in str(search) else opening_scope(derived)
+                state = state if fallback is None else ViewState(**{**_fields(state), "root": fallback, "scope": scope})
             query = to_query(state)
             root_value = str(state.root) if state.root is not None else None
             # The picker gets its options with its value: a value missing from the options would be cleared.
@@ -106,13 +109,19 @@ def register(app: Dash, services: Services) -> None:
     def draw(search: object, _version: object, trail: object) -> tuple:
         state = parse(search if isinstance(search, str) else "")
         derived = current()
-        if state.root is None or derived is None:
+        if derived is None:
+            return no_update
+        general = _cmdb_notices(derived)
+        if not derived.snapshot.index.node_count:
+            return [], no_update, [html.H2("Nothing to show")], build_notices(general), [], True, [], no_update
+        if state.root is None:
             return no_update
         position = derived.snapshot.index.position(state.root)
         if position is None:
-            message = f"There is no CI with id {state.root} in the current CMDB snapshot. Pick another from the list."
-            return [], no_update, [], [dcc.Markdown(message)], [], True, no_update, no_update
+            notice = build_notices([unknown_root(state.root)])
+            return [], no_update, [html.H2("Nothing to show")], notice, [], True, no_update, no_update
         model = build_map(derived, state, position, budget=services.settings.map_budget)
+        filtered = (filter_empty(model.total_cis),) if _filter_left_nothing(model) else ()
         class_name = model.root_class
         label = class_label(class_name)
         trail = _extend(trail, state.root, model.root_name, base + to_query(state))
@@ -120,7 +129,7 @@ def register(app: Dash, services: Services) -> None:
             build_elements(model),
             layout_for(model, to_query(state)),
             build_heading(model, label),
-            build_notice(model),
+            build_notice(model) + build_notices((*filtered, *general)),
             build_impact(model),
             not model.impacted,
             build_trail([(name, href) for _, name, href in trail]),
@@ -195,6 +204,17 @@ def register(app: Dash, services: Services) -> None:
         if derived is None:
             return []
         return root_options(derived, typed if isinstance(typed, str) else "", value)
+
+
+def _cmdb_notices(derived: Derived) -> tuple:
+    snapshot = derived.snapshot
+    index = snapshot.index
+    return cmdb_notices(index.node_count, index.edge_count, len(snapshot.tables["relationship"]), snapshot.old_health)
+
+
+def _filter_left_nothing(model: MapModel) -> bool:
+    """True when 'only CIs with open incidents' hides every node but the root."""
+    return model.state.incidents_only and not any(node.open_incidents for node in model.nodes)
 
 
 def _fields(state: ViewState) -> dict:

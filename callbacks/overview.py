@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 
 from dash import Dash, Input, Output, State, no_update
 
+from dashboard.domain.notices import cmdb_notices
 from dashboard.services import Services
 from layouts import ids
+from layouts.notices import build_notices
 from layouts.overview import DataAge, build_body, build_status
 
 
@@ -35,7 +37,12 @@ def register(app: Dash, services: Services) -> None:
         map_class = "map stale" if status.stale else "map"
         if snapshot is None:
             return build_status(age), [], no_update, map_class
-        body = build_body(snapshot.source, snapshot.counts(), snapshot.class_counts, list(snapshot.findings))
+        counts = snapshot.counts()
+        notices = cmdb_notices(
+            snapshot.index.node_count, snapshot.index.edge_count, counts["relationship"], snapshot.old_health
+        )
+        body = build_body(snapshot.source, counts, snapshot.class_counts, list(snapshot.findings))
+        body = build_notices(notices) + body
         # The map redraws only when a new snapshot arrived, not on every tick (that would reset zoom and pan).
         version = snapshot.version if snapshot.version != shown_version else no_update
         services.views.of(snapshot)  # a new snapshot's views start warming before the map asks for them

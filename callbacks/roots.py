@@ -1,8 +1,11 @@
-"""The root picker's choices: business services by default, any CI by name or id as the user types."""
+"""The root picker's choices: business services by default (without any, the CIs that matter most), any CI by name or
+id as the user types."""
 
 import numpy as np
 
 from dashboard.cmdb.derived import Derived
+from dashboard.domain.neighbourhood import Scope
+from dashboard.domain.prominence import most_troubled, opening_ci, weight
 from dashboard.domain.search import id_query
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, class_label
 
@@ -11,15 +14,25 @@ MAX_MATCHES = 30
 
 
 def default_root(derived: Derived) -> int | None:
-    """The CI id a map opens on when the URL names none: the business service in the worst state."""
+    """The CI id a map opens on when the URL names none: the business service in the worst state; without business
+    services, the CI that matters most (see `opening_ci`)."""
     index = derived.snapshot.index
     services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
     if not len(services):
-        return int(index.ci_ids[0]) if index.node_count else None
+        status = derived.health.shown(np.arange(index.node_count))
+        opening = opening_ci(index, status, derived.incidents.by_priority)
+        return int(index.ci_ids[opening]) if opening is not None else None
     status = derived.health.shown(services).astype(np.int64)
     incidents = derived.incidents.open_count[services]
     worst = services[np.lexsort((services, -incidents, -status))[0]]
     return int(index.ci_ids[worst])
+
+
+def opening_scope(derived: Derived) -> str:
+    """Which ways a map opened on the default root walks: down from a business service; both ways from a CI chosen for
+    its dependents and incidents (what depends on it is why it matters)."""
+    has_services = derived.snapshot.index.class_mask(BUSINESS_SERVICE).any()
+    return Scope.DOWNSTREAM if has_services else Scope.BOTH
 
 
 def root_options(derived: Derived, typed: str, value: object) -> list[dict]:
@@ -32,13 +45,22 @@ def root_options(derived: Derived, typed: str, value: object) -> list[dict]:
         if exact is not None and exact not in positions:
             positions.insert(0, exact)
     else:
-        services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
-        names = derived.snapshot.ci["name"].to_numpy(dtype=object)[services].astype(str)
-        positions = list(services[np.argsort(np.char.lower(names), kind="stable")][:MAX_SERVICES])
+        positions = _listed(derived)
     current = index.position(int(value)) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
     if current is not None and current not in positions:
         positions.insert(0, current)
     return [_option(derived, int(p)) for p in positions]
+
+
+def _listed(derived: Derived) -> list[int]:
+    """Every business service by name; without any, the most troubled CIs (the same order as the wall's)."""
+    index = derived.snapshot.index
+    services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
+    if not len(services):
+        status = derived.health.shown(np.arange(index.node_count))
+        return most_troubled(status, derived.incidents.by_priority, weight(index), MAX_SERVICES).tolist()
+    names = derived.snapshot.ci["name"].to_numpy(dtype=object)[services].astype(str)
+    return list(services[np.argsort(np.char.lower(names), kind="stable")][:MAX_SERVICES])
 
 
 def _option(derived: Derived, position: int) -> dict:

@@ -9,10 +9,11 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard.domain.viewstate import parse_wall
 from dashboard.services import Services
-from dashboard.wall import trouble_map, wall_model
+from dashboard.wall import trouble_map
+from dashboard.wall_cis import wall_tiles
 from layouts import ids
 from layouts.map import build_elements
-from layouts.wall import build_rotation_map, build_rotation_title, build_tiles, tiles_class
+from layouts.wall import build_rotation_map, build_rotation_title, build_tiles, build_wall_heading, tiles_class
 
 
 def register(app: Dash, services: Services) -> None:
@@ -58,6 +59,7 @@ def register(app: Dash, services: Services) -> None:
         Output(ids.WALL_TITLE, "children"),
         Output(ids.WALL_MAP, "children"),
         Output(ids.WALL_ANSWER, "data"),
+        Output(ids.WALL_HEADING, "children"),
         Input(ids.WALL_REQUEST, "data"),
         State(ids.URL, "search"),
         prevent_initial_call=True,
@@ -68,10 +70,11 @@ def register(app: Dash, services: Services) -> None:
         now = datetime.now(UTC)
         answer = _answer(status, now)
         if snapshot is None:
-            return [], "tiles", False, True, [], [], answer
+            return [], "tiles", False, True, [], [], answer, []
         wall = parse_wall(search if isinstance(search, str) else "")
         derived = services.views.of(snapshot)
-        model = wall_model(derived, wall.services)
+        model = wall_tiles(derived, wall)
+        heading = build_wall_heading(model.heading, snapshot.old_health)
         naive_now = now.replace(tzinfo=None)
         if wall.rotate and model.not_ok:
             step = int(now.timestamp() // wall.rotate) % len(model.not_ok)
@@ -81,9 +84,9 @@ def register(app: Dash, services: Services) -> None:
             if tile is not None and trouble is not None:
                 title = build_rotation_title(tile, trouble, step + 1, len(model.not_ok), naive_now)
                 graph = build_rotation_map(build_elements(trouble.map))
-                return no_update, no_update, True, False, title, graph, answer
+                return no_update, no_update, True, False, title, graph, answer, heading
         tiles = build_tiles(model, naive_now)
-        return tiles, tiles_class(len(tiles)), False, True, [], [], answer
+        return tiles, tiles_class(len(tiles), model.notice is not None), False, True, [], [], answer, heading
 
 
 def _answer(status: object, now: datetime) -> dict:

@@ -133,6 +133,7 @@ FORMAT_FLAGS: tuple[tuple[str, str], ...] = (
      "kind, when every value is one)"),
     ("--class-key", "graphml: the key (attr.name) whose values are CI classes (default: class, ci_class or type, when "
      "every value is a class of the vocabulary)"),
+    ("--service", "nezha: the name of the data set's business service (default: from its folder's name)"),
 )  # fmt: skip
 
 

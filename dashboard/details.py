@@ -13,6 +13,7 @@ from dashboard.cmdb.derived import Derived, id_array
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.health import explain
 from dashboard.domain.vocabulary import Health, class_label
+from dashboard.incident_history import IncidentHistory, incident_histories
 
 MAX_ROWS = 200  # incidents or changes listed per CI
 MAX_EVENTS = 2000  # health events charted per CI
@@ -36,6 +37,7 @@ class CIDetails:
     reason: str
     culprits: tuple[tuple[int, str], ...]  # (CI id, name) of the dependencies that decided the status
     incidents: tuple[dict, ...]
+    histories: tuple[IncidentHistory, ...]  # of the listed incidents that have one, newest first
     changes: tuple[dict, ...]
     events: pd.DataFrame  # observed_at, metric, value, status
     dangling: tuple[str, ...]  # relationships to or from CIs that do not exist
@@ -50,6 +52,12 @@ def ci_details(derived: Derived, position: int) -> CIDetails:
     class_name = str(row["class"])
     names = snapshot.ci["name"]
     attributes, attributes_note = _attributes_of(snapshot, position)
+    incidents = _rows(
+        snapshot.tables["incident"],
+        ci_id,
+        "opened_at",
+        ("number", "priority", "state", "opened_at", "resolved_at", "summary"),
+    )
     return CIDetails(
         ci_id=ci_id,
         name=text(row["name"]),
@@ -61,12 +69,8 @@ def ci_details(derived: Derived, position: int) -> CIDetails:
         rule=why.rule,
         reason=why.text,
         culprits=tuple((int(snapshot.index.ci_ids[c]), text(names.iat[c])) for c in why.culprits if c != position)[:20],
-        incidents=_rows(
-            snapshot.tables["incident"],
-            ci_id,
-            "opened_at",
-            ("number", "priority", "state", "opened_at", "resolved_at", "summary"),
-        ),
+        incidents=incidents,
+        histories=incident_histories(snapshot.tables["incident"], snapshot.tables["incident_history"], incidents),
         changes=_rows(
             snapshot.tables["change"],
             ci_id,

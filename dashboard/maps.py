@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dashboard.cmdb.derived import Derived
+from dashboard.domain.graph import SYMMETRIC_TYPES
 from dashboard.domain.impact import Impact, impact
 from dashboard.domain.layout import layered_layout
 from dashboard.domain.neighbourhood import Neighbourhood, neighbourhood
@@ -44,7 +45,7 @@ class MapNode:
 
 @dataclass(frozen=True, slots=True)
 class MapEdge:
-    """One edge as drawn, from the dependent node to what it depends on."""
+    """One edge as drawn, from the dependent node to what it depends on (a symmetric link: as the row has it)."""
 
     id: str
     source: str
@@ -52,6 +53,7 @@ class MapEdge:
     type_name: str
     merged: bool  # True when it stands for several relationships (to or from a group)
     on_impact_path: bool = False
+    symmetric: bool = False  # a link between peers: drawn without an arrowhead
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +137,7 @@ def _nodes(derived: Derived, hood: Neighbourhood, state: ViewState, on_path: np.
     names = derived.names
     keys = [str(name).casefold() for name in names[hood.nodes].tolist()] + [g.key for g in hood.groups]
     order_key = np.argsort(np.argsort(np.asarray(keys, dtype=object), kind="stable"), kind="stable")
-    where = layered_layout(layers, order_key, hood.edge_a, hood.edge_b)
+    where = layered_layout(layers, order_key, hood.edge_a, hood.edge_b, SYMMETRIC_TYPES[hood.edge_type])
     nodes = hood.nodes
     # Plain lists first: indexing numpy arrays element by element costs more than the rest of the loop.
     columns = zip(
@@ -250,6 +252,7 @@ def _edges(
                 type_name=RELATIONSHIP_TYPES[kind].name,
                 merged=merged,
                 on_impact_path=path or (merged and source.on_impact_path and target.on_impact_path),
+                symmetric=RELATIONSHIP_TYPES[kind].symmetric,
             )
         )
     return tuple(result)

@@ -1,5 +1,7 @@
 """The wall screen's data: every business service as a tile, worst first, and the trouble path of each one that is
 not OK (for the rotation). Plain values only; read from the current snapshot.
+
+Without business services (or when the URL asks), the tiles are CIs or groups of CIs instead (wall_cis.py decides).
 """
 
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from dashboard.details import text
 from dashboard.domain.graph import GraphIndex
 from dashboard.domain.health import HealthState, explain, failing_below, likely_fault
 from dashboard.domain.neighbourhood import of_nodes
+from dashboard.domain.notices import Notice
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, Health, class_label
@@ -33,24 +36,28 @@ class Fault:
 
 @dataclass(frozen=True, slots=True)
 class Tile:
-    """One business service on the wall."""
+    """One business service on the wall (or one CI, or one group of CIs: see wall_cis.py)."""
 
-    ci_id: int
+    ci_id: int | None  # None for a group of CIs
     name: str
     criticality: str
     status: Health
     incidents: tuple[int, ...]  # open incidents of priority 1 … 5 on the service and everything below it
     since: datetime | None  # when the CI at fault last reported its status
     fault: Fault | None
+    detail: str = ""  # a CI's class and dependents, a group's members: what the tile stands for
 
 
 @dataclass(frozen=True, slots=True)
 class WallModel:
-    """The tiles shown (worst first) and how many services did not fit."""
+    """The tiles shown (worst first), how many did not fit, and what they are when they are not services."""
 
     tiles: tuple[Tile, ...]
     not_shown: int
-    not_ok: tuple[int, ...]  # CI ids of the services that are not OK, worst first (the rotation's order)
+    not_ok: tuple[int, ...]  # CI ids of the tiles that are not OK, worst first (the rotation's order)
+    heading: str = ""  # what the tiles are, when they are not every business service
+    notice: Notice | None = None  # why there is no tile, and what to do
+    unit: str = "services"  # what `not_shown` counts
 
 
 def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallModel:
@@ -71,9 +78,10 @@ def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallMode
 
 
 def _tile(derived: Derived, position: int) -> Tile:
+    """A business service's tile: its incidents and those of everything below it."""
     index = derived.snapshot.index
     ci = derived.snapshot.ci
-    below = reach(index, [position], Direction.DOWNSTREAM, MAX_DEPTH).nodes
+    below = reach(index, [position], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
     fault_at = likely_fault(index, derived.health, position)
     return Tile(
         ci_id=int(index.ci_ids[position]),
@@ -84,6 +92,17 @@ def _tile(derived: Derived, position: int) -> Tile:
         since=_since(derived, fault_at),
         fault=_fault(derived, fault_at) if fault_at is not None and fault_at != position else None,
     )
+
+
+def fault_of(derived: Derived, position: int) -> Fault | None:
+    """The CI most likely at fault for this CI's status, when it is another CI, and when that one reported."""
+    fault_at = likely_fault(derived.snapshot.index, derived.health, position)
+    return _fault(derived, fault_at) if fault_at is not None and fault_at != position else None
+
+
+def since_of(derived: Derived, position: int) -> datetime | None:
+    """When the CI deciding this CI's status (itself or the one at fault) last reported it."""
+    return _since(derived, likely_fault(derived.snapshot.index, derived.health, position))
 
 
 def _fault(derived: Derived, position: int) -> Fault:

@@ -33,13 +33,18 @@ CREATE INDEX ix_relationship_updated_at ON relationship (updated_at);
 
 CREATE TABLE incident (
 	number VARCHAR(32) NOT NULL, 
-	ci_id BIGINT NOT NULL, 
+	ci_id BIGINT, 
 	priority SMALLINT NOT NULL, 
 	state VARCHAR(16) NOT NULL, 
 	opened_at DATETIME NOT NULL, 
 	resolved_at DATETIME, 
 	summary VARCHAR(255) NOT NULL, 
 	updated_at DATETIME NOT NULL, 
+	assignment_group VARCHAR(128), 
+	category VARCHAR(128), 
+	location VARCHAR(128), 
+	contact_type VARCHAR(64), 
+	business_service VARCHAR(255), 
 	PRIMARY KEY (number)
 );
 
@@ -77,3 +82,15 @@ CREATE TABLE change (
 CREATE INDEX ix_change_ci ON change (ci_id);
 
 CREATE INDEX ix_change_updated_at ON change (updated_at);
+
+CREATE TABLE incident_history (
+	number VARCHAR(32) NOT NULL, 
+	seq INTEGER NOT NULL, 
+	field VARCHAR(32) NOT NULL, 
+	old_value VARCHAR(128), 
+	new_value VARCHAR(128), 
+	changed_at DATETIME, 
+	PRIMARY KEY (number, seq, field)
+);
+
+CREATE INDEX ix_incident_history_changed_at ON incident_history (changed_at);

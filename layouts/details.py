@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.details import CIDetails
-from dashboard.domain.vocabulary import HEALTH_STYLES, Health
+from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_TYPE_BY_NAME, Health
+from dashboard.incident_history import IncidentHistory
 
 # The panel is narrow: the time and the state first, then number and summary together in one wrapping column.
 INCIDENT_COLUMNS = ("opened_at", "standing", "what")
@@ -47,6 +48,7 @@ def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culp
         *_dangling(details.dangling),
         html.H3(f"Incidents ({len(details.incidents)})"),
         _grid("details-incidents", details.incidents, INCIDENT_COLUMNS),
+        *_histories(details.histories),
         html.H3(f"Changes ({len(details.changes)})"),
         _grid("details-changes", details.changes, CHANGE_COLUMNS),
         html.H3("Health events"),
@@ -57,6 +59,17 @@ def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culp
 def build_edge_details(type_name: str, source: str, target: str, merged: bool) -> list:
     """The panel for one edge: its type and both ends (names as text)."""
     what = "Several relationships" if merged else "Relationship"
+    known = RELATIONSHIP_TYPE_BY_NAME.get(type_name)
+    if known is not None and known.symmetric:
+        return [
+            html.H2(f"{what}: {type_name}"),
+            html.P([html.Strong(source), " and ", html.Strong(target), " are linked"]),
+            html.P(
+                "A link between peers has no direction: neither depends on the other, health does not roll along "
+                "it, and the map walks and impact cross it both ways.",
+                className="note",
+            ),
+        ]
     return [
         html.H2(f"{what}: {type_name}"),
         html.P([html.Strong(source), " depends on ", html.Strong(target)]),
@@ -88,6 +101,34 @@ def _dangling(dangling: tuple[str, ...]) -> list:
     ]
 
 
+def _histories(histories: tuple[IncidentHistory, ...]) -> list:
+    """Each incident's changes, folded: a summary line to open, then one short line per change (the panel is narrow)."""
+    if not histories:
+        return []
+    return [
+        html.H4("Incident histories", className="history-title"),
+        *(
+            html.Details(
+                [
+                    html.Summary(_history_summary(h)),
+                    html.Ol(
+                        [html.Li([html.Span(when, className="when"), " ", what]) for when, what in h.changes],
+                        className="history",
+                    ),
+                ],
+                className="incident-history",
+            )
+            for h in histories
+        ),
+    ]
+
+
+def _history_summary(history: IncidentHistory) -> str:
+    changes = f"{len(history.changes)} change{'s' if len(history.changes) != 1 else ''}"
+    resolved = f" · resolved in {history.resolved_in}" if history.resolved_in else ""
+    return f"{history.number} · {changes}{resolved}"
+
+
 def _grid(grid_id: str, rows: tuple[dict, ...], columns: tuple[str, ...]) -> html.Div | dag.AgGrid:
     if not rows:
         return html.P("None.", className="note")
@@ -106,7 +147,10 @@ def _row(row: dict) -> dict:
     """A grid row: 'P2 in_progress' (changes: the state alone) and 'number · summary' in one column each."""
     priority = row.get("priority")
     standing = f"P{priority} {row.get('state', '')}" if priority not in (None, "") else str(row.get("state", ""))
-    return {**row, "standing": standing, "what": f"{row.get('number', '')} · {row.get('summary', '')}"}
+    what = " · ".join(
+        part for part in (row.get("number", ""), row.get("summary", "")) if part
+    )  # an export may have no summary
+    return {**row, "standing": standing, "what": what}
 
 
 def _column(name: str) -> dict:

@@ -21,7 +21,7 @@ def build_legend() -> html.Section:
         html.Li([html.Span("◎", className="swatch root"), "the CI the map is centred on"]),
     ]
     edges = [
-        html.Li([html.Span("→", className="edge-key"), f"{kind.name}"], title=kind.description)
+        html.Li([html.Span("—" if kind.symmetric else "→", className="edge-key"), kind.name], title=kind.description)
         for kind in RELATIONSHIP_TYPES
     ]
     return html.Section(
@@ -29,10 +29,15 @@ def build_legend() -> html.Section:
             html.H2("Legend"),
             html.Ul(statuses, className="legend"),
             html.Ul(marks, className="legend"),
-            html.P("Arrows point from a CI to what it depends on:", className="note"),
+            html.P(
+                "Arrows point from a CI to what it depends on; a line without an arrowhead is a link between peers "
+                "(no dependency either way, walked both ways):",
+                className="note",
+            ),
             html.Ul(edges, className="legend edges"),
             html.P(
-                "The worst status wins upwards; members of a cluster are down together only when all are.",
+                "The worst status wins upwards along dependencies, never along links; members of a cluster are "
+                "down together only when all are.",
                 className="note",
             ),
         ],

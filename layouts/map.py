@@ -7,6 +7,7 @@ server (`preset`) for the layered layout, so a refresh never re-runs a layout in
 import dash_cytoscape as cyto
 from dash import dcc, html
 
+from dashboard.domain.layout import NODE_SPACING
 from dashboard.domain.viewstate import LAYOUTS, MAX_DEPTH, ViewState
 from dashboard.domain.vocabulary import HEALTH_STYLES
 from dashboard.maps import MapEdge, MapModel, MapNode
@@ -172,7 +173,9 @@ def control_values(state: ViewState) -> tuple:
 def build_elements(model: MapModel) -> list[dict]:
     """Cytoscape elements: nodes with server positions, edges; everything visual is in `classes`."""
     filtering = model.state.incidents_only
-    return [_node(node, model, filtering) for node in model.nodes] + [_edge(edge, model) for edge in model.edges]
+    server_placed = model.state.layout == "layered" or len(model.nodes) > CLIENT_LAYOUT_LIMIT
+    where = {node.id: (node.x, node.y) for node in model.nodes} if server_placed else {}
+    return [_node(node, model, filtering) for node in model.nodes] + [_edge(edge, model, where) for edge in model.edges]
 
 
 def layout_for(model: MapModel, view_key: str) -> dict:
@@ -228,15 +231,28 @@ def _badge(node: MapNode) -> str:
     return "  ".join(parts)
 
 
-def _edge(edge: MapEdge, model: MapModel) -> dict:
+def _edge(edge: MapEdge, model: MapModel, where: dict[str, tuple[float, float]]) -> dict:
     classes = ["merged"] if edge.merged else []
     classes.append("t-" + edge.type_name.replace(" ", "-"))
+    if edge.symmetric:
+        classes.append("sym")
+    if where:
+        classes += _arc(where[edge.source], where[edge.target])
     if model.state.impact:
         classes.append("impact" if edge.on_impact_path else "faded")
     return {
         "data": {"id": edge.id, "source": edge.source, "target": edge.target, "type": edge.type_name},
         "classes": " ".join(classes),
     }
+
+
+def _arc(source: tuple[float, float], target: tuple[float, float]) -> list[str]:
+    """An edge within one row that skips nodes (peers linked across a network's layer) arches above the row instead
+    of running through the nodes between its ends; which class bends it up depends on which end is on the left."""
+    (x1, y1), (x2, y2) = source, target
+    if abs(y1 - y2) > 1 or abs(x1 - x2) <= NODE_SPACING * 1.01:
+        return []
+    return ["arc-r" if x1 < x2 else "arc-l"]
 
 
 def _status_rules() -> list[dict]:
@@ -305,7 +321,22 @@ STYLESHEET: list[dict] = [
         },
     },
     {"selector": ".merged", "style": {"width": 3, "line-style": "dashed"}},
-    {"selector": ".t-connects-to, .t-located-in", "style": {"line-color": "#c3c9d2", "target-arrow-color": "#c3c9d2"}},
+    {"selector": "edge.sym", "style": {"target-arrow-shape": "none"}},
+    *(
+        {
+            "selector": f"edge.{name}",
+            "style": {
+                "curve-style": "unbundled-bezier",
+                "control-point-distances": [bend, bend],
+                "control-point-weights": [0.1, 0.9],
+            },
+        }
+        for name, bend in (("arc-r", -48), ("arc-l", 48))
+    ),
+    {
+        "selector": ".t-located-in, .t-uplinked-to",
+        "style": {"line-color": "#c3c9d2", "target-arrow-color": "#c3c9d2"},
+    },
     {"selector": "edge.impact", "style": {"width": 4, "line-color": "#D55E00", "target-arrow-color": "#D55E00"}},
     {"selector": "node.impact", "style": {"border-color": "#D55E00", "border-width": 5}},
     {"selector": ":selected", "style": {"overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 8}},

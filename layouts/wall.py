@@ -8,6 +8,7 @@ import dash_cytoscape as cyto
 from dash import dcc, html
 
 from dashboard.domain.layout import LAYER_GAP, NODE_SPACING, ROW_SPACING
+from dashboard.domain.notices import Notice
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
 from dashboard.wall import MAX_FAULTS, Tile, Trouble, WallModel
 from layouts import ids
@@ -49,6 +50,7 @@ def build_wall_page() -> html.Div:
     return html.Div(
         [
             html.Div(id=ids.WALL_STATUS, className="wall-status", role="status"),
+            html.Div(id=ids.WALL_HEADING, className="wall-heading"),
             html.Div(id=ids.WALL_TILES, className="tiles"),
             html.Div(
                 [
@@ -71,21 +73,42 @@ def build_wall_page() -> html.Div:
 
 
 def build_tiles(model: WallModel, now: datetime) -> list:
-    """The tiles, worst first, and a line for the services that did not fit."""
+    """The tiles, worst first, and a line for those that did not fit; or why there are none and what to do."""
+    if model.notice is not None:
+        return [build_notice_tile(model.notice)]
     tiles = [_tile(tile, now) for tile in model.tiles]
     if model.not_shown:
-        tiles.append(html.Div(f"+ {model.not_shown:,} more services", className="tile more"))
+        tiles.append(html.Div(f"+ {model.not_shown:,} more {model.unit}", className="tile more"))
     if not tiles:
-        tiles.append(html.Div("No business services in the CMDB.", className="tile more"))
+        tiles.append(html.Div("None of the services the URL names is in the CMDB.", className="tile more"))
     return tiles
+
+
+def build_notice_tile(notice: Notice) -> html.Div:
+    """One tile across the screen: why the wall has nothing to show, and what to do."""
+    return html.Div(
+        [html.Div(notice.why, className="notice-why"), html.Div(notice.advice, className="notice-advice")],
+        className="tile notice",
+        role="alert",
+    )
+
+
+def build_wall_heading(heading: str, old_health: Notice | None) -> list:
+    """What the tiles are (when they are not every business service), and a warning when health data is too old."""
+    parts = [html.Div(heading, className="tiles-what")] if heading else []
+    if old_health is not None:
+        parts.append(html.Div(old_health.text, className="health-old", role="alert"))
+    return parts
 
 
 # (most tiles, columns, rows): wide grids for a 16:9 screen, so that each tile keeps room for its five lines.
 _GRIDS = ((4, 2, 2), (8, 4, 2), (12, 4, 3), (18, 6, 3), (24, 6, 4), (32, 8, 4), (49, 8, 7))
 
 
-def tiles_class(count: int) -> str:
-    """The grid for this many tiles: every tile stays readable and none needs scrolling."""
+def tiles_class(count: int, notice: bool = False) -> str:
+    """The grid for this many tiles: every tile stays readable and none needs scrolling; a notice fills the screen."""
+    if notice:
+        return "tiles single"
     columns, rows = next((c, r) for most, c, r in _GRIDS if count <= most)
     return f"tiles cols-{columns} rows-{rows}"
 
@@ -101,6 +124,8 @@ def _tile(tile: Tile, now: datetime) -> html.Div:
         ),
         html.Div(_incidents(tile.incidents), className="tile-incidents"),
     ]
+    if tile.detail:
+        lines.insert(1, html.Div(tile.detail, className="tile-detail"))
     if tile.fault is not None and tile.status >= Health.DEGRADED:
         lines.append(
             html.Div(
@@ -108,7 +133,8 @@ def _tile(tile: Tile, now: datetime) -> html.Div:
                 className="tile-fault",
             )
         )
-    return html.Div(lines, className=f"tile t-{status}", **{"data-ci": str(tile.ci_id)})
+    marks = {"data-ci": str(tile.ci_id)} if tile.ci_id is not None else {}
+    return html.Div(lines, className=f"tile t-{status}", **marks)
 
 
 def _since(tile: Tile, now: datetime) -> html.Span:

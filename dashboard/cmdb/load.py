@@ -30,6 +30,7 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "incident": ("opened_at", "resolved_at", "updated_at"),
     "health": ("observed_at",),
     "change": ("planned_start", "planned_end", "actual_start", "actual_end", "updated_at"),
+    "incident_history": ("changed_at",),
 }
 # Columns nothing reads from a snapshot (no view, finding or details panel): not fetched, not in the frames. The
 # fingerprint still reads relationship.updated_at (its own query). At 1M CIs: 1.9M timestamps, ~0.1 s of CPU.
@@ -38,7 +39,8 @@ LEFT_OUT: dict[str, tuple[str, ...]] = {"relationship": ("updated_at",)}
 # reading_frames). At 1M CIs it is 60-90 MB, ~0.15-0.25 s of CPU.
 ATTRIBUTES = "attributes"
 SQLITE_BATCH_ROWS = 65_536
-READ_ORDER = ("ci", "relationship", "health", "incident", "change")  # largest first, as CMDBs usually are
+# Largest first, as CMDBs usually are.
+READ_ORDER = ("ci", "relationship", "health", "incident", "incident_history", "change")
 
 
 Reader = Callable[[str, str], pd.DataFrame]  # (table name, query) -> frame
@@ -285,6 +287,10 @@ def normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in TIMESTAMP_COLUMNS[name]:
         if column in frame.columns and not pd.api.types.is_datetime64_dtype(frame[column]):
             frame[column] = _to_datetime(frame[column])
+    for column in schema.metadata.tables[name].columns:  # all NULL: as if absent (drivers differ: None or NaN)
+        values = frame.get(column.name)
+        if _dtype(column) == "str" and values is not None and values.dtype == object and values.isna().all():
+            frame[column.name] = values.astype("str")
     return frame
 
 

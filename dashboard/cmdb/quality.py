@@ -11,6 +11,7 @@ from dashboard.cmdb.distinct import per_distinct
 from dashboard.domain.cycles import dependency_cycles
 from dashboard.domain.findings import Finding, Severity
 from dashboard.domain.graph import BuiltIndex, GraphIndex
+from dashboard.domain.overlays import is_open
 from dashboard.domain.vocabulary import (
     CI_CLASS_BY_NAME,
     CI_STATUSES,
@@ -192,9 +193,13 @@ def relationship_findings(relationship: pd.DataFrame, built: BuiltIndex) -> list
 
 
 def _repeated_edges(index: GraphIndex) -> np.ndarray:
-    """Edges that repeat an earlier edge's source, target and type, in edge order."""
+    """Edges that repeat an earlier edge's source, target and type, in edge order (a symmetric link written from
+    either end is the same link)."""
+    source, target = index.edge_source.astype(np.int64), index.edge_target.astype(np.int64)
+    low = np.where(index.edge_symmetric, np.minimum(source, target), source)
+    high = np.where(index.edge_symmetric, np.maximum(source, target), target)
     # One int64 per edge, exact below about a billion CIs (node_count² · types < 2⁶³), far more than fits in memory.
-    key = (index.edge_source.astype(np.int64) * index.node_count + index.edge_target) * len(RELATIONSHIP_TYPES)
+    key = (low * index.node_count + high) * len(RELATIONSHIP_TYPES)
     key += index.edge_type
     order = np.argsort(key, kind="stable")  # equal keys keep edge order, so the first of each run is the original
     ordered = key[order]
@@ -226,7 +231,11 @@ def event_findings(tables: dict[str, pd.DataFrame], built: BuiltIndex) -> list[F
     found: list[Finding] = []
     for name, key in (("incident", "number"), ("health", "id"), ("change", "number")):
         frame = tables[name]
-        unknown = index.locate(frame["ci_id"].to_numpy()) < 0 if len(frame) else np.zeros(0, bool)
+        # An incident may name no CI: counted by _without_ci, not as one about a missing CI.
+        named = frame["ci_id"].notna().to_numpy() if name == "incident" else np.ones(len(frame), bool)
+        unknown = np.zeros(len(frame), bool)
+        if named.any():
+            unknown[named] = index.locate(frame["ci_id"][named].to_numpy()) < 0
         found += rows_finding(
             f"{name}.unknown_ci",
             Severity.ERROR,
@@ -235,6 +244,7 @@ def event_findings(tables: dict[str, pd.DataFrame], built: BuiltIndex) -> list[F
             "listed here; not shown on any map",
         )
     incident = tables["incident"]
+    found += _without_ci(incident)
     found += rows_finding(
         "incident.bad_priority",
         Severity.WARNING,
@@ -258,3 +268,17 @@ def event_findings(tables: dict[str, pd.DataFrame], built: BuiltIndex) -> list[F
         "treated as unknown",
     )
     return found
+
+
+def _without_ci(incident: pd.DataFrame) -> list[Finding]:
+    """Incidents that name no CI (most of an incident export may): kept, but on no map."""
+    none = incident["ci_id"].isna()
+    still_open = int(is_open(incident.loc[none, "state"].to_numpy()).sum())
+    return rows_finding(
+        "incident.no_ci",
+        Severity.INFO,
+        f"Incidents that name no CI: {int(none.sum()):,} of {len(incident):,}",
+        incident.loc[none, "number"],
+        f"{still_open:,} of them open; counted here and kept with their assignment group, category and location, "
+        "but on no map",
+    )

@@ -43,15 +43,33 @@ incident = sa.Table(
     "incident",
     metadata,
     sa.Column("number", sa.String(32), primary_key=True),
-    sa.Column("ci_id", sa.BigInteger, nullable=False),
+    sa.Column("ci_id", sa.BigInteger, comment="the affected CI; NULL when the incident names none"),
     sa.Column("priority", sa.SmallInteger, nullable=False, comment="1 (critical) to 5 (planning)"),
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("opened_at", sa.DateTime, nullable=False),
     sa.Column("resolved_at", sa.DateTime),
     sa.Column("summary", sa.String(255), nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("assignment_group", sa.String(128)),
+    sa.Column("category", sa.String(128)),
+    sa.Column("location", sa.String(128)),
+    sa.Column("contact_type", sa.String(64)),
+    sa.Column("business_service", sa.String(255), comment="as the source named it, whether or not it is a CI"),
     sa.Index("ix_incident_ci", "ci_id"),
     sa.Index("ix_incident_updated_at", "updated_at"),
+)
+
+# An incident's audit trail, as far as the source kept it: one row per tracked field an update changed.
+incident_history = sa.Table(
+    "incident_history",
+    metadata,
+    sa.Column("number", sa.String(32), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False, comment="the update's place, 0 = first"),
+    sa.Column("field", sa.String(32), primary_key=True, comment="state, priority, assignment_group, assigned_to"),
+    sa.Column("old_value", sa.String(128)),
+    sa.Column("new_value", sa.String(128)),
+    sa.Column("changed_at", sa.DateTime),
+    sa.Index("ix_incident_history_changed_at", "changed_at"),
 )
 
 health = sa.Table(
@@ -90,6 +108,7 @@ CHANGE_MARKER: dict[str, str] = {
     "incident": "updated_at",
     "health": "observed_at",
     "change": "updated_at",
+    "incident_history": "changed_at",
 }
 # Without these columns a table cannot be used at all; any other column may be missing and reads as NULL.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -98,8 +117,11 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "incident": ("number", "ci_id"),
     "health": ("ci_id", "status", "observed_at"),
     "change": ("number", "ci_id"),
+    "incident_history": ("number", "seq", "field"),
 }
-TABLES: tuple[sa.Table, ...] = (ci, relationship, incident, health, change)
+TABLES: tuple[sa.Table, ...] = (ci, relationship, incident, health, change, incident_history)
+# Tables a CMDB may well not have (they add detail, nothing depends on them): absent, they read as empty unreported.
+OPTIONAL_TABLES: tuple[str, ...] = ("incident_history",)
 
 
 def create_schema(engine: sa.Engine) -> None:

@@ -13,13 +13,15 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from dashboard.cmdb import quality
+from dashboard.cmdb import quality, schema
 from dashboard.cmdb.distinct import per_distinct
+from dashboard.cmdb.freshness import health_outside_window
 from dashboard.cmdb.load import ATTRIBUTES, DeferredRead, Frames, read_attributes, reading_frames
 from dashboard.cmdb.profiles import Profile
 from dashboard.cmdb.profiles.native import NATIVE
 from dashboard.domain.findings import Finding, Severity
 from dashboard.domain.graph import BuiltIndex, GraphIndex, build_index
+from dashboard.domain.notices import Notice, old_health
 from dashboard.domain.vocabulary import RELATIONSHIP_TYPE_BY_NAME, UNKNOWN_RELATIONSHIP_CODE
 from dashboard.logs import cause_of, log_event, new_error_id
 
@@ -42,6 +44,7 @@ class Snapshot:
     class_counts: dict[str, int]  # CIs per (normalised) class, largest first
     _findings: "Lazy[tuple[Finding, ...]]" = field(repr=False, compare=False)
     _attributes: "Lazy[_Attributes]" = field(repr=False, compare=False)
+    old_health: Notice | None = None  # set when the health window held no event but the source has older ones
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -164,9 +167,25 @@ def load_snapshot(
     with reading_frames(url, health_since=health_since, path=path, profile=profile, defer_attributes=True) as pending:
         graph = _graph(pending.table("ci"), pending.table("relationship"))
         frames = pending.frames()
+    old = _old_health(url, profile, frames["health"], health_since)
     return _snapshot(
-        frames, graph, fingerprint=fingerprint, source=source, version=version, deferred=pending.attributes
+        frames, graph, fingerprint=fingerprint, source=source, version=version, deferred=pending.attributes, old=old
     )
+
+
+def _old_health(
+    url: str | sa.URL, profile: Profile, health: pd.DataFrame, since: datetime | None
+) -> tuple[Notice, Finding] | None:
+    """The notice and finding when the health window left out every event of a source that has some."""
+    if since is None or len(health):
+        return None
+    outside = health_outside_window(url, profile)
+    if not outside.events:
+        return None
+    now = datetime.now(UTC).replace(tzinfo=None)
+    notice = old_health(outside.newest, max(1, round((now - since).total_seconds() / 86400)), now)
+    title = "Health events, all older than the health window: every status shows as unknown"
+    return notice, Finding(notice.code, Severity.WARNING, title, outside.events, (), notice.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +209,14 @@ def _graph(ci: pd.DataFrame, relationship: pd.DataFrame) -> _Graph:
 
 
 def _snapshot(
-    frames: Frames, graph: _Graph, *, fingerprint: str, source: str, version: int, deferred: DeferredRead | None = None
+    frames: Frames,
+    graph: _Graph,
+    *,
+    fingerprint: str,
+    source: str,
+    version: int,
+    deferred: DeferredRead | None = None,
+    old: tuple[Notice, Finding] | None = None,
 ) -> Snapshot:
     ci = graph.ci
     if deferred is not None:
@@ -199,7 +225,7 @@ def _snapshot(
         attributes = Lazy(partial(_Attributes, ci[ATTRIBUTES]))
         ci = ci.drop(columns=ATTRIBUTES)
     tables = {**frames.tables, "ci": ci}
-    early = (*_missing_tables(frames), *graph.rejected)
+    early = (*_missing_tables(frames), *graph.rejected, *(old[1:] if old else ()))
     return Snapshot(
         version=version,
         tables=tables,
@@ -212,6 +238,7 @@ def _snapshot(
         class_counts={str(k): int(v) for k, v in graph.ci["class"].value_counts().items()},
         _findings=Lazy(partial(_findings, early, tables, graph.raw_class, graph.built)),
         _attributes=attributes,
+        old_health=old[0] if old else None,
     )
 
 
@@ -303,7 +330,7 @@ def _missing_tables(frames: Frames) -> list[Finding]:
         "table.missing",
         Severity.WARNING,
         "CMDB tables that do not exist or lack a required column",
-        np.asarray(frames.missing_tables),
+        np.asarray([t for t in frames.missing_tables if t not in schema.OPTIONAL_TABLES]),
         "read as empty",
     ) + quality.rows_finding(
         "table.missing_column",

@@ -1,4 +1,8 @@
-"""Dependency cycles: strongly connected components of more than one CI."""
+"""Dependency cycles: strongly connected components of more than one CI.
+
+Only edges that carry dependency count: a symmetric link ("connects to") is walkable both ways by design, and a ring
+of routers is a network, not a dependency cycle.
+"""
 
 import numpy as np
 
@@ -12,10 +16,11 @@ def dependency_cycles(index: GraphIndex) -> list[np.ndarray]:
     vectorised rounds first; Tarjan's algorithm then runs on the small remainder only.
     """
     alive = np.ones(index.node_count, dtype=bool)
-    _peel(index.down, alive)  # CIs nothing depends on, repeatedly
-    _peel(index.up, alive)  # CIs that depend on nothing, repeatedly
+    down, up = index.dependency_down(), index.dependency_up()
+    _peel(down, alive)  # CIs nothing depends on, repeatedly
+    _peel(up, alive)  # CIs that depend on nothing, repeatedly
     remaining = np.flatnonzero(alive)
-    components = _strongly_connected(index.down, remaining, alive)
+    components = _strongly_connected(down, remaining, alive)
     cycles = [np.sort(np.asarray(c, dtype=np.int64)) for c in components if len(c) > 1]
     return sorted(cycles, key=lambda c: (-len(c), int(c[0])))
 

@@ -1,4 +1,10 @@
-"""GraphIndex: CI ids mapped to dense integers, dependencies as CSR arrays in both directions."""
+"""GraphIndex: CI ids mapped to dense integers, dependencies as CSR arrays in both directions.
+
+A symmetric relationship ("connects to": a link between peers, see vocabulary.Flow) has no dependent end. It is one
+edge, drawn once, but both CSRs hold it both ways round, so that every walk — downstream or upstream — crosses it in
+either direction. Health roll-up and dependency cycles read only the edges that carry dependency
+(`GraphIndex.dependency_down`).
+"""
 
 from dataclasses import dataclass
 
@@ -8,6 +14,8 @@ from dashboard.domain.vocabulary import RELATIONSHIP_TYPES
 
 # For each relationship type code: does dependency flow from source to target?
 _SOURCE_DEPENDS = np.array([t.source_depends_on_target for t in RELATIONSHIP_TYPES], dtype=bool)
+# For each relationship type code: is it a symmetric link (walked both ways, no dependency)?
+SYMMETRIC_TYPES = np.array([t.symmetric for t in RELATIONSHIP_TYPES], dtype=bool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +29,15 @@ class CSR:
     def degree(self) -> np.ndarray:
         """Number of neighbours of every node."""
         return np.diff(self.indptr)
+
+    def without(self, dropped_edges: np.ndarray) -> "CSR":
+        """The same CSR without the slots of some edges (a boolean mask over edge ids)."""
+        n = len(self.indptr) - 1
+        keep = ~dropped_edges[self.edges]
+        owner = np.repeat(np.arange(n), self.degree())
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner[keep], minlength=n), out=indptr[1:])
+        return CSR(indptr, self.indices[keep], self.edges[keep])
 
 
 # Integer ids spread over at most this many values per CI get a direct table (4 bytes per value) besides the search.
@@ -84,7 +101,8 @@ class GraphIndex:
 
     Node i is the CI at position i of the CI table; edge e goes from the dependent CI `edge_source[e]` to the CI it
     depends on `edge_target[e]` (whatever way round the relationship row was written), and came from relationship
-    row `edge_row[e]`.
+    row `edge_row[e]`. A symmetric edge keeps the row's source and target; `down` and `up` both list it from each
+    end, so either walk crosses it both ways.
     """
 
     ci_ids: np.ndarray
@@ -93,6 +111,7 @@ class GraphIndex:
     edge_source: np.ndarray
     edge_target: np.ndarray
     edge_type: np.ndarray  # int8 relationship type code
+    edge_symmetric: np.ndarray  # bool: a symmetric link (no dependency, walked both ways)
     edge_row: np.ndarray  # int64 row position in the relationship table
     down: CSR  # node → what it depends on
     up: CSR  # node → what depends on it
@@ -107,6 +126,14 @@ class GraphIndex:
     def edge_count(self) -> int:
         """Number of dependency edges (valid relationships)."""
         return len(self.edge_source)
+
+    def dependency_down(self) -> CSR:
+        """`down` with only the edges that carry dependency: what roll-up and cycle detection follow."""
+        return self.down.without(self.edge_symmetric)
+
+    def dependency_up(self) -> CSR:
+        """`up` with only the edges that carry dependency."""
+        return self.up.without(self.edge_symmetric)
 
     def locate(self, ids: np.ndarray) -> np.ndarray:
         """Dense positions of CI ids; -1 for ids that are not CIs."""
@@ -161,23 +188,36 @@ def build_index(
     edge_source = np.where(forward, src[rows], dst[rows]).astype(np.int32)
     edge_target = np.where(forward, dst[rows], src[rows]).astype(np.int32)
     n = len(ci_ids)
+    edge_type = rel_type[rows]
+    symmetric = SYMMETRIC_TYPES[edge_type]
+    down, up = _walks(edge_source, edge_target, symmetric, n)
     index = GraphIndex(
         ci_ids=ci_ids,
         class_codes=np.asarray(class_codes, dtype=np.int16),
         class_names=class_names,
         edge_source=edge_source,
         edge_target=edge_target,
-        edge_type=rel_type[rows],
+        edge_type=edge_type,
+        edge_symmetric=symmetric,
         edge_row=rows,
-        down=_csr(edge_source, edge_target, n),
-        up=_csr(edge_target, edge_source, n),
+        down=down,
+        up=up,
         lookup=lookup,
     )
     return BuiltIndex(index, duplicates, np.flatnonzero(dangling), np.flatnonzero(unknown), np.flatnonzero(self_loop))
 
 
-def _csr(source: np.ndarray, target: np.ndarray, n: int) -> CSR:
-    order = np.argsort(source, kind="stable").astype(np.int32)
+def _walks(source: np.ndarray, target: np.ndarray, symmetric: np.ndarray, n: int) -> tuple[CSR, CSR]:
+    """The down and up CSRs; a symmetric edge is listed a second time the other way round in each."""
+    ids = np.arange(len(source), dtype=np.int32)
+    back = np.flatnonzero(symmetric).astype(np.int32)
+    ends = (np.concatenate([source, target[back]]), np.concatenate([target, source[back]]))
+    edge_ids = np.concatenate([ids, back])
+    return _csr(ends[0], ends[1], edge_ids, n), _csr(ends[1], ends[0], edge_ids, n)
+
+
+def _csr(source: np.ndarray, target: np.ndarray, edge_ids: np.ndarray, n: int) -> CSR:
+    order = np.argsort(source, kind="stable")
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(source, minlength=n), out=indptr[1:])
-    return CSR(indptr, target[order], order)
+    return CSR(indptr, target[order], edge_ids[order])

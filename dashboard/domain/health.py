@@ -7,13 +7,19 @@ Rules, in order of precedence (the one that decided a CI's status is reported by
   when every monitored member is down, degraded when some are degraded or down, and otherwise as good as its best
   member (one host of a cluster in maintenance does not put the cluster in maintenance).
 A CI with no monitoring events and nothing monitored beneath it has no data; it is shown as unknown.
+
+Symmetric links ("connects to" between peers) carry no health: they have no dependent end, and rolling a status
+along them both ways would let one down router take its whole network down, and everything above it. Only the
+edges that carry dependency roll up (`GraphIndex.dependency_down`). What a failure *could* reach across links is
+the impact view's question (domain/impact.py), which crosses them; so the services a failure rolls up to are
+always among the services its impact lists.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.domain.graph import GraphIndex
+from dashboard.domain.graph import CSR, GraphIndex
 from dashboard.domain.traverse import MAX_DEPTH
 from dashboard.domain.vocabulary import HEALTH_BY_NAME, RELATIONSHIP_TYPE_BY_NAME, Health
 
@@ -75,17 +81,17 @@ def own_status(index: GraphIndex, ci_ids: np.ndarray, statuses: np.ndarray, obse
 def roll_up(index: GraphIndex, own: np.ndarray) -> np.ndarray:
     """Rolled-up status of every node: iterate the rules until nothing changes (cycle-safe: values only rise)."""
     rolled = own.astype(np.int8).copy()
+    down = index.dependency_down()
     for _ in range(MAX_DEPTH + 1):
-        updated = np.maximum(own, _from_dependencies(index, rolled))
+        updated = np.maximum(own, _from_dependencies(index, down, rolled))
         if np.array_equal(updated, rolled):
             break
         rolled = updated
     return rolled
 
 
-def _from_dependencies(index: GraphIndex, rolled: np.ndarray) -> np.ndarray:
+def _from_dependencies(index: GraphIndex, down: CSR, rolled: np.ndarray) -> np.ndarray:
     """What every node inherits from its direct dependencies under the worst-of and redundancy rules."""
-    down = index.down
     child = rolled[down.indices].astype(np.int16)
     redundant = index.edge_type[down.edges] == REDUNDANT_TYPE
     worst = _segment(np.maximum, np.where(redundant, NO_DATA, child), down.indptr, NO_DATA)
@@ -124,6 +130,7 @@ def explain(index: GraphIndex, state: HealthState, node: int) -> Explanation:
     status = Health(rolled)
     down = index.down
     slots = np.arange(down.indptr[node], down.indptr[node + 1])
+    slots = slots[~index.edge_symmetric[down.edges[slots]]]
     children = down.indices[slots]
     redundant = index.edge_type[down.edges[slots]] == REDUNDANT_TYPE
     if own == rolled:
@@ -175,11 +182,13 @@ def failing_below(index: GraphIndex, state: HealthState, root: int) -> np.ndarra
     seen = np.zeros(index.node_count, dtype=bool)
     seen[root] = True
     frontier = np.array([root], dtype=np.int64)
+    down = index.down
     for _ in range(MAX_DEPTH):
-        starts, ends = index.down.indptr[frontier], index.down.indptr[frontier + 1]
+        starts, ends = down.indptr[frontier], down.indptr[frontier + 1]
         if not (ends > starts).any():
             break
-        neighbours = np.concatenate([index.down.indices[a:b] for a, b in zip(starts, ends, strict=True)])
+        slots = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+        neighbours = down.indices[slots[~index.edge_symmetric[down.edges[slots]]]]
         fresh = np.unique(neighbours[bad[neighbours] & ~seen[neighbours]])
         if not len(fresh):
             break

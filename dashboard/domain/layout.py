@@ -5,6 +5,10 @@ microservices calling microservices do, the dependent ones sit in sub-layers abo
 within a row by barycentric crossing reduction (a few sweeps of "move each node to the mean position of its
 neighbours"), and wide layers wrap into several rows so that a map stays readable. Deterministic: the same input
 gives the same positions.
+
+Symmetric links (a network's "connects to") have no dependent end, so they never split a layer: linked peers of one
+class stay in one layer. Within a layer they still pull linked peers next to each other (the layer is first ordered
+along its links, depth first), and across layers they count for crossing reduction like any edge.
 """
 
 from dataclasses import dataclass
@@ -28,15 +32,25 @@ class Positions:
     row: np.ndarray
 
 
-def layered_layout(layers: np.ndarray, order_key: np.ndarray, source: np.ndarray, target: np.ndarray) -> Positions:
-    """Positions for nodes in `layers` (small ints), first ordered by `order_key`, connected by edges source→target."""
+def layered_layout(
+    layers: np.ndarray,
+    order_key: np.ndarray,
+    source: np.ndarray,
+    target: np.ndarray,
+    symmetric: np.ndarray | None = None,
+) -> Positions:
+    """Positions for nodes in `layers` (small ints), first ordered by `order_key`, connected by edges source→target
+    (`symmetric`: a boolean per edge, True for a link between peers that has no direction)."""
     layers = np.asarray(layers, dtype=np.int64)
     n = len(layers)
     if n == 0:
         empty = np.empty(0)
         return Positions(empty, empty, np.empty(0, dtype=np.int64))
-    layers = _with_sublayers(layers, np.asarray(source, dtype=np.int64), np.asarray(target, dtype=np.int64))
-    rank = _initial_rank(layers, np.asarray(order_key))
+    source, target = np.asarray(source, dtype=np.int64), np.asarray(target, dtype=np.int64)
+    links = np.zeros(len(source), dtype=bool) if symmetric is None else np.asarray(symmetric, dtype=bool)
+    layers = _with_sublayers(layers, source[~links], target[~links])
+    order_key = _along_links(layers, np.asarray(order_key), source[links], target[links])
+    rank = _initial_rank(layers, order_key)
     for sweep in range(SWEEPS):
         rank = _barycentric_pass(layers, rank, np.asarray(source), np.asarray(target), downwards=sweep % 2 == 0)
     return _place(layers, rank, row_width(n))
@@ -61,6 +75,35 @@ def _with_sublayers(layers: np.ndarray, source: np.ndarray, target: np.ndarray) 
         if np.array_equal(sub, before):
             break
     return layers * MAX_SUBLAYERS + sub
+
+
+def _along_links(layers: np.ndarray, order_key: np.ndarray, source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """An order key that walks each layer's links depth first from its first node (by the caller's key), so that
+    linked peers sit side by side: a ring of routers comes out in ring order (breadth first would alternate its
+    two sides), and a wrapped layer keeps a network's neighbours in nearby rows."""
+    same = layers[source] == layers[target]
+    if not same.any():
+        return order_key
+    a, b = np.concatenate([source[same], target[same]]), np.concatenate([target[same], source[same]])
+    by_node = np.argsort(a, kind="stable")
+    a, b = a[by_node], b[by_node]
+    starts = np.searchsorted(a, np.arange(len(layers)))
+    ends = np.searchsorted(a, np.arange(len(layers)), side="right")
+    visit = np.full(len(layers), -1, dtype=np.int64)
+    count = 0
+    for start in np.lexsort((np.arange(len(layers)), order_key)).tolist():
+        if visit[start] >= 0:
+            continue
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            if visit[node] >= 0:
+                continue
+            visit[node] = count
+            count += 1
+            peers = sorted(b[starts[node] : ends[node]].tolist(), key=lambda p: (order_key[p], p), reverse=True)
+            stack += [p for p in peers if visit[p] < 0]
+    return visit
 
 
 def _initial_rank(layers: np.ndarray, order_key: np.ndarray) -> np.ndarray:

@@ -6,12 +6,13 @@ collapse first and a group the user opened stays open. If that is still too much
 and the neighbourhood says so.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from dashboard.domain.graph import GraphIndex
-from dashboard.domain.traverse import MAX_DEPTH, Direction, Reach, reach
+from dashboard.domain.traverse import ALL_HOPS, MAX_DEPTH, Direction, Reach, reach
 
 DEFAULT_BUDGET = 2000  # nodes + edges sent to the browser
 MIN_GROUP = 3  # fewer siblings than this are never grouped
@@ -73,25 +74,50 @@ def neighbourhood(
     expanded: frozenset[str] = frozenset(),
     budget: int = DEFAULT_BUDGET,
 ) -> Neighbourhood:
-    """The root's neighbourhood up to `depth` hops (None: as far as it goes), grouped and trimmed to the budget."""
-    hops = MAX_DEPTH if depth is None else max(0, min(int(depth), MAX_DEPTH))
+    """The root's neighbourhood up to `depth` hops (None: as far as it goes), grouped and trimmed to the budget.
+
+    Both walks cross symmetric links either way, so "both ways, all hops" from any CI of a network shows the whole
+    part of it that is connected by links (and what hangs above and below it), grouped as any other.
+    """
+    hops = ALL_HOPS if depth is None else max(0, min(int(depth), MAX_DEPTH))
     walks = [reach(index, [root], Direction(d), hops) for d in _directions(scope)]
     nodes, depths, parents = _merge(index, walks, root)
     edges = np.unique(np.concatenate([w.edges for w in walks])).astype(np.int64)
-    total = len(nodes)
-    trimmed = 0
-    while True:
-        groups = _groups(index, nodes, parents, expanded, budget, edges)
-        result = _assemble(index, root, nodes, depths, groups, edges)
-        if result.element_count <= budget or depths.max(initial=0) <= 1:
-            break
-        keep = depths < depths.max()
-        trimmed += int((~keep).sum())
-        nodes, depths, parents = nodes[keep], depths[keep], parents[keep]
-        edges = _edges_within(index, edges, nodes)
-    cut = any(w.truncated for w in walks) and hops < MAX_DEPTH
+
+    def within(limit: int) -> tuple[Neighbourhood, int]:
+        """The grouped neighbourhood of the CIs at most `limit` hops away, and how many CIs that leaves out."""
+        keep = depths <= limit
+        kept_nodes, kept_edges = nodes[keep], _edges_within(index, edges, nodes[keep])
+        groups = _groups(index, kept_nodes, parents[keep], expanded, budget, kept_edges)
+        return _assemble(index, root, kept_nodes, depths[keep], groups, kept_edges), int((~keep).sum())
+
+    result, trimmed = _deepest_that_fits(within, int(depths.max(initial=0)), budget)
+    cut = any(w.truncated for w in walks)
     hidden = sum(len(g.members) for g in result.groups)
-    return replace(result, total_cis=total, hidden_cis=hidden, trimmed_cis=trimmed, depth_cut=cut)
+    return replace(result, total_cis=len(nodes), hidden_cis=hidden, trimmed_cis=trimmed, depth_cut=cut)
+
+
+def _deepest_that_fits(
+    within: Callable[[int], tuple[Neighbourhood, int]], deepest: int, budget: int
+) -> tuple[Neighbourhood, int]:
+    """The neighbourhood to the most hops that fits the budget (one hop when even that does not fit).
+
+    A binary search over the hops: "all hops" around a ring of 3,000 routers has 1,500 of them, and trying each in
+    turn took seconds. The element count grows with the hops (grouping aside), so the search lands where trimming
+    one hop at a time did.
+    """
+    whole = within(deepest)
+    if whole[0].element_count <= budget or deepest <= 1:
+        return whole
+    best, low, high = None, 1, deepest - 1
+    while low <= high:
+        middle = (low + high) // 2
+        attempt = within(middle)
+        if attempt[0].element_count <= budget:
+            best, low = attempt, middle + 1
+        else:
+            high = middle - 1
+    return best if best is not None else within(1)
 
 
 def _directions(scope: str) -> tuple[str, ...]:
@@ -104,8 +130,9 @@ def _directions(scope: str) -> tuple[str, ...]:
 
 def _merge(index: GraphIndex, walks: list[Reach], root: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Nodes of all walks (root once), their depth, and one parent each (the lowest position one hop nearer)."""
-    parent = np.full(index.node_count, np.iinfo(np.int64).max, dtype=np.int64)
-    depth = np.full(index.node_count, MAX_DEPTH + 1, dtype=np.int64)
+    unreached = np.iinfo(np.int64).max
+    parent = np.full(index.node_count, unreached, dtype=np.int64)
+    depth = np.full(index.node_count, unreached, dtype=np.int64)
     for walk in walks:
         np.minimum.at(depth, walk.nodes, walk.depths)
         step = np.full(index.node_count, -1, dtype=np.int64)
@@ -114,12 +141,12 @@ def _merge(index: GraphIndex, walks: list[Reach], root: int) -> tuple[np.ndarray
         for near, far in ((a, b), (b, a)):
             ok = (step[near] >= 0) & (step[far] == step[near] + 1)
             np.minimum.at(parent, far[ok], near[ok])
-    nodes = np.flatnonzero(depth <= MAX_DEPTH)
+    nodes = np.flatnonzero(depth < unreached)
     order = np.lexsort((nodes, depth[nodes]))
     nodes = nodes[order]
     parents = parent[nodes]
     parents[nodes == root] = -1
-    parents[parents == np.iinfo(np.int64).max] = -1
+    parents[parents == unreached] = -1
     return nodes, depth[nodes], parents
 
 

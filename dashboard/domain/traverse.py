@@ -1,4 +1,8 @@
-"""Traversals over a GraphIndex: vectorised frontier BFS, cycle-safe, depth-capped, O(visited edges)."""
+"""Traversals over a GraphIndex: vectorised frontier BFS, cycle-safe, depth-capped, O(visited edges).
+
+Both directions cross symmetric links ("connects to") either way, because the index lists them in both CSRs: a walk
+downstream from a router reaches the whole network it is linked into, and what every CI of it depends on.
+"""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -9,6 +13,9 @@ from dashboard.domain.graph import CSR, GraphIndex
 from dashboard.domain.vocabulary import BUSINESS_SERVICE
 
 MAX_DEPTH = 64  # a dependency chain deeper than this is a data error, not a real estate
+# "All hops" walks on until nothing new is found: a chain of network links (a ring of 200 routers) is longer than any
+# dependency chain, and a visited node is never walked twice, so the walk ends after at most one level per CI.
+ALL_HOPS = None
 
 
 class Direction(StrEnum):
@@ -41,8 +48,11 @@ def _csr(index: GraphIndex, direction: Direction) -> CSR:
     return index.down if direction is Direction.DOWNSTREAM else index.up
 
 
-def _expand(csr: CSR, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Neighbours of every frontier node, with the slot each came from and the frontier node it came from."""
+def _expand(
+    csr: CSR, frontier: np.ndarray, skipped: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Neighbours of every frontier node, with the slot each came from and the frontier node it came from; edges
+    flagged in `skipped` (a boolean mask over edge ids) are left out."""
     starts = csr.indptr[frontier]
     counts = csr.indptr[frontier + 1] - starts
     total = int(counts.sum())
@@ -51,7 +61,11 @@ def _expand(csr: CSR, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
         return empty, empty, empty
     first_slot_of_run = np.repeat(starts - (np.cumsum(counts) - counts), counts)
     slots = first_slot_of_run + np.arange(total)
-    return csr.indices[slots], slots, np.repeat(frontier, counts)
+    sources = np.repeat(frontier, counts)
+    if skipped is not None:
+        kept = ~skipped[csr.edges[slots]]
+        slots, sources = slots[kept], sources[kept]
+    return csr.indices[slots], slots, sources
 
 
 def _roots(index: GraphIndex, roots: np.ndarray | list[int]) -> np.ndarray:
@@ -61,16 +75,25 @@ def _roots(index: GraphIndex, roots: np.ndarray | list[int]) -> np.ndarray:
     return roots
 
 
-def reach(index: GraphIndex, roots: np.ndarray | list[int], direction: Direction, max_depth: int) -> Reach:
-    """Every CI within max_depth hops of the roots in one direction, and the edges walked among them."""
-    max_depth = max(0, min(int(max_depth), MAX_DEPTH))
+def reach(
+    index: GraphIndex,
+    roots: np.ndarray | list[int],
+    direction: Direction,
+    max_depth: int | None,
+    *,
+    follow_links: bool = True,
+) -> Reach:
+    """Every CI within max_depth hops of the roots in one direction (ALL_HOPS: as far as it goes), and the edges
+    walked among them. With follow_links false, symmetric links are not crossed: only what carries dependency, as
+    health rolls up (what a service's incidents "below it" are)."""
+    max_depth = index.node_count if max_depth is ALL_HOPS else max(0, min(int(max_depth), MAX_DEPTH))
     csr = _csr(index, direction)
     depth = np.full(index.node_count, -1, dtype=np.int32)
     frontier = _roots(index, roots)
     depth[frontier] = 0
     layers, edge_runs = [frontier], []
     for level in range(1, max_depth + 1):
-        neighbours, slots, _ = _expand(csr, frontier)
+        neighbours, slots, _ = _expand(csr, frontier, None if follow_links else index.edge_symmetric)
         edge_runs.append(csr.edges[slots])
         frontier = np.unique(neighbours[depth[neighbours] < 0])
         if len(frontier) == 0:
@@ -78,7 +101,7 @@ def reach(index: GraphIndex, roots: np.ndarray | list[int], direction: Direction
         depth[frontier] = level
         layers.append(frontier)
     # Edges from the last layer back into the visited set belong to the picture; edges beyond it do not.
-    neighbours, slots, _ = _expand(csr, frontier)
+    neighbours, slots, _ = _expand(csr, frontier, None if follow_links else index.edge_symmetric)
     inside = depth[neighbours] >= 0
     edge_runs.append(csr.edges[slots[inside]])
     truncated = bool(len(frontier)) and not inside.all()
@@ -88,8 +111,9 @@ def reach(index: GraphIndex, roots: np.ndarray | list[int], direction: Direction
 
 
 def impacted_services(index: GraphIndex, position: int) -> np.ndarray:
-    """Positions of every business service that depends, directly or not, on the CI (itself included)."""
-    upstream = reach(index, [position], Direction.UPSTREAM, MAX_DEPTH)
+    """Positions of every business service that depends, directly or not, on the CI (itself included) or on a CI
+    it reaches through symmetric links."""
+    upstream = reach(index, [position], Direction.UPSTREAM, ALL_HOPS)
     return upstream.nodes[index.class_mask(BUSINESS_SERVICE)[upstream.nodes]]
 
 

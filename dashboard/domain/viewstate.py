@@ -106,16 +106,19 @@ def _groups(text: str) -> frozenset[str]:
 MIN_REFRESH_SECONDS = 5
 DEFAULT_WALL_REFRESH = 30
 MAX_WALL_SERVICES = 200
+# What a wall's tiles stand for: business services, single CIs, or CIs grouped by class, location or owner.
+WALL_TILES = ("services", "ci", "class", "location", "owner")
 
 
 @dataclass(frozen=True, slots=True)
 class WallState:
-    """What a wall screen shows, from its URL: refresh and rotation periods, the services, the theme."""
+    """What a wall screen shows, from its URL: refresh and rotation periods, the services, the theme, the tiles."""
 
     refresh: int = DEFAULT_WALL_REFRESH  # seconds between refreshes, at least MIN_REFRESH_SECONDS
     rotate: int = 0  # seconds per service in the rotation through the services that are not OK; 0: no rotation
     services: frozenset[int] = field(default_factory=frozenset)  # CI ids; empty: every business service
     theme: str = "dark"
+    tiles: str = ""  # one of WALL_TILES; "": business services, or CIs when the CMDB has none
 
     @property
     def tick_seconds(self) -> int:
@@ -124,7 +127,8 @@ class WallState:
 
 
 def parse_wall(search: str | None) -> WallState:
-    """The wall a query string describes (?refresh=30&rotate=20&services=5,7&theme=light); never fails."""
+    """The wall a query string describes (?refresh=30&rotate=20&services=5,7&theme=light&tiles=location); never
+    fails."""
     values = parse_qs((search or "").lstrip("?")[:4000])
 
     def one(name: str) -> str:
@@ -138,4 +142,5 @@ def parse_wall(search: str | None) -> WallState:
         rotate=0 if not rotate else _clamp(rotate, MIN_REFRESH_SECONDS, 3600),
         services=frozenset(i for i in ids if i is not None),
         theme="light" if one("theme") == "light" else "dark",
+        tiles=one("tiles") if one("tiles") in WALL_TILES else "",
     )

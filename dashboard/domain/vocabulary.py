@@ -1,7 +1,17 @@
 """Every vocabulary of the native CMDB model, defined once: CI classes, relationship types, statuses."""
 
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
+
+
+class Flow(StrEnum):
+    """Which way dependency runs along a relationship, or that it runs neither way (a symmetric link)."""
+
+    SOURCE_ON_TARGET = "source depends on target"
+    TARGET_ON_SOURCE = "target depends on source"
+    # A link between peers ("router connects to router"): no dependent, no dependency. Traversals follow it both
+    # ways, the map draws it without an arrowhead, health does not roll along it and impact crosses it (reachability).
+    SYMMETRIC = "symmetric"
 
 
 @dataclass(frozen=True, slots=True)
@@ -10,20 +20,30 @@ class RelationshipType:
 
     code: int
     name: str
-    # True when the source depends on the target ("app runs on server"); False when the target depends on the
-    # source ("service used by group": the group depends on the service).
-    source_depends_on_target: bool
+    flow: Flow
     description: str
 
+    @property
+    def symmetric(self) -> bool:
+        """True for a link between peers: it carries no dependency and is walked both ways."""
+        return self.flow is Flow.SYMMETRIC
 
+    @property
+    def source_depends_on_target(self) -> bool:
+        """True when the source is the dependent ("app runs on server"); a symmetric type keeps the row's order."""
+        return self.flow is not Flow.TARGET_ON_SOURCE
+
+
+_ON_TARGET, _ON_SOURCE, _SYMMETRIC = Flow.SOURCE_ON_TARGET, Flow.TARGET_ON_SOURCE, Flow.SYMMETRIC
 RELATIONSHIP_TYPES: tuple[RelationshipType, ...] = (
-    RelationshipType(0, "depends on", True, "the source needs the target to work (service → application)"),
-    RelationshipType(1, "runs on", True, "software runs on a host (application → server, database → VM)"),
-    RelationshipType(2, "hosted on", True, "a virtual machine or container is hosted on a host or cluster"),
-    RelationshipType(3, "connects to", True, "network uplink (server → switch → router)"),
-    RelationshipType(4, "located in", True, "physical placement (server → data centre)"),
-    RelationshipType(5, "member of", False, "the source is a member of the target group (host → cluster)"),
-    RelationshipType(6, "used by", False, "the source is used by the target (business service → user group)"),
+    RelationshipType(0, "depends on", _ON_TARGET, "the source needs the target to work (service → application)"),
+    RelationshipType(1, "runs on", _ON_TARGET, "software runs on a host (application → server, database → VM)"),
+    RelationshipType(2, "hosted on", _ON_TARGET, "a virtual machine or container is hosted on a host or cluster"),
+    RelationshipType(3, "connects to", _SYMMETRIC, "a network link between peers, no direction (router — router)"),
+    RelationshipType(4, "located in", _ON_TARGET, "physical placement (server → data centre)"),
+    RelationshipType(5, "member of", _ON_SOURCE, "the source is a member of the target group (host → cluster)"),
+    RelationshipType(6, "used by", _ON_SOURCE, "the source is used by the target (business service → user group)"),
+    RelationshipType(7, "uplinked to", _ON_TARGET, "a device needs its network uplink (server → switch → core)"),
 )
 RELATIONSHIP_TYPE_BY_NAME: dict[str, RelationshipType] = {t.name: t for t in RELATIONSHIP_TYPES}
 UNKNOWN_RELATIONSHIP_CODE = -1

@@ -21,13 +21,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "cis": ("key", "name", "class", "status", "criticality", "environment", "location", "owner", "updated_at",
             "attributes", "placeholder", "scope"),
     "relationships": ("source", "target", "type", "updated_at", "scope"),
-    "incidents": ("number", "ci", "priority", "state", "opened_at", "resolved_at", "summary", "updated_at", "scope"),
+    "incidents": ("number", "ci", "priority", "state", "opened_at", "resolved_at", "summary", "updated_at",
+                  "assignment_group", "category", "location", "contact_type", "business_service", "scope"),
     "health": ("ci", "status", "metric", "value", "observed_at", "scope"),
     "changes": ("number", "ci", "state", "summary", "planned_start", "planned_end", "actual_start", "actual_end",
                 "updated_at", "scope"),
 }  # fmt: skip
 ANY_SCOPE = ""  # the scope of references that name CIs wherever they live
 PARTS: tuple[str, ...] = tuple(COLUMNS)
+# An incident's audit trail (not a part: its rows go with their incident, written when the incident is, and replaced
+# with it). `seq` orders an incident's updates; see dashboard/imports/incident_history.py.
+HISTORY_COLUMNS: tuple[str, ...] = ("number", "seq", "field", "old_value", "new_value", "changed_at")
 # Where each part's rows came from: shown with rejections ("incident.csv line 12").
 ORIGIN = "_origin"
 
@@ -50,6 +54,7 @@ class ImportBatch:
     incidents: pd.DataFrame = field(default_factory=lambda: empty("incidents"))
     health: pd.DataFrame = field(default_factory=lambda: empty("health"))
     changes: pd.DataFrame = field(default_factory=lambda: empty("changes"))
+    incident_history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(HISTORY_COLUMNS)))
     rejected: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the parser read past on purpose (shown in the report)
 
@@ -64,7 +69,13 @@ class ImportBatch:
     def __add__(self, other: "ImportBatch") -> "ImportBatch":
         """Two batches as one (several files of one import)."""
         frames = {name: _concat(self.part(name), other.part(name)) for name in PARTS}
-        return ImportBatch(**frames, rejected=[*self.rejected, *other.rejected], notes=[*self.notes, *other.notes])
+        history = _concat(self.incident_history, other.incident_history)
+        return ImportBatch(
+            **frames,
+            incident_history=history,
+            rejected=[*self.rejected, *other.rejected],
+            notes=[*self.notes, *other.notes],
+        )
 
 
 def frame(part: str, rows: list[dict[str, object]] | pd.DataFrame, origin: str | list[str]) -> pd.DataFrame:

@@ -32,7 +32,7 @@ FORMATS: dict[str, ImportFormat] = {
     "alerts": ImportFormat(
         "dashboard.imports.monitoring", "alert or fault list CSV/JSON: time, ci, type", names_anywhere=True
     ),
-    "nezha": ImportFormat("dashboard.imports.nezha", "the Nezha Online Boutique data set (a folder)"),
+    "nezha": ImportFormat("dashboard.imports.nezha", "a data set in the Nezha layout (a folder)"),
 }
 
 

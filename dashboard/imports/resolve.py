@@ -1,9 +1,10 @@
 """Key scopes: which CI a reference of an import stands for, and which CIs of an import are CIs already known.
 
 A reference is resolved in its row's scope (see batch.py): a key of that scope (of this import, or stored by an
-earlier import of the same scope), else a name that one CI of that scope carries. Only when the import joins by name
-do names reach CIs of other scopes, and CIs of other scopes that no import of this scope made. References without a
-scope (metrics, alerts, edge lists) name CIs anywhere: a name unique in the import, else unique in the target.
+earlier import of the same scope), else a name that one CI of that scope carries — or one CI of the target that no
+import made (the CMDB's own CIs belong to no file). Only when the import joins by name do names reach CIs of other
+scopes. References without a scope (metrics, alerts, edge lists) name CIs anywhere: a name unique in the import,
+else unique in the target.
 """
 
 from collections.abc import Callable
@@ -39,9 +40,12 @@ class Known:
         return cls(pd.concat([own, old], ignore_index=True) if len(old) else own)
 
     def in_scope(self, scope: str) -> pd.Series:
-        """The CIs of a scope: the import's rows of it, and target CIs an earlier import of it stored."""
+        """The CIs a scope's names reach: the import's rows of it, target CIs an earlier import of it stored, and
+        target CIs no import made (written by hand or by `generate`: the CMDB's own, of no file)."""
         stored = self.cis["stored_key"].fillna("")
-        return (self.cis["scope"] == scope) | ((self.cis["scope"] == "") & stored.str.startswith(scope + ":"))
+        return (self.cis["scope"] == scope) | (
+            (self.cis["scope"] == "") & (stored.str.startswith(scope + ":") | (stored == ""))
+        )
 
 
 def _known(rows: pd.DataFrame) -> pd.DataFrame:

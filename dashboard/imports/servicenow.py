@@ -18,8 +18,9 @@ import pandas as pd
 from dashboard.cmdb.profiles import statuses
 from dashboard.cmdb.profiles.base import mapped
 from dashboard.cmdb.profiles.servicenow import ci_status, native_class, priorities, relationship_types, states
-from dashboard.imports.batch import ImportBatch, Rejection, frame, parse_files
+from dashboard.imports.batch import HISTORY_COLUMNS, ORIGIN, ImportBatch, Rejection, frame, parse_files
 from dashboard.imports.csvfile import read_csv
+from dashboard.imports.incident_history import TRACKED, collapse, is_audit_trail
 
 # Column labels of an export with labelled headers → field names (the default header).
 LABELS: dict[str, str] = {
@@ -31,10 +32,12 @@ LABELS: dict[str, str] = {
     "priority": "priority", "state": "state", "incident state": "incident_state", "opened": "opened_at",
     "resolved": "resolved_at", "short description": "short_description", "planned start date": "start_date",
     "planned end date": "end_date", "actual start date": "work_start", "actual end date": "work_end",
+    "channel": "contact_type", "updates": "sys_mod_count",
 }  # fmt: skip
 # Values that stand for "nothing" in an export.
 EMPTY = frozenset({"", "?", "(empty)", "null"})
-DATE_COLUMNS = ("sys_updated_on", "opened_at", "resolved_at", "start_date", "end_date", "work_start", "work_end")
+DATE_COLUMNS = ("sys_updated_on", "sys_updated_at", "opened_at", "resolved_at", "start_date", "end_date", "work_start",
+                "work_end")  # fmt: skip
 _DAY_MONTH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(.*)$")
 
 
@@ -53,7 +56,9 @@ def _parse_file(path: Path) -> ImportBatch:
         return ImportBatch(rejected=[Rejection(path.name, f"{reason} (columns: {shown})")])
     origins = pd.Series(table.origins(), index=rows.index, dtype="object")
     rows, rejected = _dates(rows, origins, kind)
-    build = {"cis": _cis, "relationships": _relationships, "incidents": _incidents, "changes": _changes}[kind]
+    if kind == "incidents":
+        return ImportBatch(rejected=rejected) + _incidents(rows, origins.loc[rows.index], path.name)
+    build = {"cis": _cis, "relationships": _relationships, "changes": _changes}[kind]
     parsed, more = build(rows, origins.loc[rows.index], path.stem.lower())
     return ImportBatch(**{kind: parsed}, rejected=[*rejected, *more])
 
@@ -160,24 +165,41 @@ def _relationships(rows: pd.DataFrame, origins: pd.Series, _stem: str) -> tuple[
     return frame("relationships", pd.DataFrame(parsed, index=rows.index), origins.tolist()), []
 
 
-def _incidents(rows: pd.DataFrame, origins: pd.Series, _stem: str) -> tuple[pd.DataFrame, list[Rejection]]:
+def _incidents(rows: pd.DataFrame, origins: pd.Series, file_name: str) -> ImportBatch:
+    """Incidents; an export of the audit trail (several rows per number) as each incident's latest row and history."""
     raw = _column(rows, "priority")
     priority = priorities(raw).astype("object").where(priorities(raw).notna(), raw)  # unknown: rejected with text
-    no_priority = raw.isna()
     state = _column(rows, "state").fillna(_column(rows, "incident_state"))
-    parsed = {
-        "number": _column(rows, "number"),
-        "ci": _column(rows, "cmdb_ci").fillna(_column(rows, "business_service")),
-        "priority": priority,
-        "state": states(state, statuses.SERVICENOW_INCIDENT_STATE).where(state.notna()),
-        "opened_at": _column(rows, "opened_at"),
-        "resolved_at": _column(rows, "resolved_at"),
-        "summary": _column(rows, "short_description"),
-        "updated_at": _column(rows, "sys_updated_on"),
-    }
-    rejected = [Rejection(o, "no priority", "incidents") for o in origins[no_priority]]
-    kept = pd.DataFrame(parsed, index=rows.index).loc[~no_priority]
-    return frame("incidents", kept, origins[~no_priority].tolist()), rejected
+    parsed = pd.DataFrame(
+        {
+            "number": _column(rows, "number"),
+            "ci": _column(rows, "cmdb_ci"),
+            "priority": priority,
+            "state": states(state, statuses.SERVICENOW_INCIDENT_STATE).where(state.notna()),
+            "opened_at": _column(rows, "opened_at"),
+            "resolved_at": _column(rows, "resolved_at"),
+            "summary": _column(rows, "short_description"),
+            "updated_at": _column(rows, "sys_updated_on").fillna(_column(rows, "sys_updated_at")),
+            **{name: _column(rows, name) for name in ("assignment_group", "category", "location", "contact_type")},
+            "business_service": _column(rows, "business_service"),
+            "assigned_to": _column(rows, "assigned_to"),
+            ORIGIN: origins,
+        },
+        index=rows.index,
+    )
+    history, notes = pd.DataFrame(columns=list(HISTORY_COLUMNS)), []
+    ordered = {"sys_mod_count", "sys_updated_on", "sys_updated_at"} & set(rows.columns)
+    if ordered and is_audit_trail(parsed["number"]):
+        parsed, history = collapse(parsed, pd.to_numeric(_column(rows, "sys_mod_count"), errors="coerce"))
+        notes.append(
+            f"{file_name}: {len(rows):,} rows are the audit trail of {len(parsed):,} incidents, each imported at its "
+            f"latest update; {len(history):,} changes of {', '.join(TRACKED)} kept as their history"
+        )
+    no_priority = parsed["priority"].isna()
+    rejected = [Rejection(o, "no priority", "incidents") for o in parsed.loc[no_priority, ORIGIN]]
+    kept = parsed.loc[~no_priority]
+    incidents = frame("incidents", kept, kept[ORIGIN].tolist())
+    return ImportBatch(incidents=incidents, incident_history=history, rejected=rejected, notes=notes)
 
 
 def _changes(rows: pd.DataFrame, origins: pd.Series, _stem: str) -> tuple[pd.DataFrame, list[Rejection]]:

@@ -25,6 +25,8 @@ from dashboard.imports.batch import ORIGIN, Rejection
 
 Resolve = Callable[[pd.Series], tuple[pd.Series, pd.Series]]  # references -> (ids, reasons where not found)
 MAX_TEXT = 255
+# An incident's optional text columns and their sizes (schema.incident).
+INCIDENT_TEXT = {"assignment_group": 128, "category": 128, "location": 128, "contact_type": 64, "business_service": 255}
 DEFAULT_CI_STATUS = "operational"
 
 
@@ -111,7 +113,7 @@ def _relationships(rows: pd.DataFrame, reasons: _Reasons, resolve: Resolve | Non
 
 def _incidents(rows: pd.DataFrame, reasons: _Reasons, resolve: Resolve | None) -> pd.DataFrame:
     number = _number(rows, reasons)
-    ci = _resolved(rows["ci"], reasons, resolve, "CI")
+    ci = _incident_ci(rows, reasons, resolve)
     priority = pd.to_numeric(rows["priority"], errors="coerce")
     reasons.add(~priority.isin(INCIDENT_PRIORITIES), "priority " + _shown(rows["priority"]) + " is not 1 to 5")
     state = _text(rows["state"]).str.lower().str.replace(" ", "_")
@@ -131,8 +133,20 @@ def _incidents(rows: pd.DataFrame, reasons: _Reasons, resolve: Resolve | None) -
             "resolved_at": resolved,
             "summary": _text(rows["summary"]).fillna("").str.slice(0, MAX_TEXT),
             "updated_at": updated,
+            **{name: _text(rows[name]).str.slice(0, size) for name, size in INCIDENT_TEXT.items()},
         }
     )
+
+
+def _incident_ci(rows: pd.DataFrame, reasons: _Reasons, resolve: Resolve | None) -> pd.Series:
+    """The CI an incident names (a reference that finds no CI rejects the row); else its business service when that
+    is a CI; else none: an incident that names no CI is imported without one."""
+    named = _text(rows["ci"])
+    ci = _resolved(rows["ci"].where(named.notna()), reasons, resolve, "CI", optional=True)
+    service = _text(rows["business_service"]).where(named.isna())
+    if service.notna().any() and resolve is not None:
+        ci = ci.fillna(resolve(service)[0])
+    return ci
 
 
 def _health(rows: pd.DataFrame, reasons: _Reasons, resolve: Resolve | None) -> pd.DataFrame:
@@ -188,11 +202,13 @@ def _number(rows: pd.DataFrame, reasons: _Reasons) -> pd.Series:
     return number
 
 
-def _resolved(references: pd.Series, reasons: _Reasons, resolve: Resolve | None, what: str) -> pd.Series:
+def _resolved(
+    references: pd.Series, reasons: _Reasons, resolve: Resolve | None, what: str, *, optional: bool = False
+) -> pd.Series:
     if resolve is None:
         raise TypeError(f"checking {what} references needs a resolver")
     ids, why = resolve(references)
-    reasons.add(ids.isna(), f"{what}: " + why)
+    reasons.add(ids.isna() & (references.notna() if optional else True), f"{what}: " + why)
     return ids
 
 

@@ -22,14 +22,16 @@ from tqdm import tqdm
 
 from dashboard.cmdb import schema
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path, writable_engine
+from dashboard.cmdb.upgrade import upgrade_schema
+from dashboard.domain.vocabulary import RELATIONSHIP_TYPES
 from dashboard.imports.batch import PARTS, ImportBatch
 from dashboard.imports.report import ImportReport, MaxRejects, PartReport
 from dashboard.imports.resolve import Known, Resolver, by_stored_key, joined_by_name, placeholders
-from dashboard.imports.validate import Checked, check_part
+from dashboard.imports.validate import Checked, check_part, parse_times
 
 CHUNK_ROWS = 20_000
 # Relationship types without a direction: "a connects to b" and "b connects to a" are one relationship.
-SYMMETRIC_TYPES = frozenset({"connects to"})
+SYMMETRIC_TYPES = frozenset(t.name for t in RELATIONSHIP_TYPES if t.symmetric)
 # Columns an import never compares when it decides whether a stored row changed: the time of the import is no change.
 NOT_COMPARED = frozenset({"id", "updated_at"})
 _TABLE_OF = {
@@ -67,7 +69,7 @@ def import_batch(
         report.check_accounting()
         if report.writes and not dry_run:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _in_transaction(url_parsed, lambda connection: _write(connection, checked, progress))
+            _in_transaction(url_parsed, lambda connection: _write(connection, checked, batch, report, progress))
         return report
 
     def plan_and_write(connection: sa.Connection) -> None:
@@ -75,7 +77,7 @@ def import_batch(
         checked = _plan(batch, _Existing.read(connection), report, join_by == "name")
         report.check_accounting()
         if report.writes and not dry_run:
-            _write(connection, checked, progress)
+            _write(connection, checked, batch, report, progress)
 
     _in_transaction(url_parsed, plan_and_write)
     return report
@@ -136,11 +138,17 @@ class _Existing:
             "health": _keys(connection, schema.health, ("ci_id", "metric", "observed_at"), present),
         }
         rows = {
-            part: pd.read_sql(sa.select(table), connection).set_index("number")
+            part: pd.read_sql(sa.select(*_present_columns(connection, table)), connection).set_index("number")
             for part, table in (("incidents", schema.incident), ("changes", schema.change))
             if table.name in present
         }
         return cls(ci, max_ids, keys, rows)
+
+
+def _present_columns(connection: sa.Connection, table: sa.Table) -> list[sa.Column]:
+    """The table's columns the database has (one of an earlier version lacks some, until an import upgrades it)."""
+    present = {c["name"] for c in sa.inspect(connection).get_columns(table.name)}
+    return [c for c in table.columns if c.name in present]
 
 
 def _keys(connection: sa.Connection, table: sa.Table, columns: tuple[str, ...], present: set[str]) -> set[tuple]:
@@ -233,7 +241,7 @@ def _same(rows: pd.DataFrame, stored: pd.DataFrame, columns: list[str]) -> pd.Se
     same = pd.Series(present, index=rows.index)
     if not present.any():
         return same
-    old = stored.reindex(rows.index[present])
+    old = stored.reindex(index=rows.index[present], columns=columns)  # a column the target lacks reads as NULL
     new = rows.loc[present]
     for column in columns:
         same[present] &= (_canonical(new[column]) == _canonical(old[column])).to_numpy()
@@ -298,7 +306,8 @@ def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) 
     stored = existing.rows.get(part)
     same = pd.Series(False, index=rows.index)
     if stored is not None and exists.any():
-        columns = [c for c in stored.columns if c in rows.columns and c not in NOT_COMPARED]
+        table = schema.metadata.tables[_TABLE_OF[part]]
+        columns = [c.name for c in table.columns if c.name in rows.columns and c.name not in {*NOT_COMPARED, "number"}]
         same = _same(rows.set_index("number"), stored, columns).set_axis(rows.index) & exists
     counts.unchanged += int(same.sum())
     counts.updated += int((exists & ~same).sum())
@@ -337,8 +346,11 @@ def _known(part: str, rows: pd.DataFrame, existing: _Existing) -> pd.Series:
     return pd.Series(found, index=rows.index)
 
 
-def _write(connection: sa.Connection, checked: dict[str, Checked], progress: bool) -> None:
+def _write(
+    connection: sa.Connection, checked: dict[str, Checked], batch: ImportBatch, report: ImportReport, progress: bool
+) -> None:
     schema.create_schema(connection)  # type: ignore[arg-type]
+    report.notes.extend(f"database upgraded: {step}" for step in upgrade_schema(connection))
     total = sum(len(c.rows) for c in checked.values())
     with tqdm(total=total, unit=" rows", disable=not progress, desc="import") as bar:
         for part, result in checked.items():
@@ -353,6 +365,7 @@ def _write(connection: sa.Connection, checked: dict[str, Checked], progress: boo
                 chunk = values.iloc[start : start + CHUNK_ROWS]
                 connection.execute(table.insert(), _records(chunk))
                 bar.update(len(chunk))
+    _write_history(connection, batch.incident_history, checked["incidents"].rows)
 
 
 def _delete_replaced(connection: sa.Connection, part: str, rows: pd.DataFrame) -> None:
@@ -366,6 +379,22 @@ def _delete_replaced(connection: sa.Connection, part: str, rows: pd.DataFrame) -
         return
     for start in range(0, len(keys), 500):
         connection.execute(sa.delete(column.table).where(column.in_(keys[start : start + 500])))
+        if part == "incidents":  # an incident's history goes with it: replaced, or gone when the new one has none
+            history = schema.incident_history.c.number
+            connection.execute(sa.delete(history.table).where(history.in_(keys[start : start + 500])))
+
+
+def _write_history(connection: sa.Connection, history: pd.DataFrame, incidents: pd.DataFrame) -> None:
+    """The history rows of the incidents written (a rejected incident's history is not)."""
+    rows = history.loc[history["number"].isin(incidents["number"])]
+    if rows.empty:
+        return
+    changed = parse_times(rows["changed_at"].astype("object"))
+    rows = rows.assign(
+        changed_at=changed.dt.tz_localize(None).astype("datetime64[us]"), seq=rows["seq"].astype("int64")
+    )
+    for start in range(0, len(rows), CHUNK_ROWS):
+        connection.execute(schema.incident_history.insert(), _records(rows.iloc[start : start + CHUNK_ROWS]))
 
 
 def _records(chunk: pd.DataFrame) -> list[dict[str, object]]:

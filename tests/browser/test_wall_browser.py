@@ -79,7 +79,7 @@ def test_bw002_rotation_advances_through_the_services_that_are_not_ok(browser, w
 
 def test_bw003_a_refresh_slower_than_its_interval_does_not_starve_the_screen(browser, wall_server, monkeypatch):
     calls, running, overlap = [], [0], [False]
-    original = callbacks.wall.wall_model
+    original = callbacks.wall.wall_tiles
 
     def slow(*args: object, **kwargs: object) -> object:
         running[0] += 1
@@ -92,7 +92,7 @@ def test_bw003_a_refresh_slower_than_its_interval_does_not_starve_the_screen(bro
         finally:
             running[0] -= 1
 
-    monkeypatch.setattr(callbacks.wall, "wall_model", slow)
+    monkeypatch.setattr(callbacks.wall, "wall_tiles", slow)
     browser.get(wall_server.url + "wall?refresh=5")
     WebDriverWait(browser, 40).until(lambda d: len(calls) >= 3)
     assert not overlap[0], "a second refresh started while the first was still running"

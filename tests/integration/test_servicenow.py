@@ -263,7 +263,7 @@ def test_sn016_every_coded_servicenow_table_is_checked():
     [("Provides::Provided by", ("depends on", False)), ("Depends on::Used by", ("depends on", True)),
      ("Cluster of::Cluster", ("Cluster of::Cluster", True)), ("Powered by::Powers", ("Powered by::Powers", True)),
      ("Sends data to::Receives data from", ("Sends data to::Receives data from", True)),
-     ("IP Connection::IP Connection", ("IP Connection::IP Connection", True))],
+     ("IP Connection::IP Connection", ("connects to", True))],
 )  # fmt: skip
 def test_sn017_relationship_types_follow_only_a_documented_dependency(name, expected):
     kind, parent_first = relationship_types(pd.Series([name]))

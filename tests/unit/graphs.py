@@ -25,7 +25,7 @@ def ids_of(built: BuiltIndex, positions: np.ndarray) -> list[int]:
     return sorted(built.index.ci_ids[positions].tolist())
 
 
-# A diamond: service 1 → apps 2 and 3 → both on server 4 → switch 5; group 9 uses service 1; 6 is an orphan.
+# A diamond: service 1 → apps 2 and 3 → both on server 4 → switch 5 (uplink); group 9 uses service 1; 6 is an orphan.
 DIAMOND_CIS = {
     1: "business_service",
     2: "application",
@@ -40,6 +40,6 @@ DIAMOND_RELS = [
     (1, "depends on", 3),
     (2, "runs on", 4),
     (3, "runs on", 4),
-    (4, "connects to", 5),
+    (4, "uplinked to", 5),
     (1, "used by", 9),
 ]

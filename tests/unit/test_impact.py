@@ -21,8 +21,9 @@ def test_im002_branches_that_lead_to_no_service_are_not_on_the_path():
     assert 9 not in ids_of(built, hit.path_nodes)  # the user group is above the service, not on the way to it
 
 
-def test_im003_a_ci_nothing_depends_on_impacts_nothing():
+def test_im003_a_ci_nothing_depends_on_impacts_nothing_but_itself():
     built = graph(DIAMOND_CIS, DIAMOND_RELS)
     hit = impact(built.index, built.index.position(6))
     assert len(hit.services) == 0
-    assert ids_of(built, hit.path_nodes) == []
+    assert ids_of(built, hit.path_nodes) == [6]  # the failing CI is always highlighted
+    assert len(hit.path_edges) == 0

@@ -5,8 +5,10 @@ import pytest
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import Health
 from dashboard.maps import ImpactedService, MapEdge, MapModel, MapNode, short_label
+from layouts.details import build_edge_details
 from layouts.impact import impact_csv
-from layouts.map import build_elements, build_notice, layout_for
+from layouts.legend import build_legend
+from layouts.map import STYLESHEET, build_elements, build_notice, layout_for
 
 
 def node(ci_id, **fields):
@@ -116,3 +118,50 @@ def test_me007_csv_export_neutralises_spreadsheet_formulas():
 )
 def test_me008_labels_shorten_host_names_but_keep_ip_addresses_whole(name, label):
     assert short_label(name) == label
+
+
+def test_me009_symmetric_links_carry_the_no_arrow_class_and_the_stylesheet_drops_their_arrowhead():
+    edges = [
+        MapEdge("rel-1", "ci-1", "ci-2", "connects to", merged=False, symmetric=True),
+        MapEdge("rel-2", "ci-2", "ci-3", "uplinked to", merged=False),
+    ]
+    by_id = {e["data"]["id"]: e for e in build_elements(model([node(1), node(2), node(3)], edges))}
+    assert set(by_id["rel-1"]["classes"].split()) == {"t-connects-to", "sym"}
+    assert "sym" not in by_id["rel-2"]["classes"].split()
+    rules = {rule["selector"]: rule["style"] for rule in STYLESHEET}
+    assert rules["edge.sym"] == {"target-arrow-shape": "none"}
+    assert rules["edge"]["target-arrow-shape"] == "triangle"
+
+
+def test_me010_the_legend_draws_links_without_an_arrow_and_dependencies_with_one():
+    keys = {}
+    for item in build_legend().children[4].children:
+        keys[item.children[1]] = item.children[0].children
+    assert keys["connects to"] == "—"
+    assert keys["depends on"] == keys["uplinked to"] == keys["used by"] == "→"
+
+
+def test_me011_a_link_is_described_without_a_dependent_end():
+    text = str(build_edge_details("connects to", "rtr-a", "rtr-b", merged=False))
+    assert "are linked" in text
+    assert "no direction" in text
+    uplink = str(build_edge_details("uplinked to", "srv", "sw", merged=False))
+    assert "' depends on '" in uplink
+    assert "are linked" not in uplink
+
+
+def test_me012_links_within_a_row_that_skip_nodes_arch_above_it_instead_of_crossing_them():
+    nodes = [node(1, x=0.0), node(2, x=150.0), node(3, x=450.0), node(4, x=0.0, y=110.0)]
+    edges = [
+        MapEdge("rel-1", "ci-1", "ci-2", "connects to", merged=False, symmetric=True),  # neighbours: straight
+        MapEdge("rel-2", "ci-1", "ci-3", "connects to", merged=False, symmetric=True),  # skips a node, left → right
+        MapEdge("rel-3", "ci-3", "ci-1", "connects to", merged=False, symmetric=True),  # the same, right → left
+        MapEdge("rel-4", "ci-4", "ci-3", "uplinked to", merged=False),  # another row: straight
+    ]
+    by_id = {e["data"]["id"]: set(e["classes"].split()) for e in build_elements(model(nodes, edges))}
+    assert not by_id["rel-1"] & {"arc-r", "arc-l"}
+    assert "arc-r" in by_id["rel-2"]
+    assert "arc-l" in by_id["rel-3"]
+    assert not by_id["rel-4"] & {"arc-r", "arc-l"}
+    browser_laid = model(nodes, edges, state=ViewState(root=1, layout="cose"))
+    assert not any("arc" in e.get("classes", "") for e in build_elements(browser_laid) if "source" in e["data"])

@@ -156,3 +156,15 @@ def test_qa009_findings_are_computed_once_on_first_use_whichever_threads_ask(mon
     assert snap.findings_ready
     assert all(found is seen[0] for found in seen)
     assert [f.code for f in seen[0]] == ["ci.orphan"]
+
+
+def test_qa010_a_symmetric_link_written_from_both_ends_is_one_link_written_twice_and_no_cycle():
+    links = [rel(1, 1, "connects to", 2), rel(2, 2, "connects to", 1)]
+    found = by_code(snapshot_of(ci=[ci(1), ci(2)], relationship=links))
+    assert found["relationship.duplicate"].count == 1
+    assert found["relationship.duplicate"].examples == ("2 connects to 1",)
+    assert "graph.cycle" not in found
+    uplinks = [rel(3, 1, "uplinked to", 2), rel(4, 2, "uplinked to", 1)]  # needing each other is a cycle
+    found = by_code(snapshot_of(ci=[ci(1), ci(2)], relationship=uplinks))
+    assert "relationship.duplicate" not in found
+    assert found["graph.cycle"].examples == ("1 → 2",)

@@ -60,13 +60,15 @@ def recount(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
     repeated = key.value_counts()
     repeated = repeated[repeated > 1]
     updated = pd.to_datetime(ci["updated_at"])
-    forward = valid["type"].map(lambda t: RELATIONSHIP_TYPE_BY_NAME[t].source_depends_on_target).astype(bool)
+    # Symmetric links ("connects to" between core switches and routers) carry no dependency: no dependency cycle.
+    directed = valid[~valid["type"].map(lambda t: RELATIONSHIP_TYPE_BY_NAME[t].symmetric).astype(bool)]
+    forward = directed["type"].map(lambda t: RELATIONSHIP_TYPE_BY_NAME[t].source_depends_on_target).astype(bool)
     graph = nx.DiGraph()
     graph.add_nodes_from(ids)
     graph.add_edges_from(
         zip(
-            valid["source_id"].where(forward, valid["target_id"]),
-            valid["target_id"].where(forward, valid["source_id"]),
+            directed["source_id"].where(forward, directed["target_id"]),
+            directed["target_id"].where(forward, directed["source_id"]),
             strict=True,
         )
     )
@@ -228,8 +230,9 @@ def test_sg013_exactly_two_hostile_names_on_clean_connected_cis(demo):
 
 def test_sg014_shared_infrastructure_hits_several_business_services(demo):
     ci, rel = demo[1]["ci"], demo[1]["relationship"]
+    rel = rel[~rel["type"].map(lambda t: RELATIONSHIP_TYPE_BY_NAME[t].symmetric).astype(bool)]
     forward = rel["type"].map(lambda t: RELATIONSHIP_TYPE_BY_NAME[t].source_depends_on_target).astype(bool)
-    # Edges point from a CI to what depends on it, so descendants are everything a failure reaches.
+    # Edges point from a CI to what depends on it, so descendants are everything a failure rolls up to.
     graph = nx.DiGraph()
     graph.add_edges_from(
         zip(

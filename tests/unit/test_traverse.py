@@ -112,8 +112,8 @@ def test_tr011_shared_switch_impacts_every_service_above_it():
         (3, "depends on", 11),
         (10, "runs on", 20),
         (11, "runs on", 21),
-        (20, "connects to", 30),
-        (21, "connects to", 30),
+        (20, "uplinked to", 30),
+        (21, "uplinked to", 30),
     ]
     built = graph(cis, rels)
     assert ids_of(built, impacted_services(built.index, built.index.position(30))) == [1, 2, 3]

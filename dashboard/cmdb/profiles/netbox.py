@@ -266,8 +266,9 @@ def _has_cables(present: Present) -> bool:
 def _cable_select(present: Present, missing: list[str]) -> sa.Select:
     """One "connects to" per pair of devices (or device and circuit) joined by connected cables.
 
-    NetBox's A and B ends carry no meaning, so the edge runs from the CI drawn higher on the map to the one drawn
-    lower (server → switch → router → circuit, any device → PDU): the dependent first. Equal layers keep A → B.
+    A cable is a physical link: "connects to" is symmetric (no dependency, no health roll-up, walked both ways).
+    NetBox's A and B ends carry no meaning, so the row runs from the CI drawn higher on the map to the one drawn
+    lower (server → switch → router → circuit, any device → PDU), which keeps re-reads stable. Equal layers keep A → B.
     Several cables between the same pair make one edge, with the id and time of the lowest-numbered cable. What is
     left out (planned cables, repeats, ends on neither a device nor a circuit) is counted by cable_accounting().
     """
@@ -300,7 +301,7 @@ def cable_accounting(present: Present) -> sa.Select | None:
 
 
 def _cable_pairs(present: Present, missing: list[str]) -> sa.Subquery:
-    """Each cable's A end paired with its B end (ordered dependent first), whether the pair is usable (connected,
+    """Each cable's A end paired with its B end (ordered higher layer first), whether the pair is usable (connected,
     two different CIs), and its rank among the usable cables joining the same two CIs (1: the lowest-numbered)."""
     ends = _cable_ends(present, missing).subquery("ends")
     a, b = ends.alias("a"), ends.alias("b")

@@ -23,6 +23,11 @@ SOURCE_TABLES: tuple[str, ...] = (
     "cmn_location", "sys_user_group",
 )  # fmt: skip
 CHANGE_MARKER = "sys_updated_on"
+# incident columns read as context when present: a reference (→ the table whose record's name is shown) or a choice.
+INCIDENT_CONTEXT: dict[str, str | None] = {
+    "assignment_group": "sys_user_group", "category": None, "location": "cmn_location", "contact_type": None,
+    "business_service": "cmdb_ci",
+}  # fmt: skip
 ALERT_METRIC = "alert_severity"  # health rows made from em_alert
 STATUS_METRIC = "operational_status"  # health rows made from cmdb_ci when there is no em_alert
 _SEPARATOR = "|"
@@ -206,20 +211,41 @@ def _incident(present: Present, missing: list[str]) -> sa.Select | None:
     incident = SourceTable("incident", present, missing)
     # The affected CI, else the business service (an incident raised against a service only).
     references = [_nonempty(incident.c(c)) for c in ("cmdb_ci", "business_service") if incident.has(c)]
-    if not incident.has("number") or not references:
+    if not incident.has("number"):
         return None
     legacy_state = incident.has("incident_state") and not incident.has("state")
     state = incident.c("incident_state" if legacy_state else "state")
+    affected = sa.func.coalesce(*references) if len(references) > 1 else references[0] if references else sa.null()
+    source, context = _incident_context(incident, present, missing)
     return sa.select(
         incident.c("number").label("number"),
-        (sa.func.coalesce(*references) if len(references) > 1 else references[0]).label("ci_id"),
+        affected.label("ci_id"),
         incident.c("priority").label("priority"),
         state.label("state"),
         incident.c("opened_at").label("opened_at"),
         incident.c("resolved_at").label("resolved_at"),
         incident.c("short_description").label("summary"),
         incident.c(CHANGE_MARKER).label("updated_at"),
-    ).select_from(incident.table)
+        *context,
+    ).select_from(source)
+
+
+def _incident_context(
+    incident: SourceTable, present: Present, missing: list[str]
+) -> tuple[sa.FromClause, list[sa.ColumnElement]]:
+    """The incident's optional context columns, where the table has them (else NULL, unreported): references as
+    the names of the records they point at, choices as they are."""
+    source: sa.FromClause = incident.table
+    columns = []
+    for column, target in INCIDENT_CONTEXT.items():
+        if not incident.has(column):
+            value: sa.ColumnElement = sa.null()
+        elif target is None:
+            value = _text(incident.c(column))
+        else:
+            value, source = _display(incident, column, target, present, missing, source)
+        columns.append(value.label(column))
+    return source, columns
 
 
 def _change(present: Present, missing: list[str]) -> sa.Select | None:

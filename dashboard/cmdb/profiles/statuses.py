@@ -135,6 +135,7 @@ SERVICENOW_RELATIONSHIPS: dict[str, tuple[str, bool]] = {
     "virtualized by::virtualizes": ("hosted on", True),
     "registered on::has registered": ("hosted on", True),
     "connects to::connected by": ("connects to", True),
+    "ip connection::ip connection": ("connects to", True),  # symmetric in ServiceNow too: the same descriptor twice
     "contains::contained by": ("located in", False),
     "members::member of": ("member of", False),
     "provides::provided by": ("depends on", False),

@@ -68,9 +68,9 @@ def build_hosts(
     ):
         edges.add(ids, "located in", business.dc_ids[dc])
         pair = pick_pair_in_group(rng, dc, network.access_dc) if uplinks is None else uplinks
-        edges.add(ids, "connects to", network.access_ids[pair[0]])
+        edges.add(ids, "uplinked to", network.access_ids[pair[0]])
         if dual:
-            edges.add(ids, "connects to", network.access_ids[pair[1]])
+            edges.add(ids, "uplinked to", network.access_ids[pair[1]])
     vms = _virtual_machines(rng, sizes, cis, edges, business, (clusters, cluster_dc), (standalone, standalone_dc))
     databases = _databases(
         rng, sizes, cis, edges, business, (vms.database, vms.database_dc), (db_servers, db_server_dc)

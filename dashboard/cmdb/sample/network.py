@@ -43,8 +43,10 @@ def build_network(rng: np.random.Generator, sizes: Sizes, cis: CiColumns, edges:
     firewalls = _devices(rng, cis, edges, business, "firewall", firewall_dc, "fw")
     core_dc = spread(rng, sizes.core_switches, dcs, 2)
     core = _devices(rng, cis, edges, business, "switch", core_dc, "sw-core", role="core")
+    # The core of a DC is a network of peers: symmetric links, which carry no dependency (and no health) either way.
     edges.add(core, "connects to", routers[pick_in_group(rng, core_dc, router_dc)])
     edges.add(core, "connects to", firewalls[pick_in_group(rng, core_dc, firewall_dc)])
+    _peer_links(edges, core, core_dc)
     access_dc = spread(rng, sizes.access_switches, dcs)
     access = _devices(rng, cis, edges, business, "switch", access_dc, "sw-acc", role="access")
     _uplinks(rng, edges, access, access_dc, core, core_dc)
@@ -64,10 +66,16 @@ def build_network(rng: np.random.Generator, sizes: Sizes, cis: CiColumns, edges:
 def _uplinks(
     rng: np.random.Generator, edges: Edges, ids: np.ndarray, dc: np.ndarray, core: np.ndarray, core_dc: np.ndarray
 ) -> None:
-    """Each device connects to two core switches of its data centre."""
+    """Each device is uplinked to two core switches of its data centre: it needs them (a directed dependency)."""
     pair = pick_pair_in_group(rng, dc, core_dc)
-    edges.add(ids, "connects to", core[pair[0]])
-    edges.add(ids, "connects to", core[pair[1]])
+    edges.add(ids, "uplinked to", core[pair[0]])
+    edges.add(ids, "uplinked to", core[pair[1]])
+
+
+def _peer_links(edges: Edges, core: np.ndarray, core_dc: np.ndarray) -> None:
+    """The core switches of a data centre are linked in a chain (core_dc is sorted, so a DC's switches are adjacent)."""
+    same_dc = core_dc[1:] == core_dc[:-1]
+    edges.add(core[:-1][same_dc], "connects to", core[1:][same_dc])
 
 
 _PRODUCTS = {

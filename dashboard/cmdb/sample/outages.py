@@ -8,7 +8,8 @@ from dashboard.cmdb.sample.enterprise import Enterprise
 from dashboard.domain.vocabulary import RELATIONSHIP_TYPES
 
 _FORWARD = np.array([t.source_depends_on_target for t in RELATIONSHIP_TYPES])
-_CONNECTS_TO = next(t.code for t in RELATIONSHIP_TYPES if t.name == "connects to")
+_SYMMETRIC = np.array([t.symmetric for t in RELATIONSHIP_TYPES])
+_UPLINKED_TO = next(t.code for t in RELATIONSHIP_TYPES if t.name == "uplinked to")
 _RUNS_ON = next(t.code for t in RELATIONSHIP_TYPES if t.name == "runs on")
 _HOSTED_ON = next(t.code for t in RELATIONSHIP_TYPES if t.name == "hosted on")
 
@@ -25,10 +26,11 @@ class Outage:
 
 
 def dependency_edges(enterprise: Enterprise) -> tuple[np.ndarray, np.ndarray]:
-    """(dependent, dependency) id pairs of every relationship whose both ends exist."""
+    """(dependent, dependency) id pairs of every relationship whose both ends exist and that carries dependency (a
+    symmetric link does not, and health does not roll along it: see domain/health.py)."""
     n = len(enterprise.ci["id"])
     source, target, code = enterprise.rel_source, enterprise.rel_target, enterprise.rel_code
-    exists = (source >= 1) & (source <= n) & (target >= 1) & (target <= n)
+    exists = (source >= 1) & (source <= n) & (target >= 1) & (target <= n) & ~_SYMMETRIC[code]
     source, target, forward = source[exists], target[exists], _FORWARD[code[exists]]
     return np.where(forward, source, target), np.where(forward, target, source)
 
@@ -61,7 +63,7 @@ def pick_outages(rng: np.random.Generator, enterprise: Enterprise, now: np.datet
     """The busiest access switch is down, the busiest database server degraded, a host of the fullest cluster down."""
     source, target, code = enterprise.rel_source, enterprise.rel_target, enterprise.rel_code
     network, hosts = enterprise.network, enterprise.hosts
-    switch = _busiest(network.access_ids, target[code == _CONNECTS_TO])
+    switch = _busiest(network.access_ids, target[code == _UPLINKED_TO])
     db_server = _busiest(hosts.database_server_ids, target[code == _RUNS_ON])
     cluster = _busiest(hosts.cluster_ids, target[code == _HOSTED_ON])
     members = source[(target == cluster) & np.isin(source, hosts.hypervisor_ids)]

@@ -1,0 +1,279 @@
+"""Incident exports with an audit trail (one row per update), and incidents that name no CI: import, load, findings.
+
+The fixture follows the layout of the "Incident management process enriched event log" (UCI ML repository, id 498),
+a ServiceNow incident audit export: a few numbers with several rows each, out of order, most naming no CI ("?").
+"""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from dash import html
+
+from dashboard import cli
+from dashboard.app import create_app
+from dashboard.cmdb.derived import Derived
+from dashboard.cmdb.load import load_frames
+from dashboard.cmdb.profiles.servicenow import SERVICENOW
+from dashboard.cmdb.snapshot import load_snapshot
+from dashboard.details import ci_details
+from dashboard.imports import import_batch, parse
+from dashboard.settings import Settings
+from layouts import ids
+from layouts.details import build_ci_details
+from tests.callbacks import callback_request
+from tests.rows import NOW, ci, incident, write
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+EVENT_LOG = FIXTURES / "servicenow_audit" / "incident_event_log.csv"
+CIS = FIXTURES / "servicenow" / "cmdb_ci.csv"
+
+
+def tables(url: str, *names: str) -> dict[str, pd.DataFrame]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {name: pd.read_sql(f"SELECT * FROM {name}", connection) for name in names}
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def imported(sqlite_db: str) -> str:
+    import_batch(sqlite_db, parse("servicenow", [CIS]), progress=False)
+    report = import_batch(sqlite_db, parse("servicenow", [EVENT_LOG]), progress=False)
+    assert (report.parts["incidents"].added, report.parts["incidents"].rejected) == (4, 0)
+    return sqlite_db
+
+
+def test_ih001_each_number_is_one_incident_at_its_latest_update(imported):
+    incident = tables(imported, "incident")["incident"].set_index("number")
+    assert sorted(incident.index) == ["INC0000045", "INC0000047", "INC0000057", "INC0000062"]
+    assert incident["state"].to_dict() == {
+        "INC0000045": "closed",  # update 4 of 0–4, the 6th row of the file
+        "INC0000047": "in_progress",  # updates 2 and 3 share their minute: the update count decides
+        "INC0000057": "resolved",  # names a CI: before, the oldest row (New) was kept and showed as open
+        "INC0000062": "new",  # one row: an incident never updated
+    }
+    assert incident["priority"].to_dict() == {"INC0000045": 2, "INC0000047": 4, "INC0000057": 1, "INC0000062": 4}
+    assert incident.loc["INC0000045", "resolved_at"].startswith("2016-02-29 11:29")
+    # exported without resolved_at: the time of the update that resolved it
+    assert incident.loc["INC0000057", "resolved_at"].startswith("2016-03-02 14:30")
+
+
+def test_ih002_the_history_keeps_state_priority_and_assignment_changes_with_times(imported):
+    history = tables(imported, "incident_history")["incident_history"]
+    trail = history.loc[history["number"] == "INC0000045"].sort_values(["seq", "field"])
+    old = trail["old_value"].astype("object").where(trail["old_value"].notna(), None)
+    changes = [
+        (r.seq, r.field, before, r.new_value, r.changed_at[:16])
+        for r, before in zip(trail.itertuples(), old, strict=True)
+    ]
+    assert changes == [
+        (0, "assignment_group", None, "Group 56", "2016-02-29 01:16"),
+        (0, "priority", None, "3", "2016-02-29 01:16"),
+        (0, "state", None, "new", "2016-02-29 01:16"),
+        (1, "assigned_to", None, "Resolver 89", "2016-02-29 01:23"),
+        (1, "state", "new", "in_progress", "2016-02-29 01:23"),
+        (2, "assigned_to", "Resolver 89", "Resolver 31", "2016-02-29 08:53"),
+        (2, "assignment_group", "Group 56", "Group 70", "2016-02-29 08:53"),
+        (2, "priority", "3", "2", "2016-02-29 08:53"),
+        (3, "state", "in_progress", "resolved", "2016-02-29 11:29"),
+        (4, "state", "resolved", "closed", "2016-03-05 12:00"),
+    ]
+    assert history.groupby("number").size().to_dict() == {
+        "INC0000045": 10,
+        "INC0000047": 8,
+        "INC0000057": 6,
+        "INC0000062": 3,
+    }
+
+
+def test_ih003_incidents_that_name_no_ci_are_imported_with_their_context(imported):
+    incident = tables(imported, "incident")["incident"].set_index("number")
+    assert incident["ci_id"].isna().to_dict() == {
+        "INC0000045": True,
+        "INC0000047": True,
+        "INC0000057": False,
+        "INC0000062": True,
+    }
+    assert incident.loc["INC0000047", ["assignment_group", "category", "location", "contact_type"]].tolist() == [
+        "Group 24",
+        "Category 40",
+        "Location 165",
+        "Email",
+    ]
+
+
+def test_ih004_importing_the_trail_again_changes_nothing(imported):
+    before = tables(imported, "incident", "incident_history")
+    report = import_batch(imported, parse("servicenow", [EVENT_LOG]), progress=False)
+    assert (report.parts["incidents"].added, report.parts["incidents"].rejected) == (0, 0)
+    after = tables(imported, "incident", "incident_history")
+    for name in before:
+        pd.testing.assert_frame_equal(
+            before[name].sort_values(list(before[name].columns[:3])).reset_index(drop=True),
+            after[name].sort_values(list(after[name].columns[:3])).reset_index(drop=True),
+        )
+
+
+def test_ih005_the_report_says_the_file_was_an_audit_trail():
+    batch = parse("servicenow", [EVENT_LOG])
+    assert batch.notes == [
+        "incident_event_log.csv: 13 rows are the audit trail of 4 incidents, each imported at its latest update; "
+        "27 changes of state, priority, assignment_group, assigned_to kept as their history"
+    ]
+
+
+def test_ih006_a_business_service_that_is_a_ci_places_the_incident_else_it_is_kept_as_text(sqlite_db, tmp_path):
+    import_batch(sqlite_db, parse("servicenow", [CIS]), progress=False)
+    export = tmp_path / "incident.csv"
+    export.write_text(
+        "number,opened_at,priority,state,cmdb_ci,business_service\n"
+        "INC1,2024-01-05 09:00:00,2 - High,New,,Online Banking\n"
+        "INC2,2024-01-05 09:00:00,2 - High,New,,Travel Desk\n"
+        "INC3,2024-01-05 09:00:00,2 - High,New,lnx01,Online Banking\n"
+        "INC4,2024-01-05 09:00:00,2 - High,New,ghost-host,\n"
+    )
+    report = import_batch(sqlite_db, parse("servicenow", [export]), progress=False)
+    assert [r.reason for r in report.rejected] == ["CI: no CI with the key or name 'ghost-host' in servicenow"]
+    found = tables(sqlite_db, "incident", "ci")
+    name = found["ci"].set_index("id")["name"]
+    incident = found["incident"].set_index("number")
+    assert incident.loc["INC1", "ci_id"] == name.index[name == "Online Banking"][0]
+    assert pd.isna(incident.loc["INC2", "ci_id"])
+    assert incident.loc["INC2", "business_service"] == "Travel Desk"
+    assert name[incident.loc["INC3", "ci_id"]] == "lnx01"  # the CI comes before the service
+
+
+def test_ih007_the_data_quality_findings_count_incidents_without_ci(imported, capsys):
+    snapshot = load_snapshot(imported, fingerprint="test", source="test")
+    codes = {f.code: f for f in snapshot.findings}
+    assert "incident.unknown_ci" not in codes
+    assert codes["incident.no_ci"].title == "Incidents that name no CI: 3 of 4"
+    assert codes["incident.no_ci"].detail.startswith("2 of them open")
+    assert snapshot.counts()["incident_history"] == 27
+    assert cli.main(["check", "--database-url", imported]) == 0
+    assert "Incidents that name no CI: 3 of 4" in capsys.readouterr().out
+
+
+def test_ih008_every_backend_loads_incidents_without_ci_and_their_history(empty_db):
+    history = [
+        {"number": "INC2", "seq": 0, "field": "state", "old_value": None, "new_value": "new", "changed_at": NOW},
+        {"number": "INC2", "seq": 1, "field": "state", "old_value": "new", "new_value": "resolved", "changed_at": None},
+    ]
+    write(
+        empty_db,
+        ci=[ci(1, "web", "business_service")],
+        incident=[
+            incident("INC1", 1, category=None),
+            incident("INC2", None, category="Network"),
+            incident("INC3", 404, category=None),
+        ],
+        incident_history=history,
+    )
+    frames = load_frames(empty_db)
+    assert frames.missing_tables == ()
+    assert frames["incident"]["ci_id"].isna().tolist() == [False, True, False]
+    assert frames["incident"]["category"].tolist()[1] == "Network"
+    assert frames["incident_history"]["new_value"].tolist() == ["new", "resolved"]
+    snapshot = load_snapshot(empty_db, fingerprint="test", source="test")
+    codes = {f.code: f for f in snapshot.findings}
+    assert codes["incident.unknown_ci"].examples == ("INC3",)  # a CI that does not exist, not a missing one
+    assert codes["incident.no_ci"].examples == ("INC2",)
+    assert Derived(snapshot).incidents.open_count.tolist() == [1]  # INC1 on web; INC2 and INC3 on no node
+
+
+def test_ih009_a_cmdb_without_the_history_table_or_new_columns_still_loads(sqlite_db):
+    engine = sa.create_engine(sqlite_db)
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE ci (id INTEGER, name TEXT, class TEXT, status TEXT)"))
+        connection.execute(sa.text("CREATE TABLE incident (number TEXT, ci_id INTEGER, priority INTEGER, state TEXT)"))
+        connection.execute(sa.text("INSERT INTO incident VALUES ('INC1', NULL, 2, 'new')"))
+    engine.dispose()
+    snapshot = load_snapshot(sqlite_db, fingerprint="test", source="test")
+    codes = {f.code: f for f in snapshot.findings}
+    assert "incident_history" not in codes["table.missing"].examples  # optional: read as empty, not reported
+    assert snapshot.tables["incident_history"].empty
+    assert codes["incident.no_ci"].count == 1
+
+
+def test_ih010_the_details_panel_shows_an_incidents_history_and_time_to_resolve(imported):
+    snapshot = load_snapshot(imported, fingerprint="test", source="test")
+    lnx01 = int(snapshot.ci.index[snapshot.ci["name"] == "lnx01"][0])
+    details = ci_details(Derived(snapshot), lnx01)
+    assert [row["number"] for row in details.incidents] == ["INC0000057"]
+    (history,) = details.histories
+    assert (history.number, history.resolved_in) == ("INC0000057", "4 h 30 min")
+    assert history.changes == (
+        ("2016-03-02 10:00", "group: — → Group 70"),
+        ("2016-03-02 10:00", "priority: — → P1"),
+        ("2016-03-02 10:00", "state: — → new"),
+        ("2016-03-02 10:05", "assignee: — → Resolver 12"),
+        ("2016-03-02 10:05", "state: new → in progress"),
+        ("2016-03-02 14:30", "state: in progress → resolved"),
+    )
+    panel = html.Div(build_ci_details(details, "/focus", "/impact", [""] * len(details.culprits)))
+    grid = next(c for c in panel.children if getattr(c, "id", None) == "details-incidents")
+    assert grid.rowData[0]["what"] == "INC0000057"  # the event log has no short description: no dangling separator
+    folded = [c for c in panel.children if isinstance(c, html.Details)]
+    assert folded[0].children[0].children == "INC0000057 · 6 changes · resolved in 4 h 30 min"
+    assert len(folded[0].children[1].children) == 6
+
+
+def test_ih011_a_servicenow_replica_reads_incident_context_and_incidents_without_ci(sqlite_db):
+    engine = sa.create_engine(sqlite_db)
+    with engine.begin() as connection:
+        for statement in (
+            "CREATE TABLE cmdb_ci (sys_id TEXT, name TEXT, sys_class_name TEXT)",
+            "INSERT INTO cmdb_ci VALUES ('a1', 'lnx01', 'cmdb_ci_linux_server')",
+            "CREATE TABLE sys_user_group (sys_id TEXT, name TEXT)",
+            "INSERT INTO sys_user_group VALUES ('g56', 'Group 56')",
+            "CREATE TABLE incident (number TEXT, priority INTEGER, state INTEGER, opened_at TEXT, "
+            "assignment_group TEXT, category TEXT)",
+            "INSERT INTO incident VALUES ('INC1', 2, 2, '2026-01-01 10:00:00', 'g56', 'network')",
+        ):
+            connection.execute(sa.text(statement))
+    engine.dispose()
+    snapshot = load_snapshot(sqlite_db, fingerprint="test", source="test", profile=SERVICENOW)
+    row = snapshot.tables["incident"].iloc[0]
+    assert (row["state"], row["assignment_group"], row["category"]) == ("in_progress", "Group 56", "network")
+    assert pd.isna(row["ci_id"])
+    assert {f.code: f for f in snapshot.findings}["incident.no_ci"].count == 1
+    assert Derived(snapshot).incidents.open_count.tolist() == [0]
+
+
+OLD_INCIDENT = """CREATE TABLE incident (
+    number VARCHAR(32) NOT NULL, ci_id BIGINT NOT NULL, priority SMALLINT NOT NULL, state VARCHAR(16) NOT NULL,
+    opened_at TIMESTAMP NOT NULL, resolved_at TIMESTAMP, summary VARCHAR(255) NOT NULL,
+    updated_at TIMESTAMP NOT NULL, PRIMARY KEY (number))"""
+
+
+def test_ih012_importing_into_a_database_of_an_earlier_version_upgrades_it(empty_db):
+    write(empty_db, ci=[ci(1, "lnx01")])
+    engine = sa.create_engine(empty_db)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE incident"))
+        connection.execute(sa.text(OLD_INCIDENT))
+        connection.execute(sa.text("CREATE INDEX ix_incident_ci ON incident (ci_id)"))
+        old_row = "('INC9', 1, 2, 'new', '2026-01-01 10:00:00', NULL, 'old', '2026-01-01 10:00:00')"
+        connection.execute(sa.text(f"INSERT INTO incident VALUES {old_row}"))
+    engine.dispose()
+    report = import_batch(empty_db, parse("servicenow", [EVENT_LOG]), progress=False)
+    assert (report.parts["incidents"].added, report.parts["incidents"].rejected) == (4, 0)
+    assert "database upgraded: incident.ci_id may be empty" in report.notes
+    incident = tables(empty_db, "incident")["incident"].set_index("number")
+    assert incident.loc["INC9", "summary"] == "old"  # kept
+    assert incident["ci_id"].isna().sum() == 3
+    assert set(incident.loc["INC0000047", ["assignment_group", "contact_type"]]) == {"Group 24", "Email"}
+
+
+def test_ih013_the_data_quality_page_counts_incidents_without_ci(imported):
+    app = create_app(Settings.from_env({}, database_url=imported, refresh_seconds=0, anonymous=True))
+    request = callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 0})
+    response = app.server.test_client().post("/_dash-update-component", json=request)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Incidents that name no CI: 3 of 4" in text
+    assert "incident_history" in text  # its rows counted with the other tables
