@@ -256,9 +256,14 @@ def _edge_details(derived: Derived, edge: object) -> list:
             return str(names.iat[position]) if position is not None else text
         return text.removeprefix("group-")
 
+    merged = str(edge.get("id", "")).startswith("merged")
+    traffic = None if merged else derived.traffic.get((_ci_id(edge.get("source")), _ci_id(edge.get("target"))))
     return build_edge_details(
-        str(edge.get("type", "")),
-        end(edge.get("source")),
-        end(edge.get("target")),
-        str(edge.get("id", "")).startswith("merged"),
+        str(edge.get("type", "")), end(edge.get("source")), end(edge.get("target")), merged, traffic
     )
+
+
+def _ci_id(element_id: object) -> int | None:
+    """The CI id of a node element id "ci-<id>", else None."""
+    text = str(element_id)
+    return int(text[3:]) if text.startswith("ci-") and text[3:].isdigit() else None

@@ -134,6 +134,8 @@ FORMAT_FLAGS: tuple[tuple[str, str], ...] = (
     ("--class-key", "graphml: the key (attr.name) whose values are CI classes (default: class, ci_class or type, when "
      "every value is a class of the vocabulary)"),
     ("--service", "nezha: the name of the data set's business service (default: from its folder's name)"),
+    ("--service-pattern", "traces: a regular expression naming a span's service in its service, pod or instance name "
+     "(its group 'service', else the whole match); default: Kubernetes pod suffixes stripped"),
 )  # fmt: skip
 
 

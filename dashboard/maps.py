@@ -14,6 +14,7 @@ from dashboard.domain.graph import SYMMETRIC_TYPES
 from dashboard.domain.impact import Impact, impact
 from dashboard.domain.layout import layered_layout
 from dashboard.domain.neighbourhood import Neighbourhood, neighbourhood
+from dashboard.domain.traffic import EdgeTraffic
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import CI_CLASS_BY_NAME, RELATIONSHIP_TYPES, Health, class_label
 
@@ -54,6 +55,7 @@ class MapEdge:
     merged: bool  # True when it stands for several relationships (to or from a group)
     on_impact_path: bool = False
     symmetric: bool = False  # a link between peers: drawn without an arrowhead
+    traffic: EdgeTraffic | None = None  # calls from source to target, where traces were imported
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +235,7 @@ def _edges(
     ids = relationship_ids[index.edge_row[real]].tolist()
     paths = (on_path[index.edge_source[real]] & on_path[index.edge_target[real]] & (edge_ids >= 0)).tolist()
     result = []
+    traffic = derived.traffic
     columns = zip(
         hood.edge_a.tolist(),
         hood.edge_b.tolist(),
@@ -253,6 +256,7 @@ def _edges(
                 merged=merged,
                 on_impact_path=path or (merged and source.on_impact_path and target.on_impact_path),
                 symmetric=RELATIONSHIP_TYPES[kind].symmetric,
+                traffic=None if merged else traffic.get((source.ci_id, target.ci_id)),
             )
         )
     return tuple(result)

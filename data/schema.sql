@@ -94,3 +94,20 @@ CREATE TABLE incident_history (
 );
 
 CREATE INDEX ix_incident_history_changed_at ON incident_history (changed_at);
+
+CREATE TABLE call_traffic (
+	source_id BIGINT NOT NULL, 
+	target_id BIGINT NOT NULL, 
+	bucket_start DATETIME NOT NULL, 
+	bucket_seconds INTEGER NOT NULL, 
+	requests BIGINT NOT NULL, 
+	errors BIGINT NOT NULL, 
+	p50_ms DOUBLE, 
+	p95_ms DOUBLE, 
+	updated_at DATETIME NOT NULL, 
+	PRIMARY KEY (source_id, target_id, bucket_start)
+);
+
+CREATE INDEX ix_call_traffic_bucket_start ON call_traffic (bucket_start);
+
+CREATE INDEX ix_call_traffic_target ON call_traffic (target_id);

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.details import CIDetails
+from dashboard.domain.traffic import EdgeTraffic
 from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_TYPE_BY_NAME, Health
 from dashboard.incident_history import IncidentHistory
 
@@ -56,8 +57,10 @@ def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culp
     ]
 
 
-def build_edge_details(type_name: str, source: str, target: str, merged: bool) -> list:
-    """The panel for one edge: its type and both ends (names as text)."""
+def build_edge_details(
+    type_name: str, source: str, target: str, merged: bool, traffic: EdgeTraffic | None = None
+) -> list:
+    """The panel for one edge: its type, both ends (names as text) and, from traces, its call traffic."""
     what = "Several relationships" if merged else "Relationship"
     known = RELATIONSHIP_TYPE_BY_NAME.get(type_name)
     if known is not None and known.symmetric:
@@ -74,6 +77,43 @@ def build_edge_details(type_name: str, source: str, target: str, merged: bool) -
         html.H2(f"{what}: {type_name}"),
         html.P([html.Strong(source), " depends on ", html.Strong(target)]),
         html.P("Arrows point from the dependent CI to the CI it depends on.", className="note"),
+        *(_traffic(traffic) if traffic is not None else []),
+    ]
+
+
+def _traffic(traffic: EdgeTraffic) -> list:
+    """Requests, error rate and latency of the calls over the window and in the latest bucket."""
+    latest = str(traffic.latest_start.astype("datetime64[s]")).replace("T", " ")
+    minutes = traffic.bucket_seconds / 60
+
+    def row(label: str, requests: int, errors: int, p50: float, p95: float) -> html.Tr:
+        rate = errors / requests if requests else 0.0
+        cells = (label, f"{requests:,}", f"{errors:,} ({rate:.1%})", f"{p50:,.1f} ms", f"{p95:,.1f} ms")
+        return html.Tr([html.Td(cell) for cell in cells])
+
+    header = html.Tr([html.Th(h) for h in ("", "requests", "errors", "p50", "p95")])
+    window = f"health window ({traffic.buckets:,} buckets)"
+    return [
+        html.H3("Calls seen in traces"),
+        html.Table(
+            [
+                header,
+                row(window, traffic.requests, traffic.errors, traffic.p50_ms, traffic.p95_ms),
+                row(
+                    f"latest: {latest} UTC",
+                    traffic.latest_requests,
+                    traffic.latest_errors,
+                    traffic.latest_p50_ms,
+                    traffic.latest_p95_ms,
+                ),
+            ],
+            className="traffic-figures",
+        ),
+        html.P(
+            f"Latency is the called service's span duration. A bucket is {minutes:g} minute(s); over the window, "
+            "p50 and p95 are the buckets' values weighted by their requests.",
+            className="note",
+        ),
     ]
 
 

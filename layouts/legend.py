@@ -2,7 +2,11 @@
 
 from dash import html
 
+from dashboard.domain.traffic import ERROR_TIERS, TRAFFIC_TIERS
 from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_TYPES
+
+# The colours of layouts/map.py's error classes er-0, er-1, er-2 (the legend cannot import the map: it is its part).
+TRAFFIC_COLOURS = ("#0072B2", "#E69F00", "#D55E00")
 
 
 def build_legend() -> html.Section:
@@ -35,6 +39,7 @@ def build_legend() -> html.Section:
                 className="note",
             ),
             html.Ul(edges, className="legend edges"),
+            *_traffic(),
             html.P(
                 "The worst status wins upwards along dependencies, never along links; members of a cluster are "
                 "down together only when all are.",
@@ -43,3 +48,24 @@ def build_legend() -> html.Section:
         ],
         className="legend-box",
     )
+
+
+def _traffic() -> list:
+    """The key to edges with call traffic from traces: width, colour and label."""
+    some = ERROR_TIERS[1]
+    low, *_, high = TRAFFIC_TIERS
+    swatch = {"fontWeight": 700, "letterSpacing": "-0.1em"}
+    colours = [
+        html.Li([html.Span("━━", className="edge-key", style={**swatch, "color": colour}), text])
+        for colour, text in zip(
+            TRAFFIC_COLOURS, ("no errors", f"errors < {some:.0%}", f"errors ≥ {some:.0%}"), strict=True
+        )
+    ]
+    return [
+        html.P(
+            "Calls seen in traces: each label gives the requests and error rate over the health window; the line is "
+            f"wider the more requests a minute it carries (four widths, from under {low:.0f} to {high:.0f} or more).",
+            className="note",
+        ),
+        html.Ul(colours, className="legend edges"),
+    ]

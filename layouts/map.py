@@ -8,6 +8,7 @@ import dash_cytoscape as cyto
 from dash import dcc, html
 
 from dashboard.domain.layout import NODE_SPACING
+from dashboard.domain.traffic import EdgeTraffic, compact_count
 from dashboard.domain.viewstate import LAYOUTS, MAX_DEPTH, ViewState
 from dashboard.domain.vocabulary import HEALTH_STYLES
 from dashboard.maps import MapEdge, MapModel, MapNode
@@ -31,6 +32,10 @@ CHANGE_OPTIONS = [{"label": "No change overlay", "value": 0}] + [
 ]
 ONLY_INCIDENTS = "incidents"
 CLIENT_LAYOUT_LIMIT = 400  # nodes: above this, the browser layouts are too slow to offer
+
+# Edge width per traffic class and colour per error class (Okabe-Ito colours, as the status palette).
+TRAFFIC_WIDTHS = {1: 1.5, 2: 3, 3: 5, 4: 7.5}
+ERROR_COLOURS = {0: "#0072B2", 1: "#E69F00", 2: "#D55E00"}
 
 
 def build_map_page(root_options: list[dict]) -> html.Div:
@@ -240,10 +245,23 @@ def _edge(edge: MapEdge, model: MapModel, where: dict[str, tuple[float, float]])
         classes += _arc(where[edge.source], where[edge.target])
     if model.state.impact:
         classes.append("impact" if edge.on_impact_path else "faded")
-    return {
-        "data": {"id": edge.id, "source": edge.source, "target": edge.target, "type": edge.type_name},
-        "classes": " ".join(classes),
-    }
+    data = {"id": edge.id, "source": edge.source, "target": edge.target, "type": edge.type_name}
+    if edge.traffic is not None:
+        classes.extend(traffic_classes(edge.traffic))
+        data["figures"] = traffic_label(edge.traffic)
+    return {"data": data, "classes": " ".join(classes)}
+
+
+def traffic_classes(traffic: EdgeTraffic) -> list[str]:
+    """An edge's traffic classes: width by requests (rq-1 … rq-4), colour by error rate (er-0 … er-2)."""
+    return ["traffic", f"rq-{traffic.traffic_tier}", f"er-{traffic.error_tier}"]
+
+
+def traffic_label(traffic: EdgeTraffic) -> str:
+    """The figures drawn on an edge: requests and error rate over the window."""
+    rate = traffic.error_rate
+    shown = "0" if rate == 0 else f"{rate:.0%}" if rate >= 0.1 else f"{rate:.1%}".removesuffix("%")
+    return f"{compact_count(traffic.requests)} req · {shown.removesuffix('%')}% err"
 
 
 def _arc(source: tuple[float, float], target: tuple[float, float]) -> list[str]:
@@ -337,6 +355,25 @@ STYLESHEET: list[dict] = [
         "selector": ".t-located-in, .t-uplinked-to",
         "style": {"line-color": "#c3c9d2", "target-arrow-color": "#c3c9d2"},
     },
+    {"selector": ".t-connects-to, .t-located-in", "style": {"line-color": "#c3c9d2", "target-arrow-color": "#c3c9d2"}},
+    # Call traffic from traces: width by requests, colour by error rate (blue none, orange some, vermilion ≥ 5 %).
+    {
+        "selector": "edge.traffic",
+        "style": {
+            "label": "data(figures)",
+            "font-size": 11,
+            "color": "#1d2430",
+            "text-rotation": "autorotate",
+            "text-background-color": "#ffffff",
+            "text-background-opacity": 0.85,
+            "text-background-padding": 1,
+        },
+    },
+    *({"selector": f"edge.rq-{tier}", "style": {"width": width}} for tier, width in TRAFFIC_WIDTHS.items()),
+    *(
+        {"selector": f"edge.er-{tier}", "style": {"line-color": colour, "target-arrow-color": colour}}
+        for tier, colour in ERROR_COLOURS.items()
+    ),
     {"selector": "edge.impact", "style": {"width": 4, "line-color": "#D55E00", "target-arrow-color": "#D55E00"}},
     {"selector": "node.impact", "style": {"border-color": "#D55E00", "border-width": 5}},
     {"selector": ":selected", "style": {"overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 8}},

@@ -21,6 +21,7 @@ from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.health import HealthState, own_status
 from dashboard.domain.overlays import IncidentOverlay, change_counts, incident_overlay
 from dashboard.domain.search import NameSearch
+from dashboard.domain.traffic import EdgeTraffic, edge_traffic
 from dashboard.logs import log_event
 
 T = TypeVar("T")
@@ -129,6 +130,23 @@ class Derived:
         """Per CI: True when another CI carries the same name (ignoring case and blanks); such names show the id."""
         key = self.snapshot.ci["name"].astype("str").str.strip().str.casefold()
         return key.duplicated(keep=False).to_numpy()
+
+    @once
+    def traffic(self) -> dict[tuple[int, int], EdgeTraffic]:
+        """Call traffic (from traces) per (source CI id, target CI id) over the snapshot's window."""
+        rows = self.snapshot.tables.get("call_traffic")
+        if rows is None or rows.empty:
+            return {}
+        return edge_traffic(
+            rows["source_id"].pipe(id_array),
+            rows["target_id"].pipe(id_array),
+            rows["bucket_start"].to_numpy(dtype="datetime64[ns]"),
+            rows["bucket_seconds"].to_numpy(dtype=np.int64, na_value=0),
+            rows["requests"].to_numpy(dtype=np.int64, na_value=0),
+            rows["errors"].to_numpy(dtype=np.int64, na_value=0),
+            rows["p50_ms"].to_numpy(dtype=np.float64, na_value=np.nan),
+            rows["p95_ms"].to_numpy(dtype=np.float64, na_value=np.nan),
+        )
 
     def changes(self, days: int) -> np.ndarray:
         """Changes per CI that started (actual, else planned) in the last `days` days before the snapshot loaded."""

@@ -31,6 +31,7 @@ TIMESTAMP_COLUMNS: dict[str, tuple[str, ...]] = {
     "health": ("observed_at",),
     "change": ("planned_start", "planned_end", "actual_start", "actual_end", "updated_at"),
     "incident_history": ("changed_at",),
+    "call_traffic": ("bucket_start", "updated_at"),
 }
 # Columns nothing reads from a snapshot (no view, finding or details panel): not fetched, not in the frames. The
 # fingerprint still reads relationship.updated_at (its own query). At 1M CIs: 1.9M timestamps, ~0.1 s of CPU.
@@ -40,7 +41,7 @@ LEFT_OUT: dict[str, tuple[str, ...]] = {"relationship": ("updated_at",)}
 ATTRIBUTES = "attributes"
 SQLITE_BATCH_ROWS = 65_536
 # Largest first, as CMDBs usually are.
-READ_ORDER = ("ci", "relationship", "health", "incident", "incident_history", "change")
+READ_ORDER = ("ci", "relationship", "health", "incident", "incident_history", "change", "call_traffic")
 
 
 Reader = Callable[[str, str], pd.DataFrame]  # (table name, query) -> frame

@@ -101,6 +101,24 @@ change = sa.Table(
     sa.Index("ix_change_updated_at", "updated_at"),
 )
 
+# Calls between CIs per time bucket, as traces show them (dashboard/imports/traces.py): optional, absent reads as
+# empty. A bucket's figures describe the calls that started in [bucket_start, bucket_start + bucket).
+call_traffic = sa.Table(
+    "call_traffic",
+    metadata,
+    sa.Column("source_id", sa.BigInteger, primary_key=True, autoincrement=False, comment="the calling CI"),
+    sa.Column("target_id", sa.BigInteger, primary_key=True, autoincrement=False, comment="the called CI"),
+    sa.Column("bucket_start", sa.DateTime, primary_key=True),
+    sa.Column("bucket_seconds", sa.Integer, nullable=False),
+    sa.Column("requests", sa.BigInteger, nullable=False),
+    sa.Column("errors", sa.BigInteger, nullable=False),
+    sa.Column("p50_ms", sa.Double, comment="median duration of the called CI's spans, ms"),
+    sa.Column("p95_ms", sa.Double, comment="95th percentile of that duration, ms"),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Index("ix_call_traffic_bucket_start", "bucket_start"),
+    sa.Index("ix_call_traffic_target", "target_id"),
+)
+
 # The column whose maximum tells that a table changed (with its row count): see fingerprint.py.
 CHANGE_MARKER: dict[str, str] = {
     "ci": "updated_at",
@@ -109,6 +127,7 @@ CHANGE_MARKER: dict[str, str] = {
     "health": "observed_at",
     "change": "updated_at",
     "incident_history": "changed_at",
+    "call_traffic": "updated_at",
 }
 # Without these columns a table cannot be used at all; any other column may be missing and reads as NULL.
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -118,10 +137,11 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "health": ("ci_id", "status", "observed_at"),
     "change": ("number", "ci_id"),
     "incident_history": ("number", "seq", "field"),
+    "call_traffic": ("source_id", "target_id", "bucket_start", "requests", "errors"),
 }
-TABLES: tuple[sa.Table, ...] = (ci, relationship, incident, health, change, incident_history)
+TABLES: tuple[sa.Table, ...] = (ci, relationship, incident, health, change, incident_history, call_traffic)
 # Tables a CMDB may well not have (they add detail, nothing depends on them): absent, they read as empty unreported.
-OPTIONAL_TABLES: tuple[str, ...] = ("incident_history",)
+OPTIONAL_TABLES: tuple[str, ...] = ("incident_history", "call_traffic")
 
 
 def create_schema(engine: sa.Engine) -> None:

@@ -26,12 +26,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "health": ("ci", "status", "metric", "value", "observed_at", "scope"),
     "changes": ("number", "ci", "state", "summary", "planned_start", "planned_end", "actual_start", "actual_end",
                 "updated_at", "scope"),
+    # Calls from source to target per time bucket (traces.py): one row per (source, target, bucket_start).
+    "traffic": ("source", "target", "bucket_start", "bucket_seconds", "requests", "errors", "p50_ms", "p95_ms",
+                "scope"),
 }  # fmt: skip
 ANY_SCOPE = ""  # the scope of references that name CIs wherever they live
 PARTS: tuple[str, ...] = tuple(COLUMNS)
 # An incident's audit trail (not a part: its rows go with their incident, written when the incident is, and replaced
 # with it). `seq` orders an incident's updates; see dashboard/imports/incident_history.py.
 HISTORY_COLUMNS: tuple[str, ...] = ("number", "seq", "field", "old_value", "new_value", "changed_at")
+# Parts that only some formats produce: an import report lists them only when it has rows of them.
+OPTIONAL_PARTS: tuple[str, ...] = ("traffic",)
 # Where each part's rows came from: shown with rejections ("incident.csv line 12").
 ORIGIN = "_origin"
 
@@ -42,7 +47,9 @@ class Rejection:
 
     origin: str  # file and row, e.g. "incident.csv line 12"
     reason: str
-    part: str = ""  # cis, relationships, incidents, health or changes; empty when the row was not recognised at all
+    part: str = (
+        ""  # cis, relationships, incidents, health, changes or traffic; empty when the row was not recognised at all
+    )
 
 
 @dataclass(slots=True)
@@ -54,6 +61,7 @@ class ImportBatch:
     incidents: pd.DataFrame = field(default_factory=lambda: empty("incidents"))
     health: pd.DataFrame = field(default_factory=lambda: empty("health"))
     changes: pd.DataFrame = field(default_factory=lambda: empty("changes"))
+    traffic: pd.DataFrame = field(default_factory=lambda: empty("traffic"))
     incident_history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(HISTORY_COLUMNS)))
     rejected: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the parser read past on purpose (shown in the report)
@@ -63,8 +71,9 @@ class ImportBatch:
         return getattr(self, name)
 
     def counts(self) -> dict[str, int]:
-        """Rows per part, as parsed."""
-        return {name: len(self.part(name)) for name in PARTS}
+        """Rows per part, as parsed (a part only some formats produce only when it has rows)."""
+        counts = {name: len(self.part(name)) for name in PARTS}
+        return {name: n for name, n in counts.items() if n or name not in OPTIONAL_PARTS}
 
     def __add__(self, other: "ImportBatch") -> "ImportBatch":
         """Two batches as one (several files of one import)."""

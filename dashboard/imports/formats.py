@@ -33,6 +33,7 @@ FORMATS: dict[str, ImportFormat] = {
         "dashboard.imports.monitoring", "alert or fault list CSV/JSON: time, ci, type", names_anywhere=True
     ),
     "nezha": ImportFormat("dashboard.imports.nezha", "a data set in the Nezha layout (a folder)"),
+    "traces": ImportFormat("dashboard.imports.traces", "spans (OTLP JSON, Jaeger JSON, Zipkin v2 JSON, span CSV)"),
 }
 
 

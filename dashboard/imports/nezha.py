@@ -19,7 +19,8 @@ import pandas as pd
 
 from dashboard.imports.batch import ImportBatch, frame
 from dashboard.imports.csvfile import CsvTable, read_csv
-from dashboard.imports.nezha_faults import read_faults, service_of_pod, timed
+from dashboard.imports.nezha_faults import read_faults, timed
+from dashboard.imports.traces import service_calls, service_of_pod
 
 SERVICE_CLASS = "application"
 HOST_CLASS = "virtual_machine"
@@ -223,12 +224,21 @@ def _dependency_edges(files: list[Path]) -> tuple[pd.DataFrame, list[str]]:
 
 
 def _calls_from_spans(spans: list[Path]) -> tuple[pd.DataFrame, list[str]]:
-    """The service calls of the span files, and the note saying so. Not read yet: the traces import
-    (dashboard/imports/traces.py, service_calls) derives them; its (source, target) with an `_origin` per edge is what
-    topology() takes."""
-    edges = pd.DataFrame({"source": pd.Series(dtype="str"), "target": pd.Series(dtype="str"),
-                          "_origin": pd.Series(dtype="str")})  # fmt: skip
-    return edges, [f"no dependency.csv: service calls not read (span files: {len(spans)} found)"]
+    """The service calls that the span files show (parent and child spans of two services, as the traces import
+    derives them), and the note saying where the topology came from."""
+    if not spans:
+        empty = pd.Series(dtype="str")
+        return pd.DataFrame({"source": empty, "target": empty, "_origin": empty}), [
+            "no dependency.csv and no span files (trace/*.csv): no service calls read"
+        ]
+    calls = service_calls(spans)
+    files = f"{len(spans)} span file{'s' if len(spans) != 1 else ''}"
+    origins = f"{files}: " + calls["source"] + " calls " + calls["target"]
+    edges = calls[["source", "target"]].assign(_origin=origins).reset_index(drop=True)
+    requests = int(calls["requests"].sum())
+    calls_said = f"{len(edges)} service call{'s' if len(edges) != 1 else ''}"
+    note = f"no dependency.csv: {calls_said} derived from {files} ({requests:,} cross-service requests)"
+    return edges, [note]
 
 
 def _repeats_note(origins: pd.Series) -> str:

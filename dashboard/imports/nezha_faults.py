@@ -10,7 +10,6 @@ disagreeing faults, since a list's disagreement comes from the way it was writte
 
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,16 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dashboard.imports.traces import service_of_pod
+
 EPOCH, WALL = "inject_timestamp", "inject_time"
 # The telemetry's look at a candidate time: the samples of this long before it against those of FAULT_WINDOW after.
 BEFORE = pd.Timedelta(minutes=30)
-_POD = re.compile(r"(?P<service>.+)-[0-9a-f]{6,10}-[0-9a-z]{5}")
-
-
-def service_of_pod(pod: str) -> str:
-    """A pod's service: its name without the replica set and pod suffixes (frontend-579b9bff58-t2dbm → frontend)."""
-    match = _POD.fullmatch(pod.strip())
-    return match["service"] if match else pod.strip()
 
 
 def fault_number(seconds: str, pod: str, kind: str) -> str:

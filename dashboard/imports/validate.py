@@ -173,8 +173,26 @@ def _changes(rows: pd.DataFrame, reasons: _Reasons, resolve: Resolve | None) -> 
                          "updated_at": updated})  # fmt: skip
 
 
+def _traffic(rows: pd.DataFrame, reasons: _Reasons, resolve: Resolve | None) -> pd.DataFrame:
+    source = _resolved(rows["source"], reasons, resolve, "source")
+    target = _resolved(rows["target"], reasons, resolve, "target")
+    bucket = _time(rows["bucket_start"], reasons, "bucket_start")
+    reasons.add(bucket.isna(), "no bucket_start time")
+    seconds = pd.to_numeric(rows["bucket_seconds"], errors="coerce")
+    reasons.add(~(seconds > 0), "bucket_seconds " + _shown(rows["bucket_seconds"]) + " is not a positive number")
+    requests, errors = (pd.to_numeric(rows[c], errors="coerce") for c in ("requests", "errors"))
+    reasons.add(~(requests >= 0), "requests " + _shown(rows["requests"]) + " is not a count")
+    reasons.add(~((errors >= 0) & (errors <= requests)), "errors " + _shown(rows["errors"]) + " is not 0 to requests")
+    p50, p95 = (pd.to_numeric(rows[c], errors="coerce").astype("float64") for c in ("p50_ms", "p95_ms"))
+    return pd.DataFrame(
+        {"source_id": source, "target_id": target, "bucket_start": bucket,
+         "bucket_seconds": seconds.fillna(0).astype("int64"), "requests": requests.fillna(0).astype("int64"),
+         "errors": errors.fillna(0).astype("int64"), "p50_ms": p50, "p95_ms": p95, "updated_at": _now()}
+    )  # fmt: skip
+
+
 _CHECKS = {"cis": _cis, "relationships": _relationships, "incidents": _incidents, "health": _health,
-           "changes": _changes}  # fmt: skip
+           "changes": _changes, "traffic": _traffic}  # fmt: skip
 
 
 def _text(values: pd.Series) -> pd.Series:

@@ -23,24 +23,24 @@ from tqdm import tqdm
 from dashboard.cmdb import schema
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path, writable_engine
 from dashboard.cmdb.upgrade import upgrade_schema
-from dashboard.domain.vocabulary import RELATIONSHIP_TYPES
-from dashboard.imports.batch import PARTS, ImportBatch
+from dashboard.imports import compare
+from dashboard.imports.batch import OPTIONAL_PARTS, PARTS, ImportBatch
 from dashboard.imports.report import ImportReport, MaxRejects, PartReport
 from dashboard.imports.resolve import Known, Resolver, by_stored_key, joined_by_name, placeholders
 from dashboard.imports.validate import Checked, check_part, parse_times
 
 CHUNK_ROWS = 20_000
-# Relationship types without a direction: "a connects to b" and "b connects to a" are one relationship.
-SYMMETRIC_TYPES = frozenset(t.name for t in RELATIONSHIP_TYPES if t.symmetric)
-# Columns an import never compares when it decides whether a stored row changed: the time of the import is no change.
-NOT_COMPARED = frozenset({"id", "updated_at"})
 _TABLE_OF = {
     "cis": "ci",
     "relationships": "relationship",
     "incidents": "incident",
     "health": "health",
     "changes": "change",
+    "traffic": "call_traffic",
 }
+# Call traffic is matched on its key and kept when its figures are the same, replaced when not.
+TRAFFIC_KEY = ("source_id", "target_id", "bucket_start")
+TRAFFIC_FIGURES = ("bucket_seconds", "requests", "errors", "p50_ms", "p95_ms")
 
 
 def import_batch(
@@ -70,7 +70,7 @@ def import_batch(
         if report.writes and not dry_run:
             path.parent.mkdir(parents=True, exist_ok=True)
             _in_transaction(url_parsed, lambda connection: _write(connection, checked, batch, report, progress))
-        return report
+        return _without_unused(report)
 
     def plan_and_write(connection: sa.Connection) -> None:
         _check_own(connection)
@@ -80,7 +80,7 @@ def import_batch(
             _write(connection, checked, batch, report, progress)
 
     _in_transaction(url_parsed, plan_and_write)
-    return report
+    return _without_unused(report)
 
 
 def _in_transaction(url: sa.URL, work: Callable[[sa.Connection], None]) -> None:
@@ -91,6 +91,14 @@ def _in_transaction(url: sa.URL, work: Callable[[sa.Connection], None]) -> None:
             work(connection)
     finally:
         engine.dispose()
+
+
+def _without_unused(report: ImportReport) -> ImportReport:
+    """The report without the parts only some formats produce (call traffic) when this import had none."""
+    for name in OPTIONAL_PARTS:
+        if report.parts[name] == PartReport():
+            del report.parts[name]
+    return report
 
 
 def _check_own(connection: sa.Connection) -> None:
@@ -136,6 +144,10 @@ class _Existing:
             "incidents": _keys(connection, schema.incident, ("number",), present),
             "changes": _keys(connection, schema.change, ("number",), present),
             "health": _keys(connection, schema.health, ("ci_id", "metric", "observed_at"), present),
+            "traffic": {
+                _traffic_row(key)
+                for key in _keys(connection, schema.call_traffic, TRAFFIC_KEY + TRAFFIC_FIGURES, present)
+            },
         }
         rows = {
             part: pd.read_sql(sa.select(*_present_columns(connection, table)), connection).set_index("number")
@@ -207,7 +219,7 @@ def _plan_cis(
     named_new, named_known, ambiguous = placeholders(named.rows, regular, existing.ci)
     named_new = _numbered(named_new, by_stored_key(named_new, existing.ci), next_id)
     kept = pd.concat([regular, named_new], ignore_index=True)
-    same = _same_values(kept, existing.ci)
+    same = compare.same_values(kept, existing.ci)
     kept = kept.assign(_same=same)
     rejected = [*cis.rejected, *named.rejected, *ambiguous]
     counts.joined += len(joins)
@@ -229,38 +241,29 @@ def _numbered(rows: pd.DataFrame, found: pd.Series, next_id: int) -> pd.DataFram
     return rows.assign(id=ids.astype("int64"), _exists=~new)
 
 
-def _same_values(rows: pd.DataFrame, target: pd.DataFrame) -> pd.Series:
-    """True for the rows of CIs the target holds with the same values (the time of the import aside)."""
-    columns = [c for c in target.columns if c in rows.columns and c not in NOT_COMPARED]
-    return _same(rows.set_index("id"), target.set_index("id"), columns).set_axis(rows.index)
-
-
-def _same(rows: pd.DataFrame, stored: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """Per row (by index): True when `stored` has a row of that index with the same value in every column."""
-    present = rows.index.isin(stored.index)
-    same = pd.Series(present, index=rows.index)
-    if not present.any():
-        return same
-    old = stored.reindex(index=rows.index[present], columns=columns)  # a column the target lacks reads as NULL
-    new = rows.loc[present]
-    for column in columns:
-        same[present] &= (_canonical(new[column]) == _canonical(old[column])).to_numpy()
-    return same
-
-
-def _canonical(values: pd.Series) -> pd.Series:
-    """Values as comparable text: times to the second without zone, numbers without a trailing .0, NULL as ''."""
-    given = values.dropna()
-    if pd.api.types.is_datetime64_any_dtype(values) or (len(given) and isinstance(given.iloc[0], datetime)):
-        times = pd.to_datetime(values, errors="coerce")
-        return times.dt.floor("s").astype("str").where(times.notna(), "")
-    if pd.api.types.is_numeric_dtype(values):
-        return values.astype("Float64").astype("str").str.removesuffix(".0").where(values.notna(), "")
-    return values.astype("str").where(values.notna(), "")
-
-
 def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _count_traffic(result: Checked, existing: _Existing, counts: PartReport) -> None:
+    """Call traffic the target holds with the same figures is left out; with other figures it is replaced."""
+    held = existing.keys.get("traffic", set())
+    held_keys = {row[: len(TRAFFIC_KEY)] for row in held}
+    rows = result.rows
+    given = [_traffic_row(row) for row in zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)]
+    same = pd.Series([row in held for row in given], index=rows.index, dtype=bool)
+    replaced = pd.Series([row[: len(TRAFFIC_KEY)] in held_keys for row in given], index=rows.index, dtype=bool) & ~same
+    counts.unchanged += int(same.sum())
+    counts.updated += int(replaced.sum())
+    counts.added += int((~same & ~replaced).sum())
+    result.rows = rows.loc[~same].assign(_exists=replaced[~same])
+
+
+def _traffic_row(row: tuple) -> tuple:
+    """A call traffic row comparable with one read back: whole numbers, naive times, figures to the µs."""
+    source, target, bucket, seconds, requests, errors, p50, p95 = row
+    return (int(source), int(target), _plain(pd.Timestamp(bucket).to_pydatetime()), int(seconds), int(requests),
+            int(errors), *(None if pd.isna(v) else round(float(v), 3) for v in (p50, p95)))  # fmt: skip
 
 
 def _source_key(attributes: object) -> str | None:
@@ -293,8 +296,11 @@ def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) 
     twice is one (joined); one the target holds is unchanged. An incident or change the target holds is updated, or
     unchanged when every value is the same."""
     rows = result.rows
+    if part == "traffic":
+        _count_traffic(result, existing, counts)
+        return
     if part in ("relationships", "health"):
-        repeated = _repeated(part, rows)
+        repeated = compare.repeated(part, rows)
         counts.joined += int(repeated.sum())
         rows = rows.loc[~repeated]
         exists = _known(part, rows, existing)
@@ -307,24 +313,13 @@ def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) 
     same = pd.Series(False, index=rows.index)
     if stored is not None and exists.any():
         table = schema.metadata.tables[_TABLE_OF[part]]
-        columns = [c.name for c in table.columns if c.name in rows.columns and c.name not in {*NOT_COMPARED, "number"}]
-        same = _same(rows.set_index("number"), stored, columns).set_axis(rows.index) & exists
+        skipped = {*compare.NOT_COMPARED, "number"}
+        columns = [c.name for c in table.columns if c.name in rows.columns and c.name not in skipped]
+        same = compare.same(rows.set_index("number"), stored, columns).set_axis(rows.index) & exists
     counts.unchanged += int(same.sum())
     counts.updated += int((exists & ~same).sum())
     counts.added += int((~exists).sum())
     result.rows = rows.loc[~same]
-
-
-def _repeated(part: str, rows: pd.DataFrame) -> pd.Series:
-    """Rows that repeat an earlier row of the import: a relationship (a symmetric one in either direction), or a
-    health event with the same values (one repeated with other values is another reading, and kept)."""
-    if part == "health":
-        return rows.duplicated(["ci_id", "metric", "observed_at", "status", "value"])
-    source, target = rows["source_id"].to_numpy(), rows["target_id"].to_numpy()
-    symmetric = rows["type"].isin(SYMMETRIC_TYPES).to_numpy()
-    ends = {"low": np.where(symmetric, np.minimum(source, target), source),
-            "high": np.where(symmetric, np.maximum(source, target), target)}  # fmt: skip
-    return pd.DataFrame({**ends, "type": rows["type"].to_numpy()}, index=rows.index).duplicated()
 
 
 def _row_keys(part: str, rows: pd.DataFrame) -> list[tuple]:
@@ -340,7 +335,7 @@ def _known(part: str, rows: pd.DataFrame, existing: _Existing) -> pd.Series:
         return pd.Series(False, index=rows.index)
     own = _row_keys(part, rows)
     if part == "relationships":
-        found = [k in keys or (k[2] in SYMMETRIC_TYPES and (k[1], k[0], k[2]) in keys) for k in own]
+        found = [k in keys or (k[2] in compare.SYMMETRIC_TYPES and (k[1], k[0], k[2]) in keys) for k in own]
     else:
         found = [k in keys for k in own]
     return pd.Series(found, index=rows.index)
@@ -375,6 +370,9 @@ def _delete_replaced(connection: sa.Connection, part: str, rows: pd.DataFrame) -
     elif part in ("incidents", "changes"):
         table = schema.incident if part == "incidents" else schema.change
         keys, column = rows["number"].tolist(), table.c.number
+    elif part == "traffic":
+        _delete_traffic(connection, rows.loc[rows["_exists"]])
+        return
     else:
         return
     for start in range(0, len(keys), 500):
@@ -395,6 +393,17 @@ def _write_history(connection: sa.Connection, history: pd.DataFrame, incidents: 
     )
     for start in range(0, len(rows), CHUNK_ROWS):
         connection.execute(schema.incident_history.insert(), _records(rows.iloc[start : start + CHUNK_ROWS]))
+
+
+def _delete_traffic(connection: sa.Connection, rows: pd.DataFrame) -> None:
+    """Remove the call traffic rows that an import replaces (same source, target and bucket)."""
+    if rows.empty:
+        return
+    table = schema.call_traffic
+    condition = sa.and_(*(table.c[c] == sa.bindparam(f"old_{c}") for c in TRAFFIC_KEY))
+    values = zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)
+    keys = [dict(zip(("old_" + c for c in TRAFFIC_KEY), _traffic_row(row), strict=False)) for row in values]
+    connection.execute(sa.delete(table).where(condition), keys)
 
 
 def _records(chunk: pd.DataFrame) -> list[dict[str, object]]:

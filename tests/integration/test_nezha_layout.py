@@ -74,16 +74,19 @@ def write_train_ticket(root: Path) -> Path:
 # --- data sets of other systems ---------------------------------------------------------------------------------------
 
 
-def test_nz001_a_set_without_dependency_csv_says_so_and_counts_its_span_files(tmp_path):
+def test_nz001_a_set_without_dependency_csv_takes_its_service_calls_from_the_span_files(tmp_path):
     batch = parse("nezha", [write_train_ticket(tmp_path)])
-    assert "no dependency.csv: service calls not read (span files: 1 found)" in batch.notes
-    # The system (front_service.csv), and the service the fault list and metric file name: a placeholder, so that a
-    # CI of that name imported before (from another folder's topology) is used instead.
+    assert "no dependency.csv: 1 service call derived from 1 span file (1 cross-service requests)" in batch.notes
+    # The system (front_service.csv) depends on the service nothing calls; the calls come from parent/child spans.
     assert batch.cis[["name", "class", "placeholder"]].values.tolist() == [
         ["Train Ticket", "business_service", None],
-        ["ts-order-service", "application", True],
+        ["ts-route-service", "application", None],
+        ["ts-order-service", "application", None],
     ]
-    assert batch.relationships.empty
+    assert batch.relationships[["source", "target"]].values.tolist() == [
+        ["nezha/service/ts-route-service", "nezha/service/ts-order-service"],
+        ["nezha/business/train-ticket", "nezha/service/ts-route-service"],
+    ]
     assert len(batch.incidents) == 1
     assert len(batch.health) == 80 * 3 + 1 * 2
 
@@ -94,7 +97,7 @@ def test_nz002_what_a_set_lacks_is_listed(tmp_path):
     assert batch.notes[:3] == [
         "no *_metric.csv: no pod health, and the fault times not checked against metrics",
         "no front_service.csv: no health of X",
-        "no dependency.csv: service calls not read (span files: 0 found)",
+        "no dependency.csv and no span files (trace/*.csv): no service calls read",
     ]
     assert batch.cis["name"].tolist() == ["ts-order-service"]  # no topology, no system health: no business service
     write_faults(tmp_path / "nezha-x" / "2024-01-11")
@@ -103,11 +106,11 @@ def test_nz002_what_a_set_lacks_is_listed(tmp_path):
     assert sum(batch.counts().values()) == 0  # nothing usable: the notes say why, the import writes nothing
 
 
-def test_nz003_a_set_without_topology_imports_its_services_faults_and_health(tmp_path, sqlite_db, capsys):
+def test_nz003_a_set_without_dependency_csv_imports_its_services_calls_faults_and_health(tmp_path, sqlite_db, capsys):
     code = main(["import", "nezha", str(write_train_ticket(tmp_path)), "--database-url", sqlite_db, "--quiet"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "no dependency.csv: service calls not read (span files: 1 found)" in out
+    assert "no dependency.csv: 1 service call derived from 1 span file" in out
     assert "  rejected  " not in out  # no rejected row listed
     engine = sa.create_engine(sqlite_db)
     with engine.connect() as connection:
@@ -115,7 +118,7 @@ def test_nz003_a_set_without_topology_imports_its_services_faults_and_health(tmp
             t: connection.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar() for t in ("ci", "incident", "health")
         }
     engine.dispose()
-    assert counted == {"ci": 2, "incident": 1, "health": 80 * 3 + 2}
+    assert counted == {"ci": 3, "incident": 1, "health": 80 * 3 + 2}
 
 
 def test_nz004_the_business_service_is_named_by_the_flag(tmp_path, sqlite_db):
@@ -123,7 +126,7 @@ def test_nz004_the_business_service_is_named_by_the_flag(tmp_path, sqlite_db):
     code = main(["import", "nezha", str(data), "--service", "Rail booking", "--database-url", sqlite_db, "--quiet"])
     assert code in (0, 3)
     batch = parse("nezha", [data], service="Rail booking")
-    assert batch.cis["name"].tolist() == ["Rail booking", "ts-order-service"]
+    assert batch.cis["name"].tolist() == ["Rail booking", "ts-route-service", "ts-order-service"]
     assert set(batch.health.loc[batch.health["metric"] == "success_rate_pct", "ci"]) == {"Rail booking"}
 
 

@@ -109,7 +109,15 @@ def test_sc007_load_snapshot_equals_load_frames_then_build_snapshot(demo):
     sequential = build_snapshot(load_frames(url), fingerprint="x", source="demo")
     assert overlapped.findings == sequential.findings
     assert overlapped.counts() == sequential.counts()
-    assert list(overlapped.tables) == ["ci", "relationship", "incident", "health", "change", "incident_history"]
+    assert list(overlapped.tables) == [
+        "ci",
+        "relationship",
+        "incident",
+        "health",
+        "change",
+        "incident_history",
+        "call_traffic",
+    ]
     for name, frame in sequential.tables.items():
         assert overlapped.tables[name].equals(frame), name
     assert overlapped.attributes().equals(sequential.attributes())  # read after the rest, lined up by id

@@ -27,6 +27,8 @@ class NativeProfile:
             statement = sa.select(*(c for c in table.columns if c.name in have))
             if table.name == "health" and health_since is not None:
                 statement = statement.where(_observed_since(engine, health_since))
+            if table.name == "call_traffic" and health_since is not None:  # figures of the same window as health
+                statement = statement.where(schema.call_traffic.c.bucket_start >= health_since)
             statements[table.name] = statement
         missing = tuple(t.name for t in schema.TABLES if t.name not in statements)
         absent = {

@@ -64,7 +64,7 @@ def write_tables(engine: sa.Engine, tables: dict[str, Columns], *, progress: boo
     ):
         with connection.begin():
             _drop_indexes(connection)
-        for table in (t for t in schema.TABLES if t.name in tables):  # the sample has no incident history
+        for table in (t for t in schema.TABLES if t.name in tables):  # the sample has no incident history, no traffic
             bar.set_postfix_str(table.name)
             with connection.begin():
                 for rows in _chunks(tables[table.name]):
