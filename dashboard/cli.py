@@ -18,6 +18,9 @@ from dashboard.cmdb.store import SnapshotStore
 from dashboard.settings import DEMO_CIS, DEMO_SEED, Settings, demo_database_url
 
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2
+# import only: some rows rejected (the rest written); nothing written (nothing usable, or more rejected than
+# --max-rejects allows); nothing written because the import's counts did not add up (a fault of servicemap)
+EXIT_REJECTED, EXIT_NOTHING_WRITTEN, EXIT_ACCOUNTING = 3, 4, 5
 MAX_REJECTIONS_SHOWN = 50
 
 
@@ -79,7 +82,24 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="report what would be imported; write nothing")
     imp.add_argument("--rejects", type=Path, help="also write every rejected row, with its reason, to this CSV file")
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.add_argument(
+        "--join-by",
+        choices=_join_by(),
+        help="let CIs and references of one file join CIs of other files (and of earlier imports) by name; "
+        "by default each file is its own key scope",
+    )
+    imp.add_argument(
+        "--max-rejects",
+        type=_max_rejects,
+        metavar="N|P%",
+        help="write nothing (exit 4) when more rows than this are rejected: a count, or a percentage of rows read",
+    )
     _format_flags(imp.add_argument_group("options of some formats"))
+    imp.epilog += (
+        "\n\nexit status: 0 every row imported; 3 some rows rejected (the rest written); 4 nothing written "
+        "(nothing usable, or more rejected than --max-rejects); 5 nothing written, the counts did not add up (a "
+        "fault of servicemap); 1 bad usage or an unreadable file; 2 a database or file that cannot be reached"
+    )
     imp.set_defaults(run=_import)
 
     ddl = commands.add_parser("schema", help="print the native CMDB tables' CREATE statements")
@@ -109,13 +129,14 @@ def _parser() -> argparse.ArgumentParser:
 # Flags that only some formats take: (flag, help). Each is passed to the format's parser as a keyword argument named
 # like the flag (--type-key → type_key); a format that does not take a given flag refuses it.
 FORMAT_FLAGS: tuple[tuple[str, str], ...] = (
+    ("--type-key", "graphml: the key (attr.name) whose values are relationship types (default: type, relationship or "
+     "kind, when every value is one)"),
+    ("--class-key", "graphml: the key (attr.name) whose values are CI classes (default: class, ci_class or type, when "
+     "every value is a class of the vocabulary)"),
     ("--service", "nezha: the name of the data set's business service (default: from its folder's name)"),
-    (
-        "--service-pattern",
-        "traces: a regular expression naming a span's service in its service, pod or instance name (its group "
-        "'service', else the whole match); default: Kubernetes pod suffixes stripped",
-    ),
-)
+    ("--service-pattern", "traces: a regular expression naming a span's service in its service, pod or instance name "
+     "(its group 'service', else the whole match); default: Kubernetes pod suffixes stripped"),
+)  # fmt: skip
 
 
 def _format_flags(group: argparse._ArgumentGroup) -> None:
@@ -176,13 +197,18 @@ def _import(args: argparse.Namespace) -> int:
     import csv
     import os
 
-    from dashboard.imports import import_batch, parse
+    from dashboard.imports import AccountingError, import_batch, parse
 
     url = args.database_url or os.environ.get("SERVICEMAP_DATABASE_URL")
     if not url:
         raise ValueError("import needs --database-url (servicemap's own database to write to)")
     batch = parse(args.format, args.paths, **_format_options(args))
-    report = import_batch(url, batch, dry_run=args.dry_run, progress=not args.quiet)
+    try:
+        options = {"join_by": args.join_by, "max_rejects": args.max_rejects}
+        report = import_batch(url, batch, dry_run=args.dry_run, progress=not args.quiet, **options)
+    except AccountingError as error:
+        print(f"servicemap: {error}", file=sys.stderr)
+        return EXIT_ACCOUNTING
     print("\n".join(report.lines()))
     for rejection in report.rejected[:MAX_REJECTIONS_SHOWN]:
         print(f"  rejected  {rejection.origin}: {rejection.reason}")
@@ -195,7 +221,30 @@ def _import(args: argparse.Namespace) -> int:
             writer.writerow(("origin", "part", "reason"))
             writer.writerows((r.origin, r.part, r.reason) for r in report.rejected)
         print(f"Every rejected row is listed in {args.rejects}")
-    return EXIT_OK
+    return _IMPORT_EXIT[report.outcome]
+
+
+def _join_by() -> tuple[str, ...]:
+    from dashboard.imports import JOIN_BY
+
+    return JOIN_BY
+
+
+def _max_rejects(text: str) -> object:
+    from dashboard.imports import MaxRejects
+
+    try:
+        return MaxRejects.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+_IMPORT_EXIT = {
+    "complete": EXIT_OK,
+    "partial": EXIT_REJECTED,
+    "nothing usable": EXIT_NOTHING_WRITTEN,
+    "too many rejected": EXIT_NOTHING_WRITTEN,
+}
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -7,6 +7,9 @@ reports in a dry run. Imports never write to a database that is not servicemap's
 
 from dashboard.imports.batch import ImportBatch, Rejection
 from dashboard.imports.formats import FORMATS, parse
-from dashboard.imports.write import ImportReport, import_batch
+from dashboard.imports.report import AccountingError, ImportReport, MaxRejects, Outcome
+from dashboard.imports.resolve import JOIN_BY
+from dashboard.imports.write import import_batch
 
-__all__ = ["FORMATS", "ImportBatch", "ImportReport", "Rejection", "import_batch", "parse"]
+__all__ = ["FORMATS", "JOIN_BY", "AccountingError", "ImportBatch", "ImportReport", "MaxRejects", "Outcome", "Rejection",
+           "import_batch", "parse"]  # fmt: skip

@@ -6,24 +6,31 @@ from pathlib import Path
 
 import pandas as pd
 
-# Columns of each part of a batch. CIs carry `key` (the source's id, unique in the batch); the other parts refer to
-# CIs by a reference (`ci`, `source`, `target`) that is a batch key, a CI name, or the name of a CI already imported.
-# A CI's `scope` says where its key is unique ("servicenow" for sys_ids, "graphml:deps.graphml" for a file's node
-# ids): the key is stored as scope:key, so that a later import matches it only when it comes from the same place.
+# Columns of each part of a batch. CIs carry `key` (the source's id) and `scope`, where that key is unique: one file
+# ("graphml:deps.graphml"), one CSV bundle folder ("csv:exports"), one ServiceNow instance ("servicenow"). The key is
+# stored as scope:key, so that a later import matches it only when it comes from the same place.
+# The other parts refer to CIs by a reference (`ci`, `source`, `target`) resolved in their row's `scope`: a key of that
+# scope, else a name unique among that scope's CIs (of this batch, or of an earlier import of the same scope). A key
+# never reaches a CI of another scope; names reach other scopes only when the import joins by name (--join-by name).
+# A reference row without a scope (ANY_SCOPE) names a CI that lives anywhere: a name unique in the batch, else in the
+# target database — metrics, alerts and edge lists refer to CIs this way.
 # A CI with `placeholder` true is one a format only names (an edge list's endpoint): when the target already has a CI
-# of that name, that CI is used and the placeholder dropped; otherwise it is created.
+# of that name (the one of the same scope and key first), that CI is used and the placeholder dropped; otherwise it
+# is created.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "cis": ("key", "name", "class", "status", "criticality", "environment", "location", "owner", "updated_at",
             "attributes", "placeholder", "scope"),
-    "relationships": ("source", "target", "type", "updated_at"),
+    "relationships": ("source", "target", "type", "updated_at", "scope"),
     "incidents": ("number", "ci", "priority", "state", "opened_at", "resolved_at", "summary", "updated_at",
-                  "assignment_group", "category", "location", "contact_type", "business_service"),
-    "health": ("ci", "status", "metric", "value", "observed_at"),
+                  "assignment_group", "category", "location", "contact_type", "business_service", "scope"),
+    "health": ("ci", "status", "metric", "value", "observed_at", "scope"),
     "changes": ("number", "ci", "state", "summary", "planned_start", "planned_end", "actual_start", "actual_end",
-                "updated_at"),
+                "updated_at", "scope"),
     # Calls from source to target per time bucket (traces.py): one row per (source, target, bucket_start).
-    "traffic": ("source", "target", "bucket_start", "bucket_seconds", "requests", "errors", "p50_ms", "p95_ms"),
+    "traffic": ("source", "target", "bucket_start", "bucket_seconds", "requests", "errors", "p50_ms", "p95_ms",
+                "scope"),
 }  # fmt: skip
+ANY_SCOPE = ""  # the scope of references that name CIs wherever they live
 PARTS: tuple[str, ...] = tuple(COLUMNS)
 # An incident's audit trail (not a part: its rows go with their incident, written when the incident is, and replaced
 # with it). `seq` orders an incident's updates; see dashboard/imports/incident_history.py.
@@ -111,8 +118,12 @@ def files_in(paths: Sequence[Path], *patterns: str) -> list[Path]:
 
 
 def parse_files(paths: Sequence[Path], pattern: str, parse_file: Callable[[Path], ImportBatch]) -> ImportBatch:
-    """Every file of `paths` (folders by `pattern`) parsed on its own, the batches added together."""
+    """Every file of `paths` (folders by `pattern`) parsed on its own, the batches added together; a file that gave
+    no row at all is a rejection (so that an empty file is never an import that silently did nothing)."""
     batch = ImportBatch()
     for path in files_in(paths, pattern):
-        batch = batch + parse_file(path)
+        parsed = parse_file(path)
+        if not parsed.rejected and not any(parsed.counts().values()):
+            parsed.rejected.append(Rejection(path.name, "no rows to import in this file"))
+        batch = batch + parsed
     return batch

@@ -4,7 +4,8 @@ ci.csv (id, name, class, status, criticality, environment, location, owner, upda
 relationship.csv (source_id, target_id, type, updated_at), incident.csv (number, ci_id, priority, state, opened_at,
 resolved_at, summary, updated_at), health.csv (ci_id, status, metric, value, observed_at) and change.csv (number,
 ci_id, state, summary, planned_start, planned_end, actual_start, actual_end, updated_at). Every file is optional;
-ids are the bundle's own (any text), references may also be CI names. Give the folder or the files.
+ids are the bundle's own (any text), references may also be names of the bundle's CIs. The folder is one key scope:
+its files refer to each other, and to nothing else unless the import joins by name. Give the folder or the files.
 """
 
 from collections.abc import Sequence
@@ -34,9 +35,12 @@ def parse(paths: Sequence[Path]) -> ImportBatch:
             continue
         part, renames = known
         table = read_csv(path)
+        if table.rows.empty:
+            batch.rejected.append(Rejection(path.name, "no rows to import in this file"))
+            continue
         rows = table.rows.rename(columns=renames)
-        if part == "cis":  # a bundle's ids are its own: unique within the folder it came in
-            rows["scope"] = f"csv:{path.parent.name}"
+        # A bundle's ids are its own: unique within the folder it came in, where its files refer to each other.
+        rows["scope"] = f"csv:{path.parent.name}"
         batch = batch + ImportBatch(**{part: frame(part, rows, table.origins())})
     return batch
 

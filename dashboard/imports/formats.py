@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.imports.batch import ImportBatch
+from dashboard.imports.batch import ANY_SCOPE, PARTS, ImportBatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +15,9 @@ class ImportFormat:
 
     module: str  # has `parse(paths: Sequence[Path], **options) -> ImportBatch`
     reads: str
+    # True when the format's rows name CIs that live anywhere (a metric's CI, an edge list's endpoints): its references
+    # are resolved by name across the import and the target, not within a key scope (see batch.py).
+    names_anywhere: bool = False
 
 
 FORMATS: dict[str, ImportFormat] = {
@@ -22,9 +25,13 @@ FORMATS: dict[str, ImportFormat] = {
     "servicenow": ImportFormat("dashboard.imports.servicenow", "ServiceNow CSV exports (cmdb_ci, incident, …)"),
     "netbox-json": ImportFormat("dashboard.imports.netbox_json", "NetBox dumpdata JSON"),
     "graphml": ImportFormat("dashboard.imports.graphml", "a dependency graph as GraphML"),
-    "edges": ImportFormat("dashboard.imports.edges", "an edge list CSV: source, target, type"),
-    "metrics": ImportFormat("dashboard.imports.monitoring", "health metrics CSV: timestamp, ci, metric, value"),
-    "alerts": ImportFormat("dashboard.imports.monitoring", "alert or fault list CSV/JSON: time, ci, type"),
+    "edges": ImportFormat("dashboard.imports.edges", "an edge list CSV: source, target, type", names_anywhere=True),
+    "metrics": ImportFormat(
+        "dashboard.imports.monitoring", "health metrics CSV: timestamp, ci, metric, value", names_anywhere=True
+    ),
+    "alerts": ImportFormat(
+        "dashboard.imports.monitoring", "alert or fault list CSV/JSON: time, ci, type", names_anywhere=True
+    ),
     "nezha": ImportFormat("dashboard.imports.nezha", "a data set in the Nezha layout (a folder)"),
     "traces": ImportFormat("dashboard.imports.traces", "spans (OTLP JSON, Jaeger JSON, Zipkin v2 JSON, span CSV)"),
 }
@@ -48,6 +55,10 @@ def parse(format_name: str, paths: Sequence[Path], **options: object) -> ImportB
         shown = ", ".join("--" + name.replace("_", "-") for name in foreign)
         raise ValueError(f"{shown}: not an option of the format {format_name!r}")
     batch = parser(list(paths), **given)
-    # Keys are unique within their format unless the parser said where (see batch.py, scope).
-    batch.cis["scope"] = batch.cis["scope"].where(batch.cis["scope"].notna(), format_name)
+    # Keys are unique within their format unless the parser said where (see batch.py, scope); references are resolved
+    # in that scope too, unless the format's rows name CIs that live anywhere.
+    for part in PARTS:
+        rows = batch.part(part)
+        default = ANY_SCOPE if known.names_anywhere and part != "cis" else format_name
+        rows["scope"] = rows["scope"].where(rows["scope"].notna(), default)
     return batch

@@ -62,6 +62,7 @@ def check_part(part: str, rows: pd.DataFrame, resolve: Resolve | None = None) ->
         Rejection(str(origin), reason, part)
         for origin, reason in zip(rows.loc[reasons.failed, ORIGIN], reasons.text[reasons.failed], strict=True)
     ]
+    out[ORIGIN] = rows[ORIGIN]  # the writer may still turn a row away (an ambiguous placeholder), naming it
     return Checked(out.loc[~reasons.failed].reset_index(drop=True), rejected)
 
 
@@ -72,19 +73,21 @@ def _cis(rows: pd.DataFrame, reasons: _Reasons, _resolve: Resolve | None) -> pd.
     cls = normalise_class(_text(rows["class"]).fillna(""))
     reasons.add(cls == "", "no class")
     key = _text(rows["key"]).fillna(name)
-    reasons.add(key.duplicated() & key.notna(), "another row of this import has the same key")
+    scope = _text(rows["scope"])
+    stored = (scope + ":" + key).where(scope.notna(), key)  # a key is unique within its scope (see batch.py)
+    where = scope.fillna("this import")
+    reasons.add(stored.duplicated() & key.notna(), "another row of " + where + " has the same key")
     status = _text(rows["status"]).str.lower().fillna(DEFAULT_CI_STATUS)
     _vocabulary(reasons, status, CI_STATUSES, "status")
     criticality, environment = _text(rows["criticality"]).str.lower(), _text(rows["environment"]).str.lower()
     _vocabulary(reasons, criticality, CRITICALITIES, "criticality", optional=True)
     _vocabulary(reasons, environment, ENVIRONMENTS, "environment", optional=True)
     updated = _time(rows["updated_at"], reasons, "updated_at").fillna(_now())
-    scope = _text(rows["scope"])
-    stored = (scope + ":" + key).where(scope.notna(), key)
     attributes = [_attributes(a, k) for a, k in zip(rows["attributes"], stored, strict=True)]
     return pd.DataFrame(
         {
             "key": key,
+            "scope": scope,
             "stored_key": stored,
             "name": name,
             "class": cls,

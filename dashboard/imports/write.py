@@ -1,13 +1,18 @@
 """Resolve, validate and write an ImportBatch into servicemap's own database; a dry run only reports.
 
-Importing again updates instead of duplicating: CIs match by class and name (ignoring case), incidents and changes by
-number, relationships by (source, target, type), health events by (CI, metric, time). Every row that is not
-written is reported with its origin and the reason.
-A placeholder CI (see batch.py) whose name the target already has is not written: references to it go to that CI.
+An import is one transaction: everything it accepts is written, or nothing (when nothing is usable, when more rows
+are rejected than --max-rejects allows, or when its counts would not add up). Every row read is accounted for: added,
+updated, unchanged (the target holds it with the same values), joined (it became one with another CI or relationship)
+or rejected with its origin and reason.
+Importing again updates instead of duplicating: CIs match by their key within its scope (see batch.py and
+resolve.py), incidents and changes by number, relationships by (source, target, type), health events by (CI, metric,
+time). A placeholder CI (see batch.py) whose name the target already has is not written: references to it go to that
+CI.
 """
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -18,7 +23,10 @@ from tqdm import tqdm
 from dashboard.cmdb import schema
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path, writable_engine
 from dashboard.cmdb.upgrade import upgrade_schema
-from dashboard.imports.batch import OPTIONAL_PARTS, PARTS, ImportBatch, Rejection
+from dashboard.imports import compare
+from dashboard.imports.batch import OPTIONAL_PARTS, PARTS, ImportBatch
+from dashboard.imports.report import ImportReport, MaxRejects, PartReport
+from dashboard.imports.resolve import Known, Resolver, by_stored_key, joined_by_name, placeholders
 from dashboard.imports.validate import Checked, check_part, parse_times
 
 CHUNK_ROWS = 20_000
@@ -35,66 +43,54 @@ TRAFFIC_KEY = ("source_id", "target_id", "bucket_start")
 TRAFFIC_FIGURES = ("bucket_seconds", "requests", "errors", "p50_ms", "p95_ms")
 
 
-@dataclass(slots=True)
-class PartReport:
-    """What happened to one part's rows."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-
-
-@dataclass(slots=True)
-class ImportReport:
-    """The outcome of an import: counts per part and every rejected row."""
-
-    target: str
-    dry_run: bool
-    parts: dict[str, PartReport] = field(default_factory=lambda: {name: PartReport() for name in PARTS})
-    rejected: list[Rejection] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        """A table for the terminal."""
-        verb = "Would import" if self.dry_run else "Imported"
-        out = [f"{verb} into {self.target}:", f"  {'':14}{'added':>10}{'updated':>10}{'unchanged':>10}{'rejected':>10}"]
-        for name, part in self.parts.items():
-            out.append(f"  {name:14}{part.added:>10,}{part.updated:>10,}{part.unchanged:>10,}{part.rejected:>10,}")
-        unassigned = sum(1 for r in self.rejected if not r.part)
-        if unassigned:
-            out.append(f"  {unassigned:,} source rows were not recognised at all (listed below)")
-        out.extend(f"  {note}" for note in self.notes)
-        return out
-
-
-def import_batch(url: str, batch: ImportBatch, *, dry_run: bool = False, progress: bool = True) -> ImportReport:
-    """Write the batch into servicemap's own database at `url` (created if needed); with dry_run, write nothing."""
+def import_batch(
+    url: str,
+    batch: ImportBatch,
+    *,
+    dry_run: bool = False,
+    progress: bool = True,
+    join_by: str | None = None,
+    max_rejects: MaxRejects | None = None,
+) -> ImportReport:
+    """Write the batch into servicemap's own database at `url` (created if needed) in one transaction, or nothing
+    (see the module's docstring); with dry_run, write nothing but report the same. join_by="name" lets CIs and
+    references join CIs of other scopes by name."""
     url_parsed = parse_url(url)
-    report = ImportReport(redacted(url_parsed), dry_run, rejected=list(batch.rejected), notes=list(batch.notes))
+    report = ImportReport(
+        redacted(url_parsed), dry_run, rejected=list(batch.rejected), notes=list(batch.notes), max_rejects=max_rejects
+    )
     for rejection in batch.rejected:
         if rejection.part:
             report.parts[rejection.part].rejected += 1
+            report.parts[rejection.part].read += 1
     new_sqlite = (path := sqlite_path(url_parsed)) is not None and not path.exists()
-    if dry_run and new_sqlite:
-        _plan(batch, _Existing.none(), report)
+    if new_sqlite:  # nothing to match against: planned before the file exists, created only to be written
+        checked = _plan(batch, _Existing.none(), report, join_by == "name")
+        report.check_accounting()
+        if report.writes and not dry_run:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _in_transaction(url_parsed, lambda connection: _write(connection, checked, batch, report, progress))
         return _without_unused(report)
-    if new_sqlite:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    engine = writable_engine(url_parsed)
+
+    def plan_and_write(connection: sa.Connection) -> None:
+        _check_own(connection)
+        checked = _plan(batch, _Existing.read(connection), report, join_by == "name")
+        report.check_accounting()
+        if report.writes and not dry_run:
+            _write(connection, checked, batch, report, progress)
+
+    _in_transaction(url_parsed, plan_and_write)
+    return _without_unused(report)
+
+
+def _in_transaction(url: sa.URL, work: Callable[[sa.Connection], None]) -> None:
+    """Run `work` in one transaction on servicemap's own database: all of it is committed, or nothing."""
+    engine = writable_engine(url)
     try:
         with engine.begin() as connection:
-            _check_own(connection)
-            existing = _Existing.read(connection)
-            checked = _plan(batch, existing, report)
-            if not dry_run:
-                schema.create_schema(connection)  # type: ignore[arg-type]
-                report.notes.extend(f"database upgraded: {step}" for step in upgrade_schema(connection))
-                _write(connection, checked, existing, progress)
-                _write_history(connection, batch.incident_history, checked["incidents"].rows)
+            work(connection)
     finally:
         engine.dispose()
-    return _without_unused(report)
 
 
 def _without_unused(report: ImportReport) -> ImportReport:
@@ -119,24 +115,25 @@ def _check_own(connection: sa.Connection) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Existing:
-    """What the target already holds, for matching: CIs (id, name, class) and the keys of the other tables."""
+    """What the target already holds, for matching: its CIs (with source_key) and the keys or rows of the others."""
 
     ci: pd.DataFrame
     max_ids: dict[str, int]
     keys: dict[str, set[tuple]]
+    rows: dict[str, pd.DataFrame]  # incidents and changes by number, to tell an update from an unchanged row
 
     @classmethod
     def none(cls) -> "_Existing":
-        return cls(pd.DataFrame({"id": [], "name": [], "class": [], "source_key": []}), {}, {})
+        ci = pd.DataFrame({c.name: pd.Series(dtype="object") for c in schema.ci.columns if c.name != "updated_at"})
+        return cls(ci.assign(id=ci["id"].astype("int64"), source_key=ci["attributes"]), {}, {}, {})
 
     @classmethod
     def read(cls, connection: sa.Connection) -> "_Existing":
         present = set(sa.inspect(connection).get_table_names())
         if "ci" not in present:
             return cls.none()
-        columns = (schema.ci.c.id, schema.ci.c.name, schema.ci.c["class"], schema.ci.c.attributes)
-        ci = pd.read_sql(sa.select(*columns), connection)
-        ci["source_key"] = [_source_key(text) for text in ci.pop("attributes")]
+        ci = pd.read_sql(sa.select(*(c for c in schema.ci.columns if c.name != "updated_at")), connection)
+        ci["source_key"] = [_source_key(text) for text in ci["attributes"]]
         max_ids = {
             name: int(connection.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0))).scalar() or 0)
             for name, t in (("ci", schema.ci), ("relationship", schema.relationship), ("health", schema.health))
@@ -152,7 +149,18 @@ class _Existing:
                 for key in _keys(connection, schema.call_traffic, TRAFFIC_KEY + TRAFFIC_FIGURES, present)
             },
         }
-        return cls(ci, max_ids, keys)
+        rows = {
+            part: pd.read_sql(sa.select(*_present_columns(connection, table)), connection).set_index("number")
+            for part, table in (("incidents", schema.incident), ("changes", schema.change))
+            if table.name in present
+        }
+        return cls(ci, max_ids, keys, rows)
+
+
+def _present_columns(connection: sa.Connection, table: sa.Table) -> list[sa.Column]:
+    """The table's columns the database has (one of an earlier version lacks some, until an import upgrades it)."""
+    present = {c["name"] for c in sa.inspect(connection).get_columns(table.name)}
+    return [c for c in table.columns if c.name in present]
 
 
 def _keys(connection: sa.Connection, table: sa.Table, columns: tuple[str, ...], present: set[str]) -> set[tuple]:
@@ -165,45 +173,76 @@ def _keys(connection: sa.Connection, table: sa.Table, columns: tuple[str, ...], 
 def _plain(value: object) -> object:
     if isinstance(value, datetime):
         return value.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, np.integer):
+        return int(value)
     return value
 
 
-def _plan(batch: ImportBatch, existing: _Existing, report: ImportReport) -> dict[str, Checked]:
-    """Validate every part, resolve CI references to ids, and count what would be added, updated or kept."""
-    checked: dict[str, Checked] = {}
-    rows, aliases = _known_placeholders(batch.cis, existing)
-    report.parts["cis"].unchanged += len(batch.cis) - len(rows)
-    cis = check_part("cis", rows)
-    cis.rows = _assign_ci_ids(cis.rows, existing)
-    checked["cis"] = cis
-    resolve = _Resolver(cis.rows, existing.ci, aliases)
+def _plan(batch: ImportBatch, existing: _Existing, report: ImportReport, join_by_name: bool) -> dict[str, Checked]:
+    """Validate every part, resolve CI references to ids, and count what becomes of every row read."""
+    for part in PARTS:
+        report.parts[part].read += len(batch.part(part))
+    cis, aliases = _plan_cis(batch.cis, existing, report, join_by_name)
+    resolver = Resolver(Known.of(cis.rows, aliases, existing.ci), join_by_name)
+    cis.rows = cis.rows.loc[~cis.rows["_same"]]
+    checked = {"cis": cis}
     for part in PARTS[1:]:
-        checked[part] = check_part(part, batch.part(part), resolve)
+        rows = batch.part(part).reset_index(drop=True)
+        checked[part] = check_part(part, rows, resolver.within(rows["scope"]))
     _assign_ids(checked, existing)
     for part, result in checked.items():
         report.parts[part].rejected += len(result.rejected)
         report.rejected.extend(result.rejected)
-        if not result.rows.empty:
+        if part != "cis" and not result.rows.empty:
             _count(part, result, existing, report.parts[part])
+    for part, what in (("relationships", "relationship"), ("health", "health event")):
+        if joined := report.parts[part].joined:
+            again = "listed again (or both ways, where undirected)"
+            report.notes.append(f"{_plural(joined, what)} {again} imported once (counted as joined)")
     return checked
 
 
-def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) -> None:
-    """Count added and updated rows; relationships and health events the target holds already are left out."""
-    if part == "traffic":
-        _count_traffic(result, existing, counts)
-        return
-    if part == "cis":
-        exists = result.rows["_exists"]
-    else:
-        exists = _known(part, result.rows, existing)
-        if part in ("relationships", "health"):  # kept as they are: nothing to write
-            counts.unchanged += int(exists.sum())
-            counts.added += int((~exists).sum())
-            result.rows = result.rows.loc[~exists]
-            return
-    counts.updated += int(exists.sum())
-    counts.added += int((~exists).sum())
+def _plan_cis(
+    rows: pd.DataFrame, existing: _Existing, report: ImportReport, join_by_name: bool
+) -> tuple[Checked, pd.DataFrame]:
+    """The import's CIs with ids (`_exists`: the target has it; `_same`: with the same values), and the rows that
+    stand for a CI known otherwise (placeholders, CIs joined by name) with that CI's id."""
+    counts = report.parts["cis"]
+    flagged = rows["placeholder"].astype("str").str.strip().str.lower().isin(("true", "1", "yes"))
+    cis, named = check_part("cis", rows.loc[~flagged]), check_part("cis", rows.loc[flagged])
+    next_id = int(existing.ci["id"].max()) + 1 if len(existing.ci) else 1
+    regular = _numbered(cis.rows, by_stored_key(cis.rows, existing.ci), next_id)
+    joined = joined_by_name(regular, existing.ci) if join_by_name else pd.Series(dtype="int64")
+    joins = regular.loc[joined.index].assign(id=joined)
+    regular = regular.drop(index=joined.index)
+    next_id += len(cis.rows)
+    named_new, named_known, ambiguous = placeholders(named.rows, regular, existing.ci)
+    named_new = _numbered(named_new, by_stored_key(named_new, existing.ci), next_id)
+    kept = pd.concat([regular, named_new], ignore_index=True)
+    same = compare.same_values(kept, existing.ci)
+    kept = kept.assign(_same=same)
+    rejected = [*cis.rejected, *named.rejected, *ambiguous]
+    counts.joined += len(joins)
+    counts.unchanged += len(named_known) + int(same.sum())
+    counts.updated += int((kept["_exists"] & ~same).sum())
+    counts.added += int((~kept["_exists"]).sum())
+    counts.rejected += len(rejected)
+    report.rejected.extend(rejected)
+    if join_by_name:
+        report.notes.append(f"--join-by name: {_plural(len(joins), 'CI')} joined a CI of another file by name")
+    return Checked(kept, []), pd.concat([joins, named_known], ignore_index=True)
+
+
+def _numbered(rows: pd.DataFrame, found: pd.Series, next_id: int) -> pd.DataFrame:
+    """Rows with their id: the one found, else a new one from next_id on."""
+    new = found.isna()
+    ids = found.copy()
+    ids[new] = np.arange(next_id, next_id + int(new.sum()))
+    return rows.assign(id=ids.astype("int64"), _exists=~new)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _count_traffic(result: Checked, existing: _Existing, counts: PartReport) -> None:
@@ -227,20 +266,6 @@ def _traffic_row(row: tuple) -> tuple:
             int(errors), *(None if pd.isna(v) else round(float(v), 3) for v in (p50, p95)))  # fmt: skip
 
 
-def _known_placeholders(cis: pd.DataFrame, existing: _Existing) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Drop the placeholder CIs whose name the target already has; their keys then stand for that CI."""
-    flagged = cis["placeholder"].astype("str").str.strip().str.lower().isin(("true", "1", "yes"))
-    if not flagged.any():
-        return cis, {}
-    lower = cis["name"].astype("str").str.strip().str.lower()
-    old_names, shared = _names(existing.ci)
-    known = flagged & (lower.isin(list(old_names)) | lower.isin(shared))
-    keys = cis["key"].where(cis["key"].notna(), cis["name"]).astype("str")
-    # A name several CIs share gets no alias: references to it are rejected as ambiguous by the resolver.
-    aliases = {k: old_names[n] for k, n in zip(keys[known], lower[known], strict=True) if n in old_names}
-    return cis.loc[~known], aliases
-
-
 def _source_key(attributes: object) -> str | None:
     """The key an earlier import kept in a CI's attributes."""
     try:
@@ -251,61 +276,6 @@ def _source_key(attributes: object) -> str | None:
     return str(key) if key is not None else None
 
 
-def _assign_ci_ids(rows: pd.DataFrame, existing: _Existing) -> pd.DataFrame:
-    """Each CI's id: the existing CI's with the same source key, else with the same class and name (where that
-    pair is unique on both sides), else a new one."""
-    old = existing.ci
-    by_key = old.dropna(subset=["source_key"]).drop_duplicates("source_key").set_index("source_key")["id"]
-    found = rows["stored_key"].astype("str").map(by_key)
-    old_pairs, new_pairs = _match_key(old["class"], old["name"]), _match_key(rows["class"], rows["name"])
-    by_pair = old.loc[~old_pairs.duplicated(keep=False), "id"].set_axis(old_pairs[~old_pairs.duplicated(keep=False)])
-    unique_new = ~new_pairs.duplicated(keep=False)
-    taken = set(found.dropna())
-    pair_ids = new_pairs.map(by_pair).where(unique_new & found.isna())
-    found = found.fillna(pair_ids.where(~pair_ids.isin(taken)))
-    next_id = int(existing.ci["id"].max()) + 1 if len(existing.ci) else 1
-    new = found.isna()
-    found.loc[new] = np.arange(next_id, next_id + int(new.sum()))
-    return rows.assign(id=found.astype("int64"), _exists=~new)
-
-
-def _match_key(classes: pd.Series, names: pd.Series) -> pd.Series:
-    return classes.astype("str").str.lower() + "\x00" + names.astype("str").str.strip().str.lower()
-
-
-class _Resolver:
-    """CI references → ids: a key of this batch, else a name unique in this batch, else a name unique in the target."""
-
-    def __init__(self, cis: pd.DataFrame, existing: pd.DataFrame, aliases: dict[str, int] | None = None) -> None:
-        self._by_key = {**(aliases or {}), **dict(zip(cis["key"].astype("str"), cis["id"], strict=True))}
-        self._batch_names, batch_shared = _names(cis)
-        self._old_names, old_shared = _names(existing)
-        self._shared = batch_shared | old_shared
-
-    def __call__(self, references: pd.Series) -> tuple[pd.Series, pd.Series]:
-        """Ids (nullable) and, where none was found, the reason."""
-        text = references.astype("str").str.strip()
-        lower = text.str.lower()
-        ids = text.map(self._by_key)
-        for names in (self._batch_names, self._old_names):
-            ids = ids.fillna(lower.map(names))
-        missing = ids.isna()
-        ambiguous = missing & lower.isin(self._shared)
-        reason = pd.Series("", index=references.index, dtype="str")
-        reason[missing] = "no CI with the key or name " + text[missing].str.slice(0, 120).map(repr)
-        reason[ambiguous] = "the name " + text[ambiguous].str.slice(0, 120).map(repr) + " belongs to several CIs"
-        reason[references.isna()] = "no CI given"
-        return ids.astype("Int64"), reason
-
-
-def _names(cis: pd.DataFrame) -> tuple[dict[str, int], set[str]]:
-    """Lower-case names that belong to one CI (→ its id), and the names several CIs share."""
-    lower = cis["name"].astype("str").str.strip().str.lower()
-    counts = lower.value_counts()
-    shared = set(counts.index[counts > 1])
-    return {n: int(i) for n, i in zip(lower, cis["id"], strict=True) if n not in shared}, shared
-
-
 def _assign_ids(checked: dict[str, Checked], existing: _Existing) -> None:
     for part, table in (("relationships", "relationship"), ("health", "health")):
         rows = checked[part].rows
@@ -313,22 +283,69 @@ def _assign_ids(checked: dict[str, Checked], existing: _Existing) -> None:
         checked[part].rows = rows.assign(id=np.arange(start, start + len(rows), dtype=np.int64))
 
 
+_KEY_COLUMNS = {
+    "relationships": ("source_id", "target_id", "type"),
+    "incidents": ("number",),
+    "changes": ("number",),
+    "health": ("ci_id", "metric", "observed_at"),
+}
+
+
+def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) -> None:
+    """Count what becomes of each checked row, and keep only the rows to write. A relationship or health event listed
+    twice is one (joined); one the target holds is unchanged. An incident or change the target holds is updated, or
+    unchanged when every value is the same."""
+    rows = result.rows
+    if part == "traffic":
+        _count_traffic(result, existing, counts)
+        return
+    if part in ("relationships", "health"):
+        repeated = compare.repeated(part, rows)
+        counts.joined += int(repeated.sum())
+        rows = rows.loc[~repeated]
+        exists = _known(part, rows, existing)
+        counts.unchanged += int(exists.sum())
+        counts.added += int((~exists).sum())
+        result.rows = rows.loc[~exists]
+        return
+    exists = _known(part, rows, existing)
+    stored = existing.rows.get(part)
+    same = pd.Series(False, index=rows.index)
+    if stored is not None and exists.any():
+        table = schema.metadata.tables[_TABLE_OF[part]]
+        skipped = {*compare.NOT_COMPARED, "number"}
+        columns = [c.name for c in table.columns if c.name in rows.columns and c.name not in skipped]
+        same = compare.same(rows.set_index("number"), stored, columns).set_axis(rows.index) & exists
+    counts.unchanged += int(same.sum())
+    counts.updated += int((exists & ~same).sum())
+    counts.added += int((~exists).sum())
+    result.rows = rows.loc[~same]
+
+
+def _row_keys(part: str, rows: pd.DataFrame) -> list[tuple]:
+    """Each row's key as the target stores it."""
+    values = zip(*(rows[c] for c in _KEY_COLUMNS[part]), strict=True)
+    return [tuple(_plain(v) for v in key) for key in values]
+
+
 def _known(part: str, rows: pd.DataFrame, existing: _Existing) -> pd.Series:
-    """Rows whose key the target already holds."""
-    columns = {
-        "relationships": ("source_id", "target_id", "type"),
-        "incidents": ("number",),
-        "changes": ("number",),
-        "health": ("ci_id", "metric", "observed_at"),
-    }[part]
+    """Rows whose key the target already holds (a symmetric relationship in either direction)."""
     keys = existing.keys.get(part, set())
-    if not keys:
+    if not keys or rows.empty:
         return pd.Series(False, index=rows.index)
-    values = zip(*(rows[c].map(_plain) if c == "observed_at" else rows[c] for c in columns), strict=True)
-    return pd.Series([tuple(_plain(v) for v in key) in keys for key in values], index=rows.index)
+    own = _row_keys(part, rows)
+    if part == "relationships":
+        found = [k in keys or (k[2] in compare.SYMMETRIC_TYPES and (k[1], k[0], k[2]) in keys) for k in own]
+    else:
+        found = [k in keys for k in own]
+    return pd.Series(found, index=rows.index)
 
 
-def _write(connection: sa.Connection, checked: dict[str, Checked], existing: _Existing, progress: bool) -> None:
+def _write(
+    connection: sa.Connection, checked: dict[str, Checked], batch: ImportBatch, report: ImportReport, progress: bool
+) -> None:
+    schema.create_schema(connection)  # type: ignore[arg-type]
+    report.notes.extend(f"database upgraded: {step}" for step in upgrade_schema(connection))
     total = sum(len(c.rows) for c in checked.values())
     with tqdm(total=total, unit=" rows", disable=not progress, desc="import") as bar:
         for part, result in checked.items():
@@ -343,6 +360,7 @@ def _write(connection: sa.Connection, checked: dict[str, Checked], existing: _Ex
                 chunk = values.iloc[start : start + CHUNK_ROWS]
                 connection.execute(table.insert(), _records(chunk))
                 bar.update(len(chunk))
+    _write_history(connection, batch.incident_history, checked["incidents"].rows)
 
 
 def _delete_replaced(connection: sa.Connection, part: str, rows: pd.DataFrame) -> None:

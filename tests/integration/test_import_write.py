@@ -15,7 +15,9 @@ def _graph(scope: str, names: tuple[str, str]) -> ImportBatch:
         [{"key": f"n{i}", "name": name, "class": "application", "scope": scope} for i, name in enumerate(names)],
         "graph",
     )
-    relationships = frame("relationships", [{"source": "n0", "target": "n1", "type": "depends on"}], "graph")
+    relationships = frame(
+        "relationships", [{"source": "n0", "target": "n1", "type": "depends on", "scope": scope}], "graph"
+    )
     return ImportBatch(cis=cis, relationships=relationships)
 
 
@@ -33,7 +35,7 @@ def test_iw001_the_same_key_from_another_source_is_another_ci(sqlite_db):
     assert (report.parts["cis"].added, report.parts["cis"].updated) == (2, 0)
     assert _cis(sqlite_db) == ["db01", "ldap", "payroll", "web01"]
     again = import_batch(sqlite_db, _graph("graphml:a.graphml", ("web01", "db01")), progress=False)
-    assert (again.parts["cis"].added, again.parts["cis"].updated) == (0, 2)
+    assert (again.parts["cis"].added, again.parts["cis"].updated, again.parts["cis"].unchanged) == (0, 0, 2)
 
 
 def test_iw002_control_characters_in_names_do_not_reach_the_terminal(sqlite_db, tmp_path, capsys):

@@ -137,7 +137,7 @@ def test_ih006_a_business_service_that_is_a_ci_places_the_incident_else_it_is_ke
         "INC4,2024-01-05 09:00:00,2 - High,New,ghost-host,\n"
     )
     report = import_batch(sqlite_db, parse("servicenow", [export]), progress=False)
-    assert [r.reason for r in report.rejected] == ["CI: no CI with the key or name 'ghost-host'"]
+    assert [r.reason for r in report.rejected] == ["CI: no CI with the key or name 'ghost-host' in servicenow"]
     found = tables(sqlite_db, "incident", "ci")
     name = found["ci"].set_index("id")["name"]
     incident = found["incident"].set_index("number")

@@ -231,7 +231,7 @@ def test_nb007_json_rows_pointing_at_missing_objects_are_rejected_and_other_mode
     report = import_batch(sqlite_db, parse("netbox-json", [path]), dry_run=True, progress=False)
     assert report.parts["cis"].added == 2
     assert [(r.origin, r.reason) for r in report.rejected] == [
-        ("netbox.json dcim.device/7 located in", "target: no CI with the key or name 'dcim.rack/99'")
+        ("netbox.json dcim.device/7 located in", "target: no CI with the key or name 'dcim.rack/99' in netbox-json")
     ]
     note = "netbox.json: left out the models servicemap does not read (1 object of 1 model: 'ipam.vlan' 1)"
     assert f"  {note}" in report.lines()

@@ -288,11 +288,11 @@ def test_sn020_every_exported_row_is_imported_or_rejected_with_a_reason(sqlite_d
     assert reasons == {
         "cmdb_ci.csv line 11": "no name",
         "cmdb_rel_ci.csv line 8": reasons["cmdb_rel_ci.csv line 8"],
-        "cmdb_rel_ci.csv line 9": "target: no CI with the key or name 'ghost-db'",
+        "cmdb_rel_ci.csv line 9": "target: no CI with the key or name 'ghost-db' in servicenow",
         # the rows of INC0020001 and INC0020004 span 3 and 2 lines (a multi-line Description), so INC0020007,
         # the 8th row, starts on line 11
         "incident.csv line 11": "priority '9 - Urgent' is not 1 to 5",
-        "incident.csv line 12": "CI: no CI with the key or name 'mainframe-zz'",
+        "incident.csv line 12": "CI: no CI with the key or name 'mainframe-zz' in servicenow",
         "incident.csv line 13": "no opened_at time",
         "incident.csv line 14": "no priority",
     }

@@ -1,0 +1,325 @@
+"""An import is a truthful transaction: exit statuses, nothing partial written, every row read accounted for, key
+scopes (a key never reaches another file's CI), --join-by name, --max-rejects, and a second import that changes
+nothing — with property-based tests of the invariants over generated folders of GraphML files."""
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard import cli
+from dashboard.cli import main
+from dashboard.imports import AccountingError, ImportReport, MaxRejects, import_batch, parse
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
+SIMPLE = FIXTURES / "graphml" / "primer-simple.graphml"
+
+
+def rows(url: str, table: str) -> pd.DataFrame:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return pd.read_sql(sa.text(f"SELECT * FROM {table}"), connection)
+    finally:
+        engine.dispose()
+
+
+def cli_import(fmt: str, *args: str | Path, url: str) -> int:
+    return main(["import", fmt, *map(str, args), "--database-url", url, "--quiet"])
+
+
+def graphml(path: Path, nodes: list[str], edges: list[tuple[str, str]], *, directed: bool = True) -> None:
+    """A GraphML file whose nodes are n0, n1, … labelled with the given names."""
+    body = "".join(f'<node id="n{i}"><data key="l">{name}</data></node>' for i, name in enumerate(nodes))
+    body += "".join(f'<edge source="{s}" target="{t}"/>' for s, t in edges)
+    default = "directed" if directed else "undirected"
+    path.write_text(
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><key id="l" for="node" attr.name="label"/>'
+        f'<graph edgedefault="{default}">{body}</graph></graphml>'
+    )
+
+
+# --- exit statuses -------------------------------------------------------------------------------------------------
+
+
+def test_tr001_exit_0_when_every_row_is_imported_and_3_when_some_are_rejected(sqlite_db, tmp_path, capsys):
+    assert cli_import("graphml", SIMPLE, url=sqlite_db) == 0
+    assert "Every row read imported (23)." in capsys.readouterr().out
+    graphml(tmp_path / "dangling.graphml", ["a", "b"], [("n0", "n1"), ("n1", "n7")])
+    assert cli_import("graphml", tmp_path / "dangling.graphml", url=sqlite_db) == 3
+    out = capsys.readouterr().out
+    assert "3 rows imported, 1 rejected (listed below)." in out
+    assert "rejected  dangling.graphml edge 2 (n1 → n7): target: no CI with the key or name 'n7'" in out
+    assert len(rows(sqlite_db, "ci")) == 11 + 2
+
+
+def test_tr002_exit_4_and_nothing_written_when_no_row_is_usable(sqlite_db, tmp_path, capsys):
+    (tmp_path / "ci.csv").write_text("id,name,class\n1,,server\n2,,server\n")
+    assert cli_import("csv", tmp_path, url=sqlite_db) == 4
+    assert "Nothing to import: no row could be used (see the rejections)." in capsys.readouterr().out
+    assert not Path(sqlite_db.removeprefix("sqlite:///")).exists()  # not even an empty database file
+    assert cli_import("graphml", SIMPLE, url=sqlite_db) == 0
+    assert cli_import("csv", tmp_path, url=sqlite_db) == 4
+    assert len(rows(sqlite_db, "ci")) == 11
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "content"),
+    [("graphml", "empty.graphml", '<graphml><graph edgedefault="directed"/></graphml>'),
+     ("csv", "ci.csv", "id,name,class\n"), ("edges", "calls.csv", "source,target\n"),
+     ("metrics", "cpu.csv", "timestamp,ci,metric,value\n")],
+)  # fmt: skip
+def test_tr003_a_file_with_no_rows_is_exit_4_and_says_so(sqlite_db, tmp_path, capsys, fmt, name, content):
+    (tmp_path / name).write_text(content)
+    assert cli_import(fmt, tmp_path / name, url=sqlite_db) == 4
+    out = capsys.readouterr().out
+    assert "Nothing to import" in out
+    if fmt != "metrics":  # parsed file by file: each empty file is named
+        assert f"rejected  {name}: no rows to import in this file" in out
+
+
+def test_tr004_an_empty_file_among_good_ones_is_exit_3_naming_it(sqlite_db, tmp_path, capsys):
+    graphml(tmp_path / "a.graphml", ["web", "db"], [("n0", "n1")])
+    (tmp_path / "b.graphml").write_text('<graphml><graph edgedefault="directed"/></graphml>')
+    assert cli_import("graphml", tmp_path, url=sqlite_db) == 3
+    assert "rejected  b.graphml: no rows to import in this file" in capsys.readouterr().out
+    assert len(rows(sqlite_db, "ci")) == 2
+
+
+def test_tr005_max_rejects_stops_and_writes_nothing_when_exceeded(sqlite_db, tmp_path, capsys):
+    graphml(tmp_path / "g.graphml", ["a", "b", "c"], [("n0", "n1"), ("n1", "n9"), ("n2", "n8")])  # 2 of 6 rejected
+    assert main(["import", "graphml", str(tmp_path), "--database-url", sqlite_db, "--max-rejects", "1"]) == 4
+    out = capsys.readouterr().out
+    assert "Stopped: 2 rows rejected, more than --max-rejects 1 allows; nothing written." in out
+    assert not Path(sqlite_db.removeprefix("sqlite:///")).exists()
+    assert main(["import", "graphml", str(tmp_path), "--database-url", sqlite_db, "--max-rejects", "30%"]) == 4
+    assert main(["import", "graphml", str(tmp_path), "--database-url", sqlite_db, "--max-rejects", "40%"]) == 3
+    assert main(["import", "graphml", str(tmp_path), "--database-url", sqlite_db, "--max-rejects", "2"]) == 3
+    assert len(rows(sqlite_db, "ci")) == 3
+
+
+@pytest.mark.parametrize("text", ["x", "-1", "1.5", "5%%"])
+def test_tr006_a_max_rejects_that_is_no_count_or_percentage_is_a_usage_error(text, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "graphml", str(SIMPLE), "--database-url", "sqlite://", "--max-rejects", text])
+    assert exit_.value.code == 2
+    assert "give a number of rows (100) or a percentage of rows read (5%)" in capsys.readouterr().err
+    assert MaxRejects.parse("5%") == MaxRejects(5.0, percent=True)
+
+
+def test_tr007_an_unreadable_file_keeps_its_exit_status_and_message(sqlite_db, tmp_path, capsys):
+    (tmp_path / "bad.graphml").write_text("<graphml><graph><node id='a'></graph></graphml>")
+    assert cli_import("graphml", tmp_path / "bad.graphml", url=sqlite_db) == cli.EXIT_USAGE
+    assert "not well-formed XML" in capsys.readouterr().err
+
+
+def test_tr008_a_dry_run_has_the_exit_status_of_the_import_it_stands_for(sqlite_db, tmp_path):
+    graphml(tmp_path / "g.graphml", ["a", "b"], [("n0", "n5")])
+    assert main(["import", "graphml", str(tmp_path), "--database-url", sqlite_db, "--dry-run", "--quiet"]) == 3
+    assert not Path(sqlite_db.removeprefix("sqlite:///")).exists()
+
+
+# --- accounting ----------------------------------------------------------------------------------------------------
+
+
+def test_tr010_counts_that_do_not_add_up_are_an_error_and_nothing_is_written(sqlite_db, monkeypatch, capsys):
+    report = ImportReport("x", dry_run=False)
+    report.parts["cis"].read, report.parts["cis"].added = 3, 2
+    with pytest.raises(AccountingError, match=r"cis: 3 read, 2 imported \+ 0 rejected"):
+        report.check_accounting()
+
+    def lose_a_row(self: ImportReport) -> None:
+        self.parts["relationships"].read += 1
+        original(self)
+
+    original = ImportReport.check_accounting
+    monkeypatch.setattr(ImportReport, "check_accounting", lose_a_row)
+    assert cli_import("graphml", SIMPLE, url=sqlite_db) == cli.EXIT_ACCOUNTING
+    assert "the import's counts do not add up (relationships: 13 read" in capsys.readouterr().err
+    assert not Path(sqlite_db.removeprefix("sqlite:///")).exists()
+
+
+def test_tr011_the_summary_shows_read_and_what_became_of_each_row(sqlite_db):
+    report = import_batch(sqlite_db, parse("csv", [FIXTURES / "bundle"]), progress=False)
+    for name, part in report.parts.items():
+        assert part.read == part.added + part.updated + part.unchanged + part.joined + part.rejected, name
+    header, cis = report.lines()[1], report.lines()[2]
+    assert header.split() == ["read", "added", "updated", "unchanged", "joined", "rejected"]
+    assert cis.split() == ["cis", "6", "5", "0", "0", "0", "1"]
+
+
+# --- key scopes ----------------------------------------------------------------------------------------------------
+
+
+def test_tr020_two_bundles_with_the_same_ids_stay_apart(sqlite_db, tmp_path):
+    for folder, names in (("east", ("web", "db")), ("west", ("ldap", "payroll"))):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "ci.csv").write_text(f"id,name,class\n1,{names[0]},application\n2,{names[1]},database\n")
+        (tmp_path / folder / "relationship.csv").write_text("source_id,target_id,type\n1,2,depends on\n")
+        assert cli_import("csv", tmp_path / folder, url=sqlite_db) == 0
+    names = rows(sqlite_db, "ci").set_index("id")["name"]
+    rels = rows(sqlite_db, "relationship")
+    assert set(zip(rels["source_id"].map(names), rels["target_id"].map(names), strict=True)) == {
+        ("web", "db"), ("ldap", "payroll")
+    }  # fmt: skip
+
+
+def test_tr021_names_across_files_join_only_when_asked_and_edge_lists_name_cis_anywhere(sqlite_db, tmp_path, capsys):
+    graphml(tmp_path / "a.graphml", ["shop", "redis"], [("n0", "n1")])
+    graphml(tmp_path / "b.graphml", ["cart", "redis"], [("n0", "n1")])
+    assert cli_import("graphml", tmp_path, url=sqlite_db) == 0
+    assert (rows(sqlite_db, "ci")["name"] == "redis").sum() == 2
+    (tmp_path / "calls.csv").write_text("source,target\nshop,cart\nredis,shop\n")
+    assert cli_import("edges", tmp_path / "calls.csv", url=sqlite_db) == 3
+    out = capsys.readouterr().out
+    assert "rejected  calls.csv line 3: the name 'redis' belongs to several CIs" in out  # the endpoint, as a CI
+    assert "rejected  calls.csv line 3: source: the name 'redis' belongs to several CIs" in out  # and the link
+    (tmp_path / "cpu.csv").write_text("timestamp,ci,metric,value\n2026-11-01T09:00:00Z,cart,cpu_pct,4\n")
+    assert cli_import("metrics", tmp_path / "cpu.csv", url=sqlite_db) == 0
+    assert rows(sqlite_db, "health")["ci_id"].tolist() == [
+        int(rows(sqlite_db, "ci").set_index("name").loc["cart", "id"])
+    ]
+
+
+# --- invariants, property-based --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Folder:
+    """Generated GraphML files: per file, its node names (n0, n1, … in order), its edges and its edgedefault."""
+
+    files: list[tuple[list[str], list[tuple[int, int]], bool]]
+
+    def write(self, path: Path) -> None:
+        for n, (names, edges, directed) in enumerate(self.files):
+            graphml(path / f"f{n}.graphml", names, [(f"n{s}", f"n{t}") for s, t in edges], directed=directed)
+
+    @property
+    def nodes(self) -> int:
+        return sum(len(names) for names, _, _ in self.files)
+
+
+NAMES = st.sampled_from(["redis", "rabbitmq", "order", "api", "db", "Redis"])
+
+
+@st.composite
+def folders(draw: st.DrawFn, *, unique_names: bool = False) -> Folder:
+    files = []
+    for _ in range(draw(st.integers(1, 4))):
+        names = draw(st.lists(NAMES, min_size=1, max_size=5, unique_by=str.lower if unique_names else None))
+        ends = st.integers(0, len(names) - 1)
+        edges = draw(st.lists(st.tuples(ends, ends).filter(lambda e: e[0] != e[1]), max_size=6))
+        files.append((names, edges, draw(st.booleans())))
+    return Folder(files)
+
+
+PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def stored_scope(attributes: str) -> str:
+    return json.loads(attributes)["source_key"].rsplit(":", 1)[0]
+
+
+@PROPERTY
+@given(folders())
+def test_tr030_a_folder_import_keeps_every_node_links_within_files_accounts_for_every_row_and_is_idempotent(folder):
+    with tempfile.TemporaryDirectory() as scratch:
+        path, url = Path(scratch), f"sqlite:///{scratch}/cmdb.sqlite"
+        folder.write(path)
+        first = import_batch(url, parse("graphml", [path]), progress=False)
+        cis, rels = rows(url, "ci"), rows(url, "relationship")
+        assert len(cis) == folder.nodes  # CIs = the sum of each file's nodes
+        scope = cis.set_index("id")["attributes"].map(stored_scope)
+        assert (rels["source_id"].map(scope) == rels["target_id"].map(scope)).all()  # every link within its file
+        for part in first.parts.values():
+            assert part.imported + part.rejected == part.read
+        assert first.parts["relationships"].read == sum(len(edges) for _, edges, _ in folder.files)
+        assert not first.rejected
+        again = import_batch(url, parse("graphml", [path]), progress=False)
+        for name, part in again.parts.items():
+            assert (part.added, part.updated, part.rejected) == (0, 0, 0), name
+            assert part.unchanged + part.joined == first.parts[name].imported
+        assert len(rows(url, "ci")) == len(cis)
+        assert len(rows(url, "relationship")) == len(rels)
+
+
+@PROPERTY
+@given(folders(unique_names=True))
+def test_tr031_joined_by_name_every_name_is_one_ci_and_every_link_one_a_file_has(folder):
+    with tempfile.TemporaryDirectory() as scratch:
+        path, url = Path(scratch), f"sqlite:///{scratch}/cmdb.sqlite"
+        folder.write(path)
+        report = import_batch(url, parse("graphml", [path]), progress=False, join_by="name")
+        cis, rels = rows(url, "ci"), rows(url, "relationship")
+        assert sorted(cis["name"].str.lower()) == sorted({n.lower() for names, _, _ in folder.files for n in names})
+        assert report.parts["cis"].joined == folder.nodes - len(cis)
+        name = cis.set_index("id")["name"].str.lower()
+        drawn = set(zip(rels["source_id"].map(name), rels["target_id"].map(name), strict=True))
+        given_links = {(names[s].lower(), names[t].lower()) for names, edges, _ in folder.files for s, t in edges}
+        assert drawn <= given_links | {(t, s) for s, t in given_links}
+
+
+@st.composite
+def bundles(draw: st.DrawFn) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """A CSV bundle's CI names (an empty one is a row without a name) and relationships (ids that may dangle, types
+    that may not be types)."""
+    names = draw(st.lists(st.sampled_from(["web", "db", "", "cache"]), max_size=6))
+    ids = st.integers(0, len(names) + 1).map(str)
+    kinds = st.sampled_from(["depends on", "runs on", "teleports to"])
+    return names, draw(st.lists(st.tuples(ids, ids, kinds), max_size=6))
+
+
+@PROPERTY
+@given(bundles())
+def test_tr032_every_row_read_is_imported_or_rejected_and_the_exit_status_says_which(bundle):
+    names, relationships = bundle
+    with tempfile.TemporaryDirectory() as scratch:
+        folder, url = Path(scratch) / "bundle", f"sqlite:///{scratch}/cmdb.sqlite"
+        folder.mkdir()
+        (folder / "ci.csv").write_text("id,name,class\n" + "".join(f"{i},{n},server\n" for i, n in enumerate(names)))
+        (folder / "relationship.csv").write_text(
+            "source_id,target_id,type\n" + "".join(f"{s},{t},{k}\n" for s, t, k in relationships)
+        )
+        report = import_batch(url, parse("csv", [folder]), progress=False)
+        for part in report.parts.values():
+            assert part.imported + part.rejected == part.read
+        read = len(names) + len(relationships)
+        assert sum(p.read for p in report.parts.values()) + report.unrecognised == read + (not names) + (
+            not relationships
+        )  # an empty file is a rejection of its own
+        expected = 4 if report.imported == 0 else 3 if report.rejected else 0
+        assert main(["import", "csv", str(folder), "--database-url", url, "--quiet", "--dry-run"]) == expected
+        written = len(rows(url, "ci")) if Path(url.removeprefix("sqlite:///")).exists() else 0
+        assert written == (report.parts["cis"].added if expected != 4 else 0)
+
+
+# --- the re-import invariant on the server databases ---------------------------------------------------------------
+
+
+def _reimport_changes_nothing(url: str, tmp_path: Path) -> None:
+    graphml(tmp_path / "a.graphml", ["Paris", "Paris", "Lyon"], [("n0", "n1"), ("n1", "n2"), ("n2", "n0")])
+    graphml(tmp_path / "b.graphml", ["redis", "api"], [("n0", "n1")], directed=False)
+    for fmt, path in (("graphml", tmp_path), ("csv", FIXTURES / "bundle")):
+        first = import_batch(url, parse(fmt, [path]), progress=False)
+        again = import_batch(url, parse(fmt, [path]), progress=False)
+        for name, part in again.parts.items():
+            assert (part.added, part.updated) == (0, 0), (fmt, name)
+            assert part.unchanged + part.joined == first.parts[name].imported, (fmt, name)
+            assert part.rejected == first.parts[name].rejected, (fmt, name)
+    assert len(rows(url, "ci")) == 5 + 5
+
+
+@pytest.mark.postgresql
+def test_tr040_reimporting_changes_nothing_on_postgresql(postgresql_db, tmp_path):
+    _reimport_changes_nothing(postgresql_db, tmp_path)
+
+
+@pytest.mark.mariadb
+def test_tr041_reimporting_changes_nothing_on_mariadb(mariadb_db, tmp_path):
+    _reimport_changes_nothing(mariadb_db, tmp_path)
