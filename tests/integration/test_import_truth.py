@@ -7,27 +7,17 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import cli
 from dashboard.cli import main
 from dashboard.imports import AccountingError, ImportReport, MaxRejects, import_batch, parse
+from tests.integration.test_imports import table as rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 SIMPLE = FIXTURES / "graphml" / "primer-simple.graphml"
-
-
-def rows(url: str, table: str) -> pd.DataFrame:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return pd.read_sql(sa.text(f"SELECT * FROM {table}"), connection)
-    finally:
-        engine.dispose()
 
 
 def cli_import(fmt: str, *args: str | Path, url: str) -> int:
