@@ -218,6 +218,44 @@ def test_tr024_a_relative_path_is_named_after_the_folder_it_stands_for(sqlite_db
     assert source_keys(sqlite_db) == {"alpha-web": "csv:bA:1", "beta-db": "csv:bB:1"}
 
 
+def test_tr025_a_health_event_is_matched_on_its_exact_time_and_updated_when_status_or_value_differ(empty_db, tmp_path):
+    (tmp_path / "ci.csv").write_text("id,name,class\nweb,shop-web,application\n")
+
+    def health(*events: str) -> tuple[int, int, int]:
+        (tmp_path / "health.csv").write_text("ci_id,status,metric,value,observed_at\n" + "\n".join(events) + "\n")
+        report = import_batch(empty_db, parse("csv", [tmp_path]), progress=False)
+        return report.parts["health"].added, report.parts["health"].updated, report.parts["health"].unchanged
+
+    def stored() -> list[tuple]:
+        held = rows(empty_db, "health").sort_values("observed_at")
+        return [(s, None if v != v else v) for s, v in zip(held["status"], held["value"], strict=True)]
+
+    assert health("web,ok,cpu,10,2026-11-30 12:00:00.200") == (1, 0, 0)
+    assert health("web,ok,cpu,10.0,2026-11-30 12:00:00.200") == (0, 0, 1)  # 10 and 10.0 are one value
+    assert health("web,down,cpu,99,2026-11-30 12:00:00.200") == (0, 1, 0)
+    assert stored() == [("down", 99.0)]
+    assert health("web,down,cpu,,2026-11-30 12:00:00.200") == (0, 1, 0)  # a value that became NULL
+    assert health("web,down,cpu,,2026-11-30 12:00:00.200") == (0, 0, 1)
+    assert stored() == [("down", None)]
+    assert health("web,ok,cpu,,2026-11-30 12:00:01") == (1, 0, 0)  # another time is another reading
+    if not empty_db.startswith("mysql"):  # MariaDB's DATETIME keeps whole seconds: there .9 is the same time as .2
+        assert health("web,ok,cpu,7,2026-11-30 12:00:00.900") == (1, 0, 0)
+        assert stored() == [("down", None), ("ok", 7.0), ("ok", None)]
+
+
+def test_tr026_attributes_in_another_key_order_are_no_change(sqlite_db, tmp_path):
+    def cis(attributes: str) -> tuple[int, int, int]:
+        quoted = attributes.replace('"', '""')
+        (tmp_path / "ci.csv").write_text(f'id,name,class,attributes\nweb,shop-web,application,"{quoted}"\n')
+        report = import_batch(sqlite_db, parse("csv", [tmp_path]), progress=False)
+        return report.parts["cis"].added, report.parts["cis"].updated, report.parts["cis"].unchanged
+
+    assert cis('{"a": 2, "b": {"x": 1, "y": 2}}') == (1, 0, 0)
+    assert cis('{"b": {"y": 2, "x": 1}, "a": 2}') == (0, 0, 1)
+    assert cis('{"b": {"y": 2, "x": 1}, "a": 3}') == (0, 1, 0)
+    assert json.loads(rows(sqlite_db, "ci")["attributes"].iloc[0])["a"] == 3
+
+
 def test_tr021_names_across_files_join_only_when_asked_and_edge_lists_name_cis_anywhere(sqlite_db, tmp_path, capsys):
     graphml(tmp_path / "a.graphml", ["shop", "redis"], [("n0", "n1")])
     graphml(tmp_path / "b.graphml", ["cart", "redis"], [("n0", "n1")])
