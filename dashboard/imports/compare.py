@@ -1,5 +1,6 @@
 """Whether an import's row is one the target already holds with the same values, or repeats an earlier row."""
 
+import json
 from datetime import datetime
 
 import numpy as np
@@ -11,6 +12,8 @@ from dashboard.domain.vocabulary import RELATIONSHIP_TYPES
 SYMMETRIC_TYPES = frozenset(t.name for t in RELATIONSHIP_TYPES if t.symmetric)
 # Columns an import never compares when it decides whether a stored row changed: the time of the import is no change.
 NOT_COMPARED = frozenset({"id", "updated_at"})
+# Columns holding a JSON document: compared as documents, so the order of an object's keys is no change.
+JSON_COLUMNS = frozenset({"attributes"})
 
 
 def same_values(rows: pd.DataFrame, target: pd.DataFrame) -> pd.Series:
@@ -28,8 +31,19 @@ def same(rows: pd.DataFrame, stored: pd.DataFrame, columns: list[str]) -> pd.Ser
     old = stored.reindex(index=rows.index[present], columns=columns)  # a column the target lacks reads as NULL
     new = rows.loc[present]
     for column in columns:
-        same[present] &= (canonical(new[column]) == canonical(old[column])).to_numpy()
+        given, held = new[column], old[column]
+        if column in JSON_COLUMNS:
+            given, held = given.map(sorted_json, na_action="ignore"), held.map(sorted_json, na_action="ignore")
+        same[present] &= (canonical(given) == canonical(held)).to_numpy()
     return same
+
+
+def sorted_json(text: object) -> object:
+    """A JSON document as text with its objects' keys sorted; a value that is no JSON text as it is."""
+    try:
+        return json.dumps(json.loads(text), sort_keys=True) if isinstance(text, str) else text
+    except ValueError:
+        return text
 
 
 def canonical(values: pd.Series) -> pd.Series:
@@ -53,3 +67,13 @@ def repeated(part: str, rows: pd.DataFrame) -> pd.Series:
     ends = {"low": np.where(symmetric, np.minimum(source, target), source),
             "high": np.where(symmetric, np.maximum(source, target), target)}  # fmt: skip
     return pd.DataFrame({**ends, "type": rows["type"].to_numpy()}, index=rows.index).duplicated()
+
+
+def health_event(row: tuple, whole_seconds: bool) -> tuple:
+    """A health event (ci_id, metric, observed_at, status, value) comparable with one read back: the exact time (to
+    the µs; to the second where the database keeps no more), the value as the least precise database keeps it (a
+    4-byte float: 10 and 10.0 are one value), NULL as None."""
+    ci, metric, observed, status, value = row
+    time = pd.Timestamp(observed).tz_localize(None).floor("s" if whole_seconds else "us").to_pydatetime()
+    reading = None if pd.isna(value) else float(np.float32(value))
+    return int(ci), str(metric), time, None if pd.isna(status) else str(status), reading

@@ -6,8 +6,8 @@ updated, unchanged (the target holds it with the same values), joined (it became
 or rejected with its origin and reason.
 Importing again updates instead of duplicating: CIs match by their key within its scope (see batch.py and
 resolve.py), incidents and changes by number, relationships by (source, target, type), health events by (CI, metric,
-time). A placeholder CI (see batch.py) whose name the target already has is not written: references to it go to that
-CI.
+exact time), replaced when their status or value differ. A placeholder CI (see batch.py) whose name the target already
+has is not written: references to it go to that CI.
 """
 
 import json
@@ -41,6 +41,9 @@ _TABLE_OF = {
 # Call traffic is matched on its key and kept when its figures are the same, replaced when not.
 TRAFFIC_KEY = ("source_id", "target_id", "bucket_start")
 TRAFFIC_FIGURES = ("bucket_seconds", "requests", "errors", "p50_ms", "p95_ms")
+# Health events likewise: matched on the CI, metric and exact time of the reading, replaced when status or value differ.
+HEALTH_KEY = ("ci_id", "metric", "observed_at")
+HEALTH_VALUES = ("status", "value")
 
 
 def import_batch(
@@ -121,6 +124,7 @@ class _Existing:
     max_ids: dict[str, int]
     keys: dict[str, set[tuple]]
     rows: dict[str, pd.DataFrame]  # incidents and changes by number, to tell an update from an unchanged row
+    whole_seconds: bool = False  # the database keeps times to the second (MariaDB's DATETIME), not to the µs
 
     @classmethod
     def none(cls) -> "_Existing":
@@ -143,7 +147,7 @@ class _Existing:
             "relationships": _keys(connection, schema.relationship, ("source_id", "target_id", "type"), present),
             "incidents": _keys(connection, schema.incident, ("number",), present),
             "changes": _keys(connection, schema.change, ("number",), present),
-            "health": _keys(connection, schema.health, ("ci_id", "metric", "observed_at"), present),
+            "health": _health_events(connection, present),
             "traffic": {
                 _traffic_row(key)
                 for key in _keys(connection, schema.call_traffic, TRAFFIC_KEY + TRAFFIC_FIGURES, present)
@@ -154,7 +158,7 @@ class _Existing:
             for part, table in (("incidents", schema.incident), ("changes", schema.change))
             if table.name in present
         }
-        return cls(ci, max_ids, keys, rows)
+        return cls(ci, max_ids, keys, rows, _whole_seconds(connection))
 
 
 def _present_columns(connection: sa.Connection, table: sa.Table) -> list[sa.Column]:
@@ -168,6 +172,17 @@ def _keys(connection: sa.Connection, table: sa.Table, columns: tuple[str, ...], 
         return set()
     rows = connection.execute(sa.select(*(table.c[c] for c in columns)))
     return {tuple(_plain(v) for v in row) for row in rows}
+
+
+def _whole_seconds(connection: sa.Connection) -> bool:
+    return connection.dialect.name in ("mysql", "mariadb")
+
+
+def _health_events(connection: sa.Connection, present: set[str]) -> set[tuple]:
+    if "health" not in present:
+        return set()
+    rows = connection.execute(sa.select(*(schema.health.c[c] for c in HEALTH_KEY + HEALTH_VALUES)))
+    return {compare.health_event(tuple(row), _whole_seconds(connection)) for row in rows}
 
 
 def _plain(value: object) -> object:
@@ -245,18 +260,21 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _count_traffic(result: Checked, existing: _Existing, counts: PartReport) -> None:
-    """Call traffic the target holds with the same figures is left out; with other figures it is replaced."""
-    held = existing.keys.get("traffic", set())
-    held_keys = {row[: len(TRAFFIC_KEY)] for row in held}
+def _count_replacing(result: Checked, held: set[tuple], given: list[tuple], key_size: int, counts: PartReport) -> None:
+    """Rows (`given`: each as comparable tuple, key first) the target holds with the same values are left out; those
+    whose key it holds with other values replace it, the rows of that key it held (so every row of the import with a
+    replaced key is written); the others are added. `_exists` marks the rows whose key is replaced."""
     rows = result.rows
-    given = [_traffic_row(row) for row in zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)]
+    held_keys = {row[:key_size] for row in held}
     same = pd.Series([row in held for row in given], index=rows.index, dtype=bool)
-    replaced = pd.Series([row[: len(TRAFFIC_KEY)] in held_keys for row in given], index=rows.index, dtype=bool) & ~same
+    known = pd.Series([row[:key_size] in held_keys for row in given], index=rows.index, dtype=bool)
+    replaced_keys = {row[:key_size] for row, is_known in zip(given, known & ~same, strict=True) if is_known}
+    replaced = pd.Series([row[:key_size] in replaced_keys for row in given], index=rows.index, dtype=bool)
     counts.unchanged += int(same.sum())
-    counts.updated += int(replaced.sum())
-    counts.added += int((~same & ~replaced).sum())
-    result.rows = rows.loc[~same].assign(_exists=replaced[~same])
+    counts.updated += int((known & ~same).sum())
+    counts.added += int((~known).sum())
+    keep = ~same | replaced
+    result.rows = rows.loc[keep].assign(_exists=replaced[keep])
 
 
 def _traffic_row(row: tuple) -> tuple:
@@ -287,22 +305,30 @@ _KEY_COLUMNS = {
     "relationships": ("source_id", "target_id", "type"),
     "incidents": ("number",),
     "changes": ("number",),
-    "health": ("ci_id", "metric", "observed_at"),
 }
 
 
 def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) -> None:
     """Count what becomes of each checked row, and keep only the rows to write. A relationship or health event listed
-    twice is one (joined); one the target holds is unchanged. An incident or change the target holds is updated, or
-    unchanged when every value is the same."""
+    twice is one (joined); a relationship the target holds is unchanged. A health event (by CI, metric and exact
+    time), call traffic, an incident or a change the target holds is updated, or unchanged when every value is the
+    same."""
     rows = result.rows
     if part == "traffic":
-        _count_traffic(result, existing, counts)
+        given = [_traffic_row(row) for row in zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)]
+        _count_replacing(result, existing.keys.get("traffic", set()), given, len(TRAFFIC_KEY), counts)
         return
     if part in ("relationships", "health"):
         repeated = compare.repeated(part, rows)
         counts.joined += int(repeated.sum())
         rows = rows.loc[~repeated]
+    if part == "health":
+        result.rows = rows
+        values = zip(*(rows[c] for c in HEALTH_KEY + HEALTH_VALUES), strict=True)
+        given = [compare.health_event(row, existing.whole_seconds) for row in values]
+        _count_replacing(result, existing.keys.get("health", set()), given, len(HEALTH_KEY), counts)
+        return
+    if part == "relationships":
         exists = _known(part, rows, existing)
         counts.unchanged += int(exists.sum())
         counts.added += int((~exists).sum())
@@ -373,6 +399,11 @@ def _delete_replaced(connection: sa.Connection, part: str, rows: pd.DataFrame) -
     elif part == "traffic":
         _delete_traffic(connection, rows.loc[rows["_exists"]])
         return
+    elif part == "health":
+        values = zip(*(rows.loc[rows["_exists"], c] for c in HEALTH_KEY + HEALTH_VALUES), strict=True)
+        events = {compare.health_event(row, _whole_seconds(connection))[: len(HEALTH_KEY)] for row in values}
+        _delete_keys(connection, schema.health, HEALTH_KEY, list(events))
+        return
     else:
         return
     for start in range(0, len(keys), 500):
@@ -399,11 +430,17 @@ def _delete_traffic(connection: sa.Connection, rows: pd.DataFrame) -> None:
     """Remove the call traffic rows that an import replaces (same source, target and bucket)."""
     if rows.empty:
         return
-    table = schema.call_traffic
-    condition = sa.and_(*(table.c[c] == sa.bindparam(f"old_{c}") for c in TRAFFIC_KEY))
     values = zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)
-    keys = [dict(zip(("old_" + c for c in TRAFFIC_KEY), _traffic_row(row), strict=False)) for row in values]
-    connection.execute(sa.delete(table).where(condition), keys)
+    _delete_keys(connection, schema.call_traffic, TRAFFIC_KEY, [_traffic_row(row) for row in values])
+
+
+def _delete_keys(connection: sa.Connection, table: sa.Table, columns: tuple[str, ...], keys: list[tuple]) -> None:
+    """Remove the rows of `table` whose `columns` hold one of the keys (each a tuple starting with those values)."""
+    if not keys:
+        return
+    condition = sa.and_(*(table.c[c] == sa.bindparam(f"old_{c}") for c in columns))
+    params = [dict(zip(("old_" + c for c in columns), key, strict=False)) for key in keys]
+    connection.execute(sa.delete(table).where(condition), params)
 
 
 def _records(chunk: pd.DataFrame) -> list[dict[str, object]]:
