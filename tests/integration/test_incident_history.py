@@ -387,3 +387,15 @@ def test_ih018_a_number_with_an_unreadable_row_is_rejected_whole(tmp_path):
         )
     ]
     assert tables(url, "incident")["incident"]["number"].tolist() == ["INC10"]
+
+
+def test_ih019_every_backend_tells_an_unchanged_trail_from_a_grown_one(empty_db, tmp_path):
+    """The history digest of the rows read back (times, whole numbers, NULLs as each backend returns them) equals the
+    one of the file's."""
+    rows = trail_rows("INC7", 3)
+    export = write_export(tmp_path / "incident.csv", rows[:2])
+    import_batch(empty_db, parse("servicenow", [export]), progress=False)
+    same = import_batch(empty_db, parse("servicenow", [export]), progress=False).parts["incidents"]
+    write_export(export, rows)
+    grown = import_batch(empty_db, parse("servicenow", [export]), progress=False).parts["incidents"]
+    assert [(r.updated, r.unchanged) for r in (same, grown)] == [(0, 1), (1, 0)]
