@@ -1,5 +1,6 @@
 """Whether an import's row is one the target already holds with the same values, or repeats an earlier row."""
 
+import hashlib
 import json
 from datetime import datetime
 
@@ -55,6 +56,28 @@ def canonical(values: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values):
         return values.astype("Float64").astype("str").str.removesuffix(".0").where(values.notna(), "")
     return values.astype("str").where(values.notna(), "")
+
+
+def history_digests(history: pd.DataFrame) -> pd.Series:
+    """Per incident number, a digest of its history (HISTORY_COLUMNS, as parsed or as stored): equal when it has the
+    same updates with the same values and times (to the second), whatever order its rows come in."""
+    if history.empty:
+        return pd.Series(dtype="object")
+    times = pd.to_datetime(history["changed_at"].astype("object"), format="mixed", errors="coerce", utc=True)
+    text = pd.DataFrame(
+        {
+            "number": history["number"].to_numpy(),
+            "row": (
+                canonical(history["seq"].astype("Int64"))
+                + "\x1f" + history["field"].astype("str")
+                + "\x1f" + canonical(history["old_value"].astype("object"))
+                + "\x1f" + canonical(history["new_value"].astype("object"))
+                + "\x1f" + canonical(times.dt.tz_localize(None))
+            ).to_numpy(),
+        }
+    )  # fmt: skip
+    rows = text.sort_values(["number", "row"]).groupby("number")["row"]
+    return rows.agg(lambda r: hashlib.sha256("\x1e".join(r).encode()).hexdigest())
 
 
 def repeated(part: str, rows: pd.DataFrame) -> pd.Series:

@@ -44,6 +44,8 @@ TRAFFIC_FIGURES = ("bucket_seconds", "requests", "errors", "p50_ms", "p95_ms")
 # Health events likewise: matched on the CI, metric and exact time of the reading, replaced when status or value differ.
 HEALTH_KEY = ("ci_id", "metric", "observed_at")
 HEALTH_VALUES = ("status", "value")
+# An incident is unchanged only when its history is too: a trail that grew is an update (its history replaced).
+HISTORY = "_history"
 
 
 def import_batch(
@@ -158,7 +160,16 @@ class _Existing:
             for part, table in (("incidents", schema.incident), ("changes", schema.change))
             if table.name in present
         }
+        if "incidents" in rows:
+            rows["incidents"][HISTORY] = _stored_histories(connection, present).reindex(rows["incidents"].index)
         return cls(ci, max_ids, keys, rows, _whole_seconds(connection))
+
+
+def _stored_histories(connection: sa.Connection, present: set[str]) -> pd.Series:
+    """Each stored incident's history digest (compare.history_digests)."""
+    if schema.incident_history.name not in present:
+        return pd.Series(dtype="object")
+    return compare.history_digests(pd.read_sql(sa.select(schema.incident_history), connection))
 
 
 def _present_columns(connection: sa.Connection, table: sa.Table) -> list[sa.Column]:
@@ -204,6 +215,10 @@ def _plan(batch: ImportBatch, existing: _Existing, report: ImportReport, join_by
     for part in PARTS[1:]:
         rows = batch.part(part).reset_index(drop=True)
         checked[part] = check_part(part, rows, resolver.within(rows["scope"]))
+    incidents = checked["incidents"]
+    incidents.rows = incidents.rows.assign(
+        **{HISTORY: incidents.rows["number"].map(compare.history_digests(batch.incident_history))}
+    )
     _assign_ids(checked, existing)
     for part, result in checked.items():
         report.parts[part].rejected += len(result.rejected)
@@ -312,7 +327,7 @@ def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) 
     """Count what becomes of each checked row, and keep only the rows to write. A relationship or health event listed
     twice is one (joined); a relationship the target holds is unchanged. A health event (by CI, metric and exact
     time), call traffic, an incident or a change the target holds is updated, or unchanged when every value is the
-    same."""
+    same — for an incident, its update time and history (digest) too."""
     rows = result.rows
     if part == "traffic":
         given = [_traffic_row(row) for row in zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)]
@@ -341,6 +356,8 @@ def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) 
         table = schema.metadata.tables[_TABLE_OF[part]]
         skipped = {*compare.NOT_COMPARED, "number"}
         columns = [c.name for c in table.columns if c.name in rows.columns and c.name not in skipped]
+        if part == "incidents":  # updated_at is the source's last update, not the time of the import
+            columns += ["updated_at", HISTORY]
         same = compare.same(rows.set_index("number"), stored, columns).set_axis(rows.index) & exists
     counts.unchanged += int(same.sum())
     counts.updated += int((exists & ~same).sum())
