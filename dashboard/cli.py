@@ -89,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
         "by default each file is its own key scope",
     )
     imp.add_argument(
+        "--scope",
+        metavar="NAME",
+        help="the key scope of every file of this import (default: each file's or bundle folder's name): keys match "
+        "only what earlier imports under the same scope stored, so two sources whose files share a name stay apart",
+    )
+    imp.add_argument(
         "--max-rejects",
         type=_max_rejects,
         metavar="N|P%",
@@ -197,12 +203,14 @@ def _import(args: argparse.Namespace) -> int:
     import csv
     import os
 
-    from dashboard.imports import AccountingError, import_batch, parse
+    from dashboard.imports import AccountingError, import_batch, parse, with_scope
 
     url = args.database_url or os.environ.get("SERVICEMAP_DATABASE_URL")
     if not url:
         raise ValueError("import needs --database-url (servicemap's own database to write to)")
     batch = parse(args.format, args.paths, **_format_options(args))
+    if args.scope is not None:
+        batch = with_scope(batch, args.scope)
     try:
         options = {"join_by": args.join_by, "max_rejects": args.max_rejects}
         report = import_batch(url, batch, dry_run=args.dry_run, progress=not args.quiet, **options)

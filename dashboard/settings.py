@@ -9,6 +9,9 @@ from dashboard.cmdb.profiles import profile_named
 
 ENV_PREFIX = "SERVICEMAP_"
 DEMO_CIS, DEMO_SEED = 2000, 42
+# Raised when the sample generator writes other rows for the same size and seed (2: network uplinks are 'uplinked to',
+# peer links 'connects to'), so that a demo generated before is not served as the current one.
+SAMPLE_FORMAT = 2
 MIN_REFRESH_SECONDS = 5.0
 MIN_MAP_BUDGET, MAX_MAP_BUDGET = 50, 10_000
 _PREFIX = re.compile(r"/([A-Za-z0-9._\-]+/)*")
@@ -25,8 +28,9 @@ def data_home() -> Path:
 
 
 def demo_database_url(cis: int = DEMO_CIS, seed: int = DEMO_SEED) -> str:
-    """The SQLite URL of a sample CMDB (named by size and seed, so another size or seed gets its own file)."""
-    return f"sqlite:///{data_home() / f'demo-{cis}-seed{seed}.sqlite'}"
+    """The SQLite URL of a sample CMDB (named by size, seed and the generator's format, so another size or seed, or a
+    demo written by an older generator, gets its own file)."""
+    return f"sqlite:///{data_home() / f'demo-{cis}-seed{seed}-v{SAMPLE_FORMAT}.sqlite'}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,6 +117,41 @@ def files_in(paths: Sequence[Path], *patterns: str) -> list[Path]:
     ]
 
 
+def place_names(places: Sequence[Path]) -> dict[Path, str]:
+    """A key scope's name for each place (a file or a bundle folder) of one import: its base name, as it always was, so
+    that importing it again from the same place matches what it stored; where two places of the import share that
+    name, each is named with as many of its parent folders as set it apart (app1/graph.graphml, app2/graph.graphml).
+    Places are resolved first: a relative path (".", "ci.csv") is named after the folder it stands for, never ""."""
+    distinct = sorted({place.resolve() for place in places})
+    names = {}
+    for place in distinct:
+        others = [other.parts for other in distinct if other != place]
+        depth = 1
+        while depth < len(place.parts) and any(parts[-depth:] == place.parts[-depth:] for parts in others):
+            depth += 1
+        names[place] = Path(*place.parts[-depth:]).as_posix()
+    return {place: names[place.resolve()] for place in places}
+
+
+def scope_note(scopes: Sequence[str]) -> list[str]:
+    """The report's note on the scopes that place_names set apart by their folders (none when no name was shared)."""
+    apart = sorted({scope for scope in scopes if "/" in scope.partition(":")[2]})
+    if not apart:
+        return []
+    return [f"files of the same name are separate key scopes: {', '.join(apart)} (--scope NAME names one yourself)"]
+
+
+def with_scope(batch: ImportBatch, scope: str) -> ImportBatch:
+    """The batch with every key scope it names replaced by `scope` (--scope): all its files are then one source, whose
+    keys match what earlier imports under that scope stored. References that name CIs anywhere stay so."""
+    if not scope.strip():
+        raise ValueError("--scope: give a name for the import's key scope (it cannot be empty)")
+    for part in PARTS:
+        rows = batch.part(part)
+        rows["scope"] = rows["scope"].where(rows["scope"] == ANY_SCOPE, scope.strip())
+    return batch
+
+
 def parse_files(paths: Sequence[Path], pattern: str, parse_file: Callable[[Path], ImportBatch]) -> ImportBatch:
     """Every file of `paths` (folders by `pattern`) parsed on its own, the batches added together; a file that gave
     no row at all is a rejection (so that an empty file is never an import that silently did nothing)."""

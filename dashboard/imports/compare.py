@@ -1,5 +1,7 @@
 """Whether an import's row is one the target already holds with the same values, or repeats an earlier row."""
 
+import hashlib
+import json
 from datetime import datetime
 
 import numpy as np
@@ -11,6 +13,8 @@ from dashboard.domain.vocabulary import RELATIONSHIP_TYPES
 SYMMETRIC_TYPES = frozenset(t.name for t in RELATIONSHIP_TYPES if t.symmetric)
 # Columns an import never compares when it decides whether a stored row changed: the time of the import is no change.
 NOT_COMPARED = frozenset({"id", "updated_at"})
+# Columns holding a JSON document: compared as documents, so the order of an object's keys is no change.
+JSON_COLUMNS = frozenset({"attributes"})
 
 
 def same_values(rows: pd.DataFrame, target: pd.DataFrame) -> pd.Series:
@@ -28,8 +32,19 @@ def same(rows: pd.DataFrame, stored: pd.DataFrame, columns: list[str]) -> pd.Ser
     old = stored.reindex(index=rows.index[present], columns=columns)  # a column the target lacks reads as NULL
     new = rows.loc[present]
     for column in columns:
-        same[present] &= (canonical(new[column]) == canonical(old[column])).to_numpy()
+        given, held = new[column], old[column]
+        if column in JSON_COLUMNS:
+            given, held = given.map(sorted_json, na_action="ignore"), held.map(sorted_json, na_action="ignore")
+        same[present] &= (canonical(given) == canonical(held)).to_numpy()
     return same
+
+
+def sorted_json(text: object) -> object:
+    """A JSON document as text with its objects' keys sorted; a value that is no JSON text as it is."""
+    try:
+        return json.dumps(json.loads(text), sort_keys=True) if isinstance(text, str) else text
+    except ValueError:
+        return text
 
 
 def canonical(values: pd.Series) -> pd.Series:
@@ -43,6 +58,28 @@ def canonical(values: pd.Series) -> pd.Series:
     return values.astype("str").where(values.notna(), "")
 
 
+def history_digests(history: pd.DataFrame) -> pd.Series:
+    """Per incident number, a digest of its history (HISTORY_COLUMNS, as parsed or as stored): equal when it has the
+    same updates with the same values and times (to the second), whatever order its rows come in."""
+    if history.empty:
+        return pd.Series(dtype="object")
+    times = pd.to_datetime(history["changed_at"].astype("object"), format="mixed", errors="coerce", utc=True)
+    text = pd.DataFrame(
+        {
+            "number": history["number"].to_numpy(),
+            "row": (
+                canonical(history["seq"].astype("Int64"))
+                + "\x1f" + history["field"].astype("str")
+                + "\x1f" + canonical(history["old_value"].astype("object"))
+                + "\x1f" + canonical(history["new_value"].astype("object"))
+                + "\x1f" + canonical(times.dt.tz_localize(None))
+            ).to_numpy(),
+        }
+    )  # fmt: skip
+    rows = text.sort_values(["number", "row"]).groupby("number")["row"]
+    return rows.agg(lambda r: hashlib.sha256("\x1e".join(r).encode()).hexdigest())
+
+
 def repeated(part: str, rows: pd.DataFrame) -> pd.Series:
     """Rows that repeat an earlier row of the import: a relationship (a symmetric one in either direction), or a
     health event with the same values (one repeated with other values is another reading, and kept)."""
@@ -53,3 +90,13 @@ def repeated(part: str, rows: pd.DataFrame) -> pd.Series:
     ends = {"low": np.where(symmetric, np.minimum(source, target), source),
             "high": np.where(symmetric, np.maximum(source, target), target)}  # fmt: skip
     return pd.DataFrame({**ends, "type": rows["type"].to_numpy()}, index=rows.index).duplicated()
+
+
+def health_event(row: tuple, whole_seconds: bool) -> tuple:
+    """A health event (ci_id, metric, observed_at, status, value) comparable with one read back: the exact time (to
+    the µs; to the second where the database keeps no more), the value as the least precise database keeps it (a
+    4-byte float: 10 and 10.0 are one value), NULL as None."""
+    ci, metric, observed, status, value = row
+    time = pd.Timestamp(observed).tz_localize(None).floor("s" if whole_seconds else "us").to_pydatetime()
+    reading = None if pd.isna(value) else float(np.float32(value))
+    return int(ci), str(metric), time, None if pd.isna(status) else str(status), reading

@@ -28,7 +28,7 @@ import pandas as pd
 
 from dashboard.cmdb.snapshot import normalise_class
 from dashboard.domain.vocabulary import CI_CLASSES, CI_STATUSES, RELATIONSHIP_TYPE_BY_NAME
-from dashboard.imports.batch import ImportBatch, Rejection, files_in, frame, parse_files
+from dashboard.imports.batch import ImportBatch, Rejection, files_in, frame, parse_files, place_names, scope_note
 from dashboard.imports.edges import DEFAULT_CLASS, DEFAULT_TYPE
 
 NAME_KEYS = ("name", "label")
@@ -81,13 +81,15 @@ def parse(paths: Sequence[Path], type_key: str | None = None, class_key: str | N
     """Read GraphML files (a folder stands for the .graphml files in it), each its own key scope; ValueError when
     no file has the key named by type_key or class_key (a misspelt key would otherwise go unnoticed)."""
     tally = _Tally()
-    batch = parse_files(paths, "*.graphml", partial(parse_file, type_key=type_key, class_key=class_key, tally=tally))
-    files = len(files_in(paths, "*.graphml"))
+    scopes = {path: f"graphml:{name}" for path, name in place_names(files_in(paths, "*.graphml")).items()}
+    read = partial(parse_file, type_key=type_key, class_key=class_key, tally=tally)
+    batch = parse_files(paths, "*.graphml", lambda path: read(path, scope=scopes[path]))
+    files = len(scopes)
     for kind, given in (("edge", type_key), ("node", class_key)):
         if given is not None and files and tally.counts[_missing(kind, given)] == files:
             flag = "--type-key" if kind == "edge" else "--class-key"
             raise ValueError(f"{flag} {given!r}: no file has a {kind} key (attr.name) of that name")
-    batch.notes.extend(tally.notes())
+    batch.notes.extend([*scope_note(list(scopes.values())), *tally.notes()])
     return batch
 
 
@@ -97,14 +99,19 @@ def _missing(kind: str, given: str) -> str:
 
 
 def parse_file(
-    path: Path, type_key: str | None = None, class_key: str | None = None, tally: _Tally | None = None
+    path: Path,
+    type_key: str | None = None,
+    class_key: str | None = None,
+    tally: _Tally | None = None,
+    scope: str | None = None,
 ) -> ImportBatch:
-    """One GraphML file; ValueError when it is not well-formed GraphML."""
+    """One GraphML file, its key scope `graphml:<file name>` unless given; ValueError when it is not well-formed
+    GraphML."""
     tally = tally if tally is not None else _Tally()
     root = _root(path)
     keys = _keys(root)
     nodes, edges = _Graphs(path.name, tally).read(root)
-    scope = f"graphml:{path.name}"
+    scope = scope or f"graphml:{path.name}"
     cis, ci_origins, rejected = _cis(path.name, nodes, keys, class_key, tally)
     rows, edge_origins = _relationships(path.name, edges, keys, type_key, tally)
     return ImportBatch(

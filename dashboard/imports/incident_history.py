@@ -6,21 +6,48 @@ latest update time, then the later row of the file — and the incident's histor
 set or changed (the first update sets every field it has a value for, each later one records the fields whose value
 differs from the update before it). Unchanged fields leave no row, so the history of an incident with n updates has
 at most n × len(TRACKED) rows and often far fewer.
+
+All rows of a number count, whichever export file of the import holds them (an audit trail is often split over
+several files). When one of them cannot be read, the number is rejected whole: its latest readable row may be an
+older state (a closed incident imported as new), and its history would miss an update.
 """
 
 import pandas as pd
 
 from dashboard.cmdb.distinct import per_distinct
-from dashboard.imports.batch import HISTORY_COLUMNS
+from dashboard.imports.batch import HISTORY_COLUMNS, ORIGIN, Rejection
 from dashboard.imports.validate import parse_times
 
 TRACKED: tuple[str, ...] = ("state", "priority", "assignment_group", "assigned_to")
 MAX_VALUE = 128
+# Columns of the rows read from incident files besides the incident's (see servicenow.py).
+MOD_COUNT, ORDERED, UNREADABLE, FILE = "_mod_count", "_ordered", "_unreadable", "_file"
 
 
 def is_audit_trail(numbers: pd.Series) -> bool:
     """True when some number has more than one row: the file is an audit trail, not a plain export."""
     return bool(numbers.dropna().duplicated().any())
+
+
+def reject_unreadable(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejection]]:
+    """The rows without the numbers that have an unreadable row (UNREADABLE: why), and one rejection per such number
+    naming its unreadable rows (a row without a number, or the only row of its number, is rejected on its own)."""
+    bad = rows[UNREADABLE].notna()
+    numbers = rows["number"]
+    rows_of = numbers.value_counts()
+    whole = numbers.isin(numbers[bad].dropna()) & numbers.map(rows_of).gt(1)
+    rejected = [
+        Rejection(origin, why, "incidents")
+        for origin, why in zip(rows.loc[bad & ~whole, ORIGIN], rows.loc[bad & ~whole, UNREADABLE], strict=True)
+    ]
+    for number, unreadable in rows.loc[bad & whole].groupby("number", sort=False):
+        shown = "; ".join(f"{o}: {why}" for o, why in zip(unreadable[ORIGIN], unreadable[UNREADABLE], strict=True))
+        reason = (
+            f"{number}: {len(unreadable)} of {rows_of[number]} rows unreadable ({shown}); not imported, so that no "
+            "older state stands for the current one"
+        )
+        rejected.append(Rejection(unreadable[ORIGIN].iloc[0], reason, "incidents"))
+    return rows.loc[~bad & ~whole], rejected
 
 
 def collapse(rows: pd.DataFrame, mod_count: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:

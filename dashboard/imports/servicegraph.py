@@ -63,23 +63,23 @@ class _Calls:
 class ServiceGraph:
     """Pairs spans chunk by chunk (`add`), then gives the calls (`calls`) and how the spans paired (`pairing`)."""
 
-    def __init__(self, service_of: Callable[[str], str], *, max_spans: int = MAX_SPANS) -> None:
+    def __init__(self, service_of: Callable[[str, bool], str], *, max_spans: int = MAX_SPANS) -> None:
         self._service_of = service_of
         self._max_spans = max_spans
         self.services: list[str] = []  # service names by code
         self._service_code: dict[str, int] = {}
         self.last_start: dict[int, float] = {}  # service code → start (s) of its latest span
-        self._codes: dict[str, int] = {}  # raw span service (pod, instance) → code of its service
+        self._codes: dict[tuple[str, bool], int] = {}  # raw span service, and whether a pod's → its service's code
         self._generations: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, service codes)
         self._waiting = _empty_children()
         self._calls = _Calls()
         self.pairing = Pairing()
 
     def add(self, spans: pd.DataFrame) -> None:
-        """A chunk of valid spans (trace, span, parent, service, start_s, duration_ms, error, shared)."""
+        """A chunk of valid spans (trace, span, parent, service, pod, start_s, duration_ms, error, shared)."""
         self.pairing.spans += len(spans)
         trace = _hash(spans["trace"])
-        codes = self._service_codes(spans["service"])
+        codes = self._service_codes(spans["service"], spans["pod"].to_numpy(bool))
         for code, start in pd.Series(spans["start_s"].to_numpy()).groupby(codes).max().items():
             self.last_start[code] = max(start, self.last_start.get(code, start))
         generation = _generation(trace ^ (_hash(spans["span"]) * _MIX), codes, spans["shared"].to_numpy(bool))
@@ -133,25 +133,30 @@ class ServiceGraph:
             key |= of_call
         return key
 
-    def _service_codes(self, raw: pd.Series) -> np.ndarray:
-        codes, uniques = pd.factorize(raw)
-        mapped = np.empty(len(uniques), dtype=np.int32)
-        for position, name in enumerate(uniques):
-            code = self._codes.get(name)
+    def _service_codes(self, raw: pd.Series, pod: np.ndarray) -> np.ndarray:
+        """Each span's service code, the service named once per distinct (name, pod or not) of the chunk."""
+        names, uniques = pd.factorize(raw)
+        pairs, inverse = np.unique(names.astype(np.int64) * 2 + pod, return_inverse=True)
+        mapped = np.empty(len(pairs), dtype=np.int32)
+        for position, pair in enumerate(pairs):
+            key = (uniques[pair // 2], bool(pair % 2))
+            code = self._codes.get(key)
             if code is None:
-                service = self._service_of(name)
+                service = self._service_of(*key)
                 if service not in self._service_code:
                     self._service_code[service] = len(self.services)
                     self.services.append(service)
-                code = self._codes[name] = self._service_code[service]
+                code = self._codes[key] = self._service_code[service]
             mapped[position] = code
-        return mapped[codes]
+        return mapped[inverse.reshape(-1)]
 
     def _pair(self, children: pd.DataFrame, generations: list[tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
         """Pair the children with parents in the generations (newest first); the unpaired ones are returned."""
         for keys, services in generations:
             if children.empty:
                 break
+            if not len(keys):  # a chunk whose spans were all rejected: nothing to search (keys[-1] is no key)
+                continue
             wanted = children["parent_key"].to_numpy(np.uint64)
             position = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
             found = keys[position] == wanted
@@ -176,7 +181,8 @@ class ServiceGraph:
     def _keep(self, generation: tuple[np.ndarray, np.ndarray]) -> None:
         """Add a generation; merge the newest into the one before while that is no larger (so that there are about
         log2(chunks) of them and each span is merged about as often); honour the bound."""
-        self._generations.append(generation)
+        if len(generation[0]):
+            self._generations.append(generation)
         while len(self._generations) > 1 and len(self._generations[-2][0]) <= len(self._generations[-1][0]):
             newer, older = self._generations.pop(), self._generations.pop()
             # Both are sorted: inserting the newer keys where they belong merges without sorting again.

@@ -11,6 +11,7 @@ Values map through dashboard/cmdb/profiles/statuses.py; docs/servicenow.md has t
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -18,9 +19,18 @@ import pandas as pd
 from dashboard.cmdb.profiles import statuses
 from dashboard.cmdb.profiles.base import mapped
 from dashboard.cmdb.profiles.servicenow import ci_status, native_class, priorities, relationship_types, states
-from dashboard.imports.batch import HISTORY_COLUMNS, ORIGIN, ImportBatch, Rejection, frame, parse_files
+from dashboard.imports.batch import HISTORY_COLUMNS, ORIGIN, ImportBatch, Rejection, empty, frame, parse_files
 from dashboard.imports.csvfile import read_csv
-from dashboard.imports.incident_history import TRACKED, collapse, is_audit_trail
+from dashboard.imports.incident_history import (
+    FILE,
+    MOD_COUNT,
+    ORDERED,
+    TRACKED,
+    UNREADABLE,
+    collapse,
+    is_audit_trail,
+    reject_unreadable,
+)
 
 # Column labels of an export with labelled headers → field names (the default header).
 LABELS: dict[str, str] = {
@@ -42,8 +52,12 @@ _DAY_MONTH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(.*)$")
 
 
 def parse_servicenow(paths: Sequence[Path]) -> ImportBatch:
-    """Read ServiceNow CSV exports (a folder stands for the .csv files in it)."""
-    return parse_files(paths, "*.csv", _parse_file)
+    """Read ServiceNow CSV exports (a folder stands for the .csv files in it). The incident files of one import are
+    one export: an audit trail split over several files (a list export is capped at 10,000 or 50,000 rows per file)
+    becomes each incident at its latest update over all of them."""
+    batch = parse_files(paths, "*.csv", _parse_file)
+    trail = batch.incidents
+    return replace(batch, incidents=empty("incidents")) + _incidents(trail) if len(trail) else batch
 
 
 def _parse_file(path: Path) -> ImportBatch:
@@ -55,9 +69,12 @@ def _parse_file(path: Path) -> ImportBatch:
         shown = ", ".join(map(repr, rows.columns[:8]))  # names from the file: control characters escaped
         return ImportBatch(rejected=[Rejection(path.name, f"{reason} (columns: {shown})")])
     origins = pd.Series(table.origins(), index=rows.index, dtype="object")
-    rows, rejected = _dates(rows, origins, kind)
-    if kind == "incidents":
-        return ImportBatch(rejected=rejected) + _incidents(rows, origins.loc[rows.index], path.name)
+    rows, unreadable = _dates(rows)
+    if kind == "incidents":  # collapsed with the other incident files' rows (parse_servicenow)
+        return ImportBatch(incidents=_incident_rows(rows, origins, unreadable, path.name))
+    bad = unreadable.dropna()
+    rejected = [Rejection(origin, why, kind) for origin, why in zip(origins.loc[bad.index], bad, strict=True)]
+    rows, origins = rows.loc[unreadable.isna()], origins.loc[unreadable.isna()]
     build = {"cis": _cis, "relationships": _relationships, "changes": _changes}[kind]
     parsed, more = build(rows, origins.loc[rows.index], path.stem.lower())
     return ImportBatch(**{kind: parsed}, rejected=[*rejected, *more])
@@ -91,9 +108,10 @@ def _kind(stem: str, columns: set[str]) -> str | None:
     return None
 
 
-def _dates(rows: pd.DataFrame, origins: pd.Series, part: str) -> tuple[pd.DataFrame, list[Rejection]]:
-    """Dates as ISO text. dd-MM-yyyy and MM-dd-yyyy are told apart by the file's other dates; a date that could be
-    either, in a file that does not tell, rejects its row."""
+def _dates(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Dates as ISO text, and why each row's dates cannot be read (NULL where they can). dd-MM-yyyy and MM-dd-yyyy
+    are told apart by the file's other dates; a date that could be either, in a file that does not tell, makes its row
+    unreadable."""
     columns = [c for c in DATE_COLUMNS if c in rows.columns]
     found = {c: rows[c].str.extract(_DAY_MONTH) for c in columns}
     firsts = pd.concat([f[0] for f in found.values()]).dropna().astype(int) if found else pd.Series(dtype=int)
@@ -111,10 +129,8 @@ def _dates(rows: pd.DataFrame, origins: pd.Series, part: str) -> tuple[pd.DataFr
         iso = parts[2] + "-" + _two(month) + "-" + _two(day) + parts[3].fillna("")
         rows[column] = iso.where(matched, rows[column])
     why = "both dd-MM-yyyy and MM-dd-yyyy in one file" if day_first and month_first else "a date such as 03-04-2024"
-    rejected = [
-        Rejection(origin, f"{why}: the day and the month cannot be told apart", part) for origin in origins[unclear]
-    ]
-    return rows.loc[~unclear], rejected
+    reason = f"{why}: the day and the month cannot be told apart"
+    return rows, pd.Series(reason, index=rows.index, dtype="object").where(unclear)
 
 
 def _two(numbers: pd.Series) -> pd.Series:
@@ -165,12 +181,14 @@ def _relationships(rows: pd.DataFrame, origins: pd.Series, _stem: str) -> tuple[
     return frame("relationships", pd.DataFrame(parsed, index=rows.index), origins.tolist()), []
 
 
-def _incidents(rows: pd.DataFrame, origins: pd.Series, file_name: str) -> ImportBatch:
-    """Incidents; an export of the audit trail (several rows per number) as each incident's latest row and history."""
+def _incident_rows(rows: pd.DataFrame, origins: pd.Series, unreadable: pd.Series, file_name: str) -> pd.DataFrame:
+    """One incident file's rows, each as it reads (not yet collapsed), with what collapsing them needs: the update
+    count, whether the file orders updates at all, why a row is unreadable, and the file's name."""
     raw = _column(rows, "priority")
     priority = priorities(raw).astype("object").where(priorities(raw).notna(), raw)  # unknown: rejected with text
     state = _column(rows, "state").fillna(_column(rows, "incident_state"))
-    parsed = pd.DataFrame(
+    ordered = bool({"sys_mod_count", "sys_updated_on", "sys_updated_at"} & set(rows.columns))
+    return pd.DataFrame(
         {
             "number": _column(rows, "number"),
             "ci": _column(rows, "cmdb_ci"),
@@ -184,19 +202,30 @@ def _incidents(rows: pd.DataFrame, origins: pd.Series, file_name: str) -> Import
             "business_service": _column(rows, "business_service"),
             "assigned_to": _column(rows, "assigned_to"),
             ORIGIN: origins,
+            MOD_COUNT: pd.to_numeric(_column(rows, "sys_mod_count"), errors="coerce"),
+            ORDERED: ordered,
+            UNREADABLE: unreadable,
+            FILE: file_name,
         },
         index=rows.index,
-    )
+    ).reset_index(drop=True)
+
+
+def _incidents(rows: pd.DataFrame) -> ImportBatch:
+    """Incidents from the rows of every incident file of the import; an audit trail (several rows per number) as
+    each incident's latest row and its history. A number with an unreadable row is rejected whole."""
+    rows, rejected = reject_unreadable(rows)
     history, notes = pd.DataFrame(columns=list(HISTORY_COLUMNS)), []
-    ordered = {"sys_mod_count", "sys_updated_on", "sys_updated_at"} & set(rows.columns)
-    if ordered and is_audit_trail(parsed["number"]):
-        parsed, history = collapse(parsed, pd.to_numeric(_column(rows, "sys_mod_count"), errors="coerce"))
+    parsed = rows.drop(columns=[MOD_COUNT, ORDERED, UNREADABLE, FILE])
+    if rows[ORDERED].any() and is_audit_trail(parsed["number"]):
+        parsed, history = collapse(parsed, rows[MOD_COUNT])
+        files = ", ".join(rows[FILE].unique())
         notes.append(
-            f"{file_name}: {len(rows):,} rows are the audit trail of {len(parsed):,} incidents, each imported at its "
+            f"{files}: {len(rows):,} rows are the audit trail of {len(parsed):,} incidents, each imported at its "
             f"latest update; {len(history):,} changes of {', '.join(TRACKED)} kept as their history"
         )
     no_priority = parsed["priority"].isna()
-    rejected = [Rejection(o, "no priority", "incidents") for o in parsed.loc[no_priority, ORIGIN]]
+    rejected += [Rejection(o, "no priority", "incidents") for o in parsed.loc[no_priority, ORIGIN]]
     kept = parsed.loc[~no_priority]
     incidents = frame("incidents", kept, kept[ORIGIN].tolist())
     return ImportBatch(incidents=incidents, incident_history=history, rejected=rejected, notes=notes)

@@ -7,8 +7,10 @@
 - Span CSV: a header naming the trace id, span id, parent id, service (or pod), start and duration (or end) columns.
 
 Every frame has SPAN_COLUMNS; `line` numbers a span in its file (the CSV line, else the span's position) so that a
-rejection can say where it came from. Nothing is held whole: CSV is read in chunks of rows, JSON lines line by line
-and one JSON document with ijson, item by item.
+rejection can say where it came from; `pod` says that `service` is a pod or instance name (span CSV PodName, OTLP
+k8s.pod.name), not a declared service name. Nothing is held whole: CSV is read in chunks of rows, JSON lines line by
+line and one JSON document with ijson, item by item. A JSON line that does not parse, or a document that breaks off,
+is a rejection (the list given to `read_spans`), not the end of the import.
 """
 
 import json
@@ -21,13 +23,18 @@ import ijson
 import numpy as np
 import pandas as pd
 
-SPAN_COLUMNS = ("trace", "span", "parent", "service", "start_s", "duration_ms", "error", "shared", "line")
+from dashboard.imports.batch import Rejection
+
+SPAN_COLUMNS = ("trace", "span", "parent", "service", "pod", "start_s", "duration_ms", "error", "shared", "line")
 CHUNK_ROWS = 50_000  # measured: 200,000 rows took more memory and no less time (benchmarks/traces.py)
 PEEK_BYTES = 65_536
 LINE_LIMIT = 64 * 2**20  # a first line longer than this is taken for one big document, read with ijson
+SCAN_LINES = 1_000  # a JSON file whose first line does not parse: how many lines to try for one that does
 # Values a parent column holds for "no parent".
 NO_PARENT = frozenset({"", "root", "none", "null", "0", "0000000000000000", "00000000000000000000000000000000"})
 ERROR_VALUES = frozenset({"error", "2", "status_code_error", "err", "failed", "failure", "true"})
+# A column named `error` holds a flag: these (or a number other than 0) are failed; 0, false, empty and the rest ok.
+ERROR_FLAGS = frozenset({"true", "t", "yes", "y", "error", "err", "failed", "failure"})
 # Span CSV headers, compared lower case without anything but letters and digits: the first match names the column.
 CSV_NAMES: dict[str, tuple[str, ...]] = {
     "trace": ("traceid", "trace"),
@@ -39,6 +46,7 @@ CSV_NAMES: dict[str, tuple[str, ...]] = {
     "duration": ("durationms", "durationus", "durationns", "duration", "latencyms", "latency"),
     "status": ("statuscode", "status", "otelstatuscode", "error"),
 }
+POD_NAMES = frozenset({"podname", "pod", "instance", "host"})  # service headers that hold pod or instance names
 DURATION_UNIT_MS = {"durationms": 1.0, "latencyms": 1.0, "durationus": 1e-3, "durationns": 1e-6,
                     "duration": 1e-3, "latency": 1e-3}  # fmt: skip
 _NAME = re.compile(r"[^0-9a-z]")
@@ -46,7 +54,8 @@ _NAME = re.compile(r"[^0-9a-z]")
 
 @dataclass(frozen=True, slots=True)
 class SpanFile:
-    """A span file and what its content says it is: kind (otlp, jaeger, zipkin, csv) and layout (lines, document)."""
+    """A span file and what its content says it is: kind (otlp, jaeger, zipkin, csv; empty: nothing but blanks) and
+    layout (lines, document)."""
 
     path: Path
     kind: str
@@ -57,6 +66,8 @@ def detect(path: Path) -> SpanFile:
     """What a file holds, from its first bytes and first line; ValueError for anything else."""
     with path.open("rb") as file:
         head = file.read(PEEK_BYTES).lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not head:
+            return SpanFile(path, "empty", "empty")  # nothing to read: read_traces rejects it
         if head[:1] not in (b"{", b"["):
             return SpanFile(path, "csv", "csv")
         file.seek(0)
@@ -67,15 +78,21 @@ def detect(path: Path) -> SpanFile:
         value = None
     if value is not None:
         return SpanFile(path, _kind_of(value, path), "lines")
-    return SpanFile(path, _document_kind(path), "document")
+    kind = _document_kind(path)
+    if kind is not None:
+        return SpanFile(path, kind, "document")
+    # Not one document either: JSON lines whose first line is broken (it is rejected when read).
+    return SpanFile(path, _kind_of(_first_json_line(path), path), "lines")
 
 
-def read_spans(span_file: SpanFile, chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-    """The file's spans as frames of at most `chunk_rows` rows."""
+def read_spans(span_file: SpanFile, rejected: list[Rejection], chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """The file's spans as frames of at most `chunk_rows` rows; JSON that does not parse is added to `rejected`."""
+    if span_file.kind == "empty":
+        return
     if span_file.kind == "csv":
         yield from _csv_chunks(span_file.path, chunk_rows)
         return
-    yield from _chunks(_json_spans(span_file), chunk_rows)
+    yield from _chunks(_json_spans(span_file, rejected), chunk_rows)
 
 
 def _kind_of(value: object, path: Path) -> str:
@@ -91,29 +108,59 @@ def _kind_of(value: object, path: Path) -> str:
     raise ValueError(f"{path}: JSON, but not OTLP (resourceSpans), Jaeger (data) or Zipkin v2 spans")
 
 
-def _document_kind(path: Path) -> str:
-    """The kind of one big JSON document, from its first top-level key or array (read with ijson, not loaded)."""
+def _document_kind(path: Path) -> str | None:
+    """The kind of one big JSON document, from its first top-level key or array (read with ijson, not loaded); None
+    where the JSON breaks before saying."""
     with path.open("rb") as file:
-        for prefix, event, value in ijson.parse(file, multiple_values=True):
-            if prefix == "" and event == "start_array":
-                return "zipkin"
-            if prefix == "" and event == "map_key":
-                if value == "resourceSpans":
-                    return "otlp"
-                if value in ("data", "spans"):
-                    return "jaeger"
+        try:
+            for prefix, event, value in ijson.parse(file, multiple_values=True):
+                if prefix == "" and event == "start_array":
+                    return "zipkin"
+                if prefix == "" and event == "map_key":
+                    if value == "resourceSpans":
+                        return "otlp"
+                    if value in ("data", "spans"):
+                        return "jaeger"
+        except (ijson.JSONError, ValueError):
+            return None
     raise ValueError(f"{path}: JSON, but not OTLP (resourceSpans), Jaeger (data) or Zipkin v2 spans")
 
 
-def _json_spans(span_file: SpanFile) -> Iterator[dict[str, object]]:
+def _first_json_line(path: Path) -> object:
+    """The first of the first SCAN_LINES lines that is JSON on its own; ValueError naming the file where none is."""
+    with path.open("rb") as file:
+        for _, line in zip(range(SCAN_LINES), file, strict=False):
+            try:
+                return json.loads(line)
+            except ValueError:
+                continue
+    raise ValueError(f"{path}: not a span file: it starts like JSON but is not valid JSON, as a document or by line")
+
+
+def _json_spans(span_file: SpanFile, rejected: list[Rejection]) -> Iterator[dict[str, object]]:
     """Span records (SPAN_COLUMNS but `line`) of a JSON file, one document or one per line."""
+    name = span_file.path.name
     with span_file.path.open("rb") as file:
         if span_file.layout == "lines":
-            documents: Iterable[object] = (json.loads(line) for line in file if line.strip())
+            documents: Iterable[object] = _json_lines(file, name, rejected)
         else:
             documents = _document_items(file, span_file.kind)
-        for document in documents:
-            yield from _spans_of(document, span_file.kind)
+        try:
+            for document in documents:
+                yield from _spans_of(document, span_file.kind)
+        except (ijson.JSONError, ValueError) as error:  # only a document read with ijson breaks here
+            rejected.append(Rejection(name, f"the JSON document is not valid after its last readable span ({error})"))
+
+
+def _json_lines(file: Iterable[bytes], name: str, rejected: list[Rejection]) -> Iterator[object]:
+    """The documents of a JSON-lines file; a line that is not JSON is rejected with its number."""
+    for number, line in enumerate(file, 1):
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except ValueError as error:  # UnicodeDecodeError included
+            rejected.append(Rejection(f"{name} line {number}", f"not valid JSON ({error})"))
 
 
 def _document_items(file: object, kind: str) -> Iterator[object]:
@@ -144,6 +191,7 @@ def _otlp(request: object) -> Iterator[dict[str, object]]:
     for resource_spans in _dict(request).get("resourceSpans") or ():
         attributes = _otlp_attributes(_dict(resource_spans.get("resource")).get("attributes"))
         service = attributes.get("service.name") or attributes.get("k8s.pod.name")
+        pod = not attributes.get("service.name")
         # Before OTLP 1.0 scopeSpans was called instrumentationLibrarySpans.
         scopes = resource_spans.get("scopeSpans") or resource_spans.get("instrumentationLibrarySpans") or ()
         for scope in scopes:
@@ -152,7 +200,7 @@ def _otlp(request: object) -> Iterator[dict[str, object]]:
                 code = str(_dict(span.get("status")).get("code", "")).lower()
                 yield {
                     "trace": span.get("traceId"), "span": span.get("spanId"), "parent": span.get("parentSpanId"),
-                    "service": service, "start_s": start / 1e9, "duration_ms": (end - start) / 1e6,
+                    "service": service, "pod": pod, "start_s": start / 1e9, "duration_ms": (end - start) / 1e6,
                     "error": code in ("2", "status_code_error"), "shared": False,
                 }  # fmt: skip
 
@@ -224,19 +272,25 @@ def _span_frame(raw: pd.DataFrame) -> pd.DataFrame:
     out["duration_ms"] = pd.to_numeric(out["duration_ms"], errors="coerce").astype("float64")
     out["error"] = out["error"].fillna(False).astype(bool)
     out["shared"] = out["shared"].fillna(False).astype(bool)
+    out["pod"] = out["pod"].eq(True)  # JSON of Jaeger and Zipkin names services only: NaN here
     out["line"] = out["line"].astype("int64")
     return out
 
 
 def _csv_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    reader = pd.read_csv(path, dtype="str", keep_default_na=False, chunksize=chunk_rows, encoding="utf-8-sig")
+    """The spans of a CSV file; none of an empty one (read_traces rejects it), ValueError for another CSV file."""
+    options = {"dtype": "str", "keep_default_na": False, "encoding": "utf-8-sig"}
     try:
-        first = True
+        # The header alone first: a file of another kind is refused even when it holds no row.
+        columns = _csv_columns(path, list(pd.read_csv(path, nrows=0, **options).columns))
+        reader = pd.read_csv(path, chunksize=chunk_rows, **options)
+    except pd.errors.EmptyDataError:
+        return
+    except (UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise ValueError(f"{path}: not a readable span CSV file ({error})") from None
+    try:
         line = 2  # the header is line 1
         for chunk in reader:
-            if first:
-                columns = _csv_columns(path, list(chunk.columns))
-                first = False
             yield _csv_spans(chunk, columns, line)
             line += len(chunk)
     except (UnicodeDecodeError, pd.errors.ParserError) as error:
@@ -278,9 +332,10 @@ def _csv_spans(chunk: pd.DataFrame, columns: dict[str, str], line: int) -> pd.Da
             "span": chunk[columns["span"]],
             "parent": chunk[columns["parent"]] if "parent" in columns else None,
             "service": chunk[columns["service"]],
+            "pod": columns["service_name"] in POD_NAMES,
             "start_s": start,
             "duration_ms": duration,
-            "error": _csv_errors(status) if status is not None else False,
+            "error": _csv_errors(status, columns["status_name"]) if status is not None else False,
             "shared": False,
             "line": np.arange(line, line + len(chunk), dtype=np.int64),
         },
@@ -299,9 +354,12 @@ def _between_ms(start: pd.Series, end: pd.Series, start_s: pd.Series) -> pd.Seri
     return (epoch_seconds(end) - start_s) * 1e3
 
 
-def _csv_errors(status: pd.Series) -> pd.Series:
-    """An error status: error, 2 or STATUS_CODE_ERROR (OTLP), true, or an HTTP status 500-599."""
+def _csv_errors(status: pd.Series, header: str) -> pd.Series:
+    """Failed: in a column named `error`, a flag (1, true, yes, … or any number but 0); in a status column, ERROR,
+    2 or STATUS_CODE_ERROR (OTLP's codes: 1 is OK there), true, or an HTTP status 500-599."""
     code = pd.to_numeric(status, errors="coerce")
+    if header == "error":
+        return status.isin(ERROR_FLAGS) | (code.notna() & (code != 0))
     return status.isin(ERROR_VALUES) | ((code >= 500) & (code <= 599))
 
 

@@ -5,8 +5,10 @@ service → service calls (servicegraph.py). Each service becomes a CI (class ap
 pair of services that calls a "depends on" relationship from caller to callee, and each (caller, callee, minute) a
 row of call traffic: requests, errors, p50 and p95 of the callee's span duration.
 
-Pod and instance names reduce to their service (`service_of_pod`); `service_pattern` (a regular expression whose
-group `service`, or else whole match, is the service) overrides that. Other importers use `service_calls`.
+A declared service name (OTLP service.name, Jaeger serviceName, Zipkin localEndpoint.serviceName, a span CSV service
+column) is the service as it is; a pod or instance name (OTLP k8s.pod.name, a span CSV PodName column) reduces to its
+service (`service_of_pod`). `service_pattern` (a regular expression whose group `service`, or else whole match, is the
+service) overrides both. Other importers use `service_calls`.
 """
 
 import re
@@ -24,7 +26,11 @@ SCOPE = "traces"
 SERVICE_CLASS = "application"
 BUCKET_SECONDS = 60
 # A Deployment's pod: <deployment>-<ReplicaSet pod-template hash>-<5 characters>, e.g. frontend-579b9bff58-t2dbm.
-_POD = re.compile(r"(?P<service>.+)-[0-9a-z]{6,10}-[0-9a-z]{5}")
+# Both suffixes are written in Kubernetes' alphabet for generated names (k8s.io/apimachinery util/rand: no vowels,
+# no 0, 1 or 3), so that order-history-queue or ts-voucher-mysql are never taken for pods. A StatefulSet's ordinal
+# (redis-cart-0) is kept: each of its pods is an identity of its own, and app-2 may as well be a service's name.
+_K8S = "[bcdfghjklmnpqrstvwxz2456789]"
+_POD = re.compile(rf"(?P<service>.+)-{_K8S}{{6,10}}-{_K8S}{{5}}")
 _REQUIRED = (("trace", "no trace id"), ("span", "no span id"), ("service", "no service"))
 
 
@@ -34,18 +40,19 @@ def service_of_pod(pod: str) -> str:
     return match["service"] if match else pod.strip()
 
 
-def service_namer(pattern: str | None) -> Callable[[str], str]:
-    """How a span's service, pod or instance name becomes a service: the pattern's group `service` (or its whole
-    match) where it matches, the name itself where not; without a pattern, `service_of_pod`."""
+def service_namer(pattern: str | None) -> Callable[[str, bool], str]:
+    """How a span's service, pod or instance name (`pod` true for the latter two) becomes a service: the pattern's
+    group `service` (or its whole match) where it matches, the name itself where not; without a pattern, a declared
+    service name as it is and a pod's through `service_of_pod`."""
     if pattern is None:
-        return service_of_pod
+        return lambda raw, pod: service_of_pod(raw) if pod else raw.strip()
     try:
         compiled = re.compile(pattern)
     except re.error as error:
         raise ValueError(f"--service-pattern {pattern!r} is not a regular expression ({error})") from None
     group = "service" if "service" in compiled.groupindex else 0
 
-    def name(raw: str) -> str:
+    def name(raw: str, _pod: bool) -> str:  # the pattern says what a service is, of pods as well
         match = compiled.search(raw)
         return (match[group] or raw).strip() if match else raw.strip()
 
@@ -58,7 +65,7 @@ class SpansRead:
 
     graph: ServiceGraph
     rejected: list[Rejection] = field(default_factory=list)
-    kinds: dict[str, str] = field(default_factory=dict)  # file name → otlp, jaeger, zipkin or csv
+    kinds: dict[str, str] = field(default_factory=dict)  # file name → otlp, jaeger, zipkin, csv or empty
 
     @property
     def pairing(self) -> Pairing:
@@ -72,17 +79,27 @@ def read_traces(
     chunk_rows: int = CHUNK_ROWS,
     max_spans: int = MAX_SPANS,
 ) -> SpansRead:
-    """Every span of the files (a folder: its files) read chunk by chunk and paired; ValueError for a file that is
-    not a span file."""
+    """Every span of the files (a folder: its files) read chunk by chunk and paired; a file without any span is a
+    rejection; ValueError naming the file for a file that is not a span file."""
     read = SpansRead(ServiceGraph(service_namer(service_pattern), max_spans=max_spans))
     for path in (f for f in files_in(paths, "*") if f.is_file() and not f.name.startswith(".")):
-        span_file = detect(path)
-        read.kinds[path.name] = span_file.kind
-        where = "line" if span_file.kind == "csv" else "span"
-        for chunk in read_spans(span_file, chunk_rows):
-            read.graph.add(_valid(chunk, f"{path.name} {where}", read.rejected))
+        try:
+            _read_file(path, read, chunk_rows)
+        except ValueError as error:
+            raise ValueError(str(error) if path.name in str(error) else f"{path}: {error}") from None
     read.graph.finish()
     return read
+
+
+def _read_file(path: Path, read: SpansRead, chunk_rows: int) -> None:
+    span_file = detect(path)
+    read.kinds[path.name] = span_file.kind
+    where = "line" if span_file.kind == "csv" else "span"
+    before, rejected = read.pairing.spans, len(read.rejected)
+    for chunk in read_spans(span_file, read.rejected, chunk_rows):
+        read.graph.add(_valid(chunk, f"{path.name} {where}", read.rejected))
+    if read.pairing.spans == before and len(read.rejected) == rejected:
+        read.rejected.append(Rejection(path.name, "no spans to import in this file"))
 
 
 def _valid(spans: pd.DataFrame, origin: str, rejected: list[Rejection]) -> pd.DataFrame:

@@ -6,14 +6,11 @@ updated, unchanged (the target holds it with the same values), joined (it became
 or rejected with its origin and reason.
 Importing again updates instead of duplicating: CIs match by their key within its scope (see batch.py and
 resolve.py), incidents and changes by number, relationships by (source, target, type), health events by (CI, metric,
-time). A placeholder CI (see batch.py) whose name the target already has is not written: references to it go to that
-CI.
+exact time), replaced when their status or value differ. A placeholder CI (see batch.py) whose name the target already
+has is not written: references to it go to that CI.
 """
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -25,6 +22,17 @@ from dashboard.cmdb.connect import parse_url, redacted, sqlite_path, writable_en
 from dashboard.cmdb.upgrade import upgrade_schema
 from dashboard.imports import compare
 from dashboard.imports.batch import OPTIONAL_PARTS, PARTS, ImportBatch
+from dashboard.imports.existing import (
+    HEALTH_KEY,
+    HEALTH_VALUES,
+    HISTORY,
+    TRAFFIC_FIGURES,
+    TRAFFIC_KEY,
+    Existing,
+    plain,
+    traffic_row,
+    whole_seconds,
+)
 from dashboard.imports.report import ImportReport, MaxRejects, PartReport
 from dashboard.imports.resolve import Known, Resolver, by_stored_key, joined_by_name, placeholders
 from dashboard.imports.validate import Checked, check_part, parse_times
@@ -38,9 +46,6 @@ _TABLE_OF = {
     "changes": "change",
     "traffic": "call_traffic",
 }
-# Call traffic is matched on its key and kept when its figures are the same, replaced when not.
-TRAFFIC_KEY = ("source_id", "target_id", "bucket_start")
-TRAFFIC_FIGURES = ("bucket_seconds", "requests", "errors", "p50_ms", "p95_ms")
 
 
 def import_batch(
@@ -65,7 +70,7 @@ def import_batch(
             report.parts[rejection.part].read += 1
     new_sqlite = (path := sqlite_path(url_parsed)) is not None and not path.exists()
     if new_sqlite:  # nothing to match against: planned before the file exists, created only to be written
-        checked = _plan(batch, _Existing.none(), report, join_by == "name")
+        checked = _plan(batch, Existing.none(), report, join_by == "name")
         report.check_accounting()
         if report.writes and not dry_run:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +79,7 @@ def import_batch(
 
     def plan_and_write(connection: sa.Connection) -> None:
         _check_own(connection)
-        checked = _plan(batch, _Existing.read(connection), report, join_by == "name")
+        checked = _plan(batch, Existing.read(connection), report, join_by == "name")
         report.check_accounting()
         if report.writes and not dry_run:
             _write(connection, checked, batch, report, progress)
@@ -113,72 +118,7 @@ def _check_own(connection: sa.Connection) -> None:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Existing:
-    """What the target already holds, for matching: its CIs (with source_key) and the keys or rows of the others."""
-
-    ci: pd.DataFrame
-    max_ids: dict[str, int]
-    keys: dict[str, set[tuple]]
-    rows: dict[str, pd.DataFrame]  # incidents and changes by number, to tell an update from an unchanged row
-
-    @classmethod
-    def none(cls) -> "_Existing":
-        ci = pd.DataFrame({c.name: pd.Series(dtype="object") for c in schema.ci.columns if c.name != "updated_at"})
-        return cls(ci.assign(id=ci["id"].astype("int64"), source_key=ci["attributes"]), {}, {}, {})
-
-    @classmethod
-    def read(cls, connection: sa.Connection) -> "_Existing":
-        present = set(sa.inspect(connection).get_table_names())
-        if "ci" not in present:
-            return cls.none()
-        ci = pd.read_sql(sa.select(*(c for c in schema.ci.columns if c.name != "updated_at")), connection)
-        ci["source_key"] = [_source_key(text) for text in ci["attributes"]]
-        max_ids = {
-            name: int(connection.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0))).scalar() or 0)
-            for name, t in (("ci", schema.ci), ("relationship", schema.relationship), ("health", schema.health))
-            if name in present
-        }
-        keys = {
-            "relationships": _keys(connection, schema.relationship, ("source_id", "target_id", "type"), present),
-            "incidents": _keys(connection, schema.incident, ("number",), present),
-            "changes": _keys(connection, schema.change, ("number",), present),
-            "health": _keys(connection, schema.health, ("ci_id", "metric", "observed_at"), present),
-            "traffic": {
-                _traffic_row(key)
-                for key in _keys(connection, schema.call_traffic, TRAFFIC_KEY + TRAFFIC_FIGURES, present)
-            },
-        }
-        rows = {
-            part: pd.read_sql(sa.select(*_present_columns(connection, table)), connection).set_index("number")
-            for part, table in (("incidents", schema.incident), ("changes", schema.change))
-            if table.name in present
-        }
-        return cls(ci, max_ids, keys, rows)
-
-
-def _present_columns(connection: sa.Connection, table: sa.Table) -> list[sa.Column]:
-    """The table's columns the database has (one of an earlier version lacks some, until an import upgrades it)."""
-    present = {c["name"] for c in sa.inspect(connection).get_columns(table.name)}
-    return [c for c in table.columns if c.name in present]
-
-
-def _keys(connection: sa.Connection, table: sa.Table, columns: tuple[str, ...], present: set[str]) -> set[tuple]:
-    if table.name not in present:
-        return set()
-    rows = connection.execute(sa.select(*(table.c[c] for c in columns)))
-    return {tuple(_plain(v) for v in row) for row in rows}
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None, microsecond=0)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
-
-
-def _plan(batch: ImportBatch, existing: _Existing, report: ImportReport, join_by_name: bool) -> dict[str, Checked]:
+def _plan(batch: ImportBatch, existing: Existing, report: ImportReport, join_by_name: bool) -> dict[str, Checked]:
     """Validate every part, resolve CI references to ids, and count what becomes of every row read."""
     for part in PARTS:
         report.parts[part].read += len(batch.part(part))
@@ -189,6 +129,10 @@ def _plan(batch: ImportBatch, existing: _Existing, report: ImportReport, join_by
     for part in PARTS[1:]:
         rows = batch.part(part).reset_index(drop=True)
         checked[part] = check_part(part, rows, resolver.within(rows["scope"]))
+    incidents = checked["incidents"]
+    incidents.rows = incidents.rows.assign(
+        **{HISTORY: incidents.rows["number"].map(compare.history_digests(batch.incident_history))}
+    )
     _assign_ids(checked, existing)
     for part, result in checked.items():
         report.parts[part].rejected += len(result.rejected)
@@ -203,7 +147,7 @@ def _plan(batch: ImportBatch, existing: _Existing, report: ImportReport, join_by
 
 
 def _plan_cis(
-    rows: pd.DataFrame, existing: _Existing, report: ImportReport, join_by_name: bool
+    rows: pd.DataFrame, existing: Existing, report: ImportReport, join_by_name: bool
 ) -> tuple[Checked, pd.DataFrame]:
     """The import's CIs with ids (`_exists`: the target has it; `_same`: with the same values), and the rows that
     stand for a CI known otherwise (placeholders, CIs joined by name) with that CI's id."""
@@ -245,38 +189,24 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _count_traffic(result: Checked, existing: _Existing, counts: PartReport) -> None:
-    """Call traffic the target holds with the same figures is left out; with other figures it is replaced."""
-    held = existing.keys.get("traffic", set())
-    held_keys = {row[: len(TRAFFIC_KEY)] for row in held}
+def _count_replacing(result: Checked, held: set[tuple], given: list[tuple], key_size: int, counts: PartReport) -> None:
+    """Rows (`given`: each as comparable tuple, key first) the target holds with the same values are left out; those
+    whose key it holds with other values replace it, the rows of that key it held (so every row of the import with a
+    replaced key is written); the others are added. `_exists` marks the rows whose key is replaced."""
     rows = result.rows
-    given = [_traffic_row(row) for row in zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)]
+    held_keys = {row[:key_size] for row in held}
     same = pd.Series([row in held for row in given], index=rows.index, dtype=bool)
-    replaced = pd.Series([row[: len(TRAFFIC_KEY)] in held_keys for row in given], index=rows.index, dtype=bool) & ~same
+    known = pd.Series([row[:key_size] in held_keys for row in given], index=rows.index, dtype=bool)
+    replaced_keys = {row[:key_size] for row, is_known in zip(given, known & ~same, strict=True) if is_known}
+    replaced = pd.Series([row[:key_size] in replaced_keys for row in given], index=rows.index, dtype=bool)
     counts.unchanged += int(same.sum())
-    counts.updated += int(replaced.sum())
-    counts.added += int((~same & ~replaced).sum())
-    result.rows = rows.loc[~same].assign(_exists=replaced[~same])
+    counts.updated += int((known & ~same).sum())
+    counts.added += int((~known).sum())
+    keep = ~same | replaced
+    result.rows = rows.loc[keep].assign(_exists=replaced[keep])
 
 
-def _traffic_row(row: tuple) -> tuple:
-    """A call traffic row comparable with one read back: whole numbers, naive times, figures to the µs."""
-    source, target, bucket, seconds, requests, errors, p50, p95 = row
-    return (int(source), int(target), _plain(pd.Timestamp(bucket).to_pydatetime()), int(seconds), int(requests),
-            int(errors), *(None if pd.isna(v) else round(float(v), 3) for v in (p50, p95)))  # fmt: skip
-
-
-def _source_key(attributes: object) -> str | None:
-    """The key an earlier import kept in a CI's attributes."""
-    try:
-        parsed = json.loads(attributes) if isinstance(attributes, str) else None
-    except ValueError:
-        return None
-    key = parsed.get("source_key") if isinstance(parsed, dict) else None
-    return str(key) if key is not None else None
-
-
-def _assign_ids(checked: dict[str, Checked], existing: _Existing) -> None:
+def _assign_ids(checked: dict[str, Checked], existing: Existing) -> None:
     for part, table in (("relationships", "relationship"), ("health", "health")):
         rows = checked[part].rows
         start = existing.max_ids.get(table, 0) + 1
@@ -287,22 +217,30 @@ _KEY_COLUMNS = {
     "relationships": ("source_id", "target_id", "type"),
     "incidents": ("number",),
     "changes": ("number",),
-    "health": ("ci_id", "metric", "observed_at"),
 }
 
 
-def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) -> None:
+def _count(part: str, result: Checked, existing: Existing, counts: PartReport) -> None:
     """Count what becomes of each checked row, and keep only the rows to write. A relationship or health event listed
-    twice is one (joined); one the target holds is unchanged. An incident or change the target holds is updated, or
-    unchanged when every value is the same."""
+    twice is one (joined); a relationship the target holds is unchanged. A health event (by CI, metric and exact
+    time), call traffic, an incident or a change the target holds is updated, or unchanged when every value is the
+    same — for an incident, its update time and history (digest) too."""
     rows = result.rows
     if part == "traffic":
-        _count_traffic(result, existing, counts)
+        given = [traffic_row(row) for row in zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)]
+        _count_replacing(result, existing.keys.get("traffic", set()), given, len(TRAFFIC_KEY), counts)
         return
     if part in ("relationships", "health"):
         repeated = compare.repeated(part, rows)
         counts.joined += int(repeated.sum())
         rows = rows.loc[~repeated]
+    if part == "health":
+        result.rows = rows
+        values = zip(*(rows[c] for c in HEALTH_KEY + HEALTH_VALUES), strict=True)
+        given = [compare.health_event(row, existing.whole_seconds) for row in values]
+        _count_replacing(result, existing.keys.get("health", set()), given, len(HEALTH_KEY), counts)
+        return
+    if part == "relationships":
         exists = _known(part, rows, existing)
         counts.unchanged += int(exists.sum())
         counts.added += int((~exists).sum())
@@ -315,6 +253,8 @@ def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) 
         table = schema.metadata.tables[_TABLE_OF[part]]
         skipped = {*compare.NOT_COMPARED, "number"}
         columns = [c.name for c in table.columns if c.name in rows.columns and c.name not in skipped]
+        if part == "incidents":  # updated_at is the source's last update, not the time of the import
+            columns += ["updated_at", HISTORY]
         same = compare.same(rows.set_index("number"), stored, columns).set_axis(rows.index) & exists
     counts.unchanged += int(same.sum())
     counts.updated += int((exists & ~same).sum())
@@ -325,10 +265,10 @@ def _count(part: str, result: Checked, existing: _Existing, counts: PartReport) 
 def _row_keys(part: str, rows: pd.DataFrame) -> list[tuple]:
     """Each row's key as the target stores it."""
     values = zip(*(rows[c] for c in _KEY_COLUMNS[part]), strict=True)
-    return [tuple(_plain(v) for v in key) for key in values]
+    return [tuple(plain(v) for v in key) for key in values]
 
 
-def _known(part: str, rows: pd.DataFrame, existing: _Existing) -> pd.Series:
+def _known(part: str, rows: pd.DataFrame, existing: Existing) -> pd.Series:
     """Rows whose key the target already holds (a symmetric relationship in either direction)."""
     keys = existing.keys.get(part, set())
     if not keys or rows.empty:
@@ -373,6 +313,11 @@ def _delete_replaced(connection: sa.Connection, part: str, rows: pd.DataFrame) -
     elif part == "traffic":
         _delete_traffic(connection, rows.loc[rows["_exists"]])
         return
+    elif part == "health":
+        values = zip(*(rows.loc[rows["_exists"], c] for c in HEALTH_KEY + HEALTH_VALUES), strict=True)
+        events = {compare.health_event(row, whole_seconds(connection))[: len(HEALTH_KEY)] for row in values}
+        _delete_keys(connection, schema.health, HEALTH_KEY, list(events))
+        return
     else:
         return
     for start in range(0, len(keys), 500):
@@ -399,11 +344,17 @@ def _delete_traffic(connection: sa.Connection, rows: pd.DataFrame) -> None:
     """Remove the call traffic rows that an import replaces (same source, target and bucket)."""
     if rows.empty:
         return
-    table = schema.call_traffic
-    condition = sa.and_(*(table.c[c] == sa.bindparam(f"old_{c}") for c in TRAFFIC_KEY))
     values = zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)
-    keys = [dict(zip(("old_" + c for c in TRAFFIC_KEY), _traffic_row(row), strict=False)) for row in values]
-    connection.execute(sa.delete(table).where(condition), keys)
+    _delete_keys(connection, schema.call_traffic, TRAFFIC_KEY, [traffic_row(row) for row in values])
+
+
+def _delete_keys(connection: sa.Connection, table: sa.Table, columns: tuple[str, ...], keys: list[tuple]) -> None:
+    """Remove the rows of `table` whose `columns` hold one of the keys (each a tuple starting with those values)."""
+    if not keys:
+        return
+    condition = sa.and_(*(table.c[c] == sa.bindparam(f"old_{c}") for c in columns))
+    params = [dict(zip(("old_" + c for c in columns), key, strict=False)) for key in keys]
+    connection.execute(sa.delete(table).where(condition), params)
 
 
 def _records(chunk: pd.DataFrame) -> list[dict[str, object]]:

@@ -7,27 +7,17 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import cli
 from dashboard.cli import main
 from dashboard.imports import AccountingError, ImportReport, MaxRejects, import_batch, parse
+from tests.integration.test_imports import table as rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 SIMPLE = FIXTURES / "graphml" / "primer-simple.graphml"
-
-
-def rows(url: str, table: str) -> pd.DataFrame:
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return pd.read_sql(sa.text(f"SELECT * FROM {table}"), connection)
-    finally:
-        engine.dispose()
 
 
 def cli_import(fmt: str, *args: str | Path, url: str) -> int:
@@ -168,6 +158,102 @@ def test_tr020_two_bundles_with_the_same_ids_stay_apart(sqlite_db, tmp_path):
     assert set(zip(rels["source_id"].map(names), rels["target_id"].map(names), strict=True)) == {
         ("web", "db"), ("ldap", "payroll")
     }  # fmt: skip
+
+
+def source_keys(url: str) -> dict[str, str]:
+    """Each CI's name → the key an import stored for it."""
+    cis = rows(url, "ci")
+    return {name: json.loads(a)["source_key"] for name, a in zip(cis["name"], cis["attributes"], strict=True)}
+
+
+def two_apps(tmp_path: Path) -> tuple[Path, Path]:
+    """app1/graph.graphml and app2/graph.graphml: files of the same name, from two sources, numbering nodes alike."""
+    for app in ("app1", "app2"):
+        (tmp_path / app).mkdir()
+        graphml(tmp_path / app / "graph.graphml", [f"{app}-frontend", f"{app}-db"], [("n0", "n1")])
+    return tmp_path / "app1", tmp_path / "app2"
+
+
+def test_tr022_files_of_the_same_name_in_one_import_are_two_key_scopes(sqlite_db, tmp_path, capsys):
+    app1, app2 = two_apps(tmp_path)
+    assert cli_import("graphml", app1, app2, url=sqlite_db) == 0
+    out = capsys.readouterr().out
+    assert "graphml:app1/graph.graphml, graphml:app2/graph.graphml (--scope NAME names one yourself)" in out
+    assert source_keys(sqlite_db) == {
+        "app1-frontend": "graphml:app1/graph.graphml:n0", "app1-db": "graphml:app1/graph.graphml:n1",
+        "app2-frontend": "graphml:app2/graph.graphml:n0", "app2-db": "graphml:app2/graph.graphml:n1",
+    }  # fmt: skip
+    names = rows(sqlite_db, "ci").set_index("id")["name"]
+    rels = rows(sqlite_db, "relationship")
+    assert set(zip(rels["source_id"].map(names), rels["target_id"].map(names), strict=True)) == {
+        ("app1-frontend", "app1-db"), ("app2-frontend", "app2-db")
+    }  # fmt: skip
+    again = import_batch(sqlite_db, parse("graphml", [app1, app2]), progress=False)  # the same scopes again
+    assert (again.parts["cis"].added, again.parts["cis"].updated, again.parts["cis"].unchanged) == (0, 0, 4)
+    assert again.parts["relationships"].unchanged == 2
+
+
+def test_tr023_scope_names_the_source_of_a_separate_import(sqlite_db, tmp_path, capsys):
+    app1, app2 = two_apps(tmp_path)
+    assert cli_import("graphml", app1 / "graph.graphml", url=sqlite_db) == 0
+    assert cli_import("graphml", app2 / "graph.graphml", "--scope", "app2", url=sqlite_db) == 0
+    assert source_keys(sqlite_db) == {
+        "app1-frontend": "graphml:graph.graphml:n0", "app1-db": "graphml:graph.graphml:n1",  # as before this change
+        "app2-frontend": "app2:n0", "app2-db": "app2:n1",
+    }  # fmt: skip
+    capsys.readouterr()
+    report = import_batch(sqlite_db, parse("graphml", [app1 / "graph.graphml"]), progress=False)
+    assert (report.parts["cis"].added, report.parts["cis"].updated, report.parts["cis"].unchanged) == (0, 0, 2)
+    assert cli_import("graphml", app2 / "graph.graphml", "--scope", " ", url=sqlite_db) == 1
+    assert "--scope: give a name" in capsys.readouterr().err
+
+
+def test_tr024_a_relative_path_is_named_after_the_folder_it_stands_for(sqlite_db, tmp_path, monkeypatch):
+    for folder, name in (("bA", "alpha-web"), ("bB", "beta-db")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "ci.csv").write_text(f"id,name,class\n1,{name},application\n")
+    for folder, path in (("bA", "ci.csv"), ("bB", "ci.csv"), ("bA", ".")):
+        monkeypatch.chdir(tmp_path / folder)
+        assert cli_import("csv", path, url=sqlite_db) == 0
+    assert source_keys(sqlite_db) == {"alpha-web": "csv:bA:1", "beta-db": "csv:bB:1"}
+
+
+def test_tr025_a_health_event_is_matched_on_its_exact_time_and_updated_when_status_or_value_differ(empty_db, tmp_path):
+    (tmp_path / "ci.csv").write_text("id,name,class\nweb,shop-web,application\n")
+
+    def health(*events: str) -> tuple[int, int, int]:
+        (tmp_path / "health.csv").write_text("ci_id,status,metric,value,observed_at\n" + "\n".join(events) + "\n")
+        report = import_batch(empty_db, parse("csv", [tmp_path]), progress=False)
+        return report.parts["health"].added, report.parts["health"].updated, report.parts["health"].unchanged
+
+    def stored() -> list[tuple]:
+        held = rows(empty_db, "health").sort_values("observed_at")
+        return [(s, None if v != v else v) for s, v in zip(held["status"], held["value"], strict=True)]
+
+    assert health("web,ok,cpu,10,2026-11-30 12:00:00.200") == (1, 0, 0)
+    assert health("web,ok,cpu,10.0,2026-11-30 12:00:00.200") == (0, 0, 1)  # 10 and 10.0 are one value
+    assert health("web,down,cpu,99,2026-11-30 12:00:00.200") == (0, 1, 0)
+    assert stored() == [("down", 99.0)]
+    assert health("web,down,cpu,,2026-11-30 12:00:00.200") == (0, 1, 0)  # a value that became NULL
+    assert health("web,down,cpu,,2026-11-30 12:00:00.200") == (0, 0, 1)
+    assert stored() == [("down", None)]
+    assert health("web,ok,cpu,,2026-11-30 12:00:01") == (1, 0, 0)  # another time is another reading
+    if not empty_db.startswith("mysql"):  # MariaDB's DATETIME keeps whole seconds: there .9 is the same time as .2
+        assert health("web,ok,cpu,7,2026-11-30 12:00:00.900") == (1, 0, 0)
+        assert stored() == [("down", None), ("ok", 7.0), ("ok", None)]
+
+
+def test_tr026_attributes_in_another_key_order_are_no_change(sqlite_db, tmp_path):
+    def cis(attributes: str) -> tuple[int, int, int]:
+        quoted = attributes.replace('"', '""')
+        (tmp_path / "ci.csv").write_text(f'id,name,class,attributes\nweb,shop-web,application,"{quoted}"\n')
+        report = import_batch(sqlite_db, parse("csv", [tmp_path]), progress=False)
+        return report.parts["cis"].added, report.parts["cis"].updated, report.parts["cis"].unchanged
+
+    assert cis('{"a": 2, "b": {"x": 1, "y": 2}}') == (1, 0, 0)
+    assert cis('{"b": {"y": 2, "x": 1}, "a": 2}') == (0, 0, 1)
+    assert cis('{"b": {"y": 2, "x": 1}, "a": 3}') == (0, 1, 0)
+    assert json.loads(rows(sqlite_db, "ci")["attributes"].iloc[0])["a"] == 3
 
 
 def test_tr021_names_across_files_join_only_when_asked_and_edge_lists_name_cis_anywhere(sqlite_db, tmp_path, capsys):

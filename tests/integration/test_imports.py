@@ -32,7 +32,8 @@ def table(url: str, name: str) -> pd.DataFrame:
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
-            return pd.read_sql(sa.text(f'SELECT * FROM "{name}"'), connection)
+            quoted = engine.dialect.identifier_preparer.quote(name)  # "change" needs quotes, in each dialect's own
+            return pd.read_sql(sa.text(f"SELECT * FROM {quoted}"), connection)
     finally:
         engine.dispose()
 

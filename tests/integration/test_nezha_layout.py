@@ -21,8 +21,8 @@ from dashboard.imports import import_batch, parse
 from dashboard.imports.nezha import business_service_name, entry_points
 from dashboard.imports.nezha_faults import fault_number
 
-ORDER = "ts-order-service-5d9c6c8b7f-abcde"
-ROUTE = "ts-route-service-6f7d8c9b5a-fghij"
+ORDER = "ts-order-service-5d9c6c8b7f-bcdfg"
+ROUTE = "ts-route-service-6f7d8c9b5b-fghjk"
 DAY = datetime(2024, 1, 10, tzinfo=UTC)
 
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.cli import main
 from dashboard.cmdb.derived import Derived
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.domain.traffic import compact_count
@@ -105,21 +106,110 @@ def test_tr005_a_service_pattern_names_the_service_by_its_group_or_whole_match()
         service_calls([FIXTURES / "spans.csv"], service_pattern="(")
 
 
-def test_tr006_pod_names_reduce_to_their_deployment():
+def test_tr006_pod_names_reduce_to_their_deployment_only_by_kubernetes_generated_suffixes():
     assert service_of_pod("frontend-579b9bff58-t2dbm") == "frontend"
     assert service_of_pod("redis-cart-6b5dcbdb9b-x2lqm") == "redis-cart"
     assert service_of_pod(" emailservice ") == "emailservice"
+    # Words, and suffixes with a vowel or 0, 1 or 3 (never in Kubernetes' generated names), are part of the name.
+    for name in ("user-profile-cache", "order-history-queue", "payment-gateway-proxy", "ts-voucher-mysql",
+                 "api-1234567-abcde", "cartservice-7d9c5b8f6-abcde", "web-5d8f7c9b40-xf2zp"):  # fmt: skip
+        assert service_of_pod(name) == name
+    assert service_of_pod("redis-cart-0") == "redis-cart-0"  # a StatefulSet's pods keep their ordinal
 
 
-def test_tr007_a_file_that_is_no_span_file_is_refused(tmp_path):
+def test_tr015_a_declared_service_name_is_taken_as_it_is_a_pod_name_reduces_to_its_service(tmp_path):
+    declared = tmp_path / "declared.csv"
+    declared.write_text(
+        "trace_id,span_id,parent_id,service,start_time,duration_ms\n"
+        "t1,s1,,order-history-queue,1700000000,5\n"
+        "t1,s2,s1,order,1700000000,3\n"
+        "t1,s3,s2,ts-voucher-mysql,1700000000,1\n"
+        "t1,s4,s3,cart-579b9bff58-t2dbm,1700000000,1\n"  # a service that is named like a pod is still that name
+    )
+    assert set(figures(service_calls([declared]))) == {
+        ("order-history-queue", "order"), ("order", "ts-voucher-mysql"), ("ts-voucher-mysql", "cart-579b9bff58-t2dbm")
+    }  # fmt: skip
+    pods = tmp_path / "pods.csv"
+    pods.write_text(declared.read_text().replace(",service,", ",PodName,"))
+    assert ("ts-voucher-mysql", "cart") in set(figures(service_calls([pods])))
+    otlp = tmp_path / "otlp.json"
+    resource = '{"resourceSpans":[{"resource":{"attributes":[%s]},"scopeSpans":[{"spans":[%s]}]}]}\n'
+    span = '{"traceId":"aa","spanId":"%s","parentSpanId":"%s","startTimeUnixNano":"1","endTimeUnixNano":"2"}'
+    name = '{"key":"%s","value":{"stringValue":"%s"}}'
+    otlp.write_text(
+        resource % (name % ("service.name", "user-profile-cache"), span % ("01", ""))
+        + resource % (name % ("k8s.pod.name", "user-5d8f7c9b4-xf2zp"), span % ("02", "01"))
+        + resource % (name % ("service.name", "web-5d8f7c9b4-xf2zp"), span % ("03", "02"))
+    )
+    assert set(figures(service_calls([otlp]))) == {("user-profile-cache", "user"), ("user", "web-5d8f7c9b4-xf2zp")}
+
+
+def test_tr007_a_file_that_is_no_span_file_is_refused_naming_it(tmp_path):
     other = tmp_path / "other.csv"
     other.write_text("source,target\na,b\n")
-    with pytest.raises(ValueError, match="not a span file"):
+    with pytest.raises(ValueError, match=r"other\.csv: not a span file"):
         read_traces([other])
+    (tmp_path / "header.csv").write_text("source,target\n")  # another kind of CSV even without a row
+    with pytest.raises(ValueError, match=r"header\.csv: not a span file"):
+        read_traces([tmp_path / "header.csv"])
     json_other = tmp_path / "other.json"
     json_other.write_text('{"nodes": []}\n')
-    with pytest.raises(ValueError, match="not OTLP"):
+    with pytest.raises(ValueError, match=r"other\.json: JSON, but not OTLP"):
         read_traces([json_other])
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"nope\n{{ template }}\n')
+    with pytest.raises(ValueError, match=r"broken\.json: not a span file"):
+        read_traces([broken])
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"trace_id,span_id,service,start,duration_ms\n\xff\xfe\x00\x81\n")
+    with pytest.raises(ValueError, match=r"binary\.csv"):
+        read_traces([binary])
+
+
+def test_tr016_a_json_line_that_does_not_parse_is_a_rejection_with_file_and_line(tmp_path, sqlite_db, capsys):
+    lines = tmp_path / "lines.json"
+    good = (FIXTURES / "otlp_lines.json").read_text().splitlines()
+    lines.write_text("\n".join([good[0], good[0][:150] + "\x01", "", *good[1:], '{"resourceSpans": [']) + "\n")
+    read = read_traces([lines])
+    assert [r.origin for r in read.rejected] == ["lines.json line 2", f"lines.json line {len(good) + 3}"]
+    assert all(r.reason.startswith("not valid JSON") for r in read.rejected)
+    assert figures(read.graph.figures()) == EXPECTED  # every span of the good lines still read
+    first_broken = tmp_path / "first.json"
+    first_broken.write_text("\n".join(['{"resou', *good]) + "\n")  # broken before it names its kind
+    assert [r.origin for r in read_traces([first_broken]).rejected] == ["first.json line 1"]
+    document = tmp_path / "document.json"
+    whole = (FIXTURES / "otlp_document.json").read_text()
+    document.write_text(whole[: whole.rindex("}", 0, len(whole) - 5)])  # breaks off near its end
+    assert [r.origin for r in read_traces([document]).rejected] == ["document.json"]
+    code = main(["import", "traces", str(lines), "--database-url", sqlite_db, "--quiet"])
+    assert code == 3  # the good lines imported, the bad ones listed
+    assert "lines.json line 2: not valid JSON" in capsys.readouterr().out
+
+
+def test_tr017_a_file_without_spans_is_a_rejection_naming_it(tmp_path):
+    (tmp_path / "zero.json").write_bytes(b"")
+    (tmp_path / "blank.csv").write_text("\n\n")
+    (tmp_path / "header.csv").write_text("trace_id,span_id,parent_id,service,start_time,duration_ms\n")
+    (tmp_path / "none.json").write_text('{"resourceSpans": []}\n')
+    names = ["zero.json", "blank.csv", "header.csv", "none.json"]
+    read = read_traces([tmp_path / n for n in names])
+    assert [(r.origin, r.reason) for r in read.rejected] == [(n, "no spans to import in this file") for n in names]
+    assert read.pairing.spans == 0
+    assert (read.kinds["zero.json"], read.kinds["blank.csv"], read.kinds["header.csv"]) == ("empty", "empty", "csv")
+
+
+def test_tr018_an_error_column_is_a_flag_a_status_column_an_otlp_or_http_code(tmp_path):
+    head = "trace_id,span_id,parent_id,service,start_time,duration_ms,{}\nt,r,,web,1700000000,5,\n"
+    rows = [f"t,s{n},r,db,1700000000,1,{value}\n" for n, value in enumerate(["1", "0", "true", "false", "", "yes"])]
+    flags = tmp_path / "flags.csv"
+    flags.write_text(head.format("error") + "".join(rows))
+    assert figures(service_calls([flags])) == {("web", "db"): (6, 3, 1.0)}
+    codes = tmp_path / "codes.csv"
+    statuses = ["1", "2", "0", "ERROR", "STATUS_CODE_OK", "503"]
+    codes.write_text(head.format("status_code") + "".join(
+        f"t,s{n},r,db,1700000000,1,{value}\n" for n, value in enumerate(statuses)
+    ))  # fmt: skip
+    assert figures(service_calls([codes])) == {("web", "db"): (6, 3, 1.0)}
 
 
 def test_tr008_the_real_online_boutique_spans_give_the_data_sets_service_graph(shared_data):
@@ -173,6 +263,11 @@ def test_tr010_new_figures_for_a_bucket_held_replace_the_old_ones(sqlite_db, tmp
 # --- invariants ------------------------------------------------------------------------------------------------------
 
 SERVICES = ("web", "cart", "db", "mail")
+K8S_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # k8s.io/apimachinery/pkg/util/rand: generated name suffixes
+
+
+def pod_suffix(n: int) -> str:
+    return "".join(K8S_ALPHABET[n // len(K8S_ALPHABET) ** i % len(K8S_ALPHABET)] for i in range(5))
 
 
 @st.composite
@@ -189,7 +284,7 @@ def trace_forests(draw: st.DrawFn) -> list[dict[str, object]]:
                     "trace_id": f"t{trace}",
                     "span_id": f"s{n}",
                     "parent_id": None if parent is None else f"s{parent}",
-                    "service": f"{service}-5d8f7c9b4-{n:05d}",
+                    "pod_name": f"{service}-5d8f7c9b4-{pod_suffix(n)}",
                     "start": 1_700_000_000_000 + n,
                     "duration_ms": draw(st.integers(0, 1000)),
                     "status": draw(st.sampled_from(["", "ERROR"])),
@@ -203,8 +298,8 @@ def trace_forests(draw: st.DrawFn) -> list[dict[str, object]]:
 def test_tr011_calls_are_the_cross_service_parent_child_pairs_whatever_the_chunk_size(tmp_path_factory, spans, chunk):
     path = tmp_path_factory.mktemp("spans") / "spans.csv"
     pd.DataFrame(spans).to_csv(path, index=False)
-    by_id = {(s["trace_id"], s["span_id"]): s["service"].split("-")[0] for s in spans}
-    pairs = [(by_id[(s["trace_id"], s["parent_id"])], s["service"].split("-")[0]) for s in spans if s["parent_id"]]
+    by_id = {(s["trace_id"], s["span_id"]): s["pod_name"].split("-")[0] for s in spans}
+    pairs = [(by_id[(s["trace_id"], s["parent_id"])], s["pod_name"].split("-")[0]) for s in spans if s["parent_id"]]
     crossing = [(p, c) for p, c in pairs if p != c]
     whole = read_traces([path])
     streamed = read_traces([path], chunk_rows=chunk)
@@ -230,6 +325,34 @@ def test_tr012_a_store_too_small_loses_pairs_only_by_count(tmp_path_factory, spa
     p = read.pairing
     assert p.spans == len(spans)
     assert p.roots + p.calls + p.within + p.unpaired + p.gave_up == p.spans
+
+
+@settings(max_examples=40, deadline=None)
+@given(spans=trace_forests(), chunk=st.integers(1, 4), data=st.data())
+def test_tr019_chunks_and_files_whose_spans_are_all_rejected_change_no_pairing(tmp_path_factory, spans, chunk, data):
+    folder = tmp_path_factory.mktemp("spans")
+    # No service: rejected. A block of 2 chunks' length holds at least one whole chunk wherever it starts.
+    bad = [{**spans[0], "span_id": f"x{n}", "pod_name": ""} for n in range(data.draw(st.integers(2 * chunk - 1, 9)))]
+    at = data.draw(st.integers(0, len(spans)))
+    pd.DataFrame(spans).to_csv(folder / "clean.csv", index=False)
+    pd.DataFrame([*spans[:at], *bad, *spans[at:]]).to_csv(folder / "mixed.csv", index=False)
+    for name in ("bad1.csv", "bad2.csv"):
+        pd.DataFrame(bad).to_csv(folder / name, index=False)
+    clean = read_traces([folder / "clean.csv"], chunk_rows=chunk)
+    mixed = read_traces([folder / n for n in ("bad1.csv", "mixed.csv", "bad2.csv")], chunk_rows=chunk)
+    assert len(mixed.rejected) == 3 * len(bad)
+    assert {r.reason for r in mixed.rejected} == {"no service"}
+    assert mixed.pairing == clean.pairing
+    assert mixed.graph.figures(60).equals(clean.graph.figures(60))
+
+
+def test_tr020_a_file_whose_spans_are_all_rejected_before_a_child_without_its_parent(tmp_path):
+    header = "trace_id,span_id,parent_id,service,start_time,duration_ms\n"
+    (tmp_path / "allbad.csv").write_text(header + "t1,s1,,,1700000000,5\n")
+    (tmp_path / "good.csv").write_text(header + "t1,s2,s9,cart,1700000001,3\nt1,s3,s2,redis,1700000001,1\n")
+    read = read_traces([tmp_path / "allbad.csv", tmp_path / "good.csv"])
+    assert [(r.origin, r.reason) for r in read.rejected] == [("allbad.csv line 2", "no service")]
+    assert (read.pairing.calls, read.pairing.unpaired) == (1, 1)
 
 
 # --- on the map ------------------------------------------------------------------------------------------------------
