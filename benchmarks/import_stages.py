@@ -42,12 +42,12 @@ def _wrapped(function: Callable, name: str, label: Callable[..., str] | None = N
 
 def run_stages(bundle: Path, url: str) -> int:
     checkpoint("start")
-    from dashboard.imports import csv_bundle, import_batch, parse, write
+    from dashboard.imports import csv_bundle, existing, import_batch, parse, write
 
     checkpoint("import servicemap, pandas, SQLAlchemy")
     csv_bundle.read_csv = _wrapped(csv_bundle.read_csv, "read_csv", lambda path: path.name)
-    read = write._Existing.read.__func__
-    write._Existing.read = classmethod(_wrapped(read, "read what the database holds (_Existing.read)"))
+    read = existing.Existing.read.__func__
+    existing.Existing.read = classmethod(_wrapped(read, "read what the database holds (Existing.read)"))
     write._plan_cis = _wrapped(write._plan_cis, "plan CIs: validate, number, compare (_plan_cis)")
     write.check_part = _wrapped(write.check_part, "check_part", lambda part, *_: part)
     write._count = _wrapped(write._count, "count (added/unchanged)", lambda part, *_: part)
