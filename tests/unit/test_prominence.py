@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.domain.notices import cmdb_notices, health_days_to_reach, old_health
-from dashboard.domain.prominence import connected, dependents, groups, most_troubled, opening_ci, trouble_order
+from dashboard.domain.prominence import connected, groups, most_troubled, opening_ci, trouble_order, weight
 from dashboard.domain.vocabulary import Health
 from tests.unit.graphs import graph
 
@@ -27,9 +27,10 @@ def cmdbs(draw):
 
 
 def score(index, status, by_priority, node):
-    """What makes a CI matter, compared as a tuple: down or degraded, then P1 … P5 incidents, then dependents."""
+    """What makes a CI matter, compared as a tuple: down or degraded, then P1 … P5 incidents, then dependents and
+    links."""
     trouble = int(status[node]) if status[node] >= Health.DEGRADED else 0
-    return (trouble, *(int(c) for c in by_priority[node]), int(dependents(index)[node]))
+    return (trouble, *(int(c) for c in by_priority[node]), int(weight(index)[node]))
 
 
 @settings(max_examples=50, deadline=None)
