@@ -1,6 +1,6 @@
 """ImportBatch: what a format parser hands over, in the native model's shape but keyed by the source's own ids."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,8 @@ HISTORY_COLUMNS: tuple[str, ...] = ("number", "seq", "field", "old_value", "new_
 OPTIONAL_PARTS: tuple[str, ...] = ("traffic",)
 # Where each part's rows came from: shown with rejections ("incident.csv line 12").
 ORIGIN = "_origin"
+# A part's rows still in their file, read on demand a frame at a time (COLUMNS plus ORIGIN, as a parsed part).
+Chunks = Callable[[], Iterator[pd.DataFrame]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,26 +67,53 @@ class ImportBatch:
     incident_history: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(HISTORY_COLUMNS)))
     rejected: list[Rejection] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the parser read past on purpose (shown in the report)
+    # Rows of a part left in their files (a large CSV bundle), read by the import a chunk at a time after the part's
+    # frame, so that they never are all in memory at once.
+    streamed: dict[str, list[Chunks]] = field(default_factory=dict)
 
     def part(self, name: str) -> pd.DataFrame:
-        """One part's frame by name."""
+        """One part's frame by name (its parsed rows; the streamed ones are read by chunks())."""
         return getattr(self, name)
 
+    def chunks(self, name: str) -> Iterator[pd.DataFrame]:
+        """All of a part's rows, a frame at a time: its parsed frame (when it has rows), then each streamed chunk."""
+        if len(parsed := self.part(name)):
+            yield parsed
+        for read in self.streamed.get(name, []):
+            yield from read()
+
     def counts(self) -> dict[str, int]:
-        """Rows per part, as parsed (a part only some formats produce only when it has rows)."""
+        """Rows per part, as parsed (a part only some formats produce only when it has rows); streamed rows are
+        counted when the import reads them."""
         counts = {name: len(self.part(name)) for name in PARTS}
         return {name: n for name, n in counts.items() if n or name not in OPTIONAL_PARTS}
+
+    def change_rows(self, change: Callable[[str, pd.DataFrame], pd.DataFrame]) -> None:
+        """Apply `change` (part name, rows → rows) to every part: the parsed frames now, the streamed chunks as the
+        import reads them."""
+        for name in PARTS:
+            setattr(self, name, change(name, self.part(name)))
+        self.streamed = {
+            name: [_changed(read, name, change) for read in reads] for name, reads in self.streamed.items()
+        }
 
     def __add__(self, other: "ImportBatch") -> "ImportBatch":
         """Two batches as one (several files of one import)."""
         frames = {name: _concat(self.part(name), other.part(name)) for name in PARTS}
         history = _concat(self.incident_history, other.incident_history)
+        streamed = {name: [*self.streamed.get(name, []), *other.streamed.get(name, [])]
+                    for name in {*self.streamed, *other.streamed}}  # fmt: skip
         return ImportBatch(
             **frames,
             incident_history=history,
             rejected=[*self.rejected, *other.rejected],
             notes=[*self.notes, *other.notes],
+            streamed=streamed,
         )
+
+
+def _changed(read: Chunks, name: str, change: Callable[[str, pd.DataFrame], pd.DataFrame]) -> Chunks:
+    return lambda: (change(name, chunk) for chunk in read())
 
 
 def frame(part: str, rows: list[dict[str, object]] | pd.DataFrame, origin: str | list[str]) -> pd.DataFrame:
@@ -146,9 +175,7 @@ def with_scope(batch: ImportBatch, scope: str) -> ImportBatch:
     keys match what earlier imports under that scope stored. References that name CIs anywhere stay so."""
     if not scope.strip():
         raise ValueError("--scope: give a name for the import's key scope (it cannot be empty)")
-    for part in PARTS:
-        rows = batch.part(part)
-        rows["scope"] = rows["scope"].where(rows["scope"] == ANY_SCOPE, scope.strip())
+    batch.change_rows(lambda _, rows: rows.assign(scope=rows["scope"].where(rows["scope"] == ANY_SCOPE, scope.strip())))
     return batch
 
 

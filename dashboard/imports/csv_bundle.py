@@ -9,11 +9,14 @@ ids are the bundle's own (any text), references may also be names of the bundle'
 Give the folder or the files.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 
+import pandas as pd
+
+from dashboard.imports import csvfile
 from dashboard.imports.batch import ImportBatch, Rejection, files_in, frame, place_names, scope_note
-from dashboard.imports.csvfile import read_csv
 
 # file stem → (batch part, renames from the file's columns to the batch's)
 FILES: dict[str, tuple[str, dict[str, str]]] = {
@@ -26,7 +29,9 @@ FILES: dict[str, tuple[str, dict[str, str]]] = {
 
 
 def parse(paths: Sequence[Path]) -> ImportBatch:
-    """Read the bundle's files (a folder stands for the files in it); a file with another name is rejected."""
+    """The bundle's files (a folder stands for the files in it); a file with another name, or without rows, is
+    rejected. Only each file's beginning is read here: the import reads the rows a chunk at a time (csvfile.CHUNK_ROWS),
+    so that a bundle of millions of rows is never in memory whole."""
     files = files_in(paths, "*.csv")
     folders = place_names([path.resolve().parent for path in files])
     batch = ImportBatch(notes=scope_note([f"csv:{name}" for name in set(folders.values())]))
@@ -35,16 +40,21 @@ def parse(paths: Sequence[Path]) -> ImportBatch:
         if known is None:
             batch.rejected.append(Rejection(path.name, f"not a bundle file: expected one of {_names()}"))
             continue
-        part, renames = known
-        table = read_csv(path)
-        if table.rows.empty:
+        if not csvfile.has_rows(path):
             batch.rejected.append(Rejection(path.name, "no rows to import in this file"))
             continue
-        rows = table.rows.rename(columns=renames)
+        part, renames = known
         # A bundle's ids are its own: unique within the folder it came in, where its files refer to each other.
-        rows["scope"] = f"csv:{folders[path.resolve().parent]}"
-        batch = batch + ImportBatch(**{part: frame(part, rows, table.origins())})
+        scope = f"csv:{folders[path.resolve().parent]}"
+        batch.streamed.setdefault(part, []).append(partial(_chunks, path, part, renames, scope))
     return batch
+
+
+def _chunks(path: Path, part: str, renames: dict[str, str], scope: str) -> Iterator[pd.DataFrame]:
+    """One bundle file's rows as a part's frames, a chunk at a time."""
+    for table in csvfile.read_csv_chunks(path, csvfile.CHUNK_ROWS):
+        rows = table.rows.rename(columns=renames).assign(scope=scope)
+        yield frame(part, rows, table.origins())
 
 
 def _names() -> str:

@@ -7,10 +7,13 @@ its line: rejections name the line a user finds the row on in an editor.
 import csv
 import io
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+CHUNK_ROWS = 100_000  # rows a chunked reading holds at a time (about 100 MB of text cells)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,52 +35,71 @@ def read_csv(path: Path) -> CsvTable:
     Blank lines are skipped; a row shorter than the header reads NULL in its missing cells. ValueError for a file
     that is not UTF-8, or not CSV (a row longer than the header, a quote never closed).
     """
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: not a readable CSV file ({error})") from None
-    try:
-        header, records, lines = _records(text)
-    except csv.Error as error:
-        raise ValueError(f"{path}: not a readable CSV file ({error})") from None
-    for record, line in zip(records, lines, strict=True):
-        if len(record) > len(header):
-            raise ValueError(
-                f"{path}: not a readable CSV file (line {line} has {len(record)} fields, the header {len(header)})"
-            )
-    columns = _unique([name.strip().lower() for name in header])
-    data = [[cell if cell != "" else None for cell in record] + [None] * (len(header) - len(record))
-            for record in records]  # fmt: skip
-    rows = pd.DataFrame(data, columns=columns, dtype="object") if columns else pd.DataFrame()
-    return CsvTable(path, rows, lines)
+    with closing(read_csv_chunks(path, rows=None)) as tables:
+        return next(tables, None) or CsvTable(path, pd.DataFrame(), [])
 
 
-def _records(text: str) -> tuple[list[str], list[list[str]], list[int]]:
-    """The header, the non-blank records after it, and the line each record starts on."""
-    header: list[str] | None = None
-    records: list[list[str]] = []
-    lines: list[int] = []
-    for line, record in _numbered(text):
-        if not record:
-            continue
+def read_csv_chunks(path: Path, rows: int | None = CHUNK_ROWS) -> Iterator[CsvTable]:
+    """The file as read_csv reads it, `rows` rows at a time (all at once for None), never held whole: a large file
+    costs the memory of one chunk. An empty file gives no table; one with a header and no rows gives none too, or one
+    empty table when read all at once (rows=None). The ValueError for an unreadable line comes when the reading
+    reaches that line."""
+    with _opened(path) as text:
+        numbered = _numbered(path, text)
+        header = next((record for _, record in numbered if record), None)
         if header is None:
-            header = record
-        else:
-            records.append(record)
-            lines.append(line)
-    return header or [], records, lines
+            return
+        columns = _unique([name.strip().lower() for name in header])
+        chunk: list[tuple[int, list[str]]] = []
+        for line, record in numbered:
+            if not record:
+                continue
+            if len(record) > len(header):
+                raise ValueError(
+                    f"{path}: not a readable CSV file (line {line} has {len(record)} fields, the header {len(header)})"
+                )
+            chunk.append((line, record))
+            if rows is not None and len(chunk) >= rows:
+                yield _table(path, columns, chunk)
+                chunk = []
+        if chunk or rows is None:
+            yield _table(path, columns, chunk)
 
 
-def _numbered(text: str) -> Iterator[tuple[int, list[str]]]:
+def has_rows(path: Path) -> bool:
+    """Whether the file has a row after its header (reading only as far as that row); ValueError as read_csv."""
+    with closing(read_csv_chunks(path, rows=1)) as tables:
+        return next(tables, None) is not None
+
+
+def _table(path: Path, columns: list[str], records: list[tuple[int, list[str]]]) -> CsvTable:
+    width = len(columns)
+    data = [[cell if cell != "" else None for cell in record] + [None] * (width - len(record))
+            for _, record in records]  # fmt: skip
+    frame = pd.DataFrame(data, columns=columns, dtype="object") if columns else pd.DataFrame()
+    return CsvTable(path, frame, [line for line, _ in records])
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[io.TextIOBase]:
+    """The file as text; a byte that is not UTF-8 raises ValueError naming the file, wherever it is met."""
+    with path.open(encoding="utf-8-sig", newline="") as text:
+        try:
+            yield text
+        except UnicodeDecodeError as error:
+            raise ValueError(f"{path}: not a readable CSV file ({error})") from None
+
+
+def _numbered(path: Path, text: io.TextIOBase) -> Iterator[tuple[int, list[str]]]:
     """Each record with the line it starts on: the line after the one the previous record ended on."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(text, strict=True)
     ended = 0
     try:
         for record in reader:
             start, ended = ended + 1, reader.line_num
             yield start, record
     except csv.Error as error:
-        raise csv.Error(f"line {reader.line_num}: {error}") from None
+        raise ValueError(f"{path}: not a readable CSV file (line {reader.line_num}: {error})") from None
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -24,11 +24,12 @@ HISTORY = "_history"
 
 @dataclass(frozen=True, slots=True)
 class Existing:
-    """What the target already holds, for matching: its CIs (with source_key) and the keys or rows of the others."""
+    """What the target already holds, for matching: its CIs (with source_key), and per other part its rows as the
+    import compares them (`comparable`: keys, and the values of health events and call traffic)."""
 
     ci: pd.DataFrame
     max_ids: dict[str, int]
-    keys: dict[str, set[tuple]]
+    keys: dict[str, pd.DataFrame]
     rows: dict[str, pd.DataFrame]  # incidents and changes by number, to tell an update from an unchanged row
     whole_seconds: bool = False  # the database keeps times to the second (MariaDB's DATETIME), not to the µs
 
@@ -42,23 +43,14 @@ class Existing:
         present = set(sa.inspect(connection).get_table_names())
         if "ci" not in present:
             return cls.none()
-        ci = pd.read_sql(sa.select(*(c for c in schema.ci.columns if c.name != "updated_at")), connection)
-        ci["source_key"] = [_source_key(text) for text in ci["attributes"]]
+        ci = _read_cis(connection)
         max_ids = {
             name: int(connection.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0))).scalar() or 0)
             for name, t in (("ci", schema.ci), ("relationship", schema.relationship), ("health", schema.health))
             if name in present
         }
-        keys = {
-            "relationships": _stored_keys(connection, schema.relationship, ("source_id", "target_id", "type"), present),
-            "incidents": _stored_keys(connection, schema.incident, ("number",), present),
-            "changes": _stored_keys(connection, schema.change, ("number",), present),
-            "health": _health_events(connection, present),
-            "traffic": {
-                traffic_row(key)
-                for key in _stored_keys(connection, schema.call_traffic, TRAFFIC_KEY + TRAFFIC_FIGURES, present)
-            },
-        }
+        whole = whole_seconds(connection)
+        keys = {part: _held(connection, part, table, whole) for part, table in _TABLES.items() if table.name in present}
         rows = {
             part: pd.read_sql(sa.select(*_present_columns(connection, table)), connection).set_index("number")
             for part, table in (("incidents", schema.incident), ("changes", schema.change))
@@ -66,7 +58,75 @@ class Existing:
         }
         if "incidents" in rows:
             rows["incidents"][HISTORY] = _stored_histories(connection, present).reindex(rows["incidents"].index)
-        return cls(ci, max_ids, keys, rows, whole_seconds(connection))
+        return cls(ci, max_ids, keys, rows, whole)
+
+    def held(self, part: str) -> pd.DataFrame:
+        """The part's stored rows as `comparable` gives them (none when the target has no such table)."""
+        return self.keys.get(part, pd.DataFrame(columns=list(COMPARED[part])))
+
+
+# The columns of each part an import compares with what the target holds: the key first, then (for health events and
+# call traffic) the values that tell an unchanged row from an updated one.
+COMPARED: dict[str, tuple[str, ...]] = {
+    "relationships": ("source_id", "target_id", "type"),
+    "incidents": ("number",),
+    "changes": ("number",),
+    "health": HEALTH_KEY + HEALTH_VALUES,
+    "traffic": TRAFFIC_KEY + TRAFFIC_FIGURES,
+}
+_TABLES = {"relationships": schema.relationship, "incidents": schema.incident, "changes": schema.change,
+           "health": schema.health, "traffic": schema.call_traffic}  # fmt: skip
+READ_ROWS = 100_000  # stored rows read at a time: only their comparable form is kept
+
+
+def comparable(part: str, rows: pd.DataFrame, whole_seconds: bool) -> pd.DataFrame:
+    """A part's rows, from the import or read back, as they are compared: whole numbers as int64, times without zone
+    to the µs (to the second where the database keeps no more; call traffic's buckets always), a health value as the
+    least precise database keeps it (a 4-byte float: 10 and 10.0 are one value), latencies to the µs, NULL as NaN."""
+    out = pd.DataFrame(index=rows.index)
+    for column in COMPARED[part]:
+        values = rows[column]
+        if column in ("observed_at", "bucket_start"):
+            unit = "s" if whole_seconds or column == "bucket_start" else "us"
+            out[column] = pd.to_datetime(values).dt.floor(unit).astype("datetime64[us]")
+        elif column == "value":
+            out[column] = pd.to_numeric(values).astype("float32").astype("float64")
+        elif column in ("p50_ms", "p95_ms"):
+            out[column] = pd.to_numeric(values).astype("float64").round(3)
+        elif column in ("type", "metric", "status", "number"):
+            out[column] = values.astype("str")
+        else:
+            out[column] = values.astype("int64")
+    return out.reset_index(drop=True)
+
+
+def found_in(rows: pd.DataFrame, held: pd.DataFrame) -> np.ndarray:
+    """Per row of `rows`, whether `held` (the same columns) has a row with the same value in every column (NULL equal
+    to NULL): a hash join, exact, with no Python object per row."""
+    if rows.empty or held.empty:
+        return np.zeros(len(rows), dtype=bool)
+    marks = held.drop_duplicates().assign(_found=True)
+    joined = rows.reset_index(drop=True).merge(marks, how="left", on=list(rows.columns), sort=False)
+    return joined["_found"].notna().to_numpy()
+
+
+def _held(connection: sa.Connection, part: str, table: sa.Table, whole: bool) -> pd.DataFrame:
+    """The part's stored rows as `comparable` gives them, read READ_ROWS at a time."""
+    query = sa.select(*(table.c[c] for c in COMPARED[part]))
+    chunks = [comparable(part, chunk, whole) for chunk in pd.read_sql(query, connection, chunksize=READ_ROWS)]
+    return pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=list(COMPARED[part]))
+
+
+def _read_cis(connection: sa.Connection) -> pd.DataFrame:
+    """The target's CIs (not their update time) with the key an earlier import kept, text as Arrow-backed strings,
+    read READ_ROWS at a time."""
+    query = sa.select(*(c for c in schema.ci.columns if c.name != "updated_at"))
+    chunks = []
+    for chunk in pd.read_sql(query, connection, chunksize=READ_ROWS):
+        chunk["source_key"] = pd.Series([_source_key(text) for text in chunk["attributes"]], index=chunk.index)
+        text = [c for c in chunk.columns if c != "id"]
+        chunks.append(chunk.astype(dict.fromkeys(text, "str")).assign(id=chunk["id"].astype("int64")))
+    return pd.concat(chunks, ignore_index=True) if chunks else Existing.none().ci
 
 
 def _stored_histories(connection: sa.Connection, present: set[str]) -> pd.Series:
@@ -82,22 +142,8 @@ def _present_columns(connection: sa.Connection, table: sa.Table) -> list[sa.Colu
     return [c for c in table.columns if c.name in present]
 
 
-def _stored_keys(connection: sa.Connection, table: sa.Table, columns: tuple[str, ...], present: set[str]) -> set[tuple]:
-    if table.name not in present:
-        return set()
-    rows = connection.execute(sa.select(*(table.c[c] for c in columns)))
-    return {tuple(plain(v) for v in row) for row in rows}
-
-
 def whole_seconds(connection: sa.Connection) -> bool:
     return connection.dialect.name in ("mysql", "mariadb")
-
-
-def _health_events(connection: sa.Connection, present: set[str]) -> set[tuple]:
-    if "health" not in present:
-        return set()
-    rows = connection.execute(sa.select(*(schema.health.c[c] for c in HEALTH_KEY + HEALTH_VALUES)))
-    return {compare.health_event(tuple(row), whole_seconds(connection)) for row in rows}
 
 
 def plain(value: object) -> object:

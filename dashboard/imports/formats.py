@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.imports.batch import ANY_SCOPE, PARTS, ImportBatch
+import pandas as pd
+
+from dashboard.imports.batch import ANY_SCOPE, ImportBatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +57,12 @@ def parse(format_name: str, paths: Sequence[Path], **options: object) -> ImportB
         shown = ", ".join("--" + name.replace("_", "-") for name in foreign)
         raise ValueError(f"{shown}: not an option of the format {format_name!r}")
     batch = parser(list(paths), **given)
+
     # Keys are unique within their format unless the parser said where (see batch.py, scope); references are resolved
     # in that scope too, unless the format's rows name CIs that live anywhere.
-    for part in PARTS:
-        rows = batch.part(part)
+    def scoped(part: str, rows: pd.DataFrame) -> pd.DataFrame:
         default = ANY_SCOPE if known.names_anywhere and part != "cis" else format_name
-        rows["scope"] = rows["scope"].where(rows["scope"].notna(), default)
+        return rows.assign(scope=rows["scope"].where(rows["scope"].notna(), default))
+
+    batch.change_rows(scoped)
     return batch

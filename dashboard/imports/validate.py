@@ -74,9 +74,7 @@ def _cis(rows: pd.DataFrame, reasons: _Reasons, _resolve: Resolve | None) -> pd.
     reasons.add(cls == "", "no class")
     key = _text(rows["key"]).fillna(name)
     scope = _text(rows["scope"])
-    stored = (scope + ":" + key).where(scope.notna(), key)  # a key is unique within its scope (see batch.py)
-    where = scope.fillna("this import")
-    reasons.add(stored.duplicated() & key.notna(), "another row of " + where + " has the same key")
+    stored = (scope + ":" + key).where(scope.notna(), key)  # unique within its scope (see batch.py); write.py checks
     status = _text(rows["status"]).str.lower().fillna(DEFAULT_CI_STATUS)
     _vocabulary(reasons, status, CI_STATUSES, "status")
     criticality, environment = _text(rows["criticality"]).str.lower(), _text(rows["environment"]).str.lower()
@@ -215,8 +213,7 @@ def _vocabulary(
 def _number(rows: pd.DataFrame, reasons: _Reasons) -> pd.Series:
     number = _text(rows["number"])
     reasons.add(number.isna(), "no number")
-    reasons.add(number.str.len() > 32, "number longer than 32 characters")
-    reasons.add(number.duplicated() & number.notna(), "another row of this import has the same number")
+    reasons.add(number.str.len() > 32, "number longer than 32 characters")  # unique in the import: write.py checks
     return number
 
 

@@ -10,7 +10,7 @@ exact time), replaced when their status or value differ. A placeholder CI (see b
 has is not written: references to it go to that CI.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ from dashboard.cmdb import schema
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path, writable_engine
 from dashboard.cmdb.upgrade import upgrade_schema
 from dashboard.imports import compare
-from dashboard.imports.batch import OPTIONAL_PARTS, PARTS, ImportBatch
+from dashboard.imports.batch import OPTIONAL_PARTS, ORIGIN, PARTS, ImportBatch, Rejection, empty
 from dashboard.imports.existing import (
     HEALTH_KEY,
     HEALTH_VALUES,
@@ -29,7 +29,8 @@ from dashboard.imports.existing import (
     TRAFFIC_FIGURES,
     TRAFFIC_KEY,
     Existing,
-    plain,
+    comparable,
+    found_in,
     traffic_row,
     whole_seconds,
 )
@@ -119,16 +120,15 @@ def _check_own(connection: sa.Connection) -> None:
 
 
 def _plan(batch: ImportBatch, existing: Existing, report: ImportReport, join_by_name: bool) -> dict[str, Checked]:
-    """Validate every part, resolve CI references to ids, and count what becomes of every row read."""
-    for part in PARTS:
-        report.parts[part].read += len(batch.part(part))
-    cis, aliases = _plan_cis(batch.cis, existing, report, join_by_name)
+    """Validate every part, resolve CI references to ids, and count what becomes of every row read. Each part is read
+    and checked a chunk at a time (batch.chunks): what stays in memory is its checked rows, not the text they came
+    from."""
+    cis, aliases = _plan_cis(batch, existing, report, join_by_name)
     resolver = Resolver(Known.of(cis.rows, aliases, existing.ci), join_by_name)
     cis.rows = cis.rows.loc[~cis.rows["_same"]]
     checked = {"cis": cis}
     for part in PARTS[1:]:
-        rows = batch.part(part).reset_index(drop=True)
-        checked[part] = check_part(part, rows, resolver.within(rows["scope"]))
+        checked[part] = _checked(part, batch.chunks(part), report.parts[part], resolver)
     incidents = checked["incidents"]
     incidents.rows = incidents.rows.assign(
         **{HISTORY: incidents.rows["number"].map(compare.history_digests(batch.incident_history))}
@@ -146,14 +146,70 @@ def _plan(batch: ImportBatch, existing: Existing, report: ImportReport, join_by_
     return checked
 
 
+# Parts whose rows an import holds unique by a key of its own: a row repeating the key of an earlier row that passed
+# its checks is rejected (a CI's stored key is scope:key, see batch.py); checked after the chunks of a part, so that
+# the outcome does not depend on where chunks end. Their checked rows keep their origin, to name such a row.
+_UNIQUE = {"cis": "stored_key", "incidents": "number", "changes": "number"}
+
+
+def _checked(part: str, chunks: Iterator[pd.DataFrame], counts: PartReport, resolver: Resolver) -> Checked:
+    """A part's rows checked a chunk at a time (each counted as read), the results as one."""
+    results = [check_part(part, chunk, resolver.within(chunk["scope"])) for chunk in _counted(chunks, counts)]
+    return _as_one(part, results or [check_part(part, empty(part), resolver.within(empty(part)["scope"]))])
+
+
+def _counted(chunks: Iterator[pd.DataFrame], counts: PartReport) -> Iterator[pd.DataFrame]:
+    """The chunks (indexed from 0), each counted as read."""
+    for chunk in chunks:
+        counts.read += len(chunk)
+        yield chunk.reset_index(drop=True)
+
+
+def _as_one(part: str, results: list[Checked]) -> Checked:
+    """A part's checked chunks (at least one) as one: a row that repeats the key of an accepted row before it
+    rejected, and the rows' origins dropped where no later step names a row (the bulk of the text an import would
+    hold)."""
+    if part not in _UNIQUE:
+        for result in results:
+            result.rows = result.rows.drop(columns=ORIGIN)
+    rows = pd.concat([r.rows for r in results], ignore_index=True) if len(results) > 1 else results[0].rows
+    rejected = [rejection for result in results for rejection in result.rejected]
+    if part in _UNIQUE:
+        rows = _reject_repeats(part, rows, rejected)
+    return Checked(rows, rejected)
+
+
+def _reject_repeats(part: str, rows: pd.DataFrame, rejected: list[Rejection]) -> pd.DataFrame:
+    """The rows without those that repeat an earlier row's key, each of those added to `rejected`."""
+    key = rows[_UNIQUE[part]]
+    repeats = key.duplicated() & key.notna()
+    if part == "cis":
+        reasons = ("another row of " + rows.loc[repeats, "scope"].fillna("this import") + " has the same key").tolist()
+    else:
+        reasons = ["another row of this import has the same number"] * int(repeats.sum())
+    origins = rows.loc[repeats, ORIGIN].astype("str").tolist()
+    rejected.extend(Rejection(origin, reason, part) for origin, reason in zip(origins, reasons, strict=True))
+    return rows.loc[~repeats].reset_index(drop=True)
+
+
+def _checked_cis(chunks: Iterator[pd.DataFrame], counts: PartReport) -> tuple[Checked, Checked]:
+    """The import's CIs checked a chunk at a time (each counted as read): the regular ones, and the placeholders."""
+    regular, named = [], []
+    for chunk in _counted(chunks, counts):
+        flagged = chunk["placeholder"].astype("str").str.strip().str.lower().isin(("true", "1", "yes"))
+        regular.append(check_part("cis", chunk.loc[~flagged]))
+        named.append(check_part("cis", chunk.loc[flagged]))
+    none = [check_part("cis", empty("cis"))]
+    return _as_one("cis", regular or none), _as_one("cis", named or none)
+
+
 def _plan_cis(
-    rows: pd.DataFrame, existing: Existing, report: ImportReport, join_by_name: bool
+    batch: ImportBatch, existing: Existing, report: ImportReport, join_by_name: bool
 ) -> tuple[Checked, pd.DataFrame]:
     """The import's CIs with ids (`_exists`: the target has it; `_same`: with the same values), and the rows that
     stand for a CI known otherwise (placeholders, CIs joined by name) with that CI's id."""
     counts = report.parts["cis"]
-    flagged = rows["placeholder"].astype("str").str.strip().str.lower().isin(("true", "1", "yes"))
-    cis, named = check_part("cis", rows.loc[~flagged]), check_part("cis", rows.loc[flagged])
+    cis, named = _checked_cis(batch.chunks("cis"), counts)
     next_id = int(existing.ci["id"].max()) + 1 if len(existing.ci) else 1
     regular = _numbered(cis.rows, by_stored_key(cis.rows, existing.ci), next_id)
     joined = joined_by_name(regular, existing.ci) if join_by_name else pd.Series(dtype="int64")
@@ -189,16 +245,16 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _count_replacing(result: Checked, held: set[tuple], given: list[tuple], key_size: int, counts: PartReport) -> None:
-    """Rows (`given`: each as comparable tuple, key first) the target holds with the same values are left out; those
+def _count_replacing(
+    result: Checked, given: pd.DataFrame, held: pd.DataFrame, key: list[str], counts: PartReport
+) -> None:
+    """Rows (`given`: comparable, aligned with result.rows) the target holds with the same values are left out; those
     whose key it holds with other values replace it, the rows of that key it held (so every row of the import with a
     replaced key is written); the others are added. `_exists` marks the rows whose key is replaced."""
     rows = result.rows
-    held_keys = {row[:key_size] for row in held}
-    same = pd.Series([row in held for row in given], index=rows.index, dtype=bool)
-    known = pd.Series([row[:key_size] in held_keys for row in given], index=rows.index, dtype=bool)
-    replaced_keys = {row[:key_size] for row, is_known in zip(given, known & ~same, strict=True) if is_known}
-    replaced = pd.Series([row[:key_size] in replaced_keys for row in given], index=rows.index, dtype=bool)
+    same = found_in(given, held)
+    known = found_in(given[key], held[key])
+    replaced = found_in(given[key], given.loc[known & ~same, key])
     counts.unchanged += int(same.sum())
     counts.updated += int((known & ~same).sum())
     counts.added += int((~known).sum())
@@ -213,40 +269,27 @@ def _assign_ids(checked: dict[str, Checked], existing: Existing) -> None:
         checked[part].rows = rows.assign(id=np.arange(start, start + len(rows), dtype=np.int64))
 
 
-_KEY_COLUMNS = {
-    "relationships": ("source_id", "target_id", "type"),
-    "incidents": ("number",),
-    "changes": ("number",),
-}
-
-
 def _count(part: str, result: Checked, existing: Existing, counts: PartReport) -> None:
     """Count what becomes of each checked row, and keep only the rows to write. A relationship or health event listed
     twice is one (joined); a relationship the target holds is unchanged. A health event (by CI, metric and exact
     time), call traffic, an incident or a change the target holds is updated, or unchanged when every value is the
     same — for an incident, its update time and history (digest) too."""
     rows = result.rows
-    if part == "traffic":
-        given = [traffic_row(row) for row in zip(*(rows[c] for c in TRAFFIC_KEY + TRAFFIC_FIGURES), strict=True)]
-        _count_replacing(result, existing.keys.get("traffic", set()), given, len(TRAFFIC_KEY), counts)
-        return
     if part in ("relationships", "health"):
         repeated = compare.repeated(part, rows)
         counts.joined += int(repeated.sum())
-        rows = rows.loc[~repeated]
-    if part == "health":
-        result.rows = rows
-        values = zip(*(rows[c] for c in HEALTH_KEY + HEALTH_VALUES), strict=True)
-        given = [compare.health_event(row, existing.whole_seconds) for row in values]
-        _count_replacing(result, existing.keys.get("health", set()), given, len(HEALTH_KEY), counts)
+        rows = result.rows = rows.loc[~repeated].reset_index(drop=True)
+    if part in ("health", "traffic"):
+        given = comparable(part, rows, existing.whole_seconds)
+        key = list(HEALTH_KEY if part == "health" else TRAFFIC_KEY)
+        _count_replacing(result, given, existing.held(part), key, counts)
         return
+    exists = _known(part, rows, existing)
     if part == "relationships":
-        exists = _known(part, rows, existing)
         counts.unchanged += int(exists.sum())
         counts.added += int((~exists).sum())
         result.rows = rows.loc[~exists]
         return
-    exists = _known(part, rows, existing)
     stored = existing.rows.get(part)
     same = pd.Series(False, index=rows.index)
     if stored is not None and exists.any():
@@ -262,22 +305,15 @@ def _count(part: str, result: Checked, existing: Existing, counts: PartReport) -
     result.rows = rows.loc[~same]
 
 
-def _row_keys(part: str, rows: pd.DataFrame) -> list[tuple]:
-    """Each row's key as the target stores it."""
-    values = zip(*(rows[c] for c in _KEY_COLUMNS[part]), strict=True)
-    return [tuple(plain(v) for v in key) for key in values]
-
-
 def _known(part: str, rows: pd.DataFrame, existing: Existing) -> pd.Series:
     """Rows whose key the target already holds (a symmetric relationship in either direction)."""
-    keys = existing.keys.get(part, set())
-    if not keys or rows.empty:
-        return pd.Series(False, index=rows.index)
-    own = _row_keys(part, rows)
+    held = existing.held(part)
+    given = comparable(part, rows, existing.whole_seconds)
+    found = found_in(given, held)
     if part == "relationships":
-        found = [k in keys or (k[2] in compare.SYMMETRIC_TYPES and (k[1], k[0], k[2]) in keys) for k in own]
-    else:
-        found = [k in keys for k in own]
+        symmetric = rows["type"].isin(compare.SYMMETRIC_TYPES).to_numpy()
+        reversed_ = given.rename(columns={"source_id": "target_id", "target_id": "source_id"})[list(given.columns)]
+        found = found | (symmetric & found_in(reversed_, held))
     return pd.Series(found, index=rows.index)
 
 

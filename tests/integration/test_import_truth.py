@@ -2,10 +2,12 @@
 scopes (a key never reaches another file's CI), --join-by name, --max-rejects, and a second import that changes
 nothing — with property-based tests of the invariants over generated folders of GraphML files."""
 
+import dataclasses
 import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 
 from dashboard import cli
 from dashboard.cli import main
-from dashboard.imports import AccountingError, ImportReport, MaxRejects, import_batch, parse
+from dashboard.imports import AccountingError, ImportReport, MaxRejects, csvfile, import_batch, parse
 from tests.integration.test_imports import table as rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
@@ -409,3 +411,55 @@ def test_tr040_reimporting_changes_nothing_on_postgresql(postgresql_db, tmp_path
 @pytest.mark.mariadb
 def test_tr041_reimporting_changes_nothing_on_mariadb(mariadb_db, tmp_path):
     _reimport_changes_nothing(mariadb_db, tmp_path)
+
+
+# --- reading by chunks ---------------------------------------------------------------------------------------------
+
+
+@st.composite
+def keyed_bundles(draw: st.DrawFn) -> dict[str, str]:
+    """A CSV bundle whose rows repeat keys and numbers, lack classes, dangle and repeat: each file's text."""
+    ids = st.sampled_from(["a", "b", "c", "d"])
+    cis = draw(st.lists(st.tuples(ids, st.sampled_from(["server", ""])), max_size=7))
+    rels = draw(st.lists(st.tuples(ids, ids), max_size=6))
+    incidents = draw(st.lists(st.tuples(st.sampled_from(["INC1", "INC2", "INC3"]), ids, st.sampled_from("19")),
+                              max_size=6))  # fmt: skip
+    health = draw(st.lists(st.tuples(ids, st.sampled_from(["ok", "down"])), max_size=6))
+    return {
+        "ci.csv": "id,name,class\n" + "".join(f"{i},{i}-name,{c}\n" for i, c in cis),
+        "relationship.csv": "source_id,target_id,type\n" + "".join(f"{s},{t},depends on\n" for s, t in rels),
+        "incident.csv": "number,ci_id,priority,state,opened_at\n"
+        + "".join(f"{n},{c},{p},new,2026-01-01T00:00:00Z\n" for n, c, p in incidents),
+        "health.csv": "ci_id,status,observed_at\n" + "".join(f"{c},{s},2026-01-01T00:00:00Z\n" for c, s in health),
+    }
+
+
+def _import_in_chunks(files: dict[str, str], chunk_rows: int) -> tuple[dict, set, dict]:
+    """The report's counts and rejections, and what the database holds, after importing the bundle `chunk_rows` rows
+    of a file at a time."""
+    with tempfile.TemporaryDirectory() as scratch, patch.object(csvfile, "CHUNK_ROWS", chunk_rows):
+        folder, url = Path(scratch) / "bundle", f"sqlite:///{scratch}/cmdb.sqlite"
+        folder.mkdir()
+        for name, text in files.items():
+            (folder / name).write_text(text)
+        report = import_batch(url, parse("csv", [folder]), progress=False)
+        counts = {name: dataclasses.astuple(part) for name, part in report.parts.items()}
+        rejected = {(r.origin, r.reason, r.part) for r in report.rejected}
+        held = {}
+        if Path(scratch, "cmdb.sqlite").exists():
+            for name in ("ci", "relationship", "incident", "health"):
+                values = rows(url, name).drop(columns=["updated_at"], errors="ignore").values.tolist()
+                held[name] = sorted(map(str, values))
+        return counts, rejected, held
+
+
+@PROPERTY
+@given(keyed_bundles(), st.integers(1, 3))
+def test_tr033_an_import_read_in_chunks_counts_rejects_and_writes_what_one_read_whole_does(files, chunk_rows):
+    whole = _import_in_chunks(files, 1_000)
+    assert _import_in_chunks(files, chunk_rows) == whole
+    counts, rejected, _ = whole
+    assert sum(read for read, *_ in counts.values()) == sum(text.count("\n") - 1 for text in files.values())
+    keys = [line.split(",")[0] for line in files["ci.csv"].splitlines()[1:] if not line.endswith(",")]
+    repeated = len(keys) - len(set(keys))
+    assert sum(reason.endswith("has the same key") for _, reason, _ in rejected) == repeated

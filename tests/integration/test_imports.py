@@ -152,7 +152,8 @@ def test_im008_origins_name_the_line_a_row_starts_on_after_multi_line_fields(tmp
     path = tmp_path / name
     path.write_bytes(f'\ufeff{header}\n"a\nb"{padding}\n"c\r\nd\ne"{padding}\n\nf{padding}\n'.encode())
     batch = parse(fmt, [path])
-    origins = [*(r.origin for r in batch.rejected), *(o for part in PARTS for o in batch.part(part)[ORIGIN])]
+    rows = (chunk for part in PARTS for chunk in batch.chunks(part))
+    origins = [*(r.origin for r in batch.rejected), *(o for chunk in rows for o in chunk[ORIGIN])]
     assert {int(origin.removeprefix(f"{name} line ")) for origin in origins} == {2, 4, 8}
 
 
