@@ -189,20 +189,17 @@ def report_stages(cis: int, bundle: Path) -> int:
     header = ["import", "stage", "s", "RSS after MB", "peak in stage MB"]
     with tempfile.TemporaryDirectory(prefix="servicemap-bundle-") as folder:
         url = f"sqlite:///{folder}/fresh.sqlite"
-        table, stages, frames = [], {}, {}
+        table, stages = [], {}
         for kind in ("fresh", "again"):
             command = [sys.executable, str(Path(__file__)), "--child-stages", str(bundle), url]
             done = subprocess.run(command, cwd=HERE.parent, capture_output=True, text=True, check=True)
             lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
             stages[kind] = [line for line in lines if "stage" in line]
-            frames[kind] = [line for line in lines if "part" in line]
             table += [[kind, s["stage"], f"{s['seconds']:.1f}", f"{s['rss_mb']:,.0f}", f"{s['peak_mb']:,.0f}"]
                       for s in stages[kind]]  # fmt: skip
             log("\n".join(line for line in done.stdout.splitlines() if not line.startswith("{")))
     print(markdown(header, table) + "\n")
-    sizes = [[f["part"], f"{f['rows']:,}", f"{f['frame_mb']:,.0f}"] for f in frames["fresh"]]
-    print(markdown(["batch part", "rows", "frame MB (deep)"], sizes) + "\n")
-    print(json.dumps({"cis": cis, "stages": stages, "frames": frames["fresh"], "machine": machine()}))
+    print(json.dumps({"cis": cis, "stages": stages, "machine": machine()}))
     return 0
 
 

@@ -2,8 +2,7 @@
 
 The stages are the importer's own functions, wrapped: each wrapper, when its function returns, prints one JSON line
 with the seconds and the peak RSS since the previous line (the kernel's VmHWM, reset through /proc/self/clear_refs)
-and the RSS now. Time spent between two wrapped functions counts towards the next one. Then the parsed batch's
-frames are sized (pandas' deep memory_usage) so that what the batch itself holds can be told from temporaries.
+and the RSS now. Time spent between two wrapped functions counts towards the next one.
 """
 
 import functools
@@ -42,22 +41,18 @@ def _wrapped(function: Callable, name: str, label: Callable[..., str] | None = N
 
 def run_stages(bundle: Path, url: str) -> int:
     checkpoint("start")
-    from dashboard.imports import csv_bundle, existing, import_batch, parse, write
+    from dashboard.imports import existing, import_batch, parse, write
 
     checkpoint("import servicemap, pandas, SQLAlchemy")
-    csv_bundle.read_csv = _wrapped(csv_bundle.read_csv, "read_csv", lambda path: path.name)
     read = existing.Existing.read.__func__
     existing.Existing.read = classmethod(_wrapped(read, "read what the database holds (Existing.read)"))
-    write._plan_cis = _wrapped(write._plan_cis, "plan CIs: validate, number, compare (_plan_cis)")
-    write.check_part = _wrapped(write.check_part, "check_part", lambda part, *_: part)
+    write._checked_cis = _wrapped(write._checked_cis, "read and check the CIs by chunks (_checked_cis)")
+    write._plan_cis = _wrapped(write._plan_cis, "number and compare the CIs (rest of _plan_cis)")
+    write._checked = _wrapped(write._checked, "read and check by chunks", lambda part, *_: part)
     write._count = _wrapped(write._count, "count (added/unchanged)", lambda part, *_: part)
     write._write = _wrapped(write._write, "write (insert in chunks, commit)")
     batch = parse("csv", [bundle])
-    checkpoint("parse: bundle frames, concat, scopes")
-    for part in ("cis", "relationships", "incidents", "health", "changes"):
-        frame = batch.part(part)
-        print(json.dumps({"part": part, "rows": len(frame), "frame_mb": frame.memory_usage(deep=True).sum() / 2**20}))
-    checkpoint("size the frames (deep memory_usage, not part of an import)")
+    checkpoint("parse: each file's first row (the rows are read by the import)")
     report = import_batch(url, batch, progress=False)
     checkpoint("import_batch returns (commit)")
     print("\n".join(report.lines()))
