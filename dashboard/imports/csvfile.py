@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-CHUNK_ROWS = 100_000  # rows a chunked reading holds at a time (about 100 MB of text cells)
+CHUNK_ROWS = 25_000  # rows a chunked reading holds at a time (about 25 MB of text cells)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,11 +33,11 @@ class Known:
     def of(cls, rows: pd.DataFrame, aliases: pd.DataFrame, target: pd.DataFrame) -> "Known":
         """The import's CIs and the rows it aliased to known CIs (id, name, stored_key, scope each), over the target's
         CIs (id, name, source_key) that the import does not rewrite."""
-        own = pd.concat([_known(rows), _known(aliases)], ignore_index=True)
         rest = target.loc[~target["id"].isin(rows["id"])]
         old = pd.DataFrame({"id": rest["id"].astype("int64"), "lower": lower_names(rest["name"]),
-                            "stored_key": rest["source_key"], "scope": ""})  # fmt: skip
-        return cls(pd.concat([own, old], ignore_index=True) if len(old) else own)
+                            "stored_key": rest["source_key"].astype("str"), "scope": ""})  # fmt: skip
+        frames = [_known(part) for part in (rows, aliases) if len(part)] + ([old] if len(old) else [])
+        return cls(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames else old)
 
     def in_scope(self, scope: str) -> pd.Series:
         """The CIs a scope's names reach: the import's rows of it, target CIs an earlier import of it stored, and
@@ -60,7 +60,7 @@ def unique_names(cis: pd.DataFrame) -> tuple[pd.Series, set[str]]:
     counts = distinct["lower"].value_counts()
     shared = set(counts.index[counts > 1])
     single = distinct.loc[~distinct["lower"].isin(shared)]
-    return pd.Series(single["id"].to_numpy(), index=single["lower"].to_numpy()), shared
+    return pd.Series(single["id"].to_numpy(), index=pd.Index(single["lower"])), shared
 
 
 class Resolver:
@@ -69,10 +69,23 @@ class Resolver:
     def __init__(self, known: Known, join_by_name: bool = False) -> None:
         self._known = known
         self._join = join_by_name
-        keyed = known.cis.dropna(subset=["stored_key"]).drop_duplicates("stored_key")
-        self._by_key = pd.Series(keyed["id"].to_numpy(), index=keyed["stored_key"].to_numpy())
-        self._own = known.cis["scope"] != ""
-        self._names_anywhere = unique_names(known.cis)
+        keyed = known.cis[["id", "stored_key"]].dropna(subset=["stored_key"]).drop_duplicates("stored_key")
+        self._by_key = pd.Series(keyed["id"].to_numpy(), index=pd.Index(keyed["stored_key"]))
+        self._names: dict[str, tuple[pd.Series, set[str]]] = {}  # per scope: unique_names of the CIs it reaches
+
+    def _names_in(self, scope: str | None) -> tuple[pd.Series, set[str]]:
+        """unique_names of the CIs a scope's names reach (ANY_SCOPE: the import's own; None: all), computed once:
+        an import resolves its references a chunk at a time."""
+        key = "\0all" if scope is None else scope
+        if key not in self._names:
+            cis = self._known.cis
+            if scope is None:
+                self._names[key] = unique_names(cis)
+            elif scope == ANY_SCOPE:
+                self._names[key] = unique_names(cis.loc[cis["scope"] != ""])
+            else:
+                self._names[key] = unique_names(cis.loc[self._known.in_scope(scope)])
+        return self._names[key]
 
     def within(self, scopes: pd.Series) -> Resolve:
         """A resolver for references whose rows have these scopes (aligned by index)."""
@@ -93,13 +106,13 @@ class Resolver:
         text = references.astype("str").str.strip()
         lower = text.str.lower()
         if scope == ANY_SCOPE:
-            tables = [unique_names(self._known.cis.loc[self._own]), self._names_anywhere]
+            tables = [self._names_in(ANY_SCOPE), self._names_in(None)]
             ids = pd.Series(pd.NA, index=text.index, dtype="object")
             where = ""
         else:
-            tables = [unique_names(self._known.cis.loc[self._known.in_scope(scope)])]
+            tables = [self._names_in(scope)]
             if self._join:
-                tables.append(self._names_anywhere)
+                tables.append(self._names_in(None))
             ids = (scope + ":" + text).map(self._by_key)
             where = f" in {scope}" + (" nor by name anywhere" if self._join else "")
         shared: set[str] = set()
@@ -153,6 +166,8 @@ def placeholders(
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Rejection]]:
     """Placeholder CIs: new ones (no CI has their key or name), known ones (with the id of the CI of the same scope
     and key, else of the one CI of that name in this import or the target), and the rejected (a shared name)."""
+    if named.empty:
+        return named, named.assign(id=pd.Series(dtype="int64")), []
     lower = lower_names(named["name"])
     ids = by_stored_key(named, target)
     shared: set[str] = set()
