@@ -203,13 +203,7 @@ def _import(args: argparse.Namespace) -> int:
     import csv
     import os
 
-    import pyarrow
-
     from dashboard.imports import AccountingError, import_batch, parse, with_scope
-
-    # An import makes and drops millions of short Arrow strings, chunk by chunk: the system allocator gives freed
-    # memory back, where Arrow's default pool keeps it (at 1M CIs, 800 MB of RSS after checking the CIs, not 580).
-    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
     url = args.database_url or os.environ.get("SERVICEMAP_DATABASE_URL")
     if not url:

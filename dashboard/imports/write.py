@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow
 import sqlalchemy as sa
 from tqdm import tqdm
 
@@ -61,6 +62,9 @@ def import_batch(
     """Write the batch into servicemap's own database at `url` (created if needed) in one transaction, or nothing
     (see the module's docstring); with dry_run, write nothing but report the same. join_by="name" lets CIs and
     references join CIs of other scopes by name."""
+    # An import makes and drops millions of short Arrow strings, chunk by chunk: the system allocator gives freed
+    # memory back, where Arrow's default pool keeps it (at 1M CIs, 800 MB of RSS after checking the CIs, not 580).
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     url_parsed = parse_url(url)
     report = ImportReport(
         redacted(url_parsed), dry_run, rejected=list(batch.rejected), notes=list(batch.notes), max_rejects=max_rejects
