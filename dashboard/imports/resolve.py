@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.imports.batch import ANY_SCOPE, ORIGIN, Rejection
+from dashboard.imports.textindex import TextIndex
 
 Resolve = Callable[[pd.Series], tuple[pd.Series, pd.Series]]  # references -> (ids, reasons where not found)
 JOIN_BY = ("name",)  # what --join-by takes
@@ -54,13 +55,13 @@ def _known(rows: pd.DataFrame) -> pd.DataFrame:
                          "stored_key": rows["stored_key"].astype("str"), "scope": scope})  # fmt: skip
 
 
-def unique_names(cis: pd.DataFrame) -> tuple[pd.Series, set[str]]:
-    """Lower-case name → id for names one CI carries, and the names several CIs share."""
-    distinct = cis.drop_duplicates("id")
+def unique_names(cis: pd.DataFrame) -> tuple[TextIndex, set[str]]:
+    """Lower-case name → id for names one CI carries, and the names several CIs share (columns id and lower)."""
+    distinct = cis[["id", "lower"]].drop_duplicates("id")
     counts = distinct["lower"].value_counts()
     shared = set(counts.index[counts > 1])
-    single = distinct.loc[~distinct["lower"].isin(shared)]
-    return pd.Series(single["id"].to_numpy(), index=pd.Index(single["lower"])), shared
+    single = distinct.loc[~distinct["lower"].isin(shared)] if shared else distinct
+    return TextIndex(single["lower"], single["id"].to_numpy()), shared
 
 
 class Resolver:
@@ -70,10 +71,10 @@ class Resolver:
         self._known = known
         self._join = join_by_name
         keyed = known.cis[["id", "stored_key"]].dropna(subset=["stored_key"]).drop_duplicates("stored_key")
-        self._by_key = pd.Series(keyed["id"].to_numpy(), index=pd.Index(keyed["stored_key"]))
-        self._names: dict[str, tuple[pd.Series, set[str]]] = {}  # per scope: unique_names of the CIs it reaches
+        self._by_key = TextIndex(keyed["stored_key"], keyed["id"].to_numpy())
+        self._names: dict[str, tuple[TextIndex, set[str]]] = {}  # per scope: unique_names of the CIs it reaches
 
-    def _names_in(self, scope: str | None) -> tuple[pd.Series, set[str]]:
+    def _names_in(self, scope: str | None) -> tuple[TextIndex, set[str]]:
         """unique_names of the CIs a scope's names reach (ANY_SCOPE: the import's own; None: all), computed once:
         an import resolves its references a chunk at a time."""
         key = "\0all" if scope is None else scope
@@ -82,9 +83,10 @@ class Resolver:
             if scope is None:
                 self._names[key] = unique_names(cis)
             elif scope == ANY_SCOPE:
-                self._names[key] = unique_names(cis.loc[cis["scope"] != ""])
+                self._names[key] = unique_names(cis.loc[cis["scope"] != "", ["id", "lower"]])
             else:
-                self._names[key] = unique_names(cis.loc[self._known.in_scope(scope)])
+                reached = self._known.in_scope(scope)
+                self._names[key] = unique_names(cis if reached.all() else cis.loc[reached, ["id", "lower"]])
         return self._names[key]
 
     def within(self, scopes: pd.Series) -> Resolve:
@@ -107,18 +109,18 @@ class Resolver:
         lower = text.str.lower()
         if scope == ANY_SCOPE:
             tables = [self._names_in(ANY_SCOPE), self._names_in(None)]
-            ids = pd.Series(pd.NA, index=text.index, dtype="object")
+            ids = pd.Series(pd.NA, index=text.index, dtype="Int64")
             where = ""
         else:
             tables = [self._names_in(scope)]
             if self._join:
                 tables.append(self._names_in(None))
-            ids = (scope + ":" + text).map(self._by_key)
+            ids = self._by_key.lookup(scope + ":" + text)
             where = f" in {scope}" + (" nor by name anywhere" if self._join else "")
         shared: set[str] = set()
         for single, several in tables:
             unresolved = ids.isna()
-            ids[unresolved] = lower[unresolved].map(single)
+            ids[unresolved] = single.lookup(lower[unresolved])
             shared |= several
         missing = ids.isna()
         ambiguous = missing & lower.isin(shared)
@@ -126,13 +128,13 @@ class Resolver:
         shown = text.str.slice(0, 120).map(repr)
         reason[missing] = "no CI with the key or name " + shown[missing] + where
         reason[ambiguous] = "the name " + shown[ambiguous] + " belongs to several CIs"
-        return ids.astype("Int64"), reason
+        return ids, reason
 
 
 def by_stored_key(rows: pd.DataFrame, target: pd.DataFrame) -> pd.Series:
     """The target's id of each CI an earlier import of the same scope stored with the same key (NA for the others)."""
-    keyed = target.dropna(subset=["source_key"]).drop_duplicates("source_key").set_index("source_key")["id"]
-    return rows["stored_key"].astype("str").map(keyed).astype("Int64")
+    keyed = target[["id", "source_key"]].dropna(subset=["source_key"]).drop_duplicates("source_key")
+    return TextIndex(keyed["source_key"], keyed["id"].to_numpy()).lookup(rows["stored_key"])
 
 
 def joined_by_name(rows: pd.DataFrame, target: pd.DataFrame) -> pd.Series:
@@ -174,7 +176,7 @@ def placeholders(
     for cis in (regular, target):
         single, several = unique_names(pd.DataFrame({"id": cis["id"], "lower": lower_names(cis["name"])}))
         open_ = ids.isna() & ~lower.isin(shared)
-        ids[open_] = lower[open_].map(single)
+        ids[open_] = single.lookup(lower[open_])
         shared |= several
     ambiguous = ids.isna() & lower.isin(shared)
     rejected = [
