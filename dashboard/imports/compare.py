@@ -91,12 +91,26 @@ def repeated(part: str, rows: pd.DataFrame) -> pd.Series:
     health event with the same values (one repeated with other values is another reading, and kept)."""
     if part == "health":
         return rows.duplicated(["ci_id", "metric", "observed_at", "status", "value"])
-    source, target = rows["source_id"].to_numpy(), rows["target_id"].to_numpy()
+    source, target = rows["source_id"].to_numpy("int64"), rows["target_id"].to_numpy("int64")
     symmetric = rows["type"].isin(SYMMETRIC_TYPES).to_numpy()
-    ends = {"low": np.where(symmetric, np.minimum(source, target), source),
-            "high": np.where(symmetric, np.maximum(source, target), target)}  # fmt: skip
-    kind = pd.factorize(rows["type"])[0]  # codes: 1.9M relationships hash as numbers, not as strings
-    return pd.DataFrame({**ends, "type": kind}, index=rows.index).duplicated()
+    low = np.where(symmetric, np.minimum(source, target), source)
+    high = np.where(symmetric, np.maximum(source, target), target)
+    return pd.Series(duplicated(low, high, pd.factorize(rows["type"])[0]), index=rows.index)
+
+
+def duplicated(*columns: np.ndarray) -> np.ndarray:
+    """Rows (of whole-number columns) equal to an earlier row, as DataFrame.duplicated(keep="first") finds them, by a
+    stable sort instead of a hash table: 1.9M relationships in ~60 MB instead of ~250 MB."""
+    if not len(columns[0]):
+        return np.zeros(0, dtype=bool)
+    order = np.lexsort(columns[::-1])  # stable: within equal rows, the earliest comes first
+    same = np.ones(len(order) - 1, dtype=bool)
+    for column in columns:
+        ordered = column[order]
+        same &= ordered[1:] == ordered[:-1]
+    out = np.zeros(len(order), dtype=bool)
+    out[order[1:]] = same
+    return out
 
 
 def health_event(row: tuple, whole_seconds: bool) -> tuple:

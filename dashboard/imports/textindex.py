@@ -43,5 +43,10 @@ class TextIndex:
         return out
 
 
+HASHED_AT_ONCE = 100_000  # texts hashed at a time: hashing makes a Python string of each
+
+
 def _hashes(texts: pd.Series) -> np.ndarray:
-    return pd.util.hash_pandas_object(texts.fillna(""), index=False).to_numpy()
+    parts = [pd.util.hash_pandas_object(texts.iloc[start : start + HASHED_AT_ONCE].fillna(""), index=False)
+             for start in range(0, len(texts), HASHED_AT_ONCE)]  # fmt: skip
+    return np.concatenate([p.to_numpy() for p in parts]) if parts else np.zeros(0, dtype="uint64")

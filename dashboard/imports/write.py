@@ -178,6 +178,9 @@ def _as_one(part: str, results: list[Checked]) -> Checked:
         for result in results:
             result.rows = result.rows.drop(columns=ORIGIN)
     rows = pd.concat([r.rows for r in results], ignore_index=True) if len(results) > 1 else results[0].rows
+    for column in _IDS.intersection(rows.columns):
+        if not rows[column].hasnans:  # a reference every row must have: plain int64 (Int64 turns into objects)
+            rows[column] = rows[column].astype("int64")
     rejected = [rejection for result in results for rejection in result.rejected]
     if part in _UNIQUE:
         rows = _reject_repeats(part, rows, rejected)
@@ -208,6 +211,7 @@ def _checked_cis(chunks: Iterator[pd.DataFrame], counts: PartReport) -> tuple[Ch
     return _as_one("cis", regular or none), _as_one("cis", named or none)
 
 
+_IDS = frozenset({"source_id", "target_id", "ci_id"})
 # CI columns with few distinct values: held as categories (1M CIs' classes as strings take ~18 MB, as codes 1 MB).
 _FEW_VALUES = ("class", "status", "criticality", "environment", "location", "owner")
 
