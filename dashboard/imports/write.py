@@ -24,6 +24,7 @@ from dashboard.cmdb.upgrade import upgrade_schema
 from dashboard.imports import compare
 from dashboard.imports.batch import OPTIONAL_PARTS, ORIGIN, PARTS, ImportBatch, Rejection, empty
 from dashboard.imports.existing import (
+    FEW_VALUES,
     HEALTH_KEY,
     HEALTH_VALUES,
     HISTORY,
@@ -212,8 +213,6 @@ def _checked_cis(chunks: Iterator[pd.DataFrame], counts: PartReport) -> tuple[Ch
 
 
 _IDS = frozenset({"source_id", "target_id", "ci_id"})
-# CI columns with few distinct values: held as categories (1M CIs' classes as strings take ~18 MB, as codes 1 MB).
-_FEW_VALUES = ("class", "status", "criticality", "environment", "location", "owner")
 
 
 def _plan_cis(
@@ -225,7 +224,7 @@ def _plan_cis(
     cis, named = _checked_cis(batch.chunks("cis"), counts)
     rejected = [*cis.rejected, *named.rejected]
     next_id = int(existing.ci["id"].max()) + 1 if len(existing.ci) else 1
-    held = cis.rows.drop(columns=["key", ORIGIN]).astype(dict.fromkeys(_FEW_VALUES, "category"))
+    held = cis.rows.drop(columns=["key", ORIGIN]).astype(dict.fromkeys(FEW_VALUES, "category"))
     regular = _numbered(held, by_stored_key(cis.rows, existing.ci), next_id)
     del cis, held  # the checked CIs are held once, as `regular`: 1M CIs take ~200 MB
     next_id += len(regular)
