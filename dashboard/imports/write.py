@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
-import pyarrow
 import sqlalchemy as sa
 from tqdm import tqdm
 
@@ -36,6 +35,7 @@ from dashboard.imports.existing import (
     traffic_row,
     whole_seconds,
 )
+from dashboard.imports.memory import give_back_freed_memory
 from dashboard.imports.report import ImportReport, MaxRejects, PartReport
 from dashboard.imports.resolve import Known, Resolver, by_stored_key, joined_by_name, placeholders
 from dashboard.imports.validate import Checked, check_part, parse_times
@@ -63,9 +63,7 @@ def import_batch(
     """Write the batch into servicemap's own database at `url` (created if needed) in one transaction, or nothing
     (see the module's docstring); with dry_run, write nothing but report the same. join_by="name" lets CIs and
     references join CIs of other scopes by name."""
-    # An import makes and drops millions of short Arrow strings, chunk by chunk: the system allocator gives freed
-    # memory back, where Arrow's default pool keeps it (at 1M CIs, 800 MB of RSS after checking the CIs, not 580).
-    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    give_back_freed_memory()
     url_parsed = parse_url(url)
     report = ImportReport(
         redacted(url_parsed), dry_run, rejected=list(batch.rejected), notes=list(batch.notes), max_rejects=max_rejects
