@@ -10,7 +10,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from dashboard.cmdb import schema
+from dashboard.domain.vocabulary import HEALTH_BY_NAME, RELATIONSHIP_TYPE_BY_NAME
 from dashboard.imports import compare
+from dashboard.imports.validate import coded
 
 # Call traffic is matched on its key and kept when its figures are the same, replaced when not.
 TRAFFIC_KEY = ("source_id", "target_id", "bucket_start")
@@ -78,6 +80,9 @@ _TABLES = {"relationships": schema.relationship, "incidents": schema.incident, "
            "health": schema.health, "traffic": schema.call_traffic}  # fmt: skip
 # CI columns with few distinct values: held as categories (1M CIs' classes as strings take ~18 MB, as codes 1 MB).
 FEW_VALUES = ("class", "status", "criticality", "environment", "location", "owner")
+# Compared columns of a vocabulary: categories of it, as the import's checked rows hold them (a value outside it,
+# which no imported row has, reads as NULL).
+VOCABULARIES = {"type": tuple(RELATIONSHIP_TYPE_BY_NAME), "status": tuple(HEALTH_BY_NAME)}
 READ_ROWS = 100_000  # stored rows read at a time: only their comparable form is kept
 
 
@@ -95,7 +100,9 @@ def comparable(part: str, rows: pd.DataFrame, whole_seconds: bool) -> pd.DataFra
             out[column] = pd.to_numeric(values).astype("float32").astype("float64")
         elif column in ("p50_ms", "p95_ms"):
             out[column] = pd.to_numeric(values).astype("float64").round(3)
-        elif column in ("type", "metric", "status", "number"):
+        elif column in VOCABULARIES:
+            out[column] = coded(values.astype("str"), VOCABULARIES[column])
+        elif column in ("metric", "number"):
             out[column] = values.astype("str")
         else:
             out[column] = values.astype("int64")

@@ -106,7 +106,7 @@ def _relationships(rows: pd.DataFrame, reasons: _Reasons, resolve: Resolve | Non
     kind = _text(rows["type"]).str.lower().str.replace(r"[\s_]+", " ", regex=True)
     _vocabulary(reasons, kind, tuple(RELATIONSHIP_TYPE_BY_NAME), "relationship type")
     updated = _time(rows["updated_at"], reasons, "updated_at").fillna(_now())
-    types = _coded(kind, tuple(RELATIONSHIP_TYPE_BY_NAME))
+    types = coded(kind, tuple(RELATIONSHIP_TYPE_BY_NAME))
     return pd.DataFrame({"source_id": source, "target_id": target, "type": types, "updated_at": updated})
 
 
@@ -157,7 +157,7 @@ def _health(rows: pd.DataFrame, reasons: _Reasons, resolve: Resolve | None) -> p
     observed = _time(rows["observed_at"], reasons, "observed_at")
     reasons.add(observed.isna(), "no observed_at time")
     metric = _text(rows["metric"]).fillna("status").str.slice(0, 64)
-    status = _coded(status, tuple(HEALTH_BY_NAME))
+    status = coded(status, tuple(HEALTH_BY_NAME))
     return pd.DataFrame({"ci_id": ci, "status": status, "metric": metric, "value": value, "observed_at": observed})
 
 
@@ -212,7 +212,7 @@ def _vocabulary(
     reasons.add(bad, f"{what} " + _shown(values.fillna("")) + f" is not one of {', '.join(allowed)}")
 
 
-def _coded(values: pd.Series, allowed: tuple[str, ...]) -> pd.Series:
+def coded(values: pd.Series, allowed: tuple[str, ...]) -> pd.Series:
     """A vocabulary column as categories of the whole vocabulary (a value outside it, whose row is rejected, as
     NULL): a byte a row instead of a string, and chunks of a part concatenate without becoming strings again."""
     return values.where(values.isin(allowed)).astype(pd.CategoricalDtype(allowed))
