@@ -1,6 +1,7 @@
 """What servicemap's own database already holds, read once per import for matching: its CIs (with the keys earlier
 imports kept) and the keys or rows of the other tables."""
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +62,10 @@ class Existing:
         if "incidents" in rows:
             rows["incidents"][HISTORY] = _stored_histories(connection, present).reindex(rows["incidents"].index)
         return cls(ci, max_ids, keys, rows, whole)
+
+    def without_cis(self) -> "Existing":
+        """The same without the target's CIs (once the import's CIs are matched, only the other parts are)."""
+        return dataclasses.replace(self, ci=self.ci.iloc[:0])
 
     def held(self, part: str) -> pd.DataFrame:
         """The part's stored rows as `comparable` gives them (none when the target has no such table)."""
