@@ -11,6 +11,7 @@ from callbacks.roots import default_root, opening_scope, root_options
 from dashboard.cmdb.derived import Derived
 from dashboard.details import ci_details
 from dashboard.domain.notices import cmdb_notices, filter_empty, incidents_without_ci, unknown_root
+from dashboard.domain.untrusted import prefixed_id, whole_number
 from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.domain.vocabulary import class_label
 from dashboard.maps import MapModel, build_map
@@ -154,7 +155,8 @@ def register(app: Dash, services: Services) -> None:
             return no_update
         if node.get("kind") == "group":
             return build_group_details(str(node.get("label", "Group")))
-        position = derived.snapshot.index.position(node.get("ci_id"))
+        ci_id = whole_number(node.get("ci_id"))
+        position = derived.snapshot.index.position(ci_id) if ci_id is not None else None
         if position is None:
             return [dcc.Markdown("This CI is not in the current snapshot any more.")]
         info = ci_details(derived, position)
@@ -255,11 +257,11 @@ def _edge_details(derived: Derived, edge: object) -> list:
     index = derived.snapshot.index
 
     def end(element_id: object) -> str:
-        text = str(element_id)
-        if text.startswith("ci-") and text[3:].isdigit():
-            position = index.position(int(text[3:]))
-            return str(names.iat[position]) if position is not None else text
-        return text.removeprefix("group-")
+        ci_id = _ci_id(element_id)
+        position = index.position(ci_id) if ci_id is not None else None
+        if position is not None:
+            return str(names.iat[position])
+        return str(element_id)[:200].removeprefix("group-")
 
     merged = str(edge.get("id", "")).startswith("merged")
     traffic = None if merged else derived.traffic.get((_ci_id(edge.get("source")), _ci_id(edge.get("target"))))
@@ -270,5 +272,4 @@ def _edge_details(derived: Derived, edge: object) -> list:
 
 def _ci_id(element_id: object) -> int | None:
     """The CI id of a node element id "ci-<id>", else None."""
-    text = str(element_id)
-    return int(text[3:]) if text.startswith("ci-") and text[3:].isdigit() else None
+    return prefixed_id(element_id, "ci-")

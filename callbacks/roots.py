@@ -7,6 +7,7 @@ from dashboard.cmdb.derived import Derived
 from dashboard.domain.neighbourhood import Scope
 from dashboard.domain.prominence import most_troubled, opening_ci, weight
 from dashboard.domain.search import id_query
+from dashboard.domain.untrusted import whole_number
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, class_label
 
 MAX_SERVICES = 300
@@ -46,7 +47,8 @@ def root_options(derived: Derived, typed: str, value: object) -> list[dict]:
             positions.insert(0, exact)
     else:
         positions = _listed(derived)
-    current = index.position(int(value)) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
+    named_id = whole_number(value) if isinstance(value, str) else None
+    current = index.position(named_id) if named_id is not None else None
     if current is not None and current not in positions:
         positions.insert(0, current)
     return [_option(derived, int(p)) for p in positions]

@@ -103,3 +103,23 @@ def test_fz004_found_by_fuzzing_a_path_outside_the_prefix_and_a_browser_side_cal
     assert data["response"][ids.PAGE_MAP]["hidden"] is False  # an unknown path shows the map
     status, _ = post(app, callback_request(app, ids.WALL_REQUEST, "data", {}))
     assert status == 400  # clientside callbacks run in the browser; asking the server for one is forged
+
+
+UNICODE_DIGITS = "?root=²&depth=²&changes=²&refresh=²&rotate=²&services=²,7&tiles=²"
+
+
+def test_fz005_found_by_a_user_unicode_digits_in_the_url_never_fail_a_callback(app):
+    from layouts import ids
+
+    keys = [
+        key
+        for key, registered in app.callback_map.items()
+        if "callback" in registered and any(item["id"] == ids.URL for item in registered["inputs"])
+    ]
+    assert keys
+    for key in keys:
+        values = {f"{ids.URL}.search": UNICODE_DIGITS, f"{ids.URL}.pathname": "/wall"}
+        response = app.server.test_client().post(
+            "/_dash-update-component", json=request_for_key(app, key, values, f"{ids.URL}.search")
+        )
+        assert response.status_code in (200, 204), (key, response.get_data(as_text=True)[:300])
