@@ -1,13 +1,16 @@
 """Fuzzing the callback endpoint: hundreds of malformed and forged requests, property-based; none may answer 500."""
 
+import io
 import json
 import logging
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.app import create_app
+from dashboard.guard import MAX_REQUEST_BYTES
 from dashboard.settings import Settings
 from tests.callbacks import request_for_key
 
@@ -123,3 +126,85 @@ def test_fz005_found_by_a_user_unicode_digits_in_the_url_never_fail_a_callback(a
             "/_dash-update-component", json=request_for_key(app, key, values, f"{ids.URL}.search")
         )
         assert response.status_code in (200, 204), (key, response.get_data(as_text=True)[:300])
+
+
+def test_fz006_found_by_a_user_changed_prop_ids_of_the_wrong_type_get_a_400(app):
+    key = next(key for key, registered in app.callback_map.items() if "callback" in registered)
+    for changed in (None, "x", [1], [None], {"a": 1}):
+        body = {**request_for_key(app, key, {}), "changedPropIds": changed}
+        response = app.server.test_client().post("/_dash-update-component", json=body)
+        assert response.status_code == 400, changed
+
+
+def test_fz007_found_by_a_user_deeply_nested_json_under_the_size_cap_gets_a_400(app):
+    for deep in ("[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000):
+        response = app.server.test_client().post("/_dash-update-component", data=deep, content_type="application/json")
+        assert response.status_code == 400
+    key = next(key for key, registered in app.callback_map.items() if "callback" in registered)
+    body = request_for_key(app, key, {})
+    body["inputs"][0]["value"] = json.loads("[" * 100 + "]" * 100)
+    assert app.server.test_client().post("/_dash-update-component", json=body).status_code == 400
+
+
+class _Endless(io.RawIOBase):
+    """A request body that never ends (until 300 MiB), as a client sending chunks without a Content-Length."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return 0  # the test client asks for the length; a chunked request has none (it is read as such)
+
+    def tell(self) -> int:
+        return 0
+
+    def readinto(self, buffer) -> int:
+        if self.sent >= 300 * 2**20:
+            return 0
+        size = len(buffer)
+        buffer[:size] = b" " * size
+        self.sent += size
+        return size
+
+
+def test_fz008_found_by_a_user_a_chunked_body_without_content_length_is_capped(app):
+    body = _Endless()
+    response = app.server.test_client().post(
+        "/_dash-update-component",
+        input_stream=body,
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
+    assert body.sent <= 2 * MAX_REQUEST_BYTES  # it stopped reading at the cap
+
+
+def test_fz009_a_body_with_a_content_length_over_the_cap_gets_a_413(app):
+    response = app.server.test_client().post(
+        "/_dash-update-component", data=b" " * (MAX_REQUEST_BYTES + 1), content_type="application/json"
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/_dash-component-suites/x/y.js", "/_dash-component-suites/dash/nothing.v1_2_3m4.js", "/_dash-component-suites/"],
+)
+def test_fz010_found_by_a_user_unknown_asset_paths_are_404(app, path):
+    app.server.test_client().get("/")  # Dash registers its scripts when it serves the page
+    response = app.server.test_client().get(path)
+    assert response.status_code == 404
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_fz011_registered_component_suites_are_still_served(app):
+    client = app.server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'src="(/_dash-component-suites/[^"]+)"', page)
+    assert scripts
+    for script in scripts:
+        assert client.get(script).status_code == 200, script
