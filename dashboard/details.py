@@ -12,6 +12,7 @@ import pandas as pd
 from dashboard.cmdb.derived import Derived, id_array
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.health import explain
+from dashboard.domain.names import heading, visible
 from dashboard.domain.vocabulary import Health, class_label
 from dashboard.incident_history import IncidentHistory, incident_histories
 
@@ -60,7 +61,7 @@ def ci_details(derived: Derived, position: int) -> CIDetails:
     )
     return CIDetails(
         ci_id=ci_id,
-        name=text(row["name"]),
+        name=visible(row["name"]),  # whole: the one place a long name is shown in full
         class_label=class_label(class_name),
         fields=tuple((name, text(row[name])) for name in FIELDS if name in row.index),
         attributes=attributes,
@@ -68,7 +69,9 @@ def ci_details(derived: Derived, position: int) -> CIDetails:
         status=why.status,
         rule=why.rule,
         reason=why.text,
-        culprits=tuple((int(snapshot.index.ci_ids[c]), text(names.iat[c])) for c in why.culprits if c != position)[:20],
+        culprits=tuple((int(snapshot.index.ci_ids[c]), heading(names.iat[c])) for c in why.culprits if c != position)[
+            :20
+        ],
         incidents=incidents,
         histories=incident_histories(snapshot.tables["incident"], snapshot.tables["incident_history"], incidents),
         changes=_rows(
