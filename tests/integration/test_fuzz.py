@@ -4,6 +4,7 @@ import io
 import json
 import logging
 import re
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -208,3 +209,69 @@ def test_fz011_registered_component_suites_are_still_served(app):
     assert scripts
     for script in scripts:
         assert client.get(script).status_code == 200, script
+
+
+PAGES = ("/", "/wall", "/quality")
+QUERY_NAMES = (
+    "root", "depth", "dir", "layout", "only", "changes", "impact", "open", "embed",
+    "refresh", "rotate", "services", "theme", "tiles",
+)  # fmt: skip
+QUERY_VALUES = (
+    st.text(max_size=30)
+    | st.sampled_from(["²", "٣", "१२", "-1", "1e9", "9" * 40, "0", "all", "5,²,7", "\u202e", "\x00", "%ZZ", "&&="])
+    | st.integers(-(2**70), 2**70).map(str)
+)
+QUERY = st.lists(st.tuples(st.sampled_from(QUERY_NAMES) | st.text(max_size=6), QUERY_VALUES), max_size=6).map(
+    lambda pairs: "?" + urlencode(pairs)
+)
+
+
+def _url_callbacks(app) -> list[str]:
+    from layouts import ids
+
+    return [
+        key
+        for key, registered in app.callback_map.items()
+        if "callback" in registered
+        and any(item["id"] == ids.URL for item in registered["inputs"] + registered["state"])
+    ]
+
+
+def test_fz012_every_callback_survives_any_values_and_any_changed_prop_ids(app):
+    keys = [key for key, registered in app.callback_map.items() if "callback" in registered]
+    assert len(keys) >= 10  # every server-side callback of the app
+    for key in keys:
+        _fuzz_one_callback(app, key)
+
+
+def _fuzz_one_callback(app, key: str) -> None:
+    client = app.server.test_client()
+    registered = app.callback_map[key]
+    names = [f"{item['id']}.{item['property']}" for item in [*registered["inputs"], *registered["state"]]]
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(st.fixed_dictionaries(dict.fromkeys(names, JSON | HOSTILE | QUERY)), JSON | st.sampled_from(names))
+    def check(values: dict, changed: object) -> None:
+        body = request_for_key(app, key, values)
+        body["changedPropIds"] = changed if isinstance(changed, list) else [changed]
+        response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+        assert response.status_code < 500, (key, response.status_code, body)
+        assert "Traceback" not in response.get_data(as_text=True)
+
+    check()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(page=st.sampled_from(PAGES), query=QUERY)
+def test_fz013_any_url_parameters_on_any_page_never_fail(app, page, query):
+    from layouts import ids
+
+    client = app.server.test_client()
+    response = client.get(page + query)
+    assert response.status_code == 200
+    assert "Traceback" not in response.get_data(as_text=True)
+    for key in _url_callbacks(app):
+        values = {f"{ids.URL}.search": query, f"{ids.URL}.pathname": page, f"{ids.MAP_TRAIL_STORE}.data": []}
+        body = request_for_key(app, key, values, f"{ids.URL}.search")
+        answer = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+        assert answer.status_code in (200, 204), (key, page + query, answer.get_data(as_text=True)[:300])
