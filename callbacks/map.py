@@ -4,6 +4,8 @@ Every callback reads the current snapshot only (never the database) and treats w
 an unknown CI id, a wrong type or an absurd depth gives a plain message or nothing, never an exception.
 """
 
+from urllib.parse import urlencode
+
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks.pages import on_map_page
@@ -241,7 +243,8 @@ def _query_from_controls(
         "only": ONLY_INCIDENTS if isinstance(only, list) and ONLY_INCIDENTS in only else "",
         "changes": changes,
     }
-    return "&".join(f"{k}={v}" for k, v in parts.items() if isinstance(v, str | int) and str(v).isprintable())
+    # Encoded, so that a value cannot carry parameters of its own ("5&impact=1" is a root, an invalid one).
+    return urlencode({k: str(v) for k, v in parts.items() if isinstance(v, str | int) and not isinstance(v, bool)})
 
 
 def _extend(trail: object, root: int, name: str, href: str) -> list:

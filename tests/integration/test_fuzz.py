@@ -275,3 +275,23 @@ def test_fz013_any_url_parameters_on_any_page_never_fail(app, page, query):
         body = request_for_key(app, key, values, f"{ids.URL}.search")
         answer = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
         assert answer.status_code in (200, 204), (key, page + query, answer.get_data(as_text=True)[:300])
+
+
+def test_fz014_a_control_value_cannot_carry_url_parameters_of_its_own(app):
+    from layouts import ids
+    from tests.callbacks import callback_request, post
+
+    controls = {
+        f"{ids.URL}.search": "?root=5",
+        f"{ids.MAP_ROOT}.value": "7&dir=upstream&depth=all",
+        f"{ids.MAP_SCOPE}.value": "downstream",
+        f"{ids.MAP_DEPTH}.value": "²",
+        f"{ids.MAP_LAYOUT}.value": "layered",
+        f"{ids.MAP_ONLY}.value": [],
+        f"{ids.MAP_CHANGES}.value": True,
+    }
+    status, data = post(app, callback_request(app, ids.URL, "search", controls, f"{ids.MAP_ROOT}.value"))
+    assert status == 200
+    search = data["response"].get(ids.URL, {}).get("search", "?root=5")
+    assert "upstream" not in search
+    assert "all" not in search
