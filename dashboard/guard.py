@@ -58,8 +58,10 @@ def _rejected(problem: str, status: int) -> tuple[flask.Response, int]:
 
 def read_json(request: flask.Request) -> object:
     """The request's JSON body; None when it is not JSON or nests deeper than MAX_JSON_DEPTH. Raises
-    RequestEntityTooLarge past the request's max_content_length."""
-    data = request.get_data(cache=True)  # a streamed body is cut at max_content_length without a word, so:
+    RequestEntityTooLarge for a body of MAX_REQUEST_BYTES or more."""
+    # Werkzeug stops reading a streamed (chunked) body at max_content_length without a word: a body that fills the
+    # limit may go on, and is refused.
+    data = request.get_data(cache=True)
     if len(data) >= MAX_REQUEST_BYTES:
         raise RequestEntityTooLarge()
     try:
