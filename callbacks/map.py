@@ -12,7 +12,7 @@ from callbacks.pages import on_map_page
 from callbacks.roots import default_root, opening_scope, root_options
 from dashboard.cmdb.derived import Derived
 from dashboard.details import ci_details
-from dashboard.domain.names import heading
+from dashboard.domain.names import shown_name
 from dashboard.domain.notices import cmdb_notices, filter_empty, incidents_without_ci, unknown_root
 from dashboard.domain.untrusted import prefixed_id, whole_number
 from dashboard.domain.viewstate import ViewState, parse, to_query
@@ -264,8 +264,8 @@ def _edge_details(derived: Derived, edge: object) -> list:
         ci_id = _ci_id(element_id)
         position = index.position(ci_id) if ci_id is not None else None
         if position is not None:
-            return heading(names.iat[position])
-        return heading(str(element_id).removeprefix("group-"))
+            return shown_name(names.iat[position])
+        return shown_name(str(element_id).removeprefix("group-"))
 
     merged = str(edge.get("id", "")).startswith("merged")
     traffic = None if merged else derived.traffic.get((_ci_id(edge.get("source")), _ci_id(edge.get("target"))))

@@ -4,7 +4,7 @@ id as the user types."""
 import numpy as np
 
 from dashboard.cmdb.derived import Derived
-from dashboard.domain.names import cut, heading, visible
+from dashboard.domain.names import cut, shown_name, visible
 from dashboard.domain.neighbourhood import Scope
 from dashboard.domain.prominence import most_troubled, opening_ci, weight
 from dashboard.domain.search import id_query
@@ -71,7 +71,7 @@ def _option(derived: Derived, position: int) -> dict:
     class_name = index.class_names[index.class_codes[position]]
     label = class_label(class_name)
     raw = derived.snapshot.ci["name"].iat[position]
-    name = heading(raw)
+    name = shown_name(raw)
     ci_id = int(index.ci_ids[position])
     shown = f"{name} #{ci_id}" if derived.shared_name[position] else name
     return {"label": f"{shown} · {label}", "value": str(ci_id), "search": cut(visible(raw), 1000)}

@@ -13,7 +13,7 @@ from dashboard.cmdb.derived import Derived
 from dashboard.domain.graph import SYMMETRIC_TYPES
 from dashboard.domain.impact import Impact, impact
 from dashboard.domain.layout import layered_layout
-from dashboard.domain.names import heading, visible
+from dashboard.domain.names import shown_name, visible
 from dashboard.domain.neighbourhood import Neighbourhood, neighbourhood
 from dashboard.domain.traffic import EdgeTraffic
 from dashboard.domain.viewstate import ViewState
@@ -113,7 +113,7 @@ def map_of(derived: Derived, state: ViewState, hood: Neighbourhood) -> MapModel:
     ci = snapshot.ci
     return MapModel(
         state=state,
-        root_name=heading(ci["name"].iat[root]),
+        root_name=shown_name(ci["name"].iat[root]),
         root_class=str(ci["class"].iat[root]),
         nodes=nodes,
         edges=edges,

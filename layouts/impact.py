@@ -5,7 +5,7 @@ import io
 
 from dash import html
 
-from dashboard.domain.names import heading as shown_name
+from dashboard.domain.names import shown_name
 from dashboard.domain.vocabulary import HEALTH_STYLES
 from dashboard.maps import ImpactedService, MapModel
 

@@ -11,7 +11,7 @@ from dashboard.cmdb.distinct import per_distinct
 from dashboard.domain.cycles import dependency_cycles
 from dashboard.domain.findings import Finding, Severity
 from dashboard.domain.graph import BuiltIndex, GraphIndex
-from dashboard.domain.names import has_hidden_characters, heading
+from dashboard.domain.names import has_hidden_characters, shown_name
 from dashboard.domain.overlays import is_open
 from dashboard.domain.vocabulary import (
     CI_CLASS_BY_NAME,
@@ -116,7 +116,7 @@ def _hidden_characters(ci: pd.DataFrame) -> list[Finding]:
         "ci.hidden_characters",
         Severity.WARNING,
         "CI names with invisible or reordering characters",
-        names[hidden].map(heading),
+        names[hidden].map(shown_name),
         "shown with those characters marked, e.g. ⟨U+202E⟩ for a right-to-left override",
     )
 

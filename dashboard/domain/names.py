@@ -2,7 +2,7 @@
 
 A name with U+202E (right-to-left override) before "txt.exe" is drawn as "exe.txt"; a zero-width space makes two
 names that look the same differ. Every view model shows names through `visible` (whole, for the details panel) or
-`heading` / `label` (cut), so no such name can pass for another.
+`shown_name` (cut), so no such name can pass for another.
 """
 
 import re
@@ -35,7 +35,7 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def heading(name: object) -> str:
+def shown_name(name: object) -> str:
     """A name for a heading, a tile, a search option or a table cell: visible and at most MAX_HEADING characters."""
     return cut(visible(_text(name)[: MAX_HEADING + 1]), MAX_HEADING)  # marks only lengthen: cut a 100 KB name first
 

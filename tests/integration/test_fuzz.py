@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.app import create_app
+from dashboard.domain.neighbourhood import Scope
+from dashboard.domain.viewstate import LAYOUTS, WALL_TILES
 from dashboard.guard import MAX_REQUEST_BYTES
 from dashboard.settings import Settings
 from tests.callbacks import request_for_key
@@ -212,18 +214,30 @@ def test_fz011_registered_component_suites_are_still_served(app):
 
 
 PAGES = ("/", "/wall", "/quality")
-QUERY_NAMES = (
-    "root", "depth", "dir", "layout", "only", "changes", "impact", "open", "embed",
-    "refresh", "rotate", "services", "theme", "tiles",
-)  # fmt: skip
-QUERY_VALUES = (
-    st.text(max_size=30)
-    | st.sampled_from(["²", "٣", "१२", "-1", "1e9", "9" * 40, "0", "all", "5,²,7", "\u202e", "\x00", "%ZZ", "&&="])
-    | st.integers(-(2**70), 2**70).map(str)
-)
-QUERY = st.lists(st.tuples(st.sampled_from(QUERY_NAMES) | st.text(max_size=6), QUERY_VALUES), max_size=6).map(
-    lambda pairs: "?" + urlencode(pairs)
-)
+# Every parameter a page reads, with values it accepts: hostile values are mixed with these so that the fuzzer also
+# reaches the code behind a valid parameter (e.g. a wall of CIs grouped by location).
+VALID = {
+    "root": ["5", "1", "900001"],
+    "depth": ["1", "10", "all"],
+    "dir": list(Scope.ALL),
+    "layout": list(LAYOUTS),
+    "only": ["incidents"],
+    "changes": ["7", "90"],
+    "impact": ["1"],
+    "open": ["5:server", "x"],
+    "embed": ["1"],
+    "refresh": ["5", "3600"],
+    "rotate": ["5", "20"],
+    "services": ["5", "5,900001"],
+    "theme": ["light", "dark"],
+    "tiles": list(WALL_TILES),
+}
+HOSTILE_VALUES = ["²", "٣", "१२", "-1", "1e9", "9" * 40, "0", "", "5,²,7", "\u202e", "\x00", "%ZZ", "&&=", "x" * 3000]
+QUERY_VALUES = st.text(max_size=30) | st.sampled_from(HOSTILE_VALUES) | st.integers(-(2**70), 2**70).map(str)
+PAIR = st.sampled_from(sorted(VALID)).flatmap(
+    lambda name: st.tuples(st.just(name), st.sampled_from(VALID[name]) | QUERY_VALUES)
+) | st.tuples(st.text(max_size=6), QUERY_VALUES)
+QUERY = st.lists(PAIR, max_size=6).map(lambda pairs: "?" + urlencode(pairs))
 
 
 def _url_callbacks(app) -> list[str]:
@@ -261,9 +275,22 @@ def _fuzz_one_callback(app, key: str) -> None:
     check()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(page=st.sampled_from(PAGES), query=QUERY)
 def test_fz013_any_url_parameters_on_any_page_never_fail(app, page, query):
+    _check_page(app, page, query)
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_fz015_every_parameter_with_every_valid_and_hostile_value_on_every_page(app, name):
+    other = "root" if name == "tiles" else "tiles"
+    for value in [*VALID[name], *HOSTILE_VALUES]:
+        for page in PAGES:
+            _check_page(app, page, "?" + urlencode({name: value, other: "class" if other == "tiles" else "5"}))
+
+
+def _check_page(app, page: str, query: str) -> None:
+    """The page and every callback that reads the URL answer without an error for this query."""
     from layouts import ids
 
     client = app.server.test_client()

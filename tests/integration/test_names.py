@@ -6,6 +6,7 @@ import pytest
 
 from dashboard.app import create_app
 from dashboard.domain.names import MAX_HEADING
+from dashboard.domain.viewstate import WALL_TILES
 from dashboard.settings import Settings
 from layouts import ids
 from tests.callbacks import callback_request, post
@@ -69,3 +70,11 @@ def test_nc003_a_100_kb_name_is_cut_in_the_heading_and_labels_and_whole_in_the_d
     tapped = {f"{ids.MAP_GRAPH}.tapNodeData": {"ci_id": 2, "kind": "ci"}, f"{ids.URL}.search": "?root=2"}
     details = answer(app, ids.MAP_DETAILS, "children", tapped, f"{ids.MAP_GRAPH}.tapNodeData")
     assert LONG in details
+
+
+@pytest.mark.parametrize("tiles", WALL_TILES)
+def test_nc004_every_kind_of_wall_shows_names_visibly_and_cut(app, tiles):
+    values = {f"{ids.WALL_REQUEST}.data": {"tick": 1}, f"{ids.URL}.search": f"?tiles={tiles}"}
+    wall = answer(app, ids.WALL_TILES, "children", values)
+    assert TRICK not in wall
+    assert "x" * MAX_HEADING not in wall

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from dashboard.domain.names import HIDDEN_CHARACTERS, MAX_HEADING, cut, has_hidden_characters, heading, visible
+from dashboard.domain.names import HIDDEN_CHARACTERS, MAX_HEADING, cut, has_hidden_characters, shown_name, visible
 
 
 def test_nm001_every_control_format_separator_and_surrogate_character_is_hidden():
@@ -40,10 +40,10 @@ def test_nm002_hidden_characters_are_shown_as_code_points(name, shown):
 
 def test_nm003_long_names_are_cut_in_headings_and_kept_whole_by_visible():
     long = "x" * 100_000
-    assert heading(long) == "x" * (MAX_HEADING - 1) + "…"
-    assert len(heading(long)) == MAX_HEADING
+    assert shown_name(long) == "x" * (MAX_HEADING - 1) + "…"
+    assert len(shown_name(long)) == MAX_HEADING
     assert visible(long) == long
-    assert heading("Payroll") == "Payroll"
-    assert heading("\u202e" * 1000).startswith("⟨U+202E⟩")
-    assert len(heading("\u202e" * 1000)) == MAX_HEADING
+    assert shown_name("Payroll") == "Payroll"
+    assert shown_name("\u202e" * 1000).startswith("⟨U+202E⟩")
+    assert len(shown_name("\u202e" * 1000)) == MAX_HEADING
     assert cut("abc", 3) == "abc"
