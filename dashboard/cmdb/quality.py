@@ -11,7 +11,7 @@ from dashboard.cmdb.distinct import per_distinct
 from dashboard.domain.cycles import dependency_cycles
 from dashboard.domain.findings import Finding, Severity
 from dashboard.domain.graph import BuiltIndex, GraphIndex
-from dashboard.domain.names import has_hidden_characters, shown_name
+from dashboard.domain.names import cut, has_hidden_characters, shown_name, visible
 from dashboard.domain.overlays import is_open
 from dashboard.domain.vocabulary import (
     CI_CLASS_BY_NAME,
@@ -25,6 +25,7 @@ from dashboard.domain.vocabulary import (
 STALE_AFTER_DAYS = 180
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0 and C1 control characters
 MAX_EXAMPLES = 8
+MAX_EXAMPLE_CHARS = 200
 
 
 def _examples(values: Iterable[object]) -> tuple[str, ...]:
@@ -37,10 +38,13 @@ def _examples(values: Iterable[object]) -> tuple[str, ...]:
 
 
 def shown(value: object) -> str:
-    """A value as an example: empty values named, control characters escaped (they must not drive a terminal)."""
+    """A value as an example: empty values named, control characters escaped (they must not drive a terminal), other
+    invisible or reordering characters marked (see domain/names.py), long values cut."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("nan", "<NA>", "NaT"):
         return "(empty)"
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value))
+    text = str(value)[: MAX_EXAMPLE_CHARS + 1]
+    escaped = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return cut(visible(escaped), MAX_EXAMPLE_CHARS)
 
 
 def rows_finding(code: str, severity: Severity, title: str, rows: pd.Series | np.ndarray, detail: str) -> list[Finding]:

@@ -47,3 +47,12 @@ def test_nm003_long_names_are_cut_in_headings_and_kept_whole_by_visible():
     assert shown_name("\u202e" * 1000).startswith("⟨U+202E⟩")
     assert len(shown_name("\u202e" * 1000)) == MAX_HEADING
     assert cut("abc", 3) == "abc"
+
+
+def test_nm004_finding_examples_mark_hidden_characters_escape_controls_and_are_cut():
+    from dashboard.cmdb.quality import MAX_EXAMPLE_CHARS, shown
+
+    assert shown("\u202etxt.exe") == "⟨U+202E⟩txt.exe"
+    assert shown("a\x1b[2J") == "a\\x1b[2J"  # a terminal must not act on it
+    assert len(shown("x" * 100_000)) == MAX_EXAMPLE_CHARS
+    assert shown(None) == "(empty)"
