@@ -157,7 +157,7 @@ def register(app: Dash, services: Services) -> None:
         if not isinstance(node, dict):
             return no_update
         if node.get("kind") == "group":
-            return build_group_details(str(node.get("label", "Group")))
+            return build_group_details(shown_name(node.get("label", "Group")))
         ci_id = whole_number(node.get("ci_id"))
         position = derived.snapshot.index.position(ci_id) if ci_id is not None else None
         if position is None:
