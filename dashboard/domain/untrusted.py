@@ -5,9 +5,11 @@ Numbers are ASCII digits only: `str.isdigit()` accepts '²' and '٣', which `int
 """
 
 import re
+from urllib.parse import parse_qs
 
 MAX_DIGITS = 18  # fits a signed 64-bit integer, the width of CI ids
 MAX_TEXT = 2000  # characters of any one untrusted text that are looked at
+MAX_QUERY = 4000  # characters of a query string that are looked at
 _DIGITS = re.compile(rf"[0-9]{{1,{MAX_DIGITS}}}")
 
 
@@ -42,3 +44,10 @@ def prefixed_id(value: object, prefix: str) -> int | None:
     """The number of an element id such as "ci-42" for the prefix "ci-", else None."""
     raw = text(value, len(prefix) + MAX_DIGITS)
     return whole_number(raw[len(prefix) :]) if raw.startswith(prefix) else None
+
+
+def query_values(search: object) -> dict[str, str]:
+    """The first value of each parameter of a query string (with or without its "?"), stripped and cut to MAX_TEXT;
+    blank values are left out."""
+    parsed = parse_qs(text(search, MAX_QUERY).lstrip("?"))
+    return {name: text(values[0].strip()) for name, values in parsed.items()}

@@ -5,17 +5,16 @@ pasted or forged link gives a valid view.
 """
 
 from dataclasses import dataclass, field, replace
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from dashboard.domain.neighbourhood import Scope
-from dashboard.domain.untrusted import bounded, number_list, whole_number
+from dashboard.domain.untrusted import bounded, number_list, query_values, whole_number
 
 DEFAULT_DEPTH = 3
 MAX_DEPTH = 10
 LAYOUTS = ("layered", "breadthfirst", "concentric", "cose", "dagre")
 MAX_CHANGE_DAYS = 90
 MAX_OPEN_GROUPS = 50
-_MAX_VALUE = 2000  # characters of any one query value that are looked at
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +38,10 @@ class ViewState:
 
 def parse(search: str | None) -> ViewState:
     """The view a query string (with or without its leading '?') describes."""
-    values = parse_qs((search or "").lstrip("?")[:4000], keep_blank_values=False)
+    values = query_values(search)
 
     def one(name: str) -> str:
-        return values.get(name, [""])[0].strip()[:_MAX_VALUE]
+        return values.get(name, "")
 
     return ViewState(
         root=whole_number(one("root")),
@@ -120,10 +119,10 @@ class WallState:
 def parse_wall(search: str | None) -> WallState:
     """The wall a query string describes (?refresh=30&rotate=20&services=5,7&theme=light&tiles=location); never
     fails."""
-    values = parse_qs((search or "").lstrip("?")[:4000])
+    values = query_values(search)
 
     def one(name: str) -> str:
-        return values.get(name, [""])[0].strip()[:_MAX_VALUE]
+        return values.get(name, "")
 
     rotate = whole_number(one("rotate"))
     return WallState(

@@ -62,3 +62,13 @@ def test_ut007_found_by_a_user_unicode_digits_in_a_wall_link_give_the_default_wa
     assert wall.refresh == DEFAULT_WALL_REFRESH
     assert wall.rotate == 0
     assert wall.services <= {7}
+
+
+def test_ut008_query_values_first_value_stripped_and_cut():
+    from dashboard.domain.untrusted import MAX_TEXT, query_values
+
+    assert query_values("?a=1&a=2&b=+x+&c=") == {"a": "1", "b": "x"}
+    assert query_values("a=%ZZ") == {"a": "%ZZ"}
+    assert len(query_values("?a=" + "x" * 3000)["a"]) == MAX_TEXT
+    assert query_values(None) == {}
+    assert query_values(["?a=1"]) == {}
