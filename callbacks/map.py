@@ -4,13 +4,17 @@ Every callback reads the current snapshot only (never the database) and treats w
 an unknown CI id, a wrong type or an absurd depth gives a plain message or nothing, never an exception.
 """
 
+from urllib.parse import urlencode
+
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks.pages import on_map_page
 from callbacks.roots import default_root, opening_scope, root_options
 from dashboard.cmdb.derived import Derived
 from dashboard.details import ci_details
+from dashboard.domain.names import shown_name
 from dashboard.domain.notices import cmdb_notices, filter_empty, incidents_without_ci, unknown_root
+from dashboard.domain.untrusted import prefixed_id, whole_number
 from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.domain.vocabulary import class_label
 from dashboard.maps import MapModel, build_map
@@ -153,8 +157,9 @@ def register(app: Dash, services: Services) -> None:
         if not isinstance(node, dict):
             return no_update
         if node.get("kind") == "group":
-            return build_group_details(str(node.get("label", "Group")))
-        position = derived.snapshot.index.position(node.get("ci_id"))
+            return build_group_details(shown_name(node.get("label", "Group")))
+        ci_id = whole_number(node.get("ci_id"))
+        position = derived.snapshot.index.position(ci_id) if ci_id is not None else None
         if position is None:
             return [dcc.Markdown("This CI is not in the current snapshot any more.")]
         info = ci_details(derived, position)
@@ -238,7 +243,8 @@ def _query_from_controls(
         "only": ONLY_INCIDENTS if isinstance(only, list) and ONLY_INCIDENTS in only else "",
         "changes": changes,
     }
-    return "&".join(f"{k}={v}" for k, v in parts.items() if isinstance(v, str | int) and str(v).isprintable())
+    # Encoded, so that a value cannot carry parameters of its own ("5&impact=1" is a root, an invalid one).
+    return urlencode({k: str(v) for k, v in parts.items() if isinstance(v, str | int) and not isinstance(v, bool)})
 
 
 def _extend(trail: object, root: int, name: str, href: str) -> list:
@@ -255,11 +261,11 @@ def _edge_details(derived: Derived, edge: object) -> list:
     index = derived.snapshot.index
 
     def end(element_id: object) -> str:
-        text = str(element_id)
-        if text.startswith("ci-") and text[3:].isdigit():
-            position = index.position(int(text[3:]))
-            return str(names.iat[position]) if position is not None else text
-        return text.removeprefix("group-")
+        ci_id = _ci_id(element_id)
+        position = index.position(ci_id) if ci_id is not None else None
+        if position is not None:
+            return shown_name(names.iat[position])
+        return shown_name(str(element_id).removeprefix("group-"))
 
     merged = str(edge.get("id", "")).startswith("merged")
     traffic = None if merged else derived.traffic.get((_ci_id(edge.get("source")), _ci_id(edge.get("target"))))
@@ -270,5 +276,4 @@ def _edge_details(derived: Derived, edge: object) -> list:
 
 def _ci_id(element_id: object) -> int | None:
     """The CI id of a node element id "ci-<id>", else None."""
-    text = str(element_id)
-    return int(text[3:]) if text.startswith("ci-") and text[3:].isdigit() else None
+    return prefixed_id(element_id, "ci-")

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from dash import Dash, Input, Output, State, no_update
 
+from dashboard.auth import cause_for_viewer, source_for_viewer
 from dashboard.domain.notices import cmdb_notices
 from dashboard.services import Services
 from layouts import ids
@@ -30,7 +31,7 @@ def register(app: Dash, services: Services) -> None:
             loaded_at=snapshot.loaded_at if snapshot else None,
             checked_at=status.checked_at,
             now=datetime.now(UTC),
-            error=status.error,
+            error=cause_for_viewer(status.error),
             error_id=status.error_id,
             failed_at=status.failed_at,
         )
@@ -41,7 +42,7 @@ def register(app: Dash, services: Services) -> None:
         notices = cmdb_notices(
             snapshot.index.node_count, snapshot.index.edge_count, counts["relationship"], snapshot.old_health
         )
-        body = build_body(snapshot.source, counts, snapshot.class_counts, list(snapshot.findings))
+        body = build_body(source_for_viewer(snapshot.source), counts, snapshot.class_counts, list(snapshot.findings))
         body = build_notices(notices) + body
         # The map redraws only when a new snapshot arrived, not on every tick (that would reset zoom and pan).
         version = snapshot.version if snapshot.version != shown_version else no_update

@@ -4,9 +4,11 @@ id as the user types."""
 import numpy as np
 
 from dashboard.cmdb.derived import Derived
+from dashboard.domain.names import cut, shown_name, visible
 from dashboard.domain.neighbourhood import Scope
 from dashboard.domain.prominence import most_troubled, opening_ci, weight
 from dashboard.domain.search import id_query
+from dashboard.domain.untrusted import whole_number
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, class_label
 
 MAX_SERVICES = 300
@@ -46,7 +48,8 @@ def root_options(derived: Derived, typed: str, value: object) -> list[dict]:
             positions.insert(0, exact)
     else:
         positions = _listed(derived)
-    current = index.position(int(value)) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
+    named_id = whole_number(value) if isinstance(value, str) else None
+    current = index.position(named_id) if named_id is not None else None
     if current is not None and current not in positions:
         positions.insert(0, current)
     return [_option(derived, int(p)) for p in positions]
@@ -67,7 +70,8 @@ def _option(derived: Derived, position: int) -> dict:
     index = derived.snapshot.index
     class_name = index.class_names[index.class_codes[position]]
     label = class_label(class_name)
-    name = str(derived.snapshot.ci["name"].iat[position])
+    raw = derived.snapshot.ci["name"].iat[position]
+    name = shown_name(raw)
     ci_id = int(index.ci_ids[position])
     shown = f"{name} #{ci_id}" if derived.shared_name[position] else name
-    return {"label": f"{shown} · {label}", "value": str(ci_id), "search": name}
+    return {"label": f"{shown} · {label}", "value": str(ci_id), "search": cut(visible(raw), 1000)}

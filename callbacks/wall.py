@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
+from dashboard.auth import cause_for_viewer
 from dashboard.domain.viewstate import parse_wall
 from dashboard.services import Services
 from dashboard.wall import trouble_map
@@ -95,7 +96,7 @@ def _answer(status: object, now: datetime) -> dict:
     return {
         "served_at": int(now.timestamp() * 1000),
         "loaded_at": int(snapshot.loaded_at.timestamp() * 1000) if snapshot else None,
-        "error": status.error,
+        "error": cause_for_viewer(status.error),
         "error_id": status.error_id,
         "failed_at": int(status.failed_at.timestamp() * 1000) if status.failed_at else None,
     }

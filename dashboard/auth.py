@@ -112,3 +112,24 @@ def install(app: Dash, policy: AuthPolicy) -> None:
                 "Sign in to see servicemap.", 401, {"WWW-Authenticate": 'Basic realm="servicemap", charset="UTF-8"'}
             )
         return flask.Response("Sign in through the portal to see servicemap.", 401)
+
+
+HIDDEN_CAUSE = "the server log has the details"
+
+
+def signed_in() -> bool:
+    """True when the current request names a user (anonymous viewers are not signed in)."""
+    return flask.g.get("servicemap_user") is not None
+
+
+def cause_for_viewer(cause: str | None) -> str | None:
+    """What the current viewer may see of an error's cause: signed-in users the driver's text (URLs in it are
+    redacted), anonymous viewers only a sentence: the log has the cause under the error id shown next to it."""
+    if cause is None or signed_in():
+        return cause
+    return HIDDEN_CAUSE
+
+
+def source_for_viewer(source: str) -> str | None:
+    """The (redacted) database URL for signed-in users; None for anonymous viewers."""
+    return source if signed_in() else None

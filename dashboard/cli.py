@@ -294,6 +294,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from dashboard.app import create_app  # Dash is imported only by the commands that serve
+    from dashboard.headers import RequestHandler
 
     try:
         settings = _settings(args)
@@ -307,7 +308,7 @@ def _serve(args: argparse.Namespace) -> int:
         print("Serving anyway; the page says so and recovers when the CMDB answers.")
     print(f"servicemap {__version__} serving {redacted(settings.database_url)}")
     print(f"Open http://{settings.host}:{settings.port}/ in a browser (Ctrl+C stops).", flush=True)
-    app.run(host=settings.host, port=settings.port, debug=False)
+    app.run(host=settings.host, port=settings.port, debug=False, request_handler=RequestHandler)
     return EXIT_OK
 
 

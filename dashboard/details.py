@@ -12,6 +12,7 @@ import pandas as pd
 from dashboard.cmdb.derived import Derived, id_array
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.health import explain
+from dashboard.domain.names import shown_name, visible
 from dashboard.domain.vocabulary import Health, class_label
 from dashboard.incident_history import IncidentHistory, incident_histories
 
@@ -50,7 +51,6 @@ def ci_details(derived: Derived, position: int) -> CIDetails:
     ci_id = int(snapshot.index.ci_ids[position])
     why = explain(snapshot.index, derived.health, position)
     class_name = str(row["class"])
-    names = snapshot.ci["name"]
     attributes, attributes_note = _attributes_of(snapshot, position)
     incidents = _rows(
         snapshot.tables["incident"],
@@ -60,7 +60,7 @@ def ci_details(derived: Derived, position: int) -> CIDetails:
     )
     return CIDetails(
         ci_id=ci_id,
-        name=text(row["name"]),
+        name=visible(row["name"]),  # whole: the one place a long name is shown in full
         class_label=class_label(class_name),
         fields=tuple((name, text(row[name])) for name in FIELDS if name in row.index),
         attributes=attributes,
@@ -68,7 +68,7 @@ def ci_details(derived: Derived, position: int) -> CIDetails:
         status=why.status,
         rule=why.rule,
         reason=why.text,
-        culprits=tuple((int(snapshot.index.ci_ids[c]), text(names.iat[c])) for c in why.culprits if c != position)[:20],
+        culprits=_culprits(snapshot, why.culprits, position),
         incidents=incidents,
         histories=incident_histories(snapshot.tables["incident"], snapshot.tables["incident_history"], incidents),
         changes=_rows(
@@ -153,3 +153,9 @@ def _dangling(derived: Derived, ci_id: int) -> tuple[str, ...]:
             f"{r.type} {arrow} {text(getattr(r, there)) or 'no id'} (relationship {r.id})" for r in missing.itertuples()
         ]
     return tuple(found[:MAX_ROWS])
+
+
+def _culprits(snapshot: Snapshot, culprits: tuple[int, ...], position: int) -> tuple[tuple[int, str], ...]:
+    """Up to 20 (CI id, shown name) of the CIs that make this one's status, itself left out."""
+    names = snapshot.ci["name"]
+    return tuple((int(snapshot.index.ci_ids[c]), shown_name(names.iat[c])) for c in culprits if c != position)[:20]

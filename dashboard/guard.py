@@ -1,34 +1,44 @@
-"""Request guard: a forged or malformed callback request gets a 400, never a traceback or a 500."""
+"""Request guard: a forged or malformed callback request gets a 400 (a too large one 413), an unknown asset a 404,
+never a traceback or a 500."""
 
+import json
 import logging
 
 import flask
 from dash import Dash
-from werkzeug.exceptions import HTTPException, InternalServerError
+from dash.fingerprint import check_fingerprint
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, RequestEntityTooLarge
 
 from dashboard.logs import log_event, new_error_id
 
-MAX_REQUEST_BYTES = 1_000_000
+MAX_REQUEST_BYTES = 1_000_000  # also for bodies sent in chunks, without a Content-Length
+MAX_JSON_DEPTH = 32  # a browser's callback request nests a handful of levels
 CALLBACK_PATH = "_dash-update-component"
+SUITES_PATH = "_dash-component-suites/"
 
 
 def install(app: Dash) -> None:
     """Check every callback request against the registered callbacks before Dash sees it."""
     server = app.server
-    callback_path = app.config.routes_pathname_prefix + CALLBACK_PATH
+    prefix = app.config.routes_pathname_prefix
 
     @server.before_request
-    def check_callback_request() -> tuple[flask.Response, int] | None:
-        if flask.request.method != "POST" or flask.request.path != callback_path:
+    def check_request() -> tuple[flask.Response, int] | None:
+        path = flask.request.path
+        if not path.startswith(prefix):
+            return None  # a host application's own pages keep their own limits
+        flask.request.max_content_length = MAX_REQUEST_BYTES  # Werkzeug answers 413 when a body goes past it
+        if path.startswith(prefix + SUITES_PATH) and not is_registered_asset(
+            app, path.removeprefix(prefix + SUITES_PATH)
+        ):
+            raise NotFound()
+        if flask.request.method != "POST" or path != prefix + CALLBACK_PATH:
             return None
-        if (flask.request.content_length or 0) > MAX_REQUEST_BYTES:
-            problem = f"the body is larger than {MAX_REQUEST_BYTES:,} bytes"
-        else:
-            problem = callback_request_problem(app.callback_map, flask.request.get_json(silent=True))
-        if problem is None:
-            return None
-        log_event("callback_rejected", level=logging.WARNING, reason=problem, remote=flask.request.remote_addr)
-        return flask.jsonify(error="bad callback request", reason=problem), 400
+        try:
+            problem = callback_request_problem(app.callback_map, read_json(flask.request))
+        except RequestEntityTooLarge:
+            return _rejected(f"the body is larger than {MAX_REQUEST_BYTES:,} bytes", 413)
+        return None if problem is None else _rejected(problem, 400)
 
     @server.errorhandler(Exception)
     def hide_traceback(error: Exception) -> tuple[flask.Response, int] | HTTPException:
@@ -41,10 +51,52 @@ def install(app: Dash) -> None:
         return flask.jsonify(error="internal error", error_id=error_id), 500
 
 
+def _rejected(problem: str, status: int) -> tuple[flask.Response, int]:
+    log_event("callback_rejected", level=logging.WARNING, reason=problem, remote=flask.request.remote_addr)
+    return flask.jsonify(error="bad callback request", reason=problem), status
+
+
+def read_json(request: flask.Request) -> object:
+    """The request's JSON body; None when it is not JSON or nests deeper than MAX_JSON_DEPTH. Raises
+    RequestEntityTooLarge for a body of MAX_REQUEST_BYTES or more."""
+    # Werkzeug stops reading a streamed (chunked) body at max_content_length without a word: a body that fills the
+    # limit may go on, and is refused.
+    data = request.get_data(cache=True)
+    if len(data) >= MAX_REQUEST_BYTES:
+        raise RequestEntityTooLarge()
+    try:
+        body = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    return body if depth_at_most(body, MAX_JSON_DEPTH) else None
+
+
+def depth_at_most(value: object, limit: int) -> bool:
+    """True when lists and objects nest at most `limit` levels deep (walked without recursion)."""
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth >= limit:
+                return False
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return True
+
+
+def is_registered_asset(app: Dash, fingerprinted_path: str) -> bool:
+    """True when a component-suite path names a file Dash registered (it raises, i.e. 500, for any other)."""
+    package, _, rest = fingerprinted_path.partition("/")
+    path_in_package, _ = check_fingerprint(rest)
+    return path_in_package in app.registered_paths.get(package, ())
+
+
 def callback_request_problem(callback_map: dict, body: object) -> str | None:
     """Why a callback request body does not match any registered callback, or None when it does."""
     if not isinstance(body, dict):
-        return "the body is not a JSON object"
+        return "the body is not a JSON object (or nests too deep)"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(item, str) for item in changed):
+        return "changedPropIds is not a list of strings"
     output = body.get("output")
     if not isinstance(output, str) or output not in callback_map:
         return "unknown output"

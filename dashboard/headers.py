@@ -1,9 +1,13 @@
 """Security headers on every response: a Content-Security-Policy without 'unsafe-eval' (Dash's one inline script is
-allowed by its hash), framing limited to configured origins, no MIME sniffing, no referrer leaks.
+allowed by its hash), framing limited to configured origins, no MIME sniffing, no referrer leaks; pages and callback
+answers are never cached, and no software version is named.
 """
 
 import flask
 from dash import Dash
+from werkzeug.serving import WSGIRequestHandler
+
+SERVER_NAME = "servicemap"
 
 # Dash components insert <style> elements at run time, so styles need 'unsafe-inline'; scripts never do.
 _POLICY = (
@@ -42,4 +46,20 @@ def install(app: Dash, frame_ancestors: tuple[str, ...] = ()) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if not frame_ancestors:
             response.headers["X-Frame-Options"] = "SAMEORIGIN"  # for browsers that predate frame-ancestors
+        if may_not_be_stored(response):
+            response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def may_not_be_stored(response: flask.Response) -> bool:
+    """True for pages and data (HTML, JSON: layouts, callback answers, health) that carry no caching rule of their own;
+    fingerprinted component suites come with a year's max-age and keep it."""
+    has_rule = response.cache_control.max_age is not None or response.cache_control.no_store
+    return not has_rule and response.mimetype in ("text/html", "application/json")
+
+
+class RequestHandler(WSGIRequestHandler):
+    """The development server's handler, without Werkzeug's and Python's versions in the Server header."""
+
+    def version_string(self) -> str:
+        return SERVER_NAME

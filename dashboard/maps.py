@@ -13,6 +13,7 @@ from dashboard.cmdb.derived import Derived
 from dashboard.domain.graph import SYMMETRIC_TYPES
 from dashboard.domain.impact import Impact, impact
 from dashboard.domain.layout import layered_layout
+from dashboard.domain.names import shown_name, visible
 from dashboard.domain.neighbourhood import Neighbourhood, neighbourhood
 from dashboard.domain.traffic import EdgeTraffic
 from dashboard.domain.viewstate import ViewState
@@ -112,7 +113,7 @@ def map_of(derived: Derived, state: ViewState, hood: Neighbourhood) -> MapModel:
     ci = snapshot.ci
     return MapModel(
         state=state,
-        root_name=str(ci["name"].iat[root]),
+        root_name=shown_name(ci["name"].iat[root]),
         root_class=str(ci["class"].iat[root]),
         nodes=nodes,
         edges=edges,
@@ -293,7 +294,7 @@ def short_label(name: object) -> str:
 
     IP addresses are names too and stay whole (10.1.2.3 is not host "10").
     """
-    text = _text(name)
+    text = visible(name)
     host, dot, domain = text.partition(".")
     if dot and host and " " not in text and domain.count(".") >= 1 and not _IP_ADDRESS.fullmatch(text):
         text = host

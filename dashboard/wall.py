@@ -13,6 +13,7 @@ from dashboard.cmdb.derived import Derived
 from dashboard.details import text
 from dashboard.domain.graph import GraphIndex
 from dashboard.domain.health import HealthState, explain, failing_below, likely_fault
+from dashboard.domain.names import shown_name
 from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.notices import Notice
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
@@ -88,7 +89,7 @@ def _tile(derived: Derived, position: int) -> Tile:
     fault_at = likely_fault(index, derived.health, position)
     return Tile(
         ci_id=int(index.ci_ids[position]),
-        name=str(derived.names[position]),
+        name=shown_name(derived.names[position]),
         criticality=text(ci["criticality"].iat[position]),
         status=Health(int(derived.health.shown(np.array([position]))[0])),
         incidents=derived.incidents.counts_of(below),

@@ -14,6 +14,7 @@ import pandas as pd
 from dashboard.cmdb.derived import Derived
 from dashboard.details import text
 from dashboard.domain.incident_groups import IncidentGroup, incident_groups
+from dashboard.domain.names import shown_name
 from dashboard.domain.notices import empty_cmdb, incidents_without_ci, no_open_incidents, no_services
 from dashboard.domain.prominence import dependents, groups, is_troubled, links, most_troubled
 from dashboard.domain.viewstate import WallState
@@ -103,7 +104,7 @@ def _ci_tile(derived: Derived, position: int, depended: int, linked: int) -> Til
         detail += f" · {linked:,} link{'s' if linked != 1 else ''}"
     return Tile(
         ci_id=int(index.ci_ids[position]),
-        name=str(derived.names[position]),
+        name=shown_name(derived.names[position]),
         criticality=text(derived.snapshot.ci["criticality"].iat[position]),
         status=Health(int(derived.health.shown(np.array([position]))[0])),
         incidents=derived.incidents.counts_of(np.array([position])),
@@ -122,7 +123,7 @@ def grouped_cis(derived: Derived, kind: str, prefix: str = "") -> WallModel:
     tiles = tuple(
         Tile(
             ci_id=None,
-            name=labels[g.code],
+            name=shown_name(labels[g.code]),
             criticality="",
             status=g.status,
             incidents=g.incidents,
@@ -194,7 +195,7 @@ def _incident_tile(derived: Derived, group: IncidentGroup, label: str) -> Tile:
         named = f"{short_label(derived.names[group.most_named])} ({group.most_named_count:,} open)"
     return Tile(
         ci_id=None,
-        name=label,
+        name=shown_name(label),
         criticality="",
         status=group.status,
         incidents=group.incidents,

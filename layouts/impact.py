@@ -5,6 +5,7 @@ import io
 
 from dash import html
 
+from dashboard.domain.names import shown_name
 from dashboard.domain.vocabulary import HEALTH_STYLES
 from dashboard.maps import ImpactedService, MapModel
 
@@ -22,7 +23,7 @@ def build_impact(model: MapModel) -> list:
     rows = [
         html.Tr(
             [
-                html.Td(s.name),
+                html.Td(shown_name(s.name)),
                 html.Td(s.criticality),
                 html.Td(HEALTH_STYLES[s.status].label, className=f"st s-{s.status.name.lower()}"),
                 html.Td(str(s.open_incidents), className="num"),

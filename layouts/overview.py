@@ -60,10 +60,10 @@ def build_status(age: DataAge) -> list:
     return parts
 
 
-def build_body(source: str, counts: dict[str, int], classes: dict[str, int], findings: list[Finding]) -> list:
-    """Counts per table and class, and the data-quality findings."""
+def build_body(source: str | None, counts: dict[str, int], classes: dict[str, int], findings: list[Finding]) -> list:
+    """Where the data comes from (None: not shown), counts per table and class, and the data-quality findings."""
     return [
-        html.P(["Source: ", html.Code(source)]),
+        *([html.P(["Source: ", html.Code(source)])] if source is not None else []),
         html.Section([html.H2("Contents"), _table(("Table", "Rows"), counts.items())], className="card"),
         html.Section([html.H2("CIs by class"), _table(("Class", "CIs"), classes.items())], className="card"),
         html.Section([html.H2("Data quality"), _findings(findings)], className="card wide"),

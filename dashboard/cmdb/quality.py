@@ -11,6 +11,7 @@ from dashboard.cmdb.distinct import per_distinct
 from dashboard.domain.cycles import dependency_cycles
 from dashboard.domain.findings import Finding, Severity
 from dashboard.domain.graph import BuiltIndex, GraphIndex
+from dashboard.domain.names import cut, has_hidden_characters, shown_name, visible
 from dashboard.domain.overlays import is_open
 from dashboard.domain.vocabulary import (
     CI_CLASS_BY_NAME,
@@ -24,6 +25,7 @@ from dashboard.domain.vocabulary import (
 STALE_AFTER_DAYS = 180
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0 and C1 control characters
 MAX_EXAMPLES = 8
+MAX_EXAMPLE_CHARS = 200
 
 
 def _examples(values: Iterable[object]) -> tuple[str, ...]:
@@ -36,10 +38,13 @@ def _examples(values: Iterable[object]) -> tuple[str, ...]:
 
 
 def shown(value: object) -> str:
-    """A value as an example: empty values named, control characters escaped (they must not drive a terminal)."""
+    """A value as an example: empty values named, control characters escaped (they must not drive a terminal), other
+    invisible or reordering characters marked (see domain/names.py), long values cut."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("nan", "<NA>", "NaT"):
         return "(empty)"
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(value))
+    text = str(value)[: MAX_EXAMPLE_CHARS + 1]
+    escaped = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return cut(visible(escaped), MAX_EXAMPLE_CHARS)
 
 
 def rows_finding(code: str, severity: Severity, title: str, rows: pd.Series | np.ndarray, detail: str) -> list[Finding]:
@@ -82,7 +87,7 @@ def ci_findings(ci: pd.DataFrame, raw_class: pd.Series, built: BuiltIndex) -> li
         ci.loc[~ci["status"].isin(CI_STATUSES), "status"].astype("str").drop_duplicates(),
         f"known statuses: {', '.join(CI_STATUSES)}",
     )
-    return found + _duplicate_names(ci) + _stale(ci) + _orphans(ci, built)
+    return found + _duplicate_names(ci) + _hidden_characters(ci) + _stale(ci) + _orphans(ci, built)
 
 
 def _written_otherwise(raw_class: pd.Series) -> pd.Series:
@@ -102,6 +107,21 @@ def _duplicate_names(ci: pd.DataFrame) -> list[Finding]:
         "CI names carried by more than one CI",
         names.drop_duplicates(),
         f"{groups} names on {len(names)} CIs; search and maps show the id beside such names",
+    )
+
+
+def _hidden_characters(ci: pd.DataFrame) -> list[Finding]:
+    """Names with characters that are invisible or reorder the text: "\u202etxt.exe" is drawn as "exe.txt"."""
+    names = ci["name"].dropna().astype("str")
+    hidden = names.str.contains(r"[\x00-\x1f\x7f]", regex=True).astype(bool)  # the ASCII ones, vectorised
+    other = ~names.str.isascii().astype(bool)
+    hidden[other] = names[other].map(has_hidden_characters).astype(bool)
+    return rows_finding(
+        "ci.hidden_characters",
+        Severity.WARNING,
+        "CI names with invisible or reordering characters",
+        names[hidden].map(shown_name),
+        "shown with those characters marked, e.g. ⟨U+202E⟩ for a right-to-left override",
     )
 
 

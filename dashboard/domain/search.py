@@ -39,5 +39,5 @@ class NameSearch:
 
 def id_query(text: str) -> int | None:
     """The CI id a query names, when it is a plain integer."""
-    match = re.fullmatch(r"\s*#?(\d{1,18})\s*", text)
+    match = re.fullmatch(r"\s*#?([0-9]{1,18})\s*", text)
     return int(match.group(1)) if match else None

@@ -5,16 +5,16 @@ pasted or forged link gives a valid view.
 """
 
 from dataclasses import dataclass, field, replace
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from dashboard.domain.neighbourhood import Scope
+from dashboard.domain.untrusted import bounded, number_list, query_values, whole_number
 
 DEFAULT_DEPTH = 3
 MAX_DEPTH = 10
 LAYOUTS = ("layered", "breadthfirst", "concentric", "cose", "dagre")
 MAX_CHANGE_DAYS = 90
 MAX_OPEN_GROUPS = 50
-_MAX_VALUE = 2000  # characters of any one query value that are looked at
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,18 +38,18 @@ class ViewState:
 
 def parse(search: str | None) -> ViewState:
     """The view a query string (with or without its leading '?') describes."""
-    values = parse_qs((search or "").lstrip("?")[:4000], keep_blank_values=False)
+    values = query_values(search)
 
     def one(name: str) -> str:
-        return values.get(name, [""])[0].strip()[:_MAX_VALUE]
+        return values.get(name, "")
 
     return ViewState(
-        root=_int(one("root")),
+        root=whole_number(one("root")),
         depth=_depth(one("depth")),
         scope=one("dir") if one("dir") in Scope.ALL else Scope.DOWNSTREAM,
         layout=one("layout") if one("layout") in LAYOUTS else "layered",
         incidents_only=one("only") == "incidents",
-        change_days=_clamp(_int(one("changes")) or 0, 0, MAX_CHANGE_DAYS),
+        change_days=bounded(one("changes"), default=0, low=0, high=MAX_CHANGE_DAYS),
         impact=one("impact") == "1",
         expanded=_groups(one("open")),
         embed=one("embed") == "1",
@@ -81,21 +81,10 @@ def to_query(state: ViewState) -> str:
     return "?" + urlencode(pairs) if pairs else ""
 
 
-def _int(text: str) -> int | None:
-    if not text.isdigit() or len(text) > 18:
-        return None
-    return int(text)
-
-
-def _clamp(value: int, low: int, high: int) -> int:
-    return max(low, min(value, high))
-
-
 def _depth(text: str) -> int | None:
     if text == "all":
         return None
-    value = _int(text)
-    return DEFAULT_DEPTH if value is None else _clamp(value, 1, MAX_DEPTH)
+    return bounded(text, default=DEFAULT_DEPTH, low=1, high=MAX_DEPTH)
 
 
 def _groups(text: str) -> frozenset[str]:
@@ -130,18 +119,16 @@ class WallState:
 def parse_wall(search: str | None) -> WallState:
     """The wall a query string describes (?refresh=30&rotate=20&services=5,7&theme=light&tiles=location); never
     fails."""
-    values = parse_qs((search or "").lstrip("?")[:4000])
+    values = query_values(search)
 
     def one(name: str) -> str:
-        return values.get(name, [""])[0].strip()[:_MAX_VALUE]
+        return values.get(name, "")
 
-    refresh = _int(one("refresh"))
-    rotate = _int(one("rotate"))
-    ids = [_int(part) for part in one("services").split(",")[:MAX_WALL_SERVICES]]
+    rotate = whole_number(one("rotate"))
     return WallState(
-        refresh=DEFAULT_WALL_REFRESH if refresh is None else _clamp(refresh, MIN_REFRESH_SECONDS, 3600),
-        rotate=0 if not rotate else _clamp(rotate, MIN_REFRESH_SECONDS, 3600),
-        services=frozenset(i for i in ids if i is not None),
+        refresh=bounded(one("refresh"), default=DEFAULT_WALL_REFRESH, low=MIN_REFRESH_SECONDS, high=3600),
+        rotate=0 if not rotate else bounded(rotate, default=0, low=MIN_REFRESH_SECONDS, high=3600),
+        services=frozenset(number_list(one("services"), MAX_WALL_SERVICES)),
         theme="light" if one("theme") == "light" else "dark",
         tiles=one("tiles") if one("tiles") in WALL_TILES else "",
     )

@@ -1,13 +1,18 @@
 """Who may look: a trusted proxy's user header (and only from the proxy), HTTP basic, anonymous only when allowed."""
 
 import base64
+import logging
+import shutil
 
 import pytest
 from werkzeug.security import generate_password_hash
 
 from dashboard.app import create_app
+from dashboard.auth import HIDDEN_CAUSE
 from dashboard.cli import _parser, _settings, main
 from dashboard.settings import Settings
+from layouts import ids
+from tests.callbacks import callback_request
 from tests.rows import ci, write
 
 
@@ -103,3 +108,45 @@ def test_au007_serve_never_runs_in_debug_mode(cmdb, monkeypatch):
     monkeypatch.setattr(dash.Dash, "run", lambda self, **kwargs: seen.update(kwargs))
     assert main(["serve", "--anonymous", "--database-url", cmdb, "--refresh-seconds", "0"]) == 0
     assert seen["debug"] is False
+
+
+def _after_a_failed_refresh(cmdb, tmp_path, **settings):
+    app = app_with(cmdb, trusted_proxies="10.0.0.0/8", **settings)
+    shutil.move(tmp_path / "cmdb.sqlite", tmp_path / "gone.sqlite")
+    assert app.server.extensions["servicemap"].store.refresh() is False
+    return app
+
+
+def _answers(app, **request) -> str:
+    client = app.server.test_client()
+    bodies = [
+        callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 1}),
+        callback_request(app, ids.WALL_TILES, "children", {f"{ids.WALL_REQUEST}.data": {"tick": 1}}),
+    ]
+    answers = [client.post("/_dash-update-component", json=body, **request) for body in bodies]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    return "".join(answer.get_data(as_text=True) for answer in answers)
+
+
+def test_au008_found_by_a_user_anonymous_viewers_see_no_driver_error_and_no_database_url(cmdb, tmp_path, caplog):
+    with caplog.at_level(logging.INFO, logger="servicemap"):
+        app = _after_a_failed_refresh(cmdb, tmp_path, anonymous=True)
+    text = _answers(app)
+    error_id = app.server.extensions["servicemap"].store.status.error_id
+    assert "no SQLite database" not in text
+    assert "cmdb.sqlite" not in text
+    assert "sqlite:" not in text
+    assert HIDDEN_CAUSE in text
+    assert error_id in text
+    logged = [record.getMessage() for record in caplog.records if error_id in record.getMessage()]
+    assert logged
+    assert "no SQLite database" in logged[0]  # the operator finds the cause in the log under the same id
+
+
+def test_au009_signed_in_users_see_the_cause_and_the_redacted_source(cmdb, tmp_path):
+    app = _after_a_failed_refresh(cmdb, tmp_path, auth="proxy")
+    signed_in = {"headers": {"X-Forwarded-User": "alice"}, "environ_base": {"REMOTE_ADDR": "10.1.2.3"}}
+    text = _answers(app, **signed_in)
+    assert "no SQLite database" in text
+    assert "sqlite:" in text  # the data-quality page's source line
+    assert HIDDEN_CAUSE not in text

@@ -3,11 +3,17 @@
 import base64
 import hashlib
 import re
+import threading
+import urllib.request
 
 import pytest
+from werkzeug.serving import make_server
 
 from dashboard.app import create_app
+from dashboard.headers import RequestHandler
 from dashboard.settings import Settings
+from layouts import ids
+from tests.callbacks import callback_request
 from tests.rows import ci, write
 
 
@@ -60,3 +66,33 @@ def test_hd003_configured_origins_may_frame_the_app(cmdb):
 def test_hd004_a_frame_ancestor_that_is_not_an_origin_is_refused(origin):
     with pytest.raises(ValueError, match="not an origin"):
         Settings.from_env({}, frame_ancestors=origin)
+
+
+def test_hd010_pages_and_callback_answers_are_not_stored_fingerprinted_suites_are(cmdb):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
+    client = app.server.test_client()
+    page = client.get("/")
+    assert page.headers["Cache-Control"] == "no-store"
+    assert client.get("/_dash-layout").headers["Cache-Control"] == "no-store"
+    answer = client.post("/_dash-update-component", json=callback_request(app, ids.PAGE_MAP, "hidden", {}))
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "no-store"
+    suite = re.search(r'src="(/_dash-component-suites/dash/[^"]+\.v[^"]+\.js)"', page.get_data(as_text=True))
+    assert suite, "the page links a fingerprinted component suite"
+    cached = client.get(suite.group(1))
+    assert cached.status_code == 200
+    assert "no-store" not in cached.headers.get("Cache-Control", "")
+    assert cached.cache_control.max_age >= 86400
+
+
+def test_hd011_the_server_header_names_no_version(cmdb):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
+    server = make_server("127.0.0.1", 0, app.server, request_handler=RequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/") as response:
+            assert response.headers.get_all("Server") == ["servicemap"]
+    finally:
+        server.shutdown()
+        thread.join()

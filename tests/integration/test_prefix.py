@@ -86,3 +86,24 @@ def test_px003_mounted_in_a_flask_application(cmdb, monkeypatch):
 def test_px004_a_prefix_with_odd_characters_is_refused(prefix):
     with pytest.raises(ValueError, match="url_prefix"):
         Settings.from_env({}, url_prefix=prefix)
+
+
+def test_px005_the_host_applications_own_pages_keep_their_limits_and_caching(cmdb):
+    import flask
+
+    portal = flask.Flask("portal")
+
+    @portal.post("/upload")
+    def upload() -> str:
+        return str(len(flask.request.get_data()))
+
+    app = create_app(
+        Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True, url_prefix="/servicemap/"),
+        server=portal,
+    )
+    client = portal.test_client()
+    assert client.post("/upload", data=b"x" * 3_000_000).get_data(as_text=True) == "3000000"
+    assert client.post("/servicemap/_dash-update-component", data=b"x" * 3_000_000).status_code == 413
+    assert client.get("/servicemap/_dash-component-suites/x/y.js").status_code == 404
+    assert client.get("/servicemap/").headers["Cache-Control"] == "no-store"
+    assert app.config.routes_pathname_prefix == "/servicemap/"
