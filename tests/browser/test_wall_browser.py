@@ -15,8 +15,11 @@ from werkzeug.serving import make_server
 
 import callbacks.wall
 from dashboard.app import create_app
+from dashboard.cmdb.connect import parse_url
 from dashboard.settings import Settings
+from tests.rows import ci, write
 from tests.served_process import app_process
+from tests.tcp_proxy import stalling_proxy
 
 pytestmark = pytest.mark.browser
 
@@ -179,6 +182,33 @@ def test_bw009_a_first_answer_that_never_came_is_stale_by_the_clock(browser, wal
         answering.set()
     WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
     assert len(tiles(browser)) == 16
+
+
+def test_bw010_a_hung_database_makes_the_wall_stale_and_it_recovers(browser, postgresql_db):
+    # Our TCP proxy in front of PostgreSQL stops forwarding and keeps every connection open: no error ever comes.
+    write(postgresql_db, ci=[ci(1, "Payroll", "business_service")])
+    upstream = parse_url(postgresql_db)
+    with stalling_proxy((upstream.host, upstream.port or 5432)) as proxy:
+        url = upstream.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        settings = Settings.from_env(
+            {}, database_url=url, refresh_seconds=REFRESH, cmdb_deadline_seconds=2, anonymous=True
+        )
+        app = create_app(settings)
+        server = Server(app)
+        server.start()
+        try:
+            browser.get(server.url + f"wall?refresh={REFRESH}")
+            WebDriverWait(browser, 20).until(lambda d: "Data loaded" in status_text(d))
+            proxy.stall()
+            # The store's next refresh overruns its 2 s deadline; the wall's next answer says so.
+            WebDriverWait(browser, REFRESH + 2 + REFRESH + SLACK).until(lambda d: "STALE" in status_text(d))
+            assert "the CMDB has not answered for 2 s" in status_text(browser)
+            assert len(tiles(browser)) == 1  # the last good data stays, dimmed and marked
+            proxy.resume()
+            WebDriverWait(browser, 2 * REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
+        finally:
+            app.server.extensions["servicemap"].store.stop()
+            server.stop()
 
 
 # Per node: its label's and its own rendered box, inside the map's container? And the zoom (1 until a fit ran).
