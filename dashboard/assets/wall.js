@@ -86,6 +86,7 @@ function wallStatus(answer, answeredAt, openedAt, now, interval) {
     const data = answer.loaded_at ? ` Data of ${utcClock(answer.loaded_at + skew)}.` : "";
     return { stale: true, text: `STALE — the CMDB could not be read since ${since}: ${answer.error} (error id ${answer.error_id}).${data}` };
   }
+  if (!answer.loaded_at) return { stale: true, text: "STALE — No data yet: the CMDB has not been read." };
   return { stale: false, text: `Data loaded ${utcClock(answer.loaded_at + skew)} (${ageText(now - skew - answer.loaded_at)} ago)` };
 }
 
@@ -119,6 +120,7 @@ function withDeadline(fetch) {
     const timer = setTimeout(() => {
       controller.abort();
       wall.busy = false;
+      wall.aborted = (wall.aborted || 0) + 1;
     }, staleAfter(wall.interval));
     return fetch.call(this, resource, Object.assign({}, init, { signal: controller.signal })).finally(() => clearTimeout(timer));
   };

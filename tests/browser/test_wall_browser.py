@@ -157,6 +157,9 @@ def test_bw008_a_frozen_server_is_stale_by_the_clock_and_normal_after(browser, d
             WebDriverWait(browser, STALE_AFTER + SLACK).until(lambda d: "STALE" in status_text(d))
             assert "no answer from the server since" in status_text(browser)
             assert "stale" in browser.find_element(By.ID, "page-wall").get_attribute("class")
+            # The refresh waiting on the frozen server is given up at its deadline, not left holding a connection.
+            aborted = "return (window.servicemapWall || {}).aborted || 0"
+            WebDriverWait(browser, REFRESH + STALE_AFTER).until(lambda d: d.execute_script(aborted) > 0)
         finally:
             os.kill(process.pid, signal.SIGCONT)
         WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
