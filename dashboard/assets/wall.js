@@ -112,7 +112,7 @@ function wallClock() {
 function withDeadline(fetch) {
   return function (resource, init) {
     const body = init && typeof init.body === "string" ? init.body : "";
-    if (!/_dash-update-component/.test(String(resource)) || !body.includes("wall-answer.data") || (init && init.signal)) {
+    if (!/_dash-update-component/.test(String(resource)) || !body.includes("wall-answer.data")) {
       return fetch.apply(this, arguments);
     }
     const wall = wallState();
@@ -122,7 +122,9 @@ function withDeadline(fetch) {
       wall.busy = false;
       wall.aborted = (wall.aborted || 0) + 1;
     }, staleAfter(wall.interval));
-    return fetch.call(this, resource, Object.assign({}, init, { signal: controller.signal })).finally(() => clearTimeout(timer));
+    // Dash's own signal, if it sends one, still aborts the request too.
+    const signal = init.signal && AbortSignal.any ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
+    return fetch.call(this, resource, Object.assign({}, init, { signal: signal })).finally(() => clearTimeout(timer));
   };
 }
 
