@@ -1,6 +1,8 @@
 """A hung PostgreSQL (our own TCP proxy in front of the real one stops forwarding, connections stay open): connecting
-gives up within the connect timeout, a refresh within the store's deadline, the wall is told, and it all recovers."""
+gives up within the connect timeout, a refresh within the store's deadline, the wall and the map are told, and it
+all recovers."""
 
+import json
 import time
 from collections.abc import Iterator
 
@@ -78,3 +80,21 @@ def test_hd003_the_wall_is_told_when_the_cmdb_hangs(proxied_db, proxy):
     answer = data["response"][ids.WALL_ANSWER]["data"]
     assert answer["error"] == "the CMDB has not answered for 2 s"
     assert answer["loaded_at"] <= answer["failed_at"]
+
+
+def test_hd004_the_map_says_stale_with_the_same_sentence(proxied_db, proxy):
+    settings = Settings.from_env(
+        {}, database_url=proxied_db, refresh_seconds=0, anonymous=True, cmdb_deadline_seconds=DEADLINE
+    )
+    app = create_app(settings)
+    proxy.stall()
+    app.server.extensions["servicemap"].store.refresh()
+    body = callback_request(
+        app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 1, f"{ids.SNAPSHOT_VERSION}.data": 1}
+    )
+    status, data = post(app, body)
+    assert status == 200
+    text = json.dumps(data["response"][ids.OVERVIEW_STATUS]["children"])
+    assert "STALE" in text
+    assert "the CMDB has not answered for 2 s" in text
+    assert data["response"][ids.MAP_GRAPH]["className"] == "map stale"
