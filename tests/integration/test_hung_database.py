@@ -1,6 +1,6 @@
-"""A hung PostgreSQL (our own TCP proxy in front of the real one stops forwarding, connections stay open): connecting
-gives up within the connect timeout, a refresh within the store's deadline, the wall and the map are told, and it
-all recovers."""
+"""A hung database (our own TCP proxy in front of the real one stops forwarding, connections stay open). PostgreSQL:
+connecting gives up within the connect timeout, a refresh within the store's deadline, the wall and the map are told,
+and it all recovers. MariaDB: a read gives up within the socket-read timeout."""
 
 import json
 import time
@@ -98,3 +98,18 @@ def test_hd004_the_map_says_stale_with_the_same_sentence(proxied_db, proxy):
     assert "STALE" in text
     assert "the CMDB has not answered for 2 s" in text
     assert data["response"][ids.MAP_GRAPH]["className"] == "map stale"
+
+
+def test_hd005_a_mariadb_that_stops_answering_mid_session_times_out_on_the_socket(mariadb_db, monkeypatch):
+    monkeypatch.setattr(connect, "STATEMENT_TIMEOUT_SECONDS", 1)  # socket reads wait this plus READ_GRACE_SECONDS
+    upstream = parse_url(mariadb_db)
+    with stalling_proxy((upstream.host or "127.0.0.1", upstream.port or 3306)) as proxy:
+        engine = read_only_engine(upstream.set(host="127.0.0.1", port=proxy.port))
+        with engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT 1")).scalar_one() == 1
+            proxy.stall()
+            started = time.monotonic()
+            with pytest.raises(sa.exc.OperationalError, match="timed out"):
+                connection.execute(sa.text("SELECT 2"))
+        assert time.monotonic() - started < 1 + connect.READ_GRACE_SECONDS + 2
+        engine.dispose()
