@@ -35,7 +35,7 @@ def proxied_db(postgresql_db: str, proxy: StallingProxy) -> str:
     return parse_url(postgresql_db).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
 
 
-def test_hd001_connecting_to_a_hung_database_gives_up_within_the_connect_timeout(proxied_db, proxy, monkeypatch):
+def test_hg001_connecting_to_a_hung_database_gives_up_within_the_connect_timeout(proxied_db, proxy, monkeypatch):
     monkeypatch.setattr(connect, "CONNECT_TIMEOUT_SECONDS", 2)  # libpq's least
     engine = read_only_engine(proxied_db)
     proxy.stall()
@@ -49,7 +49,7 @@ def test_hd001_connecting_to_a_hung_database_gives_up_within_the_connect_timeout
     engine.dispose()
 
 
-def test_hd002_a_refresh_that_overruns_marks_the_snapshot_stale_and_recovers(proxied_db, proxy):
+def test_hg002_a_refresh_that_overruns_marks_the_snapshot_stale_and_recovers(proxied_db, proxy):
     store = SnapshotStore(proxied_db, deadline_seconds=DEADLINE)
     assert store.refresh()
     loaded = store.snapshot
@@ -66,7 +66,7 @@ def test_hd002_a_refresh_that_overruns_marks_the_snapshot_stale_and_recovers(pro
     assert store.snapshot is loaded
 
 
-def test_hd003_the_wall_is_told_when_the_cmdb_hangs(proxied_db, proxy):
+def test_hg003_the_wall_is_told_when_the_cmdb_hangs(proxied_db, proxy):
     settings = Settings.from_env(
         {}, database_url=proxied_db, refresh_seconds=0, anonymous=True, cmdb_deadline_seconds=DEADLINE
     )
@@ -82,7 +82,7 @@ def test_hd003_the_wall_is_told_when_the_cmdb_hangs(proxied_db, proxy):
     assert answer["loaded_at"] <= answer["failed_at"]
 
 
-def test_hd004_the_map_says_stale_with_the_same_sentence(proxied_db, proxy):
+def test_hg004_the_map_says_stale_with_the_same_sentence(proxied_db, proxy):
     settings = Settings.from_env(
         {}, database_url=proxied_db, refresh_seconds=0, anonymous=True, cmdb_deadline_seconds=DEADLINE
     )
@@ -100,7 +100,7 @@ def test_hd004_the_map_says_stale_with_the_same_sentence(proxied_db, proxy):
     assert data["response"][ids.MAP_GRAPH]["className"] == "map stale"
 
 
-def test_hd005_a_mariadb_that_stops_answering_mid_session_times_out_on_the_socket(mariadb_db, monkeypatch):
+def test_hg005_a_mariadb_that_stops_answering_mid_session_times_out_on_the_socket(mariadb_db, monkeypatch):
     monkeypatch.setattr(connect, "STATEMENT_TIMEOUT_SECONDS", 1)  # socket reads wait this plus READ_GRACE_SECONDS
     upstream = parse_url(mariadb_db)
     with stalling_proxy((upstream.host or "127.0.0.1", upstream.port or 3306)) as proxy:
