@@ -1,6 +1,6 @@
 """Wall wiring: a clientside gate keeps one refresh in flight; the server answers with tiles or the rotation's map;
-a clientside clock says how old the data is and shows STALE when answers stop; the rotation's map is fitted to the
-screen in the browser (see assets/wall.js).
+a timer in the browser, outside Dash's callbacks, says how old the data is and shows STALE when answers stop; the
+rotation's map is fitted to the screen in the browser (see assets/wall.js).
 """
 
 from datetime import UTC, datetime
@@ -26,15 +26,10 @@ def register(app: Dash, services: Services) -> None:
         Input(ids.URL, "pathname"),
         State(ids.WALL_TICK, "interval"),
     )
-    app.clientside_callback(
-        ClientsideFunction("servicemap", "status"),
-        Output(ids.WALL_STATUS, "children"),
-        Output(ids.PAGE_WALL, "className"),
-        Input(ids.WALL_CLOCK, "n_intervals"),
-        Input(ids.WALL_ANSWER, "data"),
-        State(ids.WALL_TICK, "interval"),
-        State(ids.PAGE_WALL, "className"),
-    )
+    # No callback says whether the data is current: Dash holds callbacks whose inputs wait on a request in flight, so
+    # assets/wall.js decides STALE by a plain timer from the time of the last answer these two write into the page.
+    app.clientside_callback(ClientsideFunction("servicemap", "noteAnswer"), Input(ids.WALL_ANSWER, "data"))
+    app.clientside_callback(ClientsideFunction("servicemap", "noteInterval"), Input(ids.WALL_TICK, "interval"))
 
     app.clientside_callback(
         ClientsideFunction("servicemap", "fitMap"),
@@ -43,10 +38,9 @@ def register(app: Dash, services: Services) -> None:
 
     @app.callback(
         Output(ids.WALL_TICK, "interval"),
-        Output(ids.PAGE_WALL, "className", allow_duplicate=True),
+        Output(ids.PAGE_WALL, "className"),
         Input(ids.URL, "search"),
         State(ids.URL, "pathname"),
-        prevent_initial_call="initial_duplicate",
     )
     def configure(search: object, _pathname: object) -> tuple[int, str]:
         wall = parse_wall(search if isinstance(search, str) else "")

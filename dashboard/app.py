@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, server: flask.Flask | None = No
             health_days=settings.health_days,
             load_path=settings.load_path,
             profile=profile_named(settings.profile),
+            deadline_seconds=settings.cmdb_deadline_seconds,
         ),
         DerivedCache(),
     )

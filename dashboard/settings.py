@@ -39,6 +39,7 @@ class Settings:
 
     database_url: str = ""
     refresh_seconds: float = 60.0  # how often to check the CMDB for changes; 0 disables background refresh
+    cmdb_deadline_seconds: float = 120.0  # a refresh running longer marks the data stale and is tried again
     health_days: int = 7  # how much health history the snapshot holds
     load_path: str = "auto"  # auto, adbc or read_sql
     profile: str = "native"  # the CMDB's schema: native, servicenow, netbox, or a mapping file (.toml/.yaml)
@@ -88,6 +89,8 @@ class Settings:
         prefix = prefix if prefix == "/" else prefix + "/"
         if not _PREFIX.fullmatch(prefix):
             raise ValueError(f"url_prefix: {self.url_prefix!r} may hold only letters, digits, '-', '_', '.' and '/'")
+        if self.cmdb_deadline_seconds <= 0:
+            raise ValueError(f"cmdb_deadline_seconds must be more than 0, not {self.cmdb_deadline_seconds}")
         refresh = self.refresh_seconds
         if refresh != 0:
             refresh = max(refresh, MIN_REFRESH_SECONDS)

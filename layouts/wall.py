@@ -62,7 +62,6 @@ def build_wall_page() -> html.Div:
                 hidden=True,
             ),
             dcc.Interval(id=ids.WALL_TICK, interval=30_000, n_intervals=0),
-            dcc.Interval(id=ids.WALL_CLOCK, interval=1_000, n_intervals=0),
             dcc.Store(id=ids.WALL_REQUEST),
             dcc.Store(id=ids.WALL_ANSWER),
         ],

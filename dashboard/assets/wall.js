@@ -1,15 +1,20 @@
-/* Wall screen, in the browser: at most one refresh in flight, and a STALE banner that needs no server.
+/* Wall screen, in the browser: at most one refresh in flight, and a STALE banner decided by the clock alone.
  *
- * gate:   on every tick, ask the server for new data unless the previous request is still running (a refresh slower
- *         than the interval must not pile up or cancel itself forever); a request without an answer for two
- *         intervals (the server went away mid-request) is given up, so that the screen recovers by itself.
- * status: every second, say how old the data is; when no answer came for more than two intervals, or the server
- *         says the CMDB could not be read, say STALE and dim the tiles. Recovers by itself with the next answer.
- *         Times are 24-hour UTC, labelled, like the tiles'.
- * fitMap: keep the rotation's map fitted to its container. Cytoscape's own `fit` runs once, when the layout runs:
- *         the first map is drawn while the wall page is still hidden (a 0 × 0 container, nothing to fit to), and the
- *         next steps reuse the same cytoscape with new elements and run no layout. So fit again whenever the
- *         container's size or the elements change.
+ * gate:       on every tick, ask the server for new data unless the previous request is still running (a refresh
+ *             slower than the interval must not pile up or cancel itself forever); a request without an answer by
+ *             its deadline (2 intervals + 5 s: the server went away or froze mid-request) is aborted and given up,
+ *             so that the next tick asks again and the screen recovers by itself.
+ * noteAnswer: writes the answer and the browser time it came at onto #page-wall (data-answer, data-answered-at).
+ * the clock:  a plain timer (setInterval, outside Dash's callback graph: Dash holds every callback, clientside ones
+ *             too, whose inputs wait on a request in flight, so a status computed by a callback freezes with the
+ *             server) reads those attributes every second and says how old the data is; when nothing came for
+ *             longer than the deadline, or the first answer never came, or the server says the CMDB could not be
+ *             read, it says STALE and dims the tiles. Recovers by itself with the next answer. Times are 24-hour
+ *             UTC, labelled, like the tiles'.
+ * fitMap:     keep the rotation's map fitted to its container. Cytoscape's own `fit` runs once, when the layout runs:
+ *             the first map is drawn while the wall page is still hidden (a 0 × 0 container, nothing to fit to), and
+ *             the next steps reuse the same cytoscape with new elements and run no layout. So fit again whenever the
+ *             container's size or the elements change.
  */
 const WALL_MAP_PADDING = 0.04; // of the container's smaller side
 
@@ -42,38 +47,114 @@ function keepFitted(container, cy) {
   return refit;
 }
 
+const WALL_DEFAULT_INTERVAL = 30000; // ms, the layout's tick until the URL's ?refresh= is applied
+const WALL_GRACE = 5000; // ms beyond two intervals before silence counts as STALE
+
+function wallState() {
+  window.servicemapWall = window.servicemapWall || { busy: false, since: 0, interval: WALL_DEFAULT_INTERVAL };
+  return window.servicemapWall;
+}
+
+function staleAfter(interval) {
+  return 2 * (interval || WALL_DEFAULT_INTERVAL) + WALL_GRACE;
+}
+
+function seconds(ms) {
+  return `${Math.max(0, Math.round(ms / 1000))}\u00a0s`;
+}
+
+function ageText(ms) {
+  const age = Math.max(0, Math.round(ms / 1000));
+  return age < 90 ? `${age}\u00a0s` : `${Math.round(age / 60)}\u00a0min`;
+}
+
+/* What the wall must say now, from the last answer (or none), the browser time it came at, and when the wall opened. */
+function wallStatus(answer, answeredAt, openedAt, now, interval) {
+  const limit = staleAfter(interval);
+  if (!answer) {
+    const silent = now - openedAt;
+    if (silent > limit) return { stale: true, text: `STALE — No data yet: the server has not answered for ${seconds(silent)}.` };
+    return { stale: false, text: "Waiting for the first data…" };
+  }
+  const silent = now - answeredAt;
+  if (silent > limit) {
+    return { stale: true, text: `STALE — no answer from the server since ${utcClock(answeredAt)} (${ageText(silent)} ago). The tiles show the data of then.` };
+  }
+  const skew = answeredAt - answer.served_at;
+  if (answer.error) {
+    const since = utcClock(answer.failed_at + skew);
+    const data = answer.loaded_at ? ` Data of ${utcClock(answer.loaded_at + skew)}.` : "";
+    return { stale: true, text: `STALE — the CMDB could not be read since ${since}: ${answer.error} (error id ${answer.error_id}).${data}` };
+  }
+  if (!answer.loaded_at) return { stale: true, text: "STALE — No data yet: the CMDB has not been read." };
+  return { stale: false, text: `Data loaded ${utcClock(answer.loaded_at + skew)} (${ageText(now - skew - answer.loaded_at)} ago)` };
+}
+
+function wallClock() {
+  const page = document.getElementById("page-wall");
+  const status = document.getElementById("wall-status");
+  const wall = wallState();
+  if (!page || !status || page.hidden) {
+    wall.openedAt = null; // the wall's silence counts from when it is shown
+    return;
+  }
+  const now = Date.now();
+  if (!wall.openedAt) wall.openedAt = now;
+  const answer = page.dataset.answer ? JSON.parse(page.dataset.answer) : null;
+  const shown = wallStatus(answer, Number(page.dataset.answeredAt), wall.openedAt, now, wall.interval);
+  if (status.textContent !== shown.text) status.textContent = shown.text;
+  page.classList.toggle("stale", shown.stale);
+  page.dataset.stale = shown.stale ? "yes" : "no";
+}
+
+/* The wall's refresh requests get a deadline: a frozen server keeps the connection open and never answers, and the
+   browser's few connections per server must not all wait on it. An aborted refresh frees the gate for the next tick. */
+function withDeadline(fetch) {
+  return function (resource, init) {
+    const body = init && typeof init.body === "string" ? init.body : "";
+    if (!/_dash-update-component/.test(String(resource)) || !body.includes("wall-answer.data")) {
+      return fetch.apply(this, arguments);
+    }
+    const wall = wallState();
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      controller.abort();
+      wall.busy = false;
+      wall.aborted = (wall.aborted || 0) + 1;
+    }, staleAfter(wall.interval));
+    // Dash's own signal, if it sends one, still aborts the request too.
+    const signal = init.signal && AbortSignal.any ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
+    return fetch.call(this, resource, Object.assign({}, init, { signal: signal })).finally(() => clearTimeout(timer));
+  };
+}
+
+if (!window.servicemapWallClock) {
+  window.servicemapWallClock = setInterval(wallClock, 1000);
+  window.fetch = withDeadline(window.fetch);
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   servicemap: {
     gate: function (tick, pathname, interval) {
-      const wall = (window.servicemapWall = window.servicemapWall || { busy: false, since: 0 });
+      const wall = wallState();
       const now = Date.now();
+      if (interval) wall.interval = interval;
       if (!pathname || !/\/wall\/?$/.test(pathname)) return window.dash_clientside.no_update;
-      if (wall.busy && now - wall.since < 2 * interval) return window.dash_clientside.no_update;
+      if (wall.busy && now - wall.since < staleAfter(wall.interval)) return window.dash_clientside.no_update;
       wall.busy = true;
       wall.since = now;
       return { tick: tick, at: now };
     },
-    status: function (second, answer, interval, pageClass) {
-      const wall = (window.servicemapWall = window.servicemapWall || { busy: false, since: 0 });
-      const now = Date.now();
-      const triggered = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id);
-      if (answer && triggered.includes("wall-answer.data")) {
-        wall.busy = false;
-        wall.answeredAt = now;
-        wall.skew = now - answer.served_at;
-      }
-      const base = (pageClass || "wall dark").replace(/\s*\bstale\b/g, "");
-      if (!answer || !wall.answeredAt) return ["Waiting for the first data…", base];
-      const silent = now - wall.answeredAt;
-      if (silent > 2 * interval + 1000) {
-        return [`STALE — no answer from the server since ${utcClock(wall.answeredAt)}. The tiles show the data of then.`, base + " stale"];
-      }
-      if (answer.error) {
-        return [`STALE — the CMDB could not be read since ${utcClock(answer.failed_at + wall.skew)} (error id ${answer.error_id}). Data of ${utcClock(answer.loaded_at + wall.skew)}.`, base + " stale"];
-      }
-      const age = Math.max(0, Math.round((now - wall.skew - answer.loaded_at) / 1000));
-      const ageText = age < 90 ? `${age}\u00a0s` : `${Math.round(age / 60)}\u00a0min`;
-      return [`Data loaded ${utcClock(answer.loaded_at + wall.skew)} (${ageText} ago)`, base];
+    noteInterval: function (interval) {
+      if (interval) wallState().interval = interval;
+    },
+    noteAnswer: function (answer) {
+      const page = document.getElementById("page-wall");
+      wallState().busy = false;
+      if (!answer || !page) return;
+      page.dataset.answer = JSON.stringify(answer);
+      page.dataset.answeredAt = String(Date.now());
+      wallClock();
     },
     fitMap: function () {
       // The new map may not be drawn yet when this runs: wait a few frames for its cytoscape.

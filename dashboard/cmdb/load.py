@@ -256,10 +256,9 @@ def _arrow_frame(name: str, table: pa.Table) -> pd.DataFrame:
 
 
 def _libpq_uri(url: sa.URL) -> str:
-    """A libpq URI for the same database, read-only and with the statement timeout."""
-    options = f"-c default_transaction_read_only=on -c statement_timeout={connect.STATEMENT_TIMEOUT_SECONDS * 1000}"
+    """A libpq URI for the same database, read-only and with every wait bounded, as psycopg's (see connect)."""
     base = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
-    query = {**url.query, "options": options}
+    query = {**url.query, **connect.libpq_parameters(connect.STATEMENT_TIMEOUT_SECONDS)}
     # libpq decodes %20 but not "+", so the query string is quoted by hand.
     return base + "?" + "&".join(f"{key}={quote(str(value), safe='')}" for key, value in query.items())
 

@@ -1,9 +1,15 @@
-"""SnapshotStore: holds the current snapshot, refreshes it when the source changed, keeps it when a refresh fails."""
+"""SnapshotStore: holds the current snapshot, refreshes it when the source changed, keeps it when a refresh fails.
+
+A watchdog bounds every refresh: a refresh runs in a thread of its own, and one that has not finished by the deadline
+(a database that accepts connections and never answers; libpq has no read timeout) marks the snapshot stale, "the CMDB
+has not answered for 2 min", and a new attempt starts at once on fresh connections. The overrun attempt is left to end
+by itself (TCP and statement timeouts, or never); whatever it finds is dropped once a later attempt began.
+"""
 
 import logging
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -15,6 +21,9 @@ from dashboard.cmdb.profiles import Profile
 from dashboard.cmdb.profiles.native import NATIVE
 from dashboard.cmdb.snapshot import Snapshot, load_snapshot
 from dashboard.logs import cause_of, log_event, new_error_id
+
+DEADLINE_SECONDS = 120.0  # a refresh (fingerprint, load, checks) running longer has overrun
+MAX_OVERRUN = 3  # attempts running at once (all but one of them overrun); no new one starts until one ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +46,19 @@ class SnapshotStore:
     """The one place a worker's snapshot lives; replaced atomically, never blanked by a failed refresh."""
 
     def __init__(
-        self, url: str | sa.URL, *, health_days: int = 7, load_path: str = "auto", profile: Profile = NATIVE
+        self,
+        url: str | sa.URL,
+        *,
+        health_days: int = 7,
+        load_path: str = "auto",
+        profile: Profile = NATIVE,
+        deadline_seconds: float = DEADLINE_SECONDS,
     ) -> None:
         self._url = url
+        self._deadline = deadline_seconds
+        self._attempts = 0  # the number of the latest attempt: only it may publish what it found
+        self._running = 0  # attempts not ended, the latest included
+        self._publish_lock = threading.Lock()
         self._profile = profile
         self._health_days = health_days
         self._load_path = load_path
@@ -59,15 +78,50 @@ class SnapshotStore:
         return self._status.snapshot
 
     def refresh(self, *, force: bool = False) -> bool:
-        """Reload when the source's fingerprint changed (or force); True when a new snapshot replaced the old."""
+        """Reload when the source's fingerprint changed (or force); True when a new snapshot replaced the old. Returns
+        by the deadline: an attempt still running then is marked overrun and tried again in the background."""
         with self._refresh_lock:
-            try:
-                return self._refresh(force)
-            except Exception as error:
-                self._fail(error)
+            started = datetime.now(UTC)
+            attempt = self._begin(force)
+            if attempt is None:  # earlier attempts still hang: the status says so since they overran
                 return False
+            if attempt.done.wait(self._deadline):
+                return attempt.changed
+            self._overrun(started)
+            self._begin(force)  # on fresh connections; it publishes when it ends, unless a later attempt began
+            return False
 
-    def _refresh(self, force: bool) -> bool:
+    def _begin(self, force: bool) -> "_Attempt | None":
+        """Start an attempt in a thread of its own (None when too many earlier ones are still hanging)."""
+        with self._publish_lock:
+            if self._running >= MAX_OVERRUN:
+                return None
+            self._attempts += 1
+            self._running += 1
+            attempt = _Attempt(self._attempts)
+        name = f"snapshot-refresh-{attempt.number}"
+        threading.Thread(target=self._run, args=(attempt, force), name=name, daemon=True).start()
+        return attempt
+
+    def _run(self, attempt: "_Attempt", force: bool) -> None:
+        try:
+            attempt.changed = self._refresh(force, attempt.number)
+        except Exception as error:
+            self._fail(error, attempt.number)
+        finally:
+            with self._publish_lock:
+                self._running -= 1
+            attempt.done.set()
+
+    def _publish(self, status: StoreStatus, attempt: int) -> bool:
+        """Make status current, unless a later attempt began; True when it did."""
+        with self._publish_lock:
+            if attempt != self._attempts:
+                return False
+            self._status = status
+            return True
+
+    def _refresh(self, force: bool, attempt: int) -> bool:
         engine = read_only_engine(self._url)
         try:
             with engine.connect() as connection:
@@ -77,7 +131,7 @@ class SnapshotStore:
         now = datetime.now(UTC)
         current = self._status.snapshot
         if current is not None and current.fingerprint == mark and not force:
-            self._status = StoreStatus(current, checked_at=now)
+            self._publish(StoreStatus(current, checked_at=now), attempt)
             return False
         since = (now - timedelta(days=self._health_days)).replace(tzinfo=None)
         version = current.version + 1 if current else 1
@@ -90,7 +144,8 @@ class SnapshotStore:
             path=self._load_path,
             profile=self._profile,
         )
-        self._status = StoreStatus(snapshot, checked_at=now)
+        if not self._publish(StoreStatus(snapshot, checked_at=now), attempt):
+            return False
         log_event(
             "snapshot_loaded",
             version=version,
@@ -101,13 +156,23 @@ class SnapshotStore:
         _check(snapshot)
         return True
 
-    def _fail(self, error: Exception) -> None:
+    def _fail(self, error: Exception, attempt: int) -> None:
         error_id = new_error_id()
         cause = cause_of(error)
         if _timed_out(error):
             cause = f"the CMDB timed out: a query ran longer than {connect.STATEMENT_TIMEOUT_SECONDS} s ({cause})"
         log_event("refresh_failed", level=logging.ERROR, error_id=error_id, source=redacted(self._url), cause=cause)
-        self._status = replace(self._status, error=cause, error_id=error_id, failed_at=datetime.now(UTC))
+        with self._publish_lock:
+            if attempt == self._attempts:
+                self._status = replace(self._status, error=cause, error_id=error_id, failed_at=datetime.now(UTC))
+
+    def _overrun(self, started: datetime) -> None:
+        """The watchdog: the refresh begun at `started` did not end by the deadline; what is shown may be old."""
+        error_id = new_error_id()
+        cause = f"the CMDB has not answered for {_duration(self._deadline)}"
+        log_event("refresh_overrun", level=logging.ERROR, error_id=error_id, source=redacted(self._url), cause=cause)
+        with self._publish_lock:
+            self._status = replace(self._status, error=cause, error_id=error_id, failed_at=started)
 
     def start(self, interval_seconds: float) -> None:
         """Refresh in a background thread every interval (the first load happens before this returns)."""
@@ -128,6 +193,20 @@ class SnapshotStore:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+
+
+@dataclass(slots=True)
+class _Attempt:
+    """One refresh in its thread: its number, whether it replaced the snapshot, and a flag set when it ended."""
+
+    number: int
+    changed: bool = False
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+def _duration(seconds: float) -> str:
+    """2 min, 90 s."""
+    return f"{round(seconds / 60)} min" if seconds >= 60 and seconds % 60 == 0 else f"{round(seconds)} s"
 
 
 def _check(snapshot: Snapshot) -> None:

@@ -1,6 +1,9 @@
-"""The wall in headless Chromium: tiles, rotation, a refresh slower than its interval, STALE and recovery."""
+"""The wall in headless Chromium: tiles, rotation, a refresh slower than its interval, STALE by the clock (a server
+that stopped, froze or never answered) and recovery."""
 
+import os
 import re
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -12,7 +15,11 @@ from werkzeug.serving import make_server
 
 import callbacks.wall
 from dashboard.app import create_app
+from dashboard.cmdb.connect import parse_url
 from dashboard.settings import Settings
+from tests.rows import ci, write
+from tests.served_process import app_process
+from tests.tcp_proxy import stalling_proxy
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +71,8 @@ def test_bw001_every_business_service_is_a_tile_worst_first(browser, wall_server
     order = ["t-down", "t-degraded", "t-unknown", "t-maintenance", "t-ok"]
     ranks = [next(i for i, c in enumerate(order) if c in cls) for cls in classes]
     assert ranks == sorted(ranks)
-    assert re.fullmatch(r"Data loaded \d\d:\d\d\sUTC \(\d+\ss ago\)", status_text(browser))
+    loaded = r"Data loaded \d\d:\d\d\sUTC \(\d+\ss ago\)"
+    WebDriverWait(browser, 5).until(lambda d: re.fullmatch(loaded, status_text(d)))  # the clock's next second at most
     assert browser.execute_script("return document.scrollingElement.scrollHeight <= window.innerHeight")
 
 
@@ -132,6 +140,78 @@ def test_bw005_a_database_outage_shows_stale_and_recovers(browser, demo_cmdb, tm
     finally:
         app.server.extensions["servicemap"].store.stop()
         server.stop()
+
+
+REFRESH = 5  # seconds: the shortest refresh a wall takes
+STALE_AFTER = 2 * REFRESH + 5  # seconds of silence before the wall says STALE
+SLACK = 3  # seconds: the clock's one-second step, and a busy test machine
+
+
+def test_bw008_a_frozen_server_is_stale_by_the_clock_and_normal_after(browser, demo_cmdb):
+    # A stopped process keeps its listening socket: the browser's refresh connects and waits, without an error.
+    with app_process(demo_cmdb) as (url, process):
+        browser.get(url + f"wall?refresh={REFRESH}")
+        WebDriverWait(browser, 30).until(lambda d: "Data loaded" in status_text(d))
+        os.kill(process.pid, signal.SIGSTOP)
+        try:
+            WebDriverWait(browser, STALE_AFTER + SLACK).until(lambda d: "STALE" in status_text(d))
+            assert "no answer from the server since" in status_text(browser)
+            assert "stale" in browser.find_element(By.ID, "page-wall").get_attribute("class")
+            # The refresh waiting on the frozen server is given up at its deadline, not left holding a connection.
+            aborted = "return (window.servicemapWall || {}).aborted || 0"
+            WebDriverWait(browser, REFRESH + STALE_AFTER).until(lambda d: d.execute_script(aborted) > 0)
+        finally:
+            os.kill(process.pid, signal.SIGCONT)
+        WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
+        assert "stale" not in browser.find_element(By.ID, "page-wall").get_attribute("class")
+
+
+def test_bw009_a_first_answer_that_never_came_is_stale_by_the_clock(browser, wall_server, monkeypatch):
+    answering = threading.Event()
+    original = callbacks.wall.wall_tiles
+
+    def hung(*args: object, **kwargs: object) -> object:
+        answering.wait(120)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(callbacks.wall, "wall_tiles", hung)
+    try:
+        browser.get(wall_server.url + f"wall?refresh={REFRESH}")
+        WebDriverWait(browser, 10).until(lambda d: status_text(d) == "Waiting for the first data…")
+        WebDriverWait(browser, STALE_AFTER + SLACK).until(lambda d: "STALE" in status_text(d))
+        assert re.fullmatch(r"STALE — No data yet: the server has not answered for \d+\ss\.", status_text(browser))
+        assert "stale" in browser.find_element(By.ID, "page-wall").get_attribute("class")
+    finally:
+        answering.set()
+    WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
+    assert len(tiles(browser)) == 16
+
+
+def test_bw010_a_hung_database_makes_the_wall_stale_and_it_recovers(browser, postgresql_db):
+    # Our TCP proxy in front of PostgreSQL stops forwarding and keeps every connection open: no error ever comes.
+    write(postgresql_db, ci=[ci(1, "Payroll", "business_service")])
+    upstream = parse_url(postgresql_db)
+    with stalling_proxy((upstream.host, upstream.port or 5432)) as proxy:
+        url = upstream.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        settings = Settings.from_env(
+            {}, database_url=url, refresh_seconds=REFRESH, cmdb_deadline_seconds=2, anonymous=True
+        )
+        app = create_app(settings)
+        server = Server(app)
+        server.start()
+        try:
+            browser.get(server.url + f"wall?refresh={REFRESH}")
+            WebDriverWait(browser, 20).until(lambda d: "Data loaded" in status_text(d))
+            proxy.stall()
+            # The store's next refresh overruns its 2 s deadline; the wall's next answer says so.
+            WebDriverWait(browser, REFRESH + 2 + REFRESH + SLACK).until(lambda d: "STALE" in status_text(d))
+            assert "the CMDB has not answered for 2 s" in status_text(browser)
+            assert len(tiles(browser)) == 1  # the last good data stays, dimmed and marked
+            proxy.resume()
+            WebDriverWait(browser, 2 * REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
+        finally:
+            app.server.extensions["servicemap"].store.stop()
+            server.stop()
 
 
 # Per node: its label's and its own rendered box, inside the map's container? And the zoom (1 until a fit ran).
