@@ -46,9 +46,9 @@ def run_stages(bundle: Path, url: str) -> int:
     checkpoint("import servicemap, pandas, SQLAlchemy")
     read = existing.Existing.read.__func__
     existing.Existing.read = classmethod(_wrapped(read, "read what the database holds (Existing.read)"))
-    write._checked_cis = _wrapped(write._checked_cis, "read and check the CIs by chunks (_checked_cis)")
+    write.check_ci_chunks = _wrapped(write.check_ci_chunks, "read and check the CIs by chunks (check_ci_chunks)")
     write._plan_cis = _wrapped(write._plan_cis, "number and compare the CIs (rest of _plan_cis)")
-    write._checked = _wrapped(write._checked, "read and check by chunks", lambda part, *_: part)
+    write.check_chunks = _wrapped(write.check_chunks, "read and check by chunks", lambda part, *_: part)
     write._count = _wrapped(write._count, "count (added/unchanged)", lambda part, *_: part)
     write._write = _wrapped(write._write, "write (insert in chunks, commit)")
     batch = parse("csv", [bundle])

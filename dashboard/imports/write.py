@@ -10,7 +10,7 @@ exact time), replaced when their status or value differ. A placeholder CI (see b
 has is not written: references to it go to that CI.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,8 @@ from dashboard.cmdb import schema
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path, writable_engine
 from dashboard.cmdb.upgrade import upgrade_schema
 from dashboard.imports import compare
-from dashboard.imports.batch import OPTIONAL_PARTS, ORIGIN, PARTS, ImportBatch, Rejection, empty
+from dashboard.imports.batch import OPTIONAL_PARTS, ORIGIN, PARTS, ImportBatch
+from dashboard.imports.checking import check_chunks, check_ci_chunks
 from dashboard.imports.existing import (
     FEW_VALUES,
     HEALTH_KEY,
@@ -38,7 +39,7 @@ from dashboard.imports.existing import (
 from dashboard.imports.memory import give_back_freed_memory
 from dashboard.imports.report import ImportReport, MaxRejects, PartReport
 from dashboard.imports.resolve import Known, Resolver, by_stored_key, joined_by_name, placeholders
-from dashboard.imports.validate import Checked, check_part, parse_times
+from dashboard.imports.validate import Checked, parse_times
 
 CHUNK_ROWS = 20_000
 _TABLE_OF = {
@@ -133,7 +134,7 @@ def _plan(batch: ImportBatch, existing: Existing, report: ImportReport, join_by_
         cis.rows = cis.rows.loc[~cis.rows["_same"]]
     checked = {"cis": cis}
     for part in PARTS[1:]:
-        checked[part] = _checked(part, batch.chunks(part), report.parts[part], resolver)
+        checked[part] = check_chunks(part, batch.chunks(part), report.parts[part], resolver)
     incidents = checked["incidents"]
     incidents.rows = incidents.rows.assign(
         **{HISTORY: incidents.rows["number"].map(compare.history_digests(batch.incident_history))}
@@ -151,76 +152,13 @@ def _plan(batch: ImportBatch, existing: Existing, report: ImportReport, join_by_
     return checked
 
 
-# Parts whose rows an import holds unique by a key of its own: a row repeating the key of an earlier row that passed
-# its checks is rejected (a CI's stored key is scope:key, see batch.py); checked after the chunks of a part, so that
-# the outcome does not depend on where chunks end. Their checked rows keep their origin, to name such a row.
-_UNIQUE = {"cis": "stored_key", "incidents": "number", "changes": "number"}
-
-
-def _checked(part: str, chunks: Iterator[pd.DataFrame], counts: PartReport, resolver: Resolver) -> Checked:
-    """A part's rows checked a chunk at a time (each counted as read), the results as one."""
-    results = [check_part(part, chunk, resolver.within(chunk["scope"])) for chunk in _counted(chunks, counts)]
-    return _as_one(part, results or [check_part(part, empty(part), resolver.within(empty(part)["scope"]))])
-
-
-def _counted(chunks: Iterator[pd.DataFrame], counts: PartReport) -> Iterator[pd.DataFrame]:
-    """The chunks (indexed from 0), each counted as read."""
-    for chunk in chunks:
-        counts.read += len(chunk)
-        yield chunk.reset_index(drop=True)
-
-
-def _as_one(part: str, results: list[Checked]) -> Checked:
-    """A part's checked chunks (at least one) as one: a row that repeats the key of an accepted row before it
-    rejected, and the rows' origins dropped where no later step names a row (the bulk of the text an import would
-    hold)."""
-    if part not in _UNIQUE:
-        for result in results:
-            result.rows = result.rows.drop(columns=ORIGIN)
-    rows = pd.concat([r.rows for r in results], ignore_index=True) if len(results) > 1 else results[0].rows
-    for column in _IDS.intersection(rows.columns):
-        if not rows[column].hasnans:  # a reference every row must have: plain int64 (Int64 turns into objects)
-            rows[column] = rows[column].astype("int64")
-    rejected = [rejection for result in results for rejection in result.rejected]
-    if part in _UNIQUE:
-        rows = _reject_repeats(part, rows, rejected)
-    return Checked(rows, rejected)
-
-
-def _reject_repeats(part: str, rows: pd.DataFrame, rejected: list[Rejection]) -> pd.DataFrame:
-    """The rows without those that repeat an earlier row's key, each of those added to `rejected`."""
-    key = rows[_UNIQUE[part]]
-    repeats = key.duplicated() & key.notna()
-    if part == "cis":
-        reasons = ("another row of " + rows.loc[repeats, "scope"].fillna("this import") + " has the same key").tolist()
-    else:
-        reasons = ["another row of this import has the same number"] * int(repeats.sum())
-    origins = rows.loc[repeats, ORIGIN].astype("str").tolist()
-    rejected.extend(Rejection(origin, reason, part) for origin, reason in zip(origins, reasons, strict=True))
-    return rows.loc[~repeats].reset_index(drop=True)
-
-
-def _checked_cis(chunks: Iterator[pd.DataFrame], counts: PartReport) -> tuple[Checked, Checked]:
-    """The import's CIs checked a chunk at a time (each counted as read): the regular ones, and the placeholders."""
-    regular, named = [], []
-    for chunk in _counted(chunks, counts):
-        flagged = chunk["placeholder"].astype("str").str.strip().str.lower().isin(("true", "1", "yes"))
-        regular.append(check_part("cis", chunk.loc[~flagged]))
-        named.append(check_part("cis", chunk.loc[flagged]))
-    none = [check_part("cis", empty("cis"))]
-    return _as_one("cis", regular or none), _as_one("cis", named or none)
-
-
-_IDS = frozenset({"source_id", "target_id", "ci_id"})
-
-
 def _plan_cis(
     batch: ImportBatch, existing: Existing, report: ImportReport, join_by_name: bool
 ) -> tuple[Checked, pd.DataFrame]:
     """The import's CIs with ids (`_exists`: the target has it; `_same`: with the same values), and the rows that
     stand for a CI known otherwise (placeholders, CIs joined by name) with that CI's id."""
     counts = report.parts["cis"]
-    cis, named = _checked_cis(batch.chunks("cis"), counts)
+    cis, named = check_ci_chunks(batch.chunks("cis"), counts)
     rejected = [*cis.rejected, *named.rejected]
     next_id = int(existing.ci["id"].max()) + 1 if len(existing.ci) else 1
     held = cis.rows.drop(columns=["key", ORIGIN]).astype(dict.fromkeys(FEW_VALUES, "category"))
