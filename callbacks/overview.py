@@ -31,7 +31,7 @@ def register(app: Dash, services: Services) -> None:
             loaded_at=snapshot.loaded_at if snapshot else None,
             checked_at=status.checked_at,
             now=datetime.now(UTC),
-            error=cause_for_viewer(status.error),
+            error=cause_for_viewer(status.error, public=status.error_public),
             error_id=status.error_id,
             failed_at=status.failed_at,
         )

@@ -90,7 +90,7 @@ def _answer(status: object, now: datetime) -> dict:
     return {
         "served_at": int(now.timestamp() * 1000),
         "loaded_at": int(snapshot.loaded_at.timestamp() * 1000) if snapshot else None,
-        "error": cause_for_viewer(status.error),
+        "error": cause_for_viewer(status.error, public=status.error_public),
         "error_id": status.error_id,
         "failed_at": int(status.failed_at.timestamp() * 1000) if status.failed_at else None,
     }

@@ -122,10 +122,11 @@ def signed_in() -> bool:
     return flask.g.get("servicemap_user") is not None
 
 
-def cause_for_viewer(cause: str | None) -> str | None:
+def cause_for_viewer(cause: str | None, *, public: bool = False) -> str | None:
     """What the current viewer may see of an error's cause: signed-in users the driver's text (URLs in it are
-    redacted), anonymous viewers only a sentence: the log has the cause under the error id shown next to it."""
-    if cause is None or signed_in():
+    redacted), anonymous viewers only a sentence: the log has the cause under the error id shown next to it. A
+    `public` cause is servicemap's own sentence ("the CMDB has not answered for 2 min"): everyone sees it."""
+    if cause is None or public or signed_in():
         return cause
     return HIDDEN_CAUSE
 

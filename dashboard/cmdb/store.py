@@ -35,6 +35,7 @@ class StoreStatus:
     error: str | None = None  # why the last refresh failed; None when it succeeded
     error_id: str | None = None
     failed_at: datetime | None = None
+    error_public: bool = False  # the error is servicemap's own sentence (an overrun), not a driver's text
 
     @property
     def stale(self) -> bool:
@@ -164,7 +165,10 @@ class SnapshotStore:
         log_event("refresh_failed", level=logging.ERROR, error_id=error_id, source=redacted(self._url), cause=cause)
         with self._publish_lock:
             if attempt == self._attempts:
-                self._status = replace(self._status, error=cause, error_id=error_id, failed_at=datetime.now(UTC))
+                failed = datetime.now(UTC)
+                self._status = replace(
+                    self._status, error=cause, error_id=error_id, failed_at=failed, error_public=False
+                )
 
     def _overrun(self, started: datetime) -> None:
         """The watchdog: the refresh begun at `started` did not end by the deadline; what is shown may be old."""
@@ -172,7 +176,7 @@ class SnapshotStore:
         cause = f"the CMDB has not answered for {_duration(self._deadline)}"
         log_event("refresh_overrun", level=logging.ERROR, error_id=error_id, source=redacted(self._url), cause=cause)
         with self._publish_lock:
-            self._status = replace(self._status, error=cause, error_id=error_id, failed_at=started)
+            self._status = replace(self._status, error=cause, error_id=error_id, failed_at=started, error_public=True)
 
     def start(self, interval_seconds: float) -> None:
         """Refresh in a background thread every interval (the first load happens before this returns)."""
