@@ -18,7 +18,7 @@ from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.notices import Notice
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.viewstate import ViewState
-from dashboard.domain.vocabulary import BUSINESS_SERVICE, Health, class_label
+from dashboard.domain.vocabulary import BUSINESS_SERVICE, CRITICALITIES, Health, class_label
 from dashboard.maps import MapModel, map_of, short_label
 
 MAX_TILES = 48  # more do not fit a screen read from five metres; the rest are counted
@@ -65,7 +65,7 @@ class WallModel:
 
 
 def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallModel:
-    """Tiles for every business service (or the ones named), worst first: status, P1 count, name."""
+    """Tiles for every business service (or the ones named), worst first: status, P1 count, criticality, name."""
     index = derived.snapshot.index
     services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
     if only:
@@ -73,12 +73,20 @@ def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallMode
     status = derived.health.shown(services).astype(np.int64)
     p1 = derived.incidents.by_priority[services, 0]
     names = [str(n).casefold() for n in derived.names[services].tolist()]
-    order = sorted(range(len(services)), key=lambda i: (-status[i], -p1[i], names[i]))
+    weight = _criticality_rank(derived.snapshot.ci["criticality"].iloc[services].tolist())
+    order = sorted(range(len(services)), key=lambda i: (-status[i], -p1[i], weight[i], names[i]))
     ranked = services[order] if len(services) else services
     shown = [_tile(derived, int(s)) for s in ranked[:MAX_TILES]]
     ranked_status = status[order] if len(services) else status
     not_ok = tuple(int(index.ci_ids[s]) for s, st in zip(ranked, ranked_status, strict=True) if st >= Health.DEGRADED)
     return WallModel(tuple(shown), max(0, len(ranked) - MAX_TILES), not_ok)
+
+
+def _criticality_rank(criticalities: list[object]) -> list[int]:
+    """Each criticality's place in the vocabulary (critical first); an unknown or missing one after all of them."""
+    rank = {name: n for n, name in enumerate(CRITICALITIES)}
+    return [rank.get(str(c).strip().lower(), len(CRITICALITIES)) if isinstance(c, str) else len(CRITICALITIES)
+            for c in criticalities]  # fmt: skip
 
 
 def _tile(derived: Derived, position: int) -> Tile:

@@ -49,6 +49,18 @@ def test_wa001_tiles_come_worst_first_with_the_likely_fault(cmdb):
     assert answer[ids.WALL_ANSWER]["data"]["error"] is None
 
 
+def test_wa008_a_critical_service_comes_before_medium_ones_with_the_same_status_and_incidents(sqlite_db):
+    write(
+        sqlite_db,
+        ci=[ci(1, "A medium", "business_service"), ci(2, "B medium", "business_service"),
+            ci(3, "C critical", "business_service", criticality="critical"),
+            ci(4, "D unknown", "business_service", criticality=None)],
+    )  # fmt: skip
+    app = create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0, anonymous=True))
+    text = json.dumps(refresh(app)[ids.WALL_TILES]["children"])
+    assert text.index("C critical") < text.index("A medium") < text.index("B medium") < text.index("D unknown")
+
+
 def test_wa002_rotation_shows_the_trouble_map_of_a_service_that_is_not_ok(cmdb):
     app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
     answer = refresh(app, "?rotate=20")
