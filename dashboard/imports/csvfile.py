@@ -39,7 +39,7 @@ def read_csv(path: Path) -> CsvTable:
         return next(tables, None) or CsvTable(path, pd.DataFrame(), [])
 
 
-def read_csv_chunks(path: Path, rows: int | None = CHUNK_ROWS) -> Iterator[CsvTable]:
+def read_csv_chunks(path: Path, rows: int | None) -> Iterator[CsvTable]:
     """The file as read_csv reads it, `rows` rows at a time (all at once for None), never held whole: a large file
     costs the memory of one chunk. An empty file gives no table; one with a header and no rows gives none too, or one
     empty table when read all at once (rows=None). The ValueError for an unreadable line comes when the reading

@@ -17,21 +17,17 @@ class TextIndex:
         self._texts = texts.astype("str").reset_index(drop=True)
         self._ids = np.asarray(ids, dtype="int64")
         hashes = _hashes(self._texts)
-        self._by_hash: pd.Index | None = pd.Index(hashes)
+        self._by_hash = pd.Index(hashes)
         self._exact: pd.Series | None = None
         if not self._by_hash.is_unique:  # a collision between two texts of the index: look them up as strings
-            self._by_hash = None
             self._exact = pd.Series(self._ids, index=pd.Index(self._texts.to_numpy(dtype=object)))
-
-    def __len__(self) -> int:
-        return len(self._ids)
 
     def lookup(self, texts: pd.Series) -> pd.Series:
         """Each text's id (Int64, NA where the index does not have it), aligned with `texts`."""
         if self._exact is not None:
             return texts.map(self._exact).astype("Int64")
         out = pd.Series(pd.NA, index=texts.index, dtype="Int64")
-        if texts.empty or self._by_hash is None:
+        if texts.empty:
             return out
         given = texts.astype("str")
         positions = self._by_hash.get_indexer(_hashes(given))
