@@ -5,7 +5,7 @@ import io
 
 from dash import html
 
-from dashboard.domain.names import shown_name
+from dashboard.domain.names import shown_name, visible
 from dashboard.domain.vocabulary import HEALTH_STYLES
 from dashboard.maps import ImpactedService, MapModel
 
@@ -39,12 +39,14 @@ def build_impact(model: MapModel) -> list:
 
 
 def impact_csv(services: tuple[ImpactedService, ...]) -> str:
-    """The impacted services as CSV (cells that a spreadsheet would run as formulas are quoted with ')."""
+    """The impacted services as CSV: names whole, with hidden and reordering characters marked as on screen
+    (⟨U+202E⟩), and cells that a spreadsheet would run as formulas quoted with '."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for s in services:
-        writer.writerow([s.ci_id, _cell(s.name), _cell(s.criticality), s.status.name.lower(), s.open_incidents, s.hops])
+        name, criticality = _cell(visible(s.name)), _cell(visible(s.criticality))
+        writer.writerow([s.ci_id, name, criticality, s.status.name.lower(), s.open_incidents, s.hops])
     return out.getvalue()
 
 

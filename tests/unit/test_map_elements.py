@@ -106,6 +106,17 @@ def test_me007_csv_export_neutralises_spreadsheet_formulas():
     assert lines[1].startswith("5,\"'=HYPERLINK(")
 
 
+def test_me013_csv_export_marks_hidden_characters_and_keeps_long_names_whole():
+    long_name = "x" * 500
+    services = (
+        ImpactedService(5, "Pay\u202etxt.exe", "high", Health.DOWN, 2, 3),
+        ImpactedService(6, long_name, "low", Health.OK, 0, 1),
+    )
+    lines = impact_csv(services).splitlines()
+    assert lines[1].startswith("5,Pay⟨U+202E⟩txt.exe,high,")
+    assert lines[2].startswith(f"6,{long_name},low,")
+
+
 @pytest.mark.parametrize(
     ("name", "label"),
     [
