@@ -36,14 +36,20 @@ def _ago(seconds: float) -> str:
 
 
 def build_status(age: DataAge) -> list:
-    """The data-age line, and a plain warning when the last refresh failed (never old data shown as current)."""
+    """The data-age line, and a plain warning when the last refresh failed (never old data shown as current). Each
+    answer carries a mark of its own (the server's time), so that the browser's clock sees that an answer came."""
+    return [*_age_lines(age), html.Span(hidden=True, **{"data-answer": age.now.isoformat()})]
+
+
+def _age_lines(age: DataAge) -> list:
     if age.loaded_at is None:
         text = "No data loaded yet."
         if age.error:
             text += f" The CMDB could not be read: {age.error} (error id {age.error_id})."
         return [html.P(text, className="stale")]
-    loaded = f"Data loaded {age.loaded_at:%Y-%m-%d %H:%M:%S} UTC ({_ago((age.now - age.loaded_at).total_seconds())})"
-    parts = [html.Span(loaded, className="age")]
+    # The relative parts ("1 s ago", "checked") are hidden while the browser's clock says the server is silent.
+    ago = html.Span(f" ({_ago((age.now - age.loaded_at).total_seconds())})", className="ago")
+    parts = [html.Span([f"Data loaded {age.loaded_at:%Y-%m-%d %H:%M:%S} UTC", ago], className="age")]
     if age.error:
         failed = f"{age.failed_at:%H:%M:%S} UTC" if age.failed_at else "the last attempt"
         parts.append(

@@ -25,7 +25,12 @@ def build_shell(title: str, tick_ms: int, map_href: str, quality_href: str) -> h
                             dcc.Link("Data quality", href=quality_href, id=ids.NAV_QUALITY, className="nav"),
                         ]
                     ),
-                    html.Div(id=ids.OVERVIEW_STATUS, className="status", **{"aria-live": "polite"}),
+                    html.Div(
+                        id=ids.OVERVIEW_STATUS,
+                        className="status",
+                        # the tick tells the browser's clock (assets/status_clock.js) when silence means STALE
+                        **{"aria-live": "polite", "data-tick-ms": str(tick_ms)},
+                    ),
                 ],
                 className="top",
                 id=ids.TOP,
