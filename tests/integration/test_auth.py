@@ -106,7 +106,7 @@ def test_au007_serve_never_runs_in_debug_mode(cmdb, monkeypatch):
     seen = {}
     monkeypatch.setenv("DASH_DEBUG", "true")
     monkeypatch.setattr(dash.Dash, "run", lambda self, **kwargs: seen.update(kwargs))
-    assert main(["serve", "--anonymous", "--database-url", cmdb, "--refresh-seconds", "0"]) == 0
+    assert main(["serve", "--debug", "--anonymous", "--database-url", cmdb, "--refresh-seconds", "0"]) == 0
     assert seen["debug"] is False
 
 
