@@ -38,6 +38,8 @@ def create_app(
         settings.proxy_user_header,
         settings.trusted_proxies,
         settings.basic_users_file,
+        settings.secret_key,
+        settings.url_prefix,
     )
     # The map offers dagre among its browser layouts; the extra bundle is served locally with the app's assets.
     cyto.load_extra_layouts()
@@ -66,7 +68,7 @@ def create_app(
     app.layout = build_shell(
         settings.title, STATUS_TICK_MS, app.get_relative_path("/"), app.get_relative_path(QUALITY_PATH)
     )
-    auth.install(app, access)
+    auth.install(app, access, settings.redis_url)
     guard.install(app)
     headers.install(app, settings.frame_ancestor_list)
     for feature in FEATURES:

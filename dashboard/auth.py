@@ -1,6 +1,10 @@
 """Who may look: a user named by a trusted reverse proxy, HTTP basic against a password file, or anonymous read-only
 access when the settings allow it (the demo does; `serve` does not unless told to).
 
+HTTP basic checks a password once: a browser then carries a signed session cookie (dashboard.sessions), other clients
+meet a short cache of verified credentials (dashboard.passwords); failed sign-ins are limited per client address and
+per user name (dashboard.throttle).
+
 A user header is believed only from the configured proxy addresses: the same header sent straight to servicemap is
 ignored, so that nobody can name themselves.
 """
@@ -12,9 +16,11 @@ from pathlib import Path
 
 import flask
 from dash import Dash
-from werkzeug.security import check_password_hash
 
+from dashboard import throttle
 from dashboard.logs import log_event
+from dashboard.passwords import PasswordCheck, PasswordFile
+from dashboard.sessions import Sessions, secret_key
 
 MODES = ("none", "proxy", "basic")
 MAX_USER = 128
@@ -28,7 +34,8 @@ class AuthPolicy:
     anonymous: bool = False
     proxy_header: str = "X-Forwarded-User"
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
-    users: dict[str, str] | None = None  # basic: user name → werkzeug password hash
+    passwords: PasswordCheck | None = None  # basic: the password file and its checks
+    sessions: Sessions | None = None  # basic: the session cookie of a verified user
 
     def user(self, request: flask.Request) -> str | None:
         """The signed-in user of a request, or None."""
@@ -57,16 +64,26 @@ class AuthPolicy:
         return any(ip in network for network in self.trusted_proxies)
 
     def _basic_user(self, request: flask.Request) -> str | None:
+        if self.passwords is None or self.sessions is None:
+            return None
+        name = self.sessions.user(request, self.passwords.passwords.hash_of)
+        if name is not None:
+            return name[:MAX_USER]
         credentials = request.authorization
         if credentials is None or credentials.type != "basic" or not credentials.username:
             return None
-        stored = (self.users or {}).get(credentials.username)
-        if stored is None or not check_password_hash(stored, credentials.password or ""):
+        stored = self.passwords.verify(credentials.username, credentials.password or "")
+        if stored is None:
+            flask.g.servicemap_signin_failed = True
+            log_event("sign_in_failed", level=logging.WARNING, remote=request.remote_addr, user=credentials.username)
             return None
+        flask.g.servicemap_signed_in = (credentials.username, stored)
         return credentials.username[:MAX_USER]
 
 
-def policy_from(mode: str, anonymous: bool, header: str, proxies: str, users_file: str) -> AuthPolicy:
+def policy_from(
+    mode: str, anonymous: bool, header: str, proxies: str, users_file: str, secret: str = "", path: str = "/"
+) -> AuthPolicy:
     """The policy the settings describe; raises ValueError with what to fix when they do not add up."""
     if mode not in MODES:
         raise ValueError(f"auth must be one of {', '.join(MODES)}, not {mode!r}")
@@ -78,26 +95,18 @@ def policy_from(mode: str, anonymous: bool, header: str, proxies: str, users_fil
     networks = tuple(ipaddress.ip_network(p, strict=False) for p in proxies.replace(",", " ").split())
     if mode == "proxy" and not networks:
         raise ValueError("auth=proxy needs SERVICEMAP_TRUSTED_PROXIES: the addresses the user header may come from")
-    users = _users(Path(users_file)) if mode == "basic" else None
-    return AuthPolicy(mode, anonymous, header, networks, users)
+    if mode != "basic":
+        return AuthPolicy(mode, anonymous, header, networks)
+    passwords = PasswordCheck(PasswordFile(Path(users_file)))
+    return AuthPolicy(mode, anonymous, header, networks, passwords, Sessions(secret_key(secret), path))
 
 
-def _users(path: Path) -> dict[str, str]:
-    """`name:hash` lines (hashes from werkzeug.security.generate_password_hash); # starts a comment."""
-    if not path.is_file():
-        raise ValueError(f"auth=basic needs SERVICEMAP_BASIC_USERS_FILE, a file of name:hash lines (not {path})")
-    users = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            name, _, hashed = line.partition(":")
-            users[name.strip()] = hashed.strip()
-    return users
-
-
-def install(app: Dash, policy: AuthPolicy) -> None:
+def install(app: Dash, policy: AuthPolicy, redis_url: str = "") -> None:
     """Refuse servicemap's pages and callbacks to requests without a user, unless anonymous access is allowed."""
     prefix = app.config.routes_pathname_prefix
+    app.server.extensions["servicemap_auth"] = policy
+    if policy.mode == "basic":
+        throttle.install(app.server, prefix, redis_url)  # before the check below: a limited client costs no hash
 
     @app.server.before_request
     def require_user() -> flask.Response | None:
@@ -112,6 +121,13 @@ def install(app: Dash, policy: AuthPolicy) -> None:
                 "Sign in to see servicemap.", 401, {"WWW-Authenticate": 'Basic realm="servicemap", charset="UTF-8"'}
             )
         return flask.Response("Sign in through the portal to see servicemap.", 401)
+
+    @app.server.after_request
+    def keep_signed_in(response: flask.Response) -> flask.Response:
+        signed_in_now = flask.g.pop("servicemap_signed_in", None)
+        if signed_in_now is not None and policy.sessions is not None:
+            policy.sessions.sign_in(response, *signed_in_now, secure=flask.request.is_secure)
+        return response
 
 
 HIDDEN_CAUSE = "the server log has the details"

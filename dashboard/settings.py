@@ -2,7 +2,7 @@
 
 import os
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from dashboard.cmdb.profiles import profile_named
@@ -55,6 +55,8 @@ class Settings:
     proxy_user_header: str = "X-Forwarded-User"
     trusted_proxies: str = ""  # addresses or networks (space- or comma-separated) the user header may come from
     basic_users_file: str = ""  # name:hash lines, hashes from werkzeug.security.generate_password_hash
+    secret_key: str = field(default="", repr=False)  # signs session cookies; default: $SERVICEMAP_HOME/secret_key
+    redis_url: str = field(default="", repr=False)  # counts failed sign-ins across workers (default: in memory)
 
     @property
     def frame_ancestor_list(self) -> tuple[str, ...]:
@@ -66,10 +68,10 @@ class Settings:
         """Settings from the environment, then the given overrides (None values are ignored)."""
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        for field in fields(cls):
-            raw = environ.get(ENV_PREFIX + field.name.upper())
+        for setting in fields(cls):
+            raw = environ.get(ENV_PREFIX + setting.name.upper())
             if raw is not None and raw != "":
-                values[field.name] = _parse(field.type, raw, field.name)
+                values[setting.name] = _parse(setting.type, raw, setting.name)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values).validated()
 

@@ -17,7 +17,7 @@ from tests.served_process import free_port, served
 
 pytestmark = pytest.mark.slow
 REFRESH = 5  # seconds, the shortest refresh
-SLACK = 10  # seconds: two workers loading on a busy 2-core machine
+SLACK = 15  # seconds: two workers loading on a busy 2-core machine
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def wait_for(condition, seconds: float) -> bool:
     return condition()
 
 
-def answering_pids(url: str, access: Path, rounds: int = 5) -> set[int]:
+def answering_pids(url: str, access: Path, rounds: int = 20) -> set[int]:
     """The pids of the workers that answered: concurrent requests, each on a connection of its own."""
 
     def get() -> None:
@@ -76,9 +76,10 @@ def test_sv001_preloaded_workers_answer_log_and_refresh_each_on_its_own(cmdb, tm
     with served(command, url, env=env, log=log):
         workers = worker_pids(log)
         assert len(workers) == 2
-        assert answering_pids(url, access) == {*workers}
+        assert answering_pids(url, access) == {*workers}, access.read_text(encoding="utf-8")
         # Each worker warmed its own views, so each logs at INFO; nothing ran in the master at fork time.
-        assert wait_for(lambda: {e["pid"] for e in events(log) if e["event"] == "views_warmed"} == workers, SLACK)
+        warmed = lambda: {e["pid"] for e in events(log) if e["event"] == "views_warmed"}  # noqa: E731
+        assert wait_for(lambda: warmed() == workers, SLACK), log.read_text(encoding="utf-8")
         assert not [e for e in events(log) if e["event"] == "threads_at_fork"]
         (master_load,) = [e for e in events(log) if e["event"] == "snapshot_loaded"]  # once, before the fork
         assert master_load["pid"] not in workers

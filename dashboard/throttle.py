@@ -1,0 +1,43 @@
+"""Failed sign-ins are limited (Flask-Limiter): FAILURES a minute per client address and per user name, then 429
+with Retry-After until the window moves on. Counted in memory (per worker), or in Redis when SERVICEMAP_REDIS_URL is
+set, shared by every worker and host. Only requests that send credentials are counted or checked."""
+
+import flask
+from flask_limiter import ApplicationLimit, Limiter
+
+FAILURES = "10 per minute"
+
+
+def install(server: flask.Flask, prefix: str, redis_url: str = "") -> Limiter:
+    """Check the limits before any password is checked; count a request when its credentials were refused."""
+
+    def exempt() -> bool:
+        return not flask.request.path.startswith(prefix) or flask.request.authorization is None
+
+    def failed(response: flask.Response) -> bool:
+        return bool(flask.g.get("servicemap_signin_failed"))
+
+    limits = [
+        ApplicationLimit(FAILURES, key_function=key, scope=scope, exempt_when=exempt, deduct_when=failed)
+        for scope, key in (("sign-in-address", _address), ("sign-in-user", _user_name))
+    ]
+    limiter = Limiter(
+        key_func=_address,
+        application_limits=limits,
+        storage_uri=redis_url or "memory://",
+        strategy="moving-window",
+        headers_enabled=True,
+        retry_after="delta-seconds",
+        key_prefix="servicemap",
+    )
+    limiter.init_app(server)
+    return limiter
+
+
+def _address() -> str:
+    return flask.request.remote_addr or "unknown"
+
+
+def _user_name() -> str:
+    credentials = flask.request.authorization
+    return (credentials.username or "") if credentials is not None else ""
