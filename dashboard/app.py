@@ -32,15 +32,7 @@ def create_app(
     warm-up start in each process that serves (dashboard.background).
     """
     settings = settings or Settings.from_env()
-    access = auth.policy_from(
-        settings.auth,
-        settings.anonymous,
-        settings.proxy_user_header,
-        settings.trusted_proxies,
-        settings.basic_users_file,
-        settings.secret_key,
-        settings.url_prefix,
-    )
+    access = auth.policy_from(settings)
     # The map offers dagre among its browser layouts; the extra bundle is served locally with the app's assets.
     cyto.load_extra_layouts()
     services = Services(
@@ -68,7 +60,7 @@ def create_app(
     app.layout = build_shell(
         settings.title, STATUS_TICK_MS, app.get_relative_path("/"), app.get_relative_path(QUALITY_PATH)
     )
-    auth.install(app, access, settings.redis_url)
+    auth.install(app, access, settings)
     guard.install(app)
     headers.install(app, settings.frame_ancestor_list)
     for feature in FEATURES:

@@ -17,12 +17,13 @@ from pathlib import Path
 import flask
 from dash import Dash
 
-from dashboard import throttle
+from dashboard import oidc, throttle
 from dashboard.logs import log_event
 from dashboard.passwords import PasswordCheck, PasswordFile
 from dashboard.sessions import Sessions, secret_key
+from dashboard.settings import Settings
 
-MODES = ("none", "proxy", "basic")
+MODES = ("none", "proxy", "basic", "oidc")
 MAX_USER = 128
 
 
@@ -43,6 +44,8 @@ class AuthPolicy:
             return self._proxy_user(request)
         if self.mode == "basic":
             return self._basic_user(request)
+        if self.mode == "oidc" and self.sessions is not None:
+            return self.sessions.user(request, lambda _name: oidc.SESSION_MARK)
         return None
 
     def _proxy_user(self, request: flask.Request) -> str | None:
@@ -81,36 +84,48 @@ class AuthPolicy:
         return credentials.username[:MAX_USER]
 
 
-def policy_from(
-    mode: str, anonymous: bool, header: str, proxies: str, users_file: str, secret: str = "", path: str = "/"
-) -> AuthPolicy:
+def policy_from(settings: Settings) -> AuthPolicy:
     """The policy the settings describe; raises ValueError with what to fix when they do not add up."""
+    mode, anonymous = settings.auth, settings.anonymous
     if mode not in MODES:
         raise ValueError(f"auth must be one of {', '.join(MODES)}, not {mode!r}")
     if mode == "none" and not anonymous:
         raise ValueError(
-            "no way to sign in: set SERVICEMAP_AUTH=proxy (with SERVICEMAP_TRUSTED_PROXIES) or basic (with "
-            "SERVICEMAP_BASIC_USERS_FILE), or SERVICEMAP_ANONYMOUS=1 for anonymous read-only access"
+            "no way to sign in: set SERVICEMAP_AUTH=proxy (with SERVICEMAP_TRUSTED_PROXIES), basic (with "
+            "SERVICEMAP_BASIC_USERS_FILE) or oidc (with SERVICEMAP_OIDC_ISSUER), or SERVICEMAP_ANONYMOUS=1 for "
+            "anonymous read-only access"
         )
-    networks = tuple(ipaddress.ip_network(p, strict=False) for p in proxies.replace(",", " ").split())
+    proxies = settings.trusted_proxies.replace(",", " ").split()
+    networks = tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
     if mode == "proxy" and not networks:
         raise ValueError("auth=proxy needs SERVICEMAP_TRUSTED_PROXIES: the addresses the user header may come from")
-    if mode != "basic":
+    header = settings.proxy_user_header
+    if mode not in ("basic", "oidc"):
         return AuthPolicy(mode, anonymous, header, networks)
-    passwords = PasswordCheck(PasswordFile(Path(users_file)))
-    return AuthPolicy(mode, anonymous, header, networks, passwords, Sessions(secret_key(secret), path))
+    if mode == "oidc":
+        oidc.check_settings(settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret)
+    passwords = PasswordCheck(PasswordFile(Path(settings.basic_users_file))) if mode == "basic" else None
+    sessions = Sessions(secret_key(settings.secret_key), settings.url_prefix)
+    return AuthPolicy(mode, anonymous, header, networks, passwords, sessions)
 
 
-def install(app: Dash, policy: AuthPolicy, redis_url: str = "") -> None:
+def install(app: Dash, policy: AuthPolicy, settings: Settings) -> None:
     """Refuse servicemap's pages and callbacks to requests without a user, unless anonymous access is allowed."""
     prefix = app.config.routes_pathname_prefix
     app.server.extensions["servicemap_auth"] = policy
     if policy.mode == "basic":
-        throttle.install(app.server, prefix, redis_url)  # before the check below: a limited client costs no hash
+        throttle.install(
+            app.server, prefix, settings.redis_url
+        )  # before the check below: a limited client costs no hash
+    if policy.mode == "oidc" and policy.sessions is not None:
+        issuer, client_id, secret = settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret
+        oidc.install(app.server, prefix, policy.sessions, issuer, client_id, secret)
+
+    callbacks = prefix + "_dash-"
 
     @app.server.before_request
     def require_user() -> flask.Response | None:
-        if not flask.request.path.startswith(prefix):
+        if not flask.request.path.startswith(prefix) or flask.request.path.startswith(prefix + "_auth/"):
             return None
         user = policy.user(flask.request)
         flask.g.servicemap_user = user
@@ -120,6 +135,8 @@ def install(app: Dash, policy: AuthPolicy, redis_url: str = "") -> None:
             return flask.Response(
                 "Sign in to see servicemap.", 401, {"WWW-Authenticate": 'Basic realm="servicemap", charset="UTF-8"'}
             )
+        if policy.mode == "oidc" and flask.request.method == "GET" and not flask.request.path.startswith(callbacks):
+            return oidc.login_redirect(app.config.requests_pathname_prefix)
         return flask.Response("Sign in through the portal to see servicemap.", 401)
 
     @app.server.after_request
