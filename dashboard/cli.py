@@ -176,7 +176,9 @@ def _server_flags(command: argparse.ArgumentParser) -> None:
     command.add_argument("--workers", type=_positive, default=2, help="gunicorn worker processes (default 2)")
     command.add_argument("--threads", type=_positive, default=8, help="threads per worker (default 8)")
     command.add_argument(
-        "--timeout", type=_positive, default=120, help="seconds a silent worker lives before it is restarted (120)"
+        "--timeout",
+        type=_positive,
+        help="seconds a silent (booting or hung) worker lives before it is restarted (default: the CMDB deadline + 60)",
     )
     command.add_argument(
         "--debug", action="store_true", help="serve with Werkzeug's development server (one process) instead"
@@ -337,7 +339,8 @@ def _serve(args: argparse.Namespace) -> int:
         return _serve_debug(app, settings)
     from dashboard.serving import Workers, serve
 
-    serve(app.server, settings.host, settings.port, Workers(args.workers, args.threads, args.timeout))
+    timeout = args.timeout or int(settings.cmdb_deadline_seconds) + 60
+    serve(app.server, settings.host, settings.port, Workers(args.workers, args.threads, timeout))
     return EXIT_OK
 
 

@@ -17,8 +17,10 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2)
 threads = 8
 # A worker that builds its app itself (no --preload) loads the first snapshot while booting, and gunicorn kills a
-# worker silent for longer than this: 120 s leaves room for a million CIs (docs/benchmarks.md: ~3 s) on a slow CMDB.
-timeout = 120
+# worker silent for longer than this: a minute more than the CMDB's deadline (a first load returns by then, stale if
+# the CMDB did not answer), far more than a million CIs take (docs/benchmarks.md: ~3 s). A gthread worker's heartbeat
+# does not wait for its requests, so this bounds booting and hanging, never a slow request.
+timeout = int(float(os.environ.get("SERVICEMAP_CMDB_DEADLINE_SECONDS") or 120)) + 60
 graceful_timeout = 30
 # gunicorn's control socket sits at one path per user ($HOME/.gunicorn/gunicorn.ctl): a second servicemap on the same
 # host would take it over, and nothing of servicemap uses it.

@@ -15,7 +15,7 @@ class Workers:
 
     workers: int = 2
     threads: int = 8
-    timeout: int = gunicorn_conf.timeout
+    timeout: int = gunicorn_conf.timeout  # serve: the CMDB's deadline + 60 s
 
 
 class Gunicorn(BaseApplication):

@@ -117,3 +117,31 @@ def test_sv003_serve_says_when_the_cmdb_could_not_be_loaded_and_serves_anyway(tm
     assert "Could not load" in out
     assert "Serving anyway" in out
     assert (seen["workers"].workers, seen["workers"].threads) == (3, 4)
+
+
+def background_threads() -> set[str]:
+    return {thread.name for thread in threading.enumerate()} & {"snapshot", "views"}
+
+
+def test_sv004_an_app_built_for_forking_starts_no_thread_until_it_serves_then_once(cmdb):
+    from dashboard import background
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+
+    before = set(threading.enumerate())
+    app = create_app(
+        Settings.from_env({}, database_url=cmdb, refresh_seconds=REFRESH, anonymous=True), start_threads=False
+    )
+    store = app.server.extensions["servicemap"].store
+    try:
+        assert store.snapshot is not None  # the first snapshot, loaded before any fork
+        assert set(threading.enumerate()) - before == set()  # nothing left running: no lock a fork could copy held
+        work = background.of(app.server)
+        assert not work.started
+        client = app.server.test_client()
+        assert client.get("/").status_code == 200  # the first request of a worker started without gunicorn's hook
+        assert work.started
+        assert "snapshot" in background_threads()
+        assert work.ensure_started() is False  # exactly once per process
+    finally:
+        store.stop()
