@@ -59,6 +59,21 @@ class AuthPolicy:
             return None
         return name[:MAX_USER]
 
+    def client_address(self, request: flask.Request) -> str:
+        """The client's address: the one a trusted proxy names (the last X-Forwarded-For entry), else the peer's."""
+        if self._from_trusted_proxy(request.remote_addr):
+            forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+            if forwarded:
+                return forwarded
+        return request.remote_addr or "unknown"
+
+    def over_https(self, request: flask.Request) -> bool:
+        """True when the browser speaks https: to servicemap, or to a trusted proxy that says so."""
+        if request.is_secure:
+            return True
+        proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+        return proto == "https" and self._from_trusted_proxy(request.remote_addr)
+
     def _from_trusted_proxy(self, address: str | None) -> bool:
         try:
             ip = ipaddress.ip_address(address or "")
@@ -114,12 +129,11 @@ def install(app: Dash, policy: AuthPolicy, settings: Settings) -> None:
     prefix = app.config.routes_pathname_prefix
     app.server.extensions["servicemap_auth"] = policy
     if policy.mode == "basic":
-        throttle.install(
-            app.server, prefix, settings.redis_url
-        )  # before the check below: a limited client costs no hash
+        # Before the check below: a limited client costs no hash.
+        throttle.install(app.server, prefix, settings.redis_url, policy.client_address)
     if policy.mode == "oidc" and policy.sessions is not None:
         issuer, client_id, secret = settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret
-        oidc.install(app.server, prefix, policy.sessions, issuer, client_id, secret)
+        oidc.install(app.server, prefix, policy.sessions, issuer, client_id, secret, policy.over_https)
 
     callbacks = prefix + "_dash-"
 
@@ -143,7 +157,7 @@ def install(app: Dash, policy: AuthPolicy, settings: Settings) -> None:
     def keep_signed_in(response: flask.Response) -> flask.Response:
         signed_in_now = flask.g.pop("servicemap_signed_in", None)
         if signed_in_now is not None and policy.sessions is not None:
-            policy.sessions.sign_in(response, *signed_in_now, secure=flask.request.is_secure)
+            policy.sessions.sign_in(response, *signed_in_now, secure=policy.over_https(flask.request))
         return response
 
 

@@ -6,6 +6,7 @@ session cookie (dashboard.sessions), so that no request afterwards talks to the 
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import flask
@@ -45,7 +46,15 @@ def check_settings(issuer: str, client_id: str, client_secret: str) -> None:
         raise ValueError(f"auth=oidc needs {', '.join(missing)} (the issuer is its discovery URL or its base URL)")
 
 
-def install(server: flask.Flask, prefix: str, sessions: Sessions, issuer: str, client_id: str, secret: str) -> None:
+def install(
+    server: flask.Flask,
+    prefix: str,
+    sessions: Sessions,
+    issuer: str,
+    client_id: str,
+    secret: str,
+    over_https: Callable[[flask.Request], bool],
+) -> None:
     """Add the login, callback and logout routes under prefix."""
     if not server.secret_key:
         server.secret_key = sessions.secret  # Authlib keeps the state and nonce of a login in Flask's session
@@ -81,7 +90,7 @@ def install(server: flask.Flask, prefix: str, sessions: Sessions, issuer: str, c
             return flask.Response("The identity provider named no user.", 403)
         log_event("signed_in", user=name, via="oidc")
         response = flask.redirect(flask.session.pop("servicemap_next", prefix))
-        sessions.sign_in(response, name, SESSION_MARK, secure=flask.request.is_secure)
+        sessions.sign_in(response, name, SESSION_MARK, secure=over_https(flask.request))
         return response
 
     @server.route(f"{prefix}{LOGOUT}", endpoint="servicemap_oidc_logout")

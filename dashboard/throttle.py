@@ -2,14 +2,22 @@
 with Retry-After until the window moves on. Counted in memory (per worker), or in Redis when SERVICEMAP_REDIS_URL is
 set, shared by every worker and host. Only requests that send credentials are counted or checked."""
 
+from collections.abc import Callable
+
 import flask
 from flask_limiter import ApplicationLimit, Limiter
 
 FAILURES = "10 per minute"
 
 
-def install(server: flask.Flask, prefix: str, redis_url: str = "") -> Limiter:
-    """Check the limits before any password is checked; count a request when its credentials were refused."""
+def install(
+    server: flask.Flask, prefix: str, redis_url: str, client_address: Callable[[flask.Request], str]
+) -> Limiter:
+    """Check the limits before any password is checked; count a request when its credentials were refused.
+    client_address names the client (behind a trusted proxy, the address the proxy forwards for)."""
+
+    def address() -> str:
+        return client_address(flask.request)
 
     def exempt() -> bool:
         return not flask.request.path.startswith(prefix) or flask.request.authorization is None
@@ -19,10 +27,10 @@ def install(server: flask.Flask, prefix: str, redis_url: str = "") -> Limiter:
 
     limits = [
         ApplicationLimit(FAILURES, key_function=key, scope=scope, exempt_when=exempt, deduct_when=failed)
-        for scope, key in (("sign-in-address", _address), ("sign-in-user", _user_name))
+        for scope, key in (("sign-in-address", address), ("sign-in-user", _user_name))
     ]
     limiter = Limiter(
-        key_func=_address,
+        key_func=address,
         application_limits=limits,
         storage_uri=redis_url or "memory://",
         strategy="moving-window",
@@ -32,10 +40,6 @@ def install(server: flask.Flask, prefix: str, redis_url: str = "") -> Limiter:
     )
     limiter.init_app(server)
     return limiter
-
-
-def _address() -> str:
-    return flask.request.remote_addr or "unknown"
 
 
 def _user_name() -> str:

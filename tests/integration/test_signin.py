@@ -171,3 +171,30 @@ def test_si008_without_a_configured_secret_every_worker_shares_one_kept_in_the_h
     stranger = basic_app(cmdb, users, secret_key="another secret").server.test_client()
     stranger.set_cookie(COOKIE, client.get_cookie(COOKIE).value)
     assert stranger.get("/").status_code == 401
+
+
+def test_si009_behind_a_trusted_proxy_each_client_has_its_own_count_and_https_cookies(cmdb, users):
+    app = basic_app(cmdb, users, trusted_proxies="10.0.0.1")
+    client = app.server.test_client(use_cookies=False)
+
+    def get(password, forwarded_for, remote="10.0.0.1", **headers):
+        headers = {**basic("alice", password), "X-Forwarded-For": forwarded_for, **headers}
+        return client.get("/", headers=headers, environ_base={"REMOTE_ADDR": remote})
+
+    for _ in range(10):
+        assert get("guess", "203.0.113.5").status_code == 401
+    assert get("guess", "203.0.113.5").status_code == 429
+    other = client.get(
+        "/", headers={**basic("bob", "x"), "X-Forwarded-For": "203.0.113.6"}, environ_base={"REMOTE_ADDR": "10.0.0.1"}
+    )
+    assert other.status_code == 401  # another client (and user) behind the same proxy is not limited
+    signed = get("s3cret", "203.0.113.7", **{"X-Forwarded-Proto": "https"})
+    assert signed.status_code == 429  # alice's name is limited, whoever asks
+    # A forwarded address or protocol from a peer that is not the proxy is not believed.
+    direct = basic_app(cmdb, users, trusted_proxies="10.0.0.1").server.test_client(use_cookies=False)
+    spoofed = {**basic("alice", "s3cret"), "X-Forwarded-Proto": "https"}
+    answer = direct.get("/", headers=spoofed, environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert answer.status_code == 200
+    assert "Secure" not in answer.headers["Set-Cookie"]
+    answer = direct.get("/", headers=spoofed, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert "Secure" in answer.headers["Set-Cookie"]
