@@ -70,7 +70,8 @@ def install(
     @server.route(f"{prefix}{LOGIN}", endpoint="servicemap_oidc_login")
     def login() -> flask.Response:
         flask.session["servicemap_next"] = _local(flask.request.args.get("next"), prefix)
-        return provider.authorize_redirect(flask.url_for("servicemap_oidc_callback", _external=True))
+        scheme = "https" if over_https(flask.request) else "http"  # behind a TLS proxy, the browser's scheme
+        return provider.authorize_redirect(flask.url_for("servicemap_oidc_callback", _external=True, _scheme=scheme))
 
     @server.route(f"{prefix}{CALLBACK}", endpoint="servicemap_oidc_callback")
     def callback() -> flask.Response:
