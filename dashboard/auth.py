@@ -93,7 +93,8 @@ class AuthPolicy:
         stored = self.passwords.verify(credentials.username, credentials.password or "")
         if stored is None:
             flask.g.servicemap_signin_failed = True
-            log_event("sign_in_failed", level=logging.WARNING, remote=request.remote_addr, user=credentials.username)
+            remote = self.client_address(request)
+            log_event("sign_in_failed", level=logging.WARNING, remote=remote, user=credentials.username[:MAX_USER])
             return None
         flask.g.servicemap_signed_in = (credentials.username, stored)
         return credentials.username[:MAX_USER]

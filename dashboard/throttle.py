@@ -37,6 +37,9 @@ def install(
         headers_enabled=True,
         retry_after="delta-seconds",
         key_prefix="servicemap",
+        # Redis unreachable: count in this worker's memory meanwhile, rather than refuse every sign-in.
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
     )
     limiter.init_app(server)
     return limiter

@@ -198,3 +198,14 @@ def test_si009_behind_a_trusted_proxy_each_client_has_its_own_count_and_https_co
     assert "Secure" not in answer.headers["Set-Cookie"]
     answer = direct.get("/", headers=spoofed, environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert "Secure" in answer.headers["Set-Cookie"]
+
+
+def test_si010_with_redis_unreachable_failures_are_counted_in_memory_meanwhile(cmdb, users):
+    from tests.served_process import free_port
+
+    app = basic_app(cmdb, users, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    client = app.server.test_client(use_cookies=False)
+    assert client.get("/", headers=basic("alice", "s3cret")).status_code == 200
+    for _ in range(10):
+        assert client.get("/", headers=basic("alice", "guess")).status_code == 401
+    assert client.get("/", headers=basic("alice", "guess")).status_code == 429
