@@ -11,7 +11,7 @@ from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks.pages import QUALITY_PATH
-from dashboard import auth, guard, headers
+from dashboard import auth, background, guard, headers
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
@@ -23,16 +23,16 @@ FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, wall_callbacks)
 STATUS_TICK_MS = 10_000
 
 
-def create_app(settings: Settings | None = None, server: flask.Flask | None = None) -> Dash:
-    """Build a fresh Dash app over the CMDB the settings name, with its first snapshot loaded."""
+def create_app(
+    settings: Settings | None = None, server: flask.Flask | None = None, *, start_threads: bool = True
+) -> Dash:
+    """Build a fresh Dash app over the CMDB the settings name, with its first snapshot loaded.
+
+    With start_threads=False no thread is left running (safe to fork: gunicorn --preload); the refresh and the views'
+    warm-up start in each process that serves (dashboard.background).
+    """
     settings = settings or Settings.from_env()
-    access = auth.policy_from(
-        settings.auth,
-        settings.anonymous,
-        settings.proxy_user_header,
-        settings.trusted_proxies,
-        settings.basic_users_file,
-    )
+    access = auth.policy_from(settings)
     # The map offers dagre among its browser layouts; the extra bundle is served locally with the app's assets.
     cyto.load_extra_layouts()
     services = Services(
@@ -60,16 +60,15 @@ def create_app(settings: Settings | None = None, server: flask.Flask | None = No
     app.layout = build_shell(
         settings.title, STATUS_TICK_MS, app.get_relative_path("/"), app.get_relative_path(QUALITY_PATH)
     )
-    auth.install(app, access)
+    auth.install(app, access, settings)
     guard.install(app)
     headers.install(app, settings.frame_ancestor_list)
     for feature in FEATURES:
         feature.register(app, services)
-    if settings.refresh_seconds > 0:
-        services.store.start(settings.refresh_seconds)
-    else:
-        services.store.refresh()
-    if services.store.snapshot is not None:
-        services.views.of(services.store.snapshot)  # starts computing health, overlays and search in the background
+    services.store.refresh()  # the first snapshot; its attempt's thread has ended when this returns
+    work = background.Background(services)
+    background.install(app.server, work)
+    if start_threads:
+        work.ensure_started()
     app.server.extensions["servicemap"] = services
     return app

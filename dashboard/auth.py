@@ -1,6 +1,10 @@
 """Who may look: a user named by a trusted reverse proxy, HTTP basic against a password file, or anonymous read-only
 access when the settings allow it (the demo does; `serve` does not unless told to).
 
+HTTP basic checks a password once: a browser then carries a signed session cookie (dashboard.sessions), other clients
+meet a short cache of verified credentials (dashboard.passwords); failed sign-ins are limited per client address and
+per user name (dashboard.throttle).
+
 A user header is believed only from the configured proxy addresses: the same header sent straight to servicemap is
 ignored, so that nobody can name themselves.
 """
@@ -12,11 +16,14 @@ from pathlib import Path
 
 import flask
 from dash import Dash
-from werkzeug.security import check_password_hash
 
+from dashboard import oidc, throttle
 from dashboard.logs import log_event
+from dashboard.passwords import PasswordCheck, PasswordFile
+from dashboard.sessions import Sessions, secret_key
+from dashboard.settings import Settings
 
-MODES = ("none", "proxy", "basic")
+MODES = ("none", "proxy", "basic", "oidc")
 MAX_USER = 128
 
 
@@ -28,7 +35,8 @@ class AuthPolicy:
     anonymous: bool = False
     proxy_header: str = "X-Forwarded-User"
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
-    users: dict[str, str] | None = None  # basic: user name → werkzeug password hash
+    passwords: PasswordCheck | None = None  # basic: the password file and its checks
+    sessions: Sessions | None = None  # basic: the session cookie of a verified user
 
     def user(self, request: flask.Request) -> str | None:
         """The signed-in user of a request, or None."""
@@ -36,6 +44,8 @@ class AuthPolicy:
             return self._proxy_user(request)
         if self.mode == "basic":
             return self._basic_user(request)
+        if self.mode == "oidc" and self.sessions is not None:
+            return self.sessions.user(request, lambda _name: oidc.SESSION_MARK)
         return None
 
     def _proxy_user(self, request: flask.Request) -> str | None:
@@ -49,6 +59,21 @@ class AuthPolicy:
             return None
         return name[:MAX_USER]
 
+    def client_address(self, request: flask.Request) -> str:
+        """The client's address: the one a trusted proxy names (the last X-Forwarded-For entry), else the peer's."""
+        if self._from_trusted_proxy(request.remote_addr):
+            forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+            if forwarded:
+                return forwarded
+        return request.remote_addr or "unknown"
+
+    def over_https(self, request: flask.Request) -> bool:
+        """True when the browser speaks https: to servicemap, or to a trusted proxy that says so."""
+        if request.is_secure:
+            return True
+        proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+        return proto == "https" and self._from_trusted_proxy(request.remote_addr)
+
     def _from_trusted_proxy(self, address: str | None) -> bool:
         try:
             ip = ipaddress.ip_address(address or "")
@@ -57,51 +82,65 @@ class AuthPolicy:
         return any(ip in network for network in self.trusted_proxies)
 
     def _basic_user(self, request: flask.Request) -> str | None:
+        if self.passwords is None or self.sessions is None:
+            return None
+        name = self.sessions.user(request, self.passwords.passwords.hash_of)
+        if name is not None:
+            return name[:MAX_USER]
         credentials = request.authorization
         if credentials is None or credentials.type != "basic" or not credentials.username:
             return None
-        stored = (self.users or {}).get(credentials.username)
-        if stored is None or not check_password_hash(stored, credentials.password or ""):
+        stored = self.passwords.verify(credentials.username, credentials.password or "")
+        if stored is None:
+            flask.g.servicemap_signin_failed = True
+            remote = self.client_address(request)
+            log_event("sign_in_failed", level=logging.WARNING, remote=remote, user=credentials.username[:MAX_USER])
             return None
+        flask.g.servicemap_signed_in = (credentials.username, stored)
         return credentials.username[:MAX_USER]
 
 
-def policy_from(mode: str, anonymous: bool, header: str, proxies: str, users_file: str) -> AuthPolicy:
+def policy_from(settings: Settings) -> AuthPolicy:
     """The policy the settings describe; raises ValueError with what to fix when they do not add up."""
+    mode, anonymous = settings.auth, settings.anonymous
     if mode not in MODES:
         raise ValueError(f"auth must be one of {', '.join(MODES)}, not {mode!r}")
     if mode == "none" and not anonymous:
         raise ValueError(
-            "no way to sign in: set SERVICEMAP_AUTH=proxy (with SERVICEMAP_TRUSTED_PROXIES) or basic (with "
-            "SERVICEMAP_BASIC_USERS_FILE), or SERVICEMAP_ANONYMOUS=1 for anonymous read-only access"
+            "no way to sign in: set SERVICEMAP_AUTH=proxy (with SERVICEMAP_TRUSTED_PROXIES), basic (with "
+            "SERVICEMAP_BASIC_USERS_FILE) or oidc (with SERVICEMAP_OIDC_ISSUER), or SERVICEMAP_ANONYMOUS=1 for "
+            "anonymous read-only access"
         )
-    networks = tuple(ipaddress.ip_network(p, strict=False) for p in proxies.replace(",", " ").split())
+    proxies = settings.trusted_proxies.replace(",", " ").split()
+    networks = tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
     if mode == "proxy" and not networks:
         raise ValueError("auth=proxy needs SERVICEMAP_TRUSTED_PROXIES: the addresses the user header may come from")
-    users = _users(Path(users_file)) if mode == "basic" else None
-    return AuthPolicy(mode, anonymous, header, networks, users)
+    header = settings.proxy_user_header
+    if mode not in ("basic", "oidc"):
+        return AuthPolicy(mode, anonymous, header, networks)
+    if mode == "oidc":
+        oidc.check_settings(settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret)
+    passwords = PasswordCheck(PasswordFile(Path(settings.basic_users_file))) if mode == "basic" else None
+    sessions = Sessions(secret_key(settings.secret_key), settings.url_prefix)
+    return AuthPolicy(mode, anonymous, header, networks, passwords, sessions)
 
 
-def _users(path: Path) -> dict[str, str]:
-    """`name:hash` lines (hashes from werkzeug.security.generate_password_hash); # starts a comment."""
-    if not path.is_file():
-        raise ValueError(f"auth=basic needs SERVICEMAP_BASIC_USERS_FILE, a file of name:hash lines (not {path})")
-    users = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            name, _, hashed = line.partition(":")
-            users[name.strip()] = hashed.strip()
-    return users
-
-
-def install(app: Dash, policy: AuthPolicy) -> None:
+def install(app: Dash, policy: AuthPolicy, settings: Settings) -> None:
     """Refuse servicemap's pages and callbacks to requests without a user, unless anonymous access is allowed."""
     prefix = app.config.routes_pathname_prefix
+    app.server.extensions["servicemap_auth"] = policy
+    if policy.mode == "basic":
+        # Before the check below: a limited client costs no hash.
+        throttle.install(app.server, prefix, settings.redis_url, policy.client_address)
+    if policy.mode == "oidc" and policy.sessions is not None:
+        issuer, client_id, secret = settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret
+        oidc.install(app.server, prefix, policy.sessions, issuer, client_id, secret, policy.over_https)
+
+    callbacks = prefix + "_dash-"
 
     @app.server.before_request
     def require_user() -> flask.Response | None:
-        if not flask.request.path.startswith(prefix):
+        if not flask.request.path.startswith(prefix) or flask.request.path.startswith(prefix + "_auth/"):
             return None
         user = policy.user(flask.request)
         flask.g.servicemap_user = user
@@ -111,7 +150,16 @@ def install(app: Dash, policy: AuthPolicy) -> None:
             return flask.Response(
                 "Sign in to see servicemap.", 401, {"WWW-Authenticate": 'Basic realm="servicemap", charset="UTF-8"'}
             )
+        if policy.mode == "oidc" and flask.request.method == "GET" and not flask.request.path.startswith(callbacks):
+            return oidc.login_redirect(app.config.requests_pathname_prefix)
         return flask.Response("Sign in through the portal to see servicemap.", 401)
+
+    @app.server.after_request
+    def keep_signed_in(response: flask.Response) -> flask.Response:
+        signed_in_now = flask.g.pop("servicemap_signed_in", None)
+        if signed_in_now is not None and policy.sessions is not None:
+            policy.sessions.sign_in(response, *signed_in_now, secure=policy.over_https(flask.request))
+        return response
 
 
 HIDDEN_CAUSE = "the server log has the details"

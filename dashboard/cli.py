@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -16,6 +17,9 @@ from dashboard.cmdb.connect import parse_url, redacted, sqlite_path
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.settings import DEMO_CIS, DEMO_SEED, Settings, demo_database_url
+
+if TYPE_CHECKING:
+    from dash import Dash
 
 EXIT_OK, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2
 # import only: some rows rejected (the rest written); nothing written (nothing usable, or more rejected than
@@ -127,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
             default=None,
             help="let anyone who reaches the server look, read-only, without signing in (demo: always)",
         )
+        _server_flags(command)
         command.set_defaults(anonymous_by_default=name == "demo")
         command.set_defaults(run=run)
     return parser
@@ -165,6 +170,29 @@ def _source_flags(command: argparse.ArgumentParser) -> None:
         help="the CMDB's schema: native (default), servicenow, netbox, or a mapping file (.toml/.yaml); "
         "or SERVICEMAP_PROFILE",
     )
+
+
+def _server_flags(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--workers", type=_positive, default=2, help="gunicorn worker processes (default 2)")
+    command.add_argument("--threads", type=_positive, default=8, help="threads per worker (default 8)")
+    command.add_argument(
+        "--timeout",
+        type=_positive,
+        help="seconds a silent (booting or hung) worker lives before it is restarted (default: the CMDB deadline + 60)",
+    )
+    command.add_argument(
+        "--debug", action="store_true", help="serve with Werkzeug's development server (one process) instead"
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return value
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -294,11 +322,10 @@ def _check(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from dashboard.app import create_app  # Dash is imported only by the commands that serve
-    from dashboard.headers import RequestHandler
 
     try:
         settings = _settings(args)
-        app = create_app(settings)
+        app = create_app(settings, start_threads=False)  # no thread before gunicorn forks its workers
     except ValueError as error:  # settings that do not add up: say what to fix
         print(f"servicemap: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -307,7 +334,31 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"Could not load {redacted(settings.database_url)}: {status.error} (error id {status.error_id})")
         print("Serving anyway; the page says so and recovers when the CMDB answers.")
     print(f"servicemap {__version__} serving {redacted(settings.database_url)}")
-    print(f"Open http://{settings.host}:{settings.port}/ in a browser (Ctrl+C stops).", flush=True)
+    print(f"Open {_link(settings)} in a browser (Ctrl+C stops).", flush=True)
+    if args.debug:
+        return _serve_debug(app, settings)
+    from dashboard.serving import Workers, serve
+
+    timeout = args.timeout or int(settings.cmdb_deadline_seconds) + 60
+    serve(app.server, settings.host, settings.port, Workers(args.workers, args.threads, timeout))
+    return EXIT_OK
+
+
+def _link(settings: Settings) -> str:
+    """The address to open: servicemap's pages sit under the URL prefix, unless a proxy strips it first."""
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    path = "/" if settings.proxy_strips_prefix else settings.url_prefix
+    return f"http://{host}:{settings.port}{path}"
+
+
+def _serve_debug(app: "Dash", settings: Settings) -> int:
+    """Werkzeug's development server, one process, still never in Flask's debug mode (it would run any code sent)."""
+    from dashboard import background
+    from dashboard.headers import RequestHandler
+
+    work = background.of(app.server)
+    if work is not None:
+        work.ensure_started()
     app.run(host=settings.host, port=settings.port, debug=False, request_handler=RequestHandler)
     return EXIT_OK
 
@@ -330,7 +381,17 @@ def ensure_demo(url: str | None = None) -> str:
         partial.unlink(missing_ok=True)
         generate(f"sqlite:///{partial}", SampleSpec(cis=DEMO_CIS, seed=DEMO_SEED), progress=True)
         partial.replace(path)  # an interrupted first run leaves no half-written demo behind
+        _stop_progress_monitor()
     return url
+
+
+def _stop_progress_monitor() -> None:
+    """End tqdm's monitor thread: gunicorn forks workers from this process, and no thread may run at fork time."""
+    from tqdm import tqdm
+
+    if tqdm.monitor is not None:
+        tqdm.monitor.exit()
+        tqdm.monitor = None
 
 
 def _make_parent(url: str) -> None:

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import os
 import secrets
 import sys
 from datetime import UTC, datetime
@@ -24,7 +25,8 @@ def cause_of(error: BaseException) -> str:
 
 def log_event(event: str, *, level: int = logging.INFO, **fields: object) -> None:
     """Log one event as a single JSON line."""
-    record = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event, **fields}
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    record = {"time": now, "event": event, "pid": os.getpid(), **fields}
     _logger.log(level, json.dumps(record, default=str, ensure_ascii=False))
 
 

@@ -2,7 +2,7 @@
 
 import os
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from dashboard.cmdb.profiles import profile_named
@@ -50,11 +50,16 @@ class Settings:
     frame_ancestors: str = ""  # origins (space-separated) whose pages may show servicemap in an iframe
     url_prefix: str = "/"  # the path servicemap is reached under, e.g. /servicemap/ behind a reverse proxy
     proxy_strips_prefix: bool = False  # True when the proxy removes url_prefix before passing requests on
-    auth: str = "none"  # none, proxy (a user header from trusted_proxies) or basic (basic_users_file)
+    auth: str = "none"  # none, proxy (a user header from trusted_proxies), basic (basic_users_file) or oidc
     anonymous: bool = False  # read-only access without signing in (the demo turns it on)
     proxy_user_header: str = "X-Forwarded-User"
     trusted_proxies: str = ""  # addresses or networks (space- or comma-separated) the user header may come from
     basic_users_file: str = ""  # name:hash lines, hashes from werkzeug.security.generate_password_hash
+    secret_key: str = field(default="", repr=False)  # signs session cookies; default: $SERVICEMAP_HOME/secret_key
+    redis_url: str = field(default="", repr=False)  # counts failed sign-ins across workers (default: in memory)
+    oidc_issuer: str = ""  # auth=oidc: the provider's discovery URL (or its base URL)
+    oidc_client_id: str = ""
+    oidc_client_secret: str = field(default="", repr=False)
 
     @property
     def frame_ancestor_list(self) -> tuple[str, ...]:
@@ -66,10 +71,10 @@ class Settings:
         """Settings from the environment, then the given overrides (None values are ignored)."""
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        for field in fields(cls):
-            raw = environ.get(ENV_PREFIX + field.name.upper())
+        for setting in fields(cls):
+            raw = environ.get(ENV_PREFIX + setting.name.upper())
             if raw is not None and raw != "":
-                values[field.name] = _parse(field.type, raw, field.name)
+                values[setting.name] = _parse(setting.type, raw, setting.name)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values).validated()
 

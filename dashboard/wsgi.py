@@ -1,5 +1,9 @@
-"""WSGI entry point: `gunicorn dashboard.wsgi:server` (settings from SERVICEMAP_* variables)."""
+"""WSGI entry point: `gunicorn -c python:dashboard.gunicorn_conf dashboard.wsgi:server` (settings from SERVICEMAP_*
+variables). The app is built without threads, so that a gunicorn master may build it before forking (--preload);
+each worker starts its own refresh (gunicorn_conf.post_worker_init, or its first request)."""
 
+from dashboard import logs
 from dashboard.app import create_app
 
-server = create_app().server
+logs.configure()
+server = create_app(start_threads=False).server

@@ -87,6 +87,7 @@ class SnapshotStore:
             if attempt is None:  # earlier attempts still hang: the status says so since they overran
                 return False
             if attempt.done.wait(self._deadline):
+                attempt.thread.join()  # ends right after done: no thread of this refresh outlives it (safe to fork)
                 return attempt.changed
             self._overrun(started)
             self._begin(force)  # on fresh connections; it publishes when it ends, unless a later attempt began
@@ -101,7 +102,8 @@ class SnapshotStore:
             self._running += 1
             attempt = _Attempt(self._attempts)
         name = f"snapshot-refresh-{attempt.number}"
-        threading.Thread(target=self._run, args=(attempt, force), name=name, daemon=True).start()
+        attempt.thread = threading.Thread(target=self._run, args=(attempt, force), name=name, daemon=True)
+        attempt.thread.start()
         return attempt
 
     def _run(self, attempt: "_Attempt", force: bool) -> None:
@@ -206,6 +208,7 @@ class _Attempt:
     number: int
     changed: bool = False
     done: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread = field(default_factory=threading.Thread)
 
 
 def _duration(seconds: float) -> str:

@@ -1,7 +1,6 @@
 """The wall in headless Chromium: tiles, rotation, a refresh slower than its interval, STALE by the clock (a server
 that stopped, froze or never answered) and recovery."""
 
-import os
 import re
 import signal
 import threading
@@ -18,7 +17,7 @@ from dashboard.app import create_app
 from dashboard.cmdb.connect import parse_url
 from dashboard.settings import Settings
 from tests.rows import ci, write
-from tests.served_process import app_process
+from tests.served_process import app_process, freeze
 from tests.tcp_proxy import stalling_proxy
 
 pytestmark = pytest.mark.browser
@@ -152,7 +151,7 @@ def test_bw008_a_frozen_server_is_stale_by_the_clock_and_normal_after(browser, d
     with app_process(demo_cmdb) as (url, process):
         browser.get(url + f"wall?refresh={REFRESH}")
         WebDriverWait(browser, 30).until(lambda d: "Data loaded" in status_text(d))
-        os.kill(process.pid, signal.SIGSTOP)
+        freeze(process)
         try:
             WebDriverWait(browser, STALE_AFTER + SLACK).until(lambda d: "STALE" in status_text(d))
             assert "no answer from the server since" in status_text(browser)
@@ -161,7 +160,7 @@ def test_bw008_a_frozen_server_is_stale_by_the_clock_and_normal_after(browser, d
             aborted = "return (window.servicemapWall || {}).aborted || 0"
             WebDriverWait(browser, REFRESH + STALE_AFTER).until(lambda d: d.execute_script(aborted) > 0)
         finally:
-            os.kill(process.pid, signal.SIGCONT)
+            freeze(process, signal.SIGCONT)
         WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
         assert "stale" not in browser.find_element(By.ID, "page-wall").get_attribute("class")
 

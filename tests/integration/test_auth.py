@@ -72,7 +72,8 @@ def test_au004_with_anonymous_access_a_spoofed_header_still_names_nobody(cmdb):
 def test_au005_http_basic_against_a_password_file(cmdb, tmp_path):
     users = tmp_path / "users"
     users.write_text(f"# servicemap users\nalice:{generate_password_hash('s3cret')}\n", encoding="utf-8")
-    client = app_with(cmdb, auth="basic", basic_users_file=str(users)).server.test_client()
+    app = app_with(cmdb, auth="basic", basic_users_file=str(users), secret_key="a test secret")
+    client = app.server.test_client(use_cookies=False)
 
     def get(user, password):
         token = base64.b64encode(f"{user}:{password}".encode()).decode()
@@ -106,7 +107,7 @@ def test_au007_serve_never_runs_in_debug_mode(cmdb, monkeypatch):
     seen = {}
     monkeypatch.setenv("DASH_DEBUG", "true")
     monkeypatch.setattr(dash.Dash, "run", lambda self, **kwargs: seen.update(kwargs))
-    assert main(["serve", "--anonymous", "--database-url", cmdb, "--refresh-seconds", "0"]) == 0
+    assert main(["serve", "--debug", "--anonymous", "--database-url", cmdb, "--refresh-seconds", "0"]) == 0
     assert seen["debug"] is False
 
 
