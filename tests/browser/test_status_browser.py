@@ -1,6 +1,5 @@
 """The header's data-age line says STALE by the browser's clock when the server stops answering, and recovers."""
 
-import os
 import signal
 
 import pytest
@@ -8,7 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app import STATUS_TICK_MS
-from tests.served_process import app_process
+from tests.served_process import app_process, freeze
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,7 +29,7 @@ def test_bs001_a_frozen_server_makes_the_header_stale_by_the_clock_and_it_recove
         browser.get(url)
         WebDriverWait(browser, 30).until(answered)
         assert clock_text(browser) == ""
-        os.kill(process.pid, signal.SIGSTOP)
+        freeze(process)
         try:
             WebDriverWait(browser, STALE_AFTER + TICK + SLACK).until(lambda d: "STALE" in clock_text(d))
             assert "no answer from the server since" in clock_text(browser)
@@ -38,6 +37,6 @@ def test_bs001_a_frozen_server_makes_the_header_stale_by_the_clock_and_it_recove
             # "checked 8 s ago" would be a lie now: only the absolute time of the data stays on screen.
             assert not browser.find_element(By.CSS_SELECTOR, "#overview-status .ago").is_displayed()
         finally:
-            os.kill(process.pid, signal.SIGCONT)
+            freeze(process, signal.SIGCONT)
         WebDriverWait(browser, TICK + SLACK).until(lambda d: clock_text(d) == "")
         assert "server-silent" not in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
