@@ -12,6 +12,7 @@ the browser needs; anything else counts as an error of its kind.
 """
 
 import asyncio
+import base64
 import json
 import random
 import time
@@ -78,13 +79,15 @@ class Browser:
     def __init__(self, base: str, load: Load, outcome: Outcome) -> None:
         self.base = base.rstrip("/")
         self.outcome = outcome
-        auth = aiohttp.BasicAuth(load.user, load.password) if load.user else None
+        headers = {"User-Agent": UA}
+        if load.user:  # a browser sends the credentials with every request once the user has typed them
+            pair = base64.b64encode(f"{load.user}:{load.password}".encode()).decode("ascii")
+            headers["Authorization"] = f"Basic {pair}"
         # unsafe: keep cookies from an IP address too, as a browser does (a session cookie after basic auth).
         self.session = aiohttp.ClientSession(
-            auth=auth,
             cookie_jar=aiohttp.CookieJar(unsafe=True),
             connector=aiohttp.TCPConnector(limit=BROWSER_CONNECTIONS),
-            headers={"User-Agent": UA},
+            headers=headers,
         )
         self.callbacks: dict[str, dict] = {}
         self.values: dict[str, Any] = {}
