@@ -15,10 +15,12 @@ import asyncio
 import base64
 import json
 import random
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 
@@ -90,6 +92,7 @@ class Browser:
             headers=headers,
         )
         self.callbacks: dict[str, dict] = {}
+        self.update_path = "/_dash-update-component"
         self.values: dict[str, Any] = {}
 
     async def close(self) -> None:
@@ -132,6 +135,9 @@ class Browser:
         page = await self.request("page load", "GET", path + search, _html)
         if page is None:
             return False
+        # The renderer echoes the page's signed end_id on every callback request (dash 4: ?endId=…).
+        end_id = _dash_config(page).get("end_id")
+        self.update_path = "/_dash-update-component" + (f"?{urlencode({'endId': end_id})}" if end_id else "")
         layout, dependencies = await asyncio.gather(
             self.request("page load", "GET", "/_dash-layout", _json_with("props")),
             self.request("page load", "GET", "/_dash-dependencies", _json_list),
@@ -178,7 +184,7 @@ class Browser:
                        values: dict[str, Any] | None = None, timeout: float = TIMEOUT_S) -> dict | None:  # fmt: skip
         """POST one callback; its answer (also kept as the page's current values, as the renderer does)."""
         body = self.body(name, changed, values or {})
-        answer = await self.request(kind, "POST", "/_dash-update-component", check, body, timeout)
+        answer = await self.request(kind, "POST", self.update_path, check, body, timeout)
         for component, props in (answer or {}).items():
             self.values.update({f"{component}.{prop}": value for prop, value in props.items()})
         return answer
@@ -369,6 +375,16 @@ def _html(_status: int, raw: bytes) -> bytes:
     if b"_dash-config" not in raw:
         raise BadAnswer("bad answer: not the Dash page")
     return raw
+
+
+def _dash_config(page: bytes) -> dict:
+    """The page's `<script id="_dash-config" type="application/json">` object ({} when there is none)."""
+    found = re.search(rb'<script id="_dash-config" type="application/json">(.*?)</script>', page, re.DOTALL)
+    try:
+        config = json.loads(found.group(1)) if found else {}
+    except ValueError:
+        return {}
+    return config if isinstance(config, dict) else {}
 
 
 def _json(raw: bytes) -> Any:
