@@ -9,13 +9,14 @@ from datetime import datetime
 
 import numpy as np
 
-from dashboard.cmdb.derived import Derived
+from dashboard.cmdb.derived import Derived, id_array
 from dashboard.details import text
 from dashboard.domain.graph import GraphIndex
 from dashboard.domain.health import HealthState, explain, failing_below, likely_fault
 from dashboard.domain.names import shown_name
 from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.notices import Notice
+from dashboard.domain.since import Since, trouble_since
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, CRITICALITIES, Health, class_label
@@ -44,11 +45,12 @@ class Tile:
     criticality: str
     status: Health
     incidents: tuple[int, ...]  # open incidents of priority 1 … 5 on the service and everything below it
-    since: datetime | None  # when the CI at fault last reported its status
+    since: datetime | None  # when the current degraded-or-down period started (see domain/since.py)
     fault: Fault | None
     detail: str = ""  # a CI's class and dependents, a group's members: what the tile stands for
     oldest_open: datetime | None = None  # a group of incidents: when the oldest of them was opened
     most_named: str = ""  # a group of incidents: the CI most of them name, and how many do
+    since_known: bool = True  # False: the trouble started at `since` or before (the health history does not say)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +97,16 @@ def _tile(derived: Derived, position: int) -> Tile:
     ci = derived.snapshot.ci
     below = reach(index, [position], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
     fault_at = likely_fault(index, derived.health, position)
+    since = since_of(derived, position)
     return Tile(
         ci_id=int(index.ci_ids[position]),
         name=shown_name(derived.names[position]),
         criticality=text(ci["criticality"].iat[position]),
         status=Health(int(derived.health.shown(np.array([position]))[0])),
         incidents=derived.incidents.counts_of(below),
-        since=_since(derived, fault_at),
+        since=_datetime(since.at) if since is not None else None,
         fault=_fault(derived, fault_at) if fault_at is not None and fault_at != position else None,
+        since_known=since.known if since is not None else True,
     )
 
 
@@ -112,9 +116,26 @@ def fault_of(derived: Derived, position: int) -> Fault | None:
     return _fault(derived, fault_at) if fault_at is not None and fault_at != position else None
 
 
-def since_of(derived: Derived, position: int) -> datetime | None:
-    """When the CI deciding this CI's status (itself or the one at fault) last reported it."""
-    return _since(derived, likely_fault(derived.snapshot.index, derived.health, position))
+def since_of(derived: Derived, position: int) -> Since | None:
+    """Since when this CI is degraded or down, from the health history (once per snapshot); None when it is not."""
+    if derived.health.rolled[position] < Health.DEGRADED:
+        return None
+    return derived.kept(f"since.{position}", lambda: _trouble_since(derived, position))
+
+
+def _trouble_since(derived: Derived, position: int) -> Since | None:
+    events = derived.snapshot.tables["health"]
+    return trouble_since(
+        derived.snapshot.index,
+        position,
+        events["ci_id"].pipe(id_array),
+        events["status"].to_numpy(dtype=object),
+        events["observed_at"].to_numpy(dtype="datetime64[ns]"),
+    )
+
+
+def _datetime(value: np.datetime64) -> datetime:
+    return value.astype("datetime64[us]").item()
 
 
 def _fault(derived: Derived, position: int) -> Fault:
@@ -126,16 +147,6 @@ def _fault(derived: Derived, position: int) -> Fault:
         class_label=class_label(class_name),
         status=Health(int(derived.health.shown(np.array([position]))[0])),
     )
-
-
-def _since(derived: Derived, position: int | None) -> datetime | None:
-    if position is None:
-        return None
-    row = int(derived.health.own_row[position])
-    if row < 0:
-        return None
-    value = derived.snapshot.tables["health"]["observed_at"].iat[row]
-    return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,12 +144,29 @@ def _pill(tile: Tile) -> html.Span:
 
 
 def _since(tile: Tile, now: datetime) -> html.Span:
+    """Since when the service is degraded or down: the time (the day too when not today) and how long; "since before"
+    and "≥" when the trouble began before the health history shows."""
     if tile.status < Health.DEGRADED or tile.since is None:
         return html.Span()
     minutes = max(0, int((now - tile.since).total_seconds() // 60))
-    ago = f"{minutes}\u00a0min" if minutes < 120 else f"{minutes // 60}\u00a0h\u00a0{minutes % 60}\u00a0min"
+    if minutes < 120:
+        ago = f"{minutes}\u00a0min"
+    elif minutes < 48 * 60:
+        ago = f"{minutes // 60}\u00a0h\u00a0{minutes % 60}\u00a0min"
+    else:
+        ago = f"{minutes // 1440}\u00a0d\u00a0{minutes % 1440 // 60}\u00a0h"
+    day = "" if tile.since.date() == now.date() else f"{tile.since:%d\u00a0%b}\u00a0"
+    when = f"{day}{tile.since:%H:%M}\u00a0UTC"
+    if not tile.since_known:
+        when, ago = f"before\u00a0{when}", f"≥\u00a0{ago}"
     # Non-breaking spaces: the line may break only between the time and the duration, never inside either.
-    return html.Span(f"since\u00a0{tile.since:%H:%M}\u00a0UTC ·\u00a0{ago}", className="since")
+    return html.Span(f"since\u00a0{when} ·\u00a0{ago}", className="since", title=_since_title(tile))
+
+
+def _since_title(tile: Tile) -> str:
+    if tile.since_known:
+        return "Degraded or down without a break since then (health history, times in UTC)"
+    return "Degraded or down for as far back as the health history shows; it began then or earlier (times in UTC)"
 
 
 def _oldest(opened: datetime, now: datetime) -> html.Span:

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -59,6 +60,23 @@ def test_wa008_a_critical_service_comes_before_medium_ones_with_the_same_status_
     app = create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0, anonymous=True))
     text = json.dumps(refresh(app)[ids.WALL_TILES]["children"])
     assert text.index("C critical") < text.index("A medium") < text.index("B medium") < text.index("D unknown")
+
+
+def test_wa009_since_is_the_start_of_the_current_trouble_from_the_health_history(sqlite_db):
+    now = datetime.now(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    write(
+        sqlite_db,
+        ci=[ci(1, "Payroll", "business_service"), ci(2, "payroll-app", "application")],
+        relationship=[rel(1, 1, "depends on", 2)],
+        health=[health(1, 2, "ok", observed_at=now - timedelta(hours=5)),
+                health(2, 2, "degraded", observed_at=now - timedelta(hours=3)),
+                health(3, 2, "down", observed_at=now - timedelta(minutes=20))],
+    )  # fmt: skip
+    app = create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0, anonymous=True))
+    text = json.dumps(refresh(app)[ids.WALL_TILES]["children"])
+    started = now - timedelta(hours=3)
+    day = "" if started.date() == now.date() else f"{started:%d}\\u00a0{started:%b}\\u00a0"
+    assert f"since\\u00a0{day}{started:%H:%M}\\u00a0UTC" in text  # not 20 min ago (degraded → down)
 
 
 def test_wa002_rotation_shows_the_trouble_map_of_a_service_that_is_not_ok(cmdb):

@@ -89,7 +89,18 @@ def test_wl007_a_service_without_trouble_has_no_path():
 def test_wl008_since_breaks_only_between_the_time_and_the_duration():
     tile = Tile(1, "Payroll", "high", Health.DOWN, (0,) * 5, datetime(2026, 11, 20, 23, 58), None)
     since = _since(tile, datetime(2026, 11, 21, 11, 41)).children
-    assert since == "since\u00a023:58\u00a0UTC ·\u00a011\u00a0h\u00a043\u00a0min"
+    assert since == "since\u00a020\u00a0Nov\u00a023:58\u00a0UTC ·\u00a011\u00a0h\u00a043\u00a0min"
+    today = Tile(1, "Payroll", "high", Health.DOWN, (0,) * 5, datetime(2026, 11, 21, 9, 0), None)
+    assert (
+        _since(today, datetime(2026, 11, 21, 11, 41)).children
+        == "since\u00a009:00\u00a0UTC ·\u00a02\u00a0h\u00a041\u00a0min"
+    )
+
+
+def test_wl012_trouble_older_than_the_history_says_since_before_and_at_least():
+    tile = Tile(1, "Payroll", "high", Health.DEGRADED, (0,) * 5, datetime(2026, 11, 14, 12, 0), None, since_known=False)
+    shown = _since(tile, datetime(2026, 11, 21, 13, 0)).children
+    assert shown == "since\u00a0before\u00a014\u00a0Nov\u00a012:00\u00a0UTC ·\u00a0≥\u00a07\u00a0d\u00a01\u00a0h"
 
 
 def test_wl009_the_rotation_map_runs_left_to_right_and_says_what_it_leaves_out():
