@@ -85,11 +85,13 @@ def register(app: Dash, services: Services) -> None:
 
 
 def _answer(status: object, now: datetime) -> dict:
-    """What the browser's clock needs: server time, data time, and a failed refresh (times in ms since 1970)."""
+    """What the browser's clock needs: server time, data time, the last good check of the CMDB, and a failed refresh
+    (times in ms since 1970)."""
     snapshot = status.snapshot
     return {
         "served_at": int(now.timestamp() * 1000),
         "loaded_at": int(snapshot.loaded_at.timestamp() * 1000) if snapshot else None,
+        "checked_at": int(status.checked_at.timestamp() * 1000) if snapshot and status.checked_at else None,
         "error": cause_for_viewer(status.error, public=status.error_public),
         "error_id": status.error_id,
         "failed_at": int(status.failed_at.timestamp() * 1000) if status.failed_at else None,

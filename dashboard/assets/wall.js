@@ -87,7 +87,10 @@ function wallStatus(answer, answeredAt, openedAt, now, interval) {
     return { stale: true, text: `STALE — the CMDB could not be read since ${since}: ${answer.error} (error id ${answer.error_id}).${data}` };
   }
   if (!answer.loaded_at) return { stale: true, text: "STALE — No data yet: the CMDB has not been read." };
-  return { stale: false, text: `Data loaded ${utcClock(answer.loaded_at + skew)} (${ageText(now - skew - answer.loaded_at)} ago)` };
+  // "as of": when the CMDB's data was read (it changes only when the CMDB does); "checked": when the server last
+  // found the CMDB unchanged or read it anew. Old data checked seconds ago is current, and says so.
+  const checked = answer.checked_at || answer.loaded_at;
+  return { stale: false, text: `Data as of ${utcClock(answer.loaded_at + skew)} · checked ${ageText(now - skew - checked)} ago` };
 }
 
 function wallClock() {

@@ -71,7 +71,7 @@ def test_bw001_every_business_service_is_a_tile_worst_first(browser, wall_server
     order = ["t-down", "t-degraded", "t-unknown", "t-maintenance", "t-ok"]
     ranks = [next(i for i, c in enumerate(order) if c in cls) for cls in classes]
     assert ranks == sorted(ranks)
-    loaded = r"Data loaded \d\d:\d\d\sUTC \(\d+\ss ago\)"
+    loaded = r"Data as of \d\d:\d\d\sUTC · checked \d+\ss ago"
     WebDriverWait(browser, 5).until(lambda d: re.fullmatch(loaded, status_text(d)))  # the clock's next second at most
     assert browser.execute_script("return document.scrollingElement.scrollHeight <= window.innerHeight")
 
@@ -114,7 +114,7 @@ def test_bw004_stale_when_the_server_stops_and_back_when_it_returns(browser, wal
     WebDriverWait(browser, 30).until(lambda d: "STALE" in status_text(d))
     assert "stale" in browser.find_element(By.ID, "page-wall").get_attribute("class")
     wall_server.start()  # a server restart, on the same address
-    WebDriverWait(browser, 30).until(lambda d: "Data loaded" in status_text(d))
+    WebDriverWait(browser, 30).until(lambda d: "Data as of" in status_text(d))
     assert "stale" not in browser.find_element(By.ID, "page-wall").get_attribute("class")
 
 
@@ -130,13 +130,34 @@ def test_bw005_a_database_outage_shows_stale_and_recovers(browser, demo_cmdb, tm
     server.start()
     try:
         browser.get(server.url + "wall?refresh=5")
-        WebDriverWait(browser, 20).until(lambda d: "Data loaded" in status_text(d))
+        WebDriverWait(browser, 20).until(lambda d: "Data as of" in status_text(d))
         shutil.move(copy, tmp_path / "away.sqlite")  # the database goes away
         WebDriverWait(browser, 30).until(lambda d: "STALE" in status_text(d))
         assert "could not be read" in status_text(browser)
         assert len(tiles(browser)) == 16  # the last good data stays, dimmed and marked
         shutil.move(tmp_path / "away.sqlite", copy)  # and comes back
-        WebDriverWait(browser, 30).until(lambda d: "Data loaded" in status_text(d))
+        WebDriverWait(browser, 30).until(lambda d: "Data as of" in status_text(d))
+    finally:
+        app.server.extensions["servicemap"].store.stop()
+        server.stop()
+
+
+def test_bw011_data_of_an_unchanged_cmdb_says_when_it_was_last_checked(browser, demo_cmdb):
+    # The store checks the CMDB's fingerprint every 5 s: the data stays "as of" its load, "checked" keeps up.
+    app = create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=5, anonymous=True))
+    server = Server(app)
+    server.start()
+    pattern = r"Data as of (\d\d:\d\d)\sUTC · checked (\d+)\ss ago"
+    try:
+        browser.get(server.url + "wall?refresh=5")
+        WebDriverWait(browser, 20).until(lambda d: re.fullmatch(pattern, status_text(d)))
+        as_of = re.fullmatch(pattern, status_text(browser)).group(1)
+        time.sleep(16)  # three checks later
+        found = re.fullmatch(pattern, status_text(browser))
+        assert found
+        assert found.group(1) == as_of
+        assert int(found.group(2)) <= 5 + 5 + 2, status_text(browser)  # a check's interval + a refresh's + the clock
+        assert "stale" not in browser.find_element(By.ID, "page-wall").get_attribute("class")
     finally:
         app.server.extensions["servicemap"].store.stop()
         server.stop()
@@ -151,7 +172,7 @@ def test_bw008_a_frozen_server_is_stale_by_the_clock_and_normal_after(browser, d
     # A stopped process keeps its listening socket: the browser's refresh connects and waits, without an error.
     with app_process(demo_cmdb) as (url, process):
         browser.get(url + f"wall?refresh={REFRESH}")
-        WebDriverWait(browser, 30).until(lambda d: "Data loaded" in status_text(d))
+        WebDriverWait(browser, 30).until(lambda d: "Data as of" in status_text(d))
         os.kill(process.pid, signal.SIGSTOP)
         try:
             WebDriverWait(browser, STALE_AFTER + SLACK).until(lambda d: "STALE" in status_text(d))
@@ -162,7 +183,7 @@ def test_bw008_a_frozen_server_is_stale_by_the_clock_and_normal_after(browser, d
             WebDriverWait(browser, REFRESH + STALE_AFTER).until(lambda d: d.execute_script(aborted) > 0)
         finally:
             os.kill(process.pid, signal.SIGCONT)
-        WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
+        WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data as of" in status_text(d))
         assert "stale" not in browser.find_element(By.ID, "page-wall").get_attribute("class")
 
 
@@ -183,7 +204,7 @@ def test_bw009_a_first_answer_that_never_came_is_stale_by_the_clock(browser, wal
         assert "stale" in browser.find_element(By.ID, "page-wall").get_attribute("class")
     finally:
         answering.set()
-    WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
+    WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data as of" in status_text(d))
     assert len(tiles(browser)) == 16
 
 
@@ -201,14 +222,14 @@ def test_bw010_a_hung_database_makes_the_wall_stale_and_it_recovers(browser, pos
         server.start()
         try:
             browser.get(server.url + f"wall?refresh={REFRESH}")
-            WebDriverWait(browser, 20).until(lambda d: "Data loaded" in status_text(d))
+            WebDriverWait(browser, 20).until(lambda d: "Data as of" in status_text(d))
             proxy.stall()
             # The store's next refresh overruns its 2 s deadline; the wall's next answer says so.
             WebDriverWait(browser, REFRESH + 2 + REFRESH + SLACK).until(lambda d: "STALE" in status_text(d))
             assert "the CMDB has not answered for 2 s" in status_text(browser)
             assert len(tiles(browser)) == 1  # the last good data stays, dimmed and marked
             proxy.resume()
-            WebDriverWait(browser, 2 * REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
+            WebDriverWait(browser, 2 * REFRESH + SLACK).until(lambda d: "Data as of" in status_text(d))
         finally:
             app.server.extensions["servicemap"].store.stop()
             server.stop()

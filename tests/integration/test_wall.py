@@ -47,6 +47,7 @@ def test_wa001_tiles_come_worst_first_with_the_likely_fault(cmdb):
     assert "Likely fault: " in text
     assert "ob-app" in text
     assert answer[ids.WALL_ANSWER]["data"]["loaded_at"] > 0
+    assert abs(answer[ids.WALL_ANSWER]["data"]["checked_at"] - answer[ids.WALL_ANSWER]["data"]["loaded_at"]) < 60_000
     assert answer[ids.WALL_ANSWER]["data"]["error"] is None
 
 
