@@ -10,7 +10,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from dashboard.auth import cause_for_viewer
 from dashboard.domain.viewstate import parse_wall
 from dashboard.services import Services
-from dashboard.wall import trouble_map
+from dashboard.wall import rotation_step, service_tile, trouble_map
 from dashboard.wall_cis import wall_tiles
 from layouts import ids
 from layouts.map import build_elements
@@ -71,17 +71,18 @@ def register(app: Dash, services: Services) -> None:
         model = wall_tiles(derived, wall)
         heading = build_wall_heading(model.heading, snapshot.old_health, model.left_out)
         naive_now = now.replace(tzinfo=None)
-        if wall.rotate and model.not_ok:
-            step = int(now.timestamp() // wall.rotate) % len(model.not_ok)
+        step = rotation_step(now.timestamp(), wall.rotate, len(model.not_ok))
+        if step is not None:
             ci_id = model.not_ok[step]
-            tile = next((t for t in model.tiles if t.ci_id == ci_id), None)
+            tile = next((t for t in model.tiles if t.ci_id == ci_id), None) or service_tile(derived, ci_id)
             trouble = trouble_map(derived, ci_id)
             if tile is not None and trouble is not None:
                 title = build_rotation_title(tile, trouble, step + 1, len(model.not_ok), naive_now)
                 graph = build_rotation_map(build_elements(trouble.map))
                 return no_update, no_update, True, False, title, graph, answer, heading
         tiles = build_tiles(model, naive_now)
-        return tiles, tiles_class(len(tiles), model.notice is not None), False, True, [], [], answer, heading
+        kind = tiles_class(len(tiles), model.notice is not None, model.rest is not None)
+        return tiles, kind, False, True, [], [], answer, heading
 
 
 def _answer(status: object, now: datetime) -> dict:

@@ -22,7 +22,8 @@ from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, CRITICALITIES, Health, class_label
 from dashboard.maps import MapModel, map_of, short_label
 
-MAX_TILES = 48  # more do not fit a screen read from five metres; the rest are counted
+MAX_LARGE = 12  # services not OK drawn as full tiles at most (layouts/wall_plan.py decides how many fit); the rest
+# of the services are names in a compact grid
 MAX_FAULTS = 5  # CIs at fault drawn on one rotation map: each adds a path, and the map must stay readable
 
 
@@ -54,6 +55,16 @@ class Tile:
 
 
 @dataclass(frozen=True, slots=True)
+class Compact:
+    """A service in the compact grid: its name, status and criticality only."""
+
+    ci_id: int
+    name: str
+    criticality: str
+    status: Health
+
+
+@dataclass(frozen=True, slots=True)
 class WallModel:
     """The tiles shown (worst first), how many did not fit, and what they are when they are not services."""
 
@@ -64,10 +75,13 @@ class WallModel:
     notice: Notice | None = None  # why there is no tile, and what to do
     unit: str = "services"  # what `not_shown` counts
     left_out: str = ""  # open incidents no tile counts (they name no CI), and where to see them
+    rest: tuple[Compact, ...] | None = None  # a wall of services: every service without a full tile, worst first
+    counts: tuple[int, ...] = ()  # a wall of services: how many are OK, in maintenance, unknown, degraded, down
 
 
 def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallModel:
-    """Tiles for every business service (or the ones named), worst first: status, P1 count, criticality, name."""
+    """Every business service (or the ones named), worst first (status, P1 count, criticality, name): a full tile for
+    each of the first MAX_LARGE that are not OK, a compact entry for every other one."""
     index = derived.snapshot.index
     services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
     if only:
@@ -78,10 +92,28 @@ def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallMode
     weight = _criticality_rank(derived.snapshot.ci["criticality"].iloc[services].tolist())
     order = sorted(range(len(services)), key=lambda i: (-status[i], -p1[i], weight[i], names[i]))
     ranked = services[order] if len(services) else services
-    shown = [_tile(derived, int(s)) for s in ranked[:MAX_TILES]]
     ranked_status = status[order] if len(services) else status
+    large = int(min(MAX_LARGE, (ranked_status != Health.OK).sum()))
+    shown = tuple(_tile(derived, int(s)) for s in ranked[:large])
+    rest = tuple(_compact(derived, int(s)) for s in ranked[large:])
     not_ok = tuple(int(index.ci_ids[s]) for s, st in zip(ranked, ranked_status, strict=True) if st >= Health.DEGRADED)
-    return WallModel(tuple(shown), max(0, len(ranked) - MAX_TILES), not_ok)
+    counts = tuple(int((status == h).sum()) for h in Health)
+    return WallModel(shown, 0, not_ok, rest=rest, counts=counts)
+
+
+def service_tile(derived: Derived, ci_id: int) -> Tile | None:
+    """The full tile of one CI (for the rotation's title), or None when it is not in the snapshot."""
+    position = derived.snapshot.index.position(ci_id)
+    return _tile(derived, position) if position is not None else None
+
+
+def _compact(derived: Derived, position: int) -> Compact:
+    return Compact(
+        ci_id=int(derived.snapshot.index.ci_ids[position]),
+        name=shown_name(derived.names[position]),
+        criticality=text(derived.snapshot.ci["criticality"].iat[position]),
+        status=Health(int(derived.health.shown(np.array([position]))[0])),
+    )
 
 
 def _criticality_rank(criticalities: list[object]) -> list[int]:
@@ -147,6 +179,15 @@ def _fault(derived: Derived, position: int) -> Fault:
         class_label=class_label(class_name),
         status=Health(int(derived.health.shown(np.array([position]))[0])),
     )
+
+
+def rotation_step(seconds: float, rotate: int, count: int) -> int | None:
+    """Which trouble map the rotation shows at this time (0 … count - 1), or None for the overview of every service:
+    overview, map 1, overview, map 2, … so that the overview comes back every other step while services are not OK."""
+    if rotate <= 0 or count <= 0:
+        return None
+    step = int(seconds // rotate) % (2 * count)
+    return None if step % 2 == 0 else step // 2
 
 
 @dataclass(frozen=True, slots=True)

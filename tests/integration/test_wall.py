@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+import callbacks.wall
 from dashboard.app import create_app
 from dashboard.auth import HIDDEN_CAUSE
 from dashboard.settings import Settings
@@ -80,7 +81,8 @@ def test_wa009_since_is_the_start_of_the_current_trouble_from_the_health_history
     assert f"since\\u00a0{day}{started:%H:%M}\\u00a0UTC" in text  # not 20 min ago (degraded → down)
 
 
-def test_wa002_rotation_shows_the_trouble_map_of_a_service_that_is_not_ok(cmdb):
+def test_wa002_rotation_shows_the_trouble_map_of_a_service_that_is_not_ok(cmdb, monkeypatch):
+    monkeypatch.setattr(callbacks.wall, "rotation_step", lambda *_: 0)  # a step showing the first map
     app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
     answer = refresh(app, "?rotate=20")
     assert answer[ids.WALL_TILES]["hidden"] is True
@@ -100,3 +102,12 @@ def test_wa003_a_failed_refresh_is_reported_to_the_wall(cmdb, tmp_path):
     assert answer["error"] == HIDDEN_CAUSE  # anonymous viewers: a sentence; the cause is logged under the error id
     assert answer["error_id"]
     assert answer["failed_at"] >= answer["loaded_at"]
+
+
+def test_wa010_every_other_rotation_step_is_the_overview_of_every_service(cmdb, monkeypatch):
+    monkeypatch.setattr(callbacks.wall, "rotation_step", lambda *_: None)
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
+    answer = refresh(app, "?rotate=20")
+    assert answer[ids.WALL_TILES]["hidden"] is False
+    assert answer[ids.WALL_ROTATION]["hidden"] is True
+    assert "Payroll" in json.dumps(answer[ids.WALL_TILES]["children"])

@@ -10,8 +10,9 @@ from dashboard.domain.health import failing_below, likely_fault, own_status
 from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.viewstate import DEFAULT_WALL_REFRESH, WallState, parse_wall
 from dashboard.domain.vocabulary import Health
-from dashboard.wall import Tile, Trouble, fault_paths
+from dashboard.wall import Compact, Tile, Trouble, fault_paths, rotation_step
 from layouts.wall import ROW_STRETCH, _oldest, _since, _tile, build_rotation_map, rotation_note
+from layouts.wall_services import Plan, band, more_text, plan
 from tests.unit.graphs import graph
 
 T = np.datetime64("2026-11-20T10:00", "ns")
@@ -132,3 +133,39 @@ def test_wl011_the_wall_url_asks_for_incidents_by_assignment_group_or_category()
     assert parse_wall("?tiles=assignment_group").tiles == "assignment_group"
     assert parse_wall("?tiles=category").tiles == "category"
     assert parse_wall("?tiles=group").tiles == ""
+
+
+def test_wl013_the_rotation_alternates_the_overview_with_each_trouble_map():
+    steps = [rotation_step(t, 20, 3) for t in range(0, 6 * 20, 20)]
+    assert steps == [None, 0, None, 1, None, 2]
+    assert rotation_step(6 * 20, 20, 3) is None  # and round again
+    assert rotation_step(45, 0, 3) is None
+    assert rotation_step(45, 20, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("not_ok", "total", "expected"),
+    [
+        (0, 1, Plan(0, 1, 0)),
+        (1, 1, Plan(1, 0, 0)),
+        (6, 16, Plan(6, 10, 0)),  # two rows of three full tiles, the ten OK services by name
+        (12, 12, Plan(12, 0, 0)),  # three rows, nothing else
+        (0, 300, Plan(0, 78, 222)),  # 16 rows of five, the last two cells counting the rest
+        (26, 300, Plan(8, 23, 269)),  # every service not OK shown: 8 full tiles, 18 by name, then 5 OK ones
+        (60, 300, Plan(0, 78, 222)),  # more than fit as full tiles: every one of them by name rather than 4 full
+    ],
+)
+def test_wl014_full_tiles_for_the_services_not_ok_and_names_for_the_rest_as_many_as_fit(not_ok, total, expected):
+    found = plan(not_ok, total)
+    assert found == expected
+    assert found.large + found.compact + found.more == total
+
+
+def test_wl015_what_does_not_fit_is_counted_by_status():
+    hidden = [Compact(1, "a", "", Health.OK), Compact(2, "b", "", Health.OK)]
+    assert more_text(hidden) == "+ 2 more OK"
+    hidden.append(Compact(3, "c", "", Health.DOWN))
+    assert more_text(hidden) == "+ 3 more: 1\u00a0Down, 2\u00a0OK"
+    shown = [span.children for span in band((10, 0, 1, 2, 3))]
+    assert shown[:3] == ["16 services", "✕\u00a03\u00a0Down", "!\u00a02\u00a0Degraded"]
+    assert "⚙\u00a00\u00a0Maintenance" in shown
