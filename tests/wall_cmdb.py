@@ -9,7 +9,7 @@ from tests.rows import ci, health, incident, rel, write
 WORDS = ("Payroll", "Online Banking", "Customer_Portal", "Order Management", "Identity & Access", "Data Warehouse",
          "E-Mail", "Trading", "Logistics Tracking", "HR Self-Service", "Billing", "Claims_Processing",
          "Video Conferencing", "Supplier Onboarding", "Fleet Telemetry", "Treasury")  # fmt: skip
-LONG = "Customer_Onboarding_Portal (EMEA) – Identity Verification and Anti-Money-Laundering Screening Backend"
+LONG = "Customer_Onboarding_Portal_EMEA – Identity_Verification and AML_Screening_Back"  # ≤ 80: not cut
 CRITICALITIES = ("critical", "high", "medium", "low")
 
 

@@ -7,6 +7,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from itertools import pairwise
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -83,6 +84,31 @@ def test_bw002_rotation_advances_through_the_services_that_are_not_ok(browser, w
     first = title(browser)
     WebDriverWait(browser, 20).until(lambda d: title(d) and title(d) != first)
     assert browser.find_elements(By.CSS_SELECTOR, "#wall-map canvas")
+
+
+def test_bw012_rotation_alternates_the_overview_with_each_trouble_map(browser, wall_server):
+    browser.get(wall_server.url + "wall?rotate=5")
+    seen: list[str] = []
+
+    def shown(d) -> str:
+        if d.find_element(By.ID, "wall-tiles").is_displayed():
+            return "overview"
+        return d.find_element(By.CSS_SELECTOR, "#wall-title .rotation-name").text
+
+    def alternated(d) -> bool:
+        try:
+            state = shown(d)
+        except Exception:
+            return False
+        if state and (not seen or seen[-1] != state):
+            seen.append(state)
+        maps = [s for s in seen if s != "overview"]
+        return len(maps) >= 2 and len(seen) >= 4
+
+    WebDriverWait(browser, 45, poll_frequency=0.5).until(alternated)
+    assert all((a == "overview") != (b == "overview") for a, b in pairwise(seen)), seen  # never two maps in a row
+    maps = [s for s in seen if s != "overview"]
+    assert maps[0] != maps[1], seen  # the next service that is not OK, not the same one again
 
 
 def test_bw003_a_refresh_slower_than_its_interval_does_not_starve_the_screen(browser, wall_server, monkeypatch):
