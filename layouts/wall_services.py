@@ -57,8 +57,12 @@ def build_services_wall(model: WallModel, now: datetime, tile: Callable[[Tile, d
     """The band, the full tiles and the compact grid; `tile` draws a full tile (layouts/wall.py)."""
     rest = list(model.rest or ())
     full = list(model.tiles)
+    total = len(full) + len(rest)
     not_ok = len(full) + sum(1 for entry in rest if entry.status != Health.OK)
-    chosen = plan(not_ok, len(full) + len(rest))
+    chosen = plan(not_ok, total)
+    if chosen.more:  # short of room: full tiles only for the degraded and down (they come first), if that shows more
+        trouble = sum(1 for entry in [*full, *rest] if entry.status >= Health.DEGRADED)
+        chosen = min(chosen, plan(trouble, total), key=lambda p: p.more)
     entries = [_as_compact(t) for t in full[chosen.large :]] + rest
     shown, hidden = entries[: chosen.compact], entries[chosen.compact :]
     cells = [_compact_cell(c) for c in shown]

@@ -10,9 +10,9 @@ from dashboard.domain.health import failing_below, likely_fault, own_status
 from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.viewstate import DEFAULT_WALL_REFRESH, WallState, parse_wall
 from dashboard.domain.vocabulary import Health
-from dashboard.wall import Compact, Tile, Trouble, fault_paths, rotation_step
+from dashboard.wall import Compact, Tile, Trouble, WallModel, fault_paths, rotation_step
 from layouts.wall import ROW_STRETCH, _oldest, _since, _tile, build_rotation_map, rotation_note
-from layouts.wall_services import Plan, band, more_text, plan
+from layouts.wall_services import Plan, band, build_services_wall, more_text, plan
 from tests.unit.graphs import graph
 
 T = np.datetime64("2026-11-20T10:00", "ns")
@@ -169,3 +169,18 @@ def test_wl015_what_does_not_fit_is_counted_by_status():
     shown = [span.children for span in band((10, 0, 1, 2, 3))]
     assert shown[:3] == ["16 services", "✕\u00a03\u00a0Down", "!\u00a02\u00a0Degraded"]
     assert "⚙\u00a00\u00a0Maintenance" in shown
+
+
+def test_wl016_unknown_and_maintenance_services_give_up_their_full_tiles_when_others_would_not_fit():
+    def tile(n: int, status: Health) -> Tile:
+        return Tile(n, f"s{n}", "", status, (0,) * 5, None, None)
+
+    full = [tile(1, Health.DOWN), tile(2, Health.DOWN), tile(3, Health.DEGRADED), tile(4, Health.DEGRADED),
+            tile(5, Health.UNKNOWN), tile(6, Health.MAINTENANCE)]  # fmt: skip
+    rest = tuple(Compact(n, f"s{n}", "", Health.OK) for n in range(7, 51))
+    model = WallModel(tuple(full), 0, (1, 2, 3, 4), rest=rest, counts=(44, 1, 1, 2, 2))
+    parts = build_services_wall(model, datetime(2026, 11, 20), lambda t, _now: _tile(t, _now))
+    large, compact = parts[1].children, parts[2].children
+    assert len(large) == 4  # the down and degraded ones
+    assert len(compact) == 46  # the unknown, the one in maintenance and every OK service: none left out
+    assert compact[0].title.startswith("s5")
