@@ -129,16 +129,16 @@ def _tile(derived: Derived, position: int) -> Tile:
     ci = derived.snapshot.ci
     below = reach(index, [position], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
     fault_at = likely_fault(index, derived.health, position)
-    since = since_of(derived, position)
+    since, since_known = started(derived, position)
     return Tile(
         ci_id=int(index.ci_ids[position]),
         name=shown_name(derived.names[position]),
         criticality=text(ci["criticality"].iat[position]),
         status=Health(int(derived.health.shown(np.array([position]))[0])),
         incidents=derived.incidents.counts_of(below),
-        since=_datetime(since.at) if since is not None else None,
+        since=since,
         fault=_fault(derived, fault_at) if fault_at is not None and fault_at != position else None,
-        since_known=since.known if since is not None else True,
+        since_known=since_known,
     )
 
 
@@ -153,6 +153,12 @@ def since_of(derived: Derived, position: int) -> Since | None:
     if derived.health.rolled[position] < Health.DEGRADED:
         return None
     return derived.kept(f"since.{position}", lambda: _trouble_since(derived, position))
+
+
+def started(derived: Derived, position: int) -> tuple[datetime | None, bool]:
+    """A tile's `since` and `since_known`: when this CI's trouble started, and whether the history shows that start."""
+    since = since_of(derived, position)
+    return (_datetime(since.at), since.known) if since is not None else (None, True)
 
 
 def _trouble_since(derived: Derived, position: int) -> Since | None:

@@ -111,3 +111,11 @@ def test_wa010_every_other_rotation_step_is_the_overview_of_every_service(cmdb, 
     assert answer[ids.WALL_TILES]["hidden"] is False
     assert answer[ids.WALL_ROTATION]["hidden"] is True
     assert "Payroll" in json.dumps(answer[ids.WALL_TILES]["children"])
+
+
+def test_wa011_a_wall_of_troubled_cis_says_since_when_each_is_in_trouble(cmdb):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
+    answer = refresh(app, "?tiles=ci")
+    text = json.dumps(answer[ids.WALL_TILES]["children"])
+    assert "ob-app" in text
+    assert "since\\u00a0before" in text  # its one event is the first the history holds: it began then or earlier
