@@ -23,10 +23,25 @@ function utcClock(ms) {
   return `${time}\u00a0UTC`;
 }
 
+const WALL_LABEL_PX = 28; // the smallest label on a 1080-line screen (56 on 2160 lines): read from five metres
+
+/* Fit the map, then grow the labels that the fit's zoom drew smaller than WALL_LABEL_PX and fit again (bigger
+   labels take more room, so the zoom drops a little each round; a 10 % margin makes a few rounds enough). */
 function fitWhenSized(cy) {
   const width = cy.width();
   const height = cy.height();
-  if (width > 0 && height > 0 && cy.nodes().length) cy.fit(cy.elements(), Math.round(WALL_MAP_PADDING * Math.min(width, height)));
+  if (!(width > 0 && height > 0 && cy.nodes().length)) return;
+  const padding = Math.round(WALL_MAP_PADDING * Math.min(width, height));
+  const wanted = WALL_LABEL_PX * Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
+  cy.nodes().removeStyle("font-size");
+  for (let round = 0; round < 4; round++) {
+    cy.fit(cy.elements(), padding);
+    const zoom = cy.zoom();
+    const small = cy.nodes().filter((n) => parseFloat(n.style("font-size")) * zoom < wanted);
+    if (!small.length) return;
+    small.style("font-size", (1.1 * wanted) / zoom);
+  }
+  cy.fit(cy.elements(), padding);
 }
 
 function keepFitted(container, cy) {
