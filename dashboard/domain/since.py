@@ -21,6 +21,7 @@ from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.vocabulary import Health
 
 MAX_STEPS = 2_000  # event times replayed per service; older trouble is reported as "since before" the last one seen
+WORK = 20_000_000  # nodes + edges rolled up per service, summed over its steps: a service over 100,000 CIs gets 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +86,10 @@ def status_points(
     own[nodes] = codes  # later events overwrite earlier ones: each node's latest
     ends = np.flatnonzero(np.r_[times[1:] != times[:-1], True])  # the last event of each distinct time
     starts = np.r_[0, ends[:-1] + 1]
+    steps = max(10, min(MAX_STEPS, WORK // (sub.node_count + sub.edge_count)))
     for step, (first, last) in enumerate(zip(starts[::-1], ends[::-1], strict=True)):
-        if step >= MAX_STEPS:
-            return
+        if step >= steps:
+            return  # older points cost too much to replay: the trouble is "since before" the oldest one seen
         status = int(roll_up(sub, own)[root])
         yield Point(times[last], status, bool((previous[first : last + 1] == NO_DATA).any()))
         for event in range(last, first - 1, -1):  # undo this time's events, latest first

@@ -96,3 +96,10 @@ def test_sn007_the_start_is_never_after_now_nor_after_the_latest_step_into_troub
         assert not found.known  # nothing before it, or no data: it began then or earlier
     else:
         assert found.known
+
+
+def test_sn008_a_trouble_older_than_the_steps_replayed_is_since_before_the_oldest_one_seen(monkeypatch):
+    monkeypatch.setattr("dashboard.domain.since.MAX_STEPS", 3)
+    monkeypatch.setattr("dashboard.domain.since.WORK", 1)  # at least 10 steps, whatever the work
+    events = [(6, "ok", 0)] + [(6, "down", hour) for hour in range(1, 15)]
+    assert since(events) == Since(at(5), False)  # 10 points replayed: hours 14 … 5, all down
