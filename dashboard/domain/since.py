@@ -87,13 +87,17 @@ def status_points(
     ends = np.flatnonzero(np.r_[times[1:] != times[:-1], True])  # the last event of each distinct time
     starts = np.r_[0, ends[:-1] + 1]
     steps = max(10, min(MAX_STEPS, WORK // (sub.node_count + sub.edge_count)))
+    status, changed = NO_DATA, True
     for step, (first, last) in enumerate(zip(starts[::-1], ends[::-1], strict=True)):
         if step >= steps:
             return  # older points cost too much to replay: the trouble is "since before" the oldest one seen
-        status = int(roll_up(sub, own)[root])
+        if changed:  # a roll-up only where some CI's own status changed (a series repeats its status hour after hour)
+            status = int(roll_up(sub, own)[root])
         yield Point(times[last], status, bool((previous[first : last + 1] == NO_DATA).any()))
+        before = own.copy() if last - first > 0 else None
         for event in range(last, first - 1, -1):  # undo this time's events, latest first
             own[nodes[event]] = previous[event]
+        changed = bool((before != own).any()) if before is not None else previous[last] != codes[last]
 
 
 def _previous_of_same_node(nodes: np.ndarray, codes: np.ndarray) -> np.ndarray:
