@@ -184,3 +184,20 @@ def test_wl016_unknown_and_maintenance_services_give_up_their_full_tiles_when_ot
     assert len(large) == 4  # the down and degraded ones
     assert len(compact) == 46  # the unknown, the one in maintenance and every OK service: none left out
     assert compact[0].title.startswith("s5")
+
+
+def test_wl017_every_service_tile_shows_its_criticality_and_critical_stands_out():
+    now = datetime(2026, 11, 20, 10, 0)
+    critical = str(_tile(Tile(1, "Payroll", "Critical", Health.DOWN, (1, 0, 0, 0, 0), None, None), now))
+    assert "badge critical" in critical
+    assert "children='critical'" in critical
+    medium = str(_tile(Tile(2, "Wiki", "medium", Health.DEGRADED, (0,) * 5, None, None), now))
+    assert "badge level" in medium
+    assert "children='medium'" in medium
+    none = str(_tile(Tile(3, "Intranet", "", Health.DEGRADED, (0,) * 5, None, None), now))
+    assert "badge" not in none
+    model = WallModel((), 0, (), rest=(Compact(4, "CRM", "critical", Health.OK), Compact(5, "HR", "low", Health.OK)))
+    cells = build_services_wall(model, now, lambda t, _now: _tile(t, _now))[1].children
+    assert "★" in str(cells[0])
+    assert "★" not in str(cells[1])
+    assert cells[0].title == "CRM — OK, critical"
