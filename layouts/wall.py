@@ -77,7 +77,7 @@ def build_tiles(model: WallModel, now: datetime) -> list:
     """The tiles, worst first, and a line for those that did not fit; or why there are none and what to do."""
     if model.notice is not None:
         return [build_notice_tile(model.notice)]
-    if model.rest is not None:
+    if model.rest is not None and (model.tiles or model.rest):
         return build_services_wall(model, now, _tile)
     tiles = [_tile(tile, now) for tile in model.tiles]
     if model.not_shown:

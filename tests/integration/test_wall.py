@@ -119,3 +119,9 @@ def test_wa011_a_wall_of_troubled_cis_says_since_when_each_is_in_trouble(cmdb):
     text = json.dumps(answer[ids.WALL_TILES]["children"])
     assert "ob-app" in text
     assert "since\\u00a0before" in text  # its one event is the first the history holds: it began then or earlier
+
+
+def test_wa012_a_url_naming_no_service_of_the_cmdb_says_so(cmdb):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
+    text = json.dumps(refresh(app, "?services=999")[ids.WALL_TILES]["children"])
+    assert "None of the services the URL names is in the CMDB." in text
