@@ -128,3 +128,17 @@ def test_ws004_every_text_has_at_least_4_5_to_1_contrast(browser, walls, screen,
     texts = browser.execute_script(TEXTS_JS)
     low = [t for t in texts if t["ratio"] < 4.5]
     assert not low, low
+
+
+def test_ws005_a_two_line_stale_banner_pushes_no_service_off_the_screen(browser, walls, screen):
+    screen(1920, 1080)
+    open_wall(browser, walls[300], 300)
+    browser.execute_script(
+        "clearInterval(window.servicemapWallClock);"  # the clock would put back the real status
+        "document.getElementById('page-wall').classList.add('stale');"
+        "document.getElementById('wall-status').textContent = 'STALE — ' + 'the CMDB could not be read. '.repeat(6);"
+    )
+    assert browser.execute_script("return document.getElementById('wall-status').getClientRects()[0].height") > 60
+    lines = browser.execute_script(LINES_JS)
+    assert all(line["inside"] for line in lines)
+    assert max(line["over"] for line in lines) <= 0
