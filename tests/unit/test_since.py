@@ -103,3 +103,40 @@ def test_sn008_a_trouble_older_than_the_steps_replayed_is_since_before_the_oldes
     monkeypatch.setattr("dashboard.domain.since.WORK", 1)  # at least 10 steps, whatever the work
     events = [(6, "ok", 0)] + [(6, "down", hour) for hour in range(1, 15)]
     assert since(events) == Since(at(5), False)  # 10 points replayed: hours 14 … 5, all down
+
+
+event_lists = st.lists(
+    st.tuples(st.sampled_from(list(CIS)), st.sampled_from(["ok", "degraded", "down", "unknown", "maintenance"]),
+              st.integers(0, 12)),
+    min_size=1, max_size=25,
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(event_lists)
+def test_sn009_the_replay_agrees_with_the_status_rebuilt_from_scratch_at_every_event_time(events):
+    ids = np.array([e[0] for e in events], dtype=np.int64)
+    statuses = np.array([e[1] for e in events], dtype=object)
+    observed = np.array([at(e[2]) for e in events], dtype="datetime64[ns]")
+    root = BUILT.index.position(1)
+
+    def rebuilt(time: np.datetime64) -> int:  # the oracle: own_status over the events up to then
+        upto = observed <= time
+        return int(own_status(BUILT.index, ids[upto], statuses[upto], observed[upto]).rolled[root])
+
+    found = trouble_since(BUILT.index, root, ids, statuses, observed)
+    times = np.unique(observed)
+    if not in_trouble(rebuilt(times[-1])):
+        assert found is None
+        return
+    assert found is not None
+    assert found.at <= times[-1]
+    assert all(in_trouble(rebuilt(t)) for t in times if t >= found.at)
+    earlier = times[times < found.at]
+    if found.known:
+        assert len(earlier)
+        assert not in_trouble(rebuilt(earlier[-1]))
+        assert rebuilt(earlier[-1]) != NO_DATA
+    elif len(earlier):
+        before = rebuilt(earlier[-1])
+        assert before == NO_DATA or not in_trouble(before)  # no earlier point in trouble was left out
