@@ -10,7 +10,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from dashboard.auth import cause_for_viewer
 from dashboard.domain.viewstate import parse_wall
 from dashboard.services import Services
-from dashboard.wall import trouble_map
+from dashboard.wall import rotation_step, service_tile, trouble_map
 from dashboard.wall_cis import wall_tiles
 from layouts import ids
 from layouts.map import build_elements
@@ -71,25 +71,28 @@ def register(app: Dash, services: Services) -> None:
         model = wall_tiles(derived, wall)
         heading = build_wall_heading(model.heading, snapshot.old_health, model.left_out)
         naive_now = now.replace(tzinfo=None)
-        if wall.rotate and model.not_ok:
-            step = int(now.timestamp() // wall.rotate) % len(model.not_ok)
+        step = rotation_step(now.timestamp(), wall.rotate, len(model.not_ok))
+        if step is not None:
             ci_id = model.not_ok[step]
-            tile = next((t for t in model.tiles if t.ci_id == ci_id), None)
+            tile = next((t for t in model.tiles if t.ci_id == ci_id), None) or service_tile(derived, ci_id)
             trouble = trouble_map(derived, ci_id)
             if tile is not None and trouble is not None:
                 title = build_rotation_title(tile, trouble, step + 1, len(model.not_ok), naive_now)
                 graph = build_rotation_map(build_elements(trouble.map))
                 return no_update, no_update, True, False, title, graph, answer, heading
         tiles = build_tiles(model, naive_now)
-        return tiles, tiles_class(len(tiles), model.notice is not None), False, True, [], [], answer, heading
+        kind = tiles_class(len(tiles), model.notice is not None, model.rest is not None)
+        return tiles, kind, False, True, [], [], answer, heading
 
 
 def _answer(status: object, now: datetime) -> dict:
-    """What the browser's clock needs: server time, data time, and a failed refresh (times in ms since 1970)."""
+    """What the browser's clock needs: server time, data time, the last good check of the CMDB, and a failed refresh
+    (times in ms since 1970)."""
     snapshot = status.snapshot
     return {
         "served_at": int(now.timestamp() * 1000),
         "loaded_at": int(snapshot.loaded_at.timestamp() * 1000) if snapshot else None,
+        "checked_at": int(status.checked_at.timestamp() * 1000) if snapshot and status.checked_at else None,
         "error": cause_for_viewer(status.error, public=status.error_public),
         "error_id": status.error_id,
         "failed_at": int(status.failed_at.timestamp() * 1000) if status.failed_at else None,

@@ -9,19 +9,21 @@ from datetime import datetime
 
 import numpy as np
 
-from dashboard.cmdb.derived import Derived
+from dashboard.cmdb.derived import Derived, id_array
 from dashboard.details import text
 from dashboard.domain.graph import GraphIndex
 from dashboard.domain.health import HealthState, explain, failing_below, likely_fault
 from dashboard.domain.names import shown_name
 from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.notices import Notice
+from dashboard.domain.since import Since, trouble_since
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, CRITICALITIES, Health, class_label
 from dashboard.maps import MapModel, map_of, short_label
 
-MAX_TILES = 48  # more do not fit a screen read from five metres; the rest are counted
+MAX_LARGE = 12  # services not OK drawn as full tiles at most (layouts/wall_plan.py decides how many fit); the rest
+# of the services are names in a compact grid
 MAX_FAULTS = 5  # CIs at fault drawn on one rotation map: each adds a path, and the map must stay readable
 
 
@@ -44,11 +46,22 @@ class Tile:
     criticality: str
     status: Health
     incidents: tuple[int, ...]  # open incidents of priority 1 … 5 on the service and everything below it
-    since: datetime | None  # when the CI at fault last reported its status
+    since: datetime | None  # when the current degraded-or-down period started (see domain/since.py)
     fault: Fault | None
     detail: str = ""  # a CI's class and dependents, a group's members: what the tile stands for
     oldest_open: datetime | None = None  # a group of incidents: when the oldest of them was opened
     most_named: str = ""  # a group of incidents: the CI most of them name, and how many do
+    since_known: bool = True  # False: the trouble started at `since` or before (the health history does not say)
+
+
+@dataclass(frozen=True, slots=True)
+class Compact:
+    """A service in the compact grid: its name, status and criticality only."""
+
+    ci_id: int
+    name: str
+    criticality: str
+    status: Health
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +75,13 @@ class WallModel:
     notice: Notice | None = None  # why there is no tile, and what to do
     unit: str = "services"  # what `not_shown` counts
     left_out: str = ""  # open incidents no tile counts (they name no CI), and where to see them
+    rest: tuple[Compact, ...] | None = None  # a wall of services: every service without a full tile, worst first
+    counts: tuple[int, ...] = ()  # a wall of services: how many are OK, in maintenance, unknown, degraded, down
 
 
 def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallModel:
-    """Tiles for every business service (or the ones named), worst first: status, P1 count, criticality, name."""
+    """Every business service (or the ones named), worst first (status, P1 count, criticality, name): a full tile for
+    each of the first MAX_LARGE that are not OK, a compact entry for every other one."""
     index = derived.snapshot.index
     services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
     if only:
@@ -76,10 +92,28 @@ def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallMode
     weight = _criticality_rank(derived.snapshot.ci["criticality"].iloc[services].tolist())
     order = sorted(range(len(services)), key=lambda i: (-status[i], -p1[i], weight[i], names[i]))
     ranked = services[order] if len(services) else services
-    shown = [_tile(derived, int(s)) for s in ranked[:MAX_TILES]]
     ranked_status = status[order] if len(services) else status
+    large = int(min(MAX_LARGE, (ranked_status != Health.OK).sum()))
+    shown = tuple(_tile(derived, int(s)) for s in ranked[:large])
+    rest = tuple(_compact(derived, int(s)) for s in ranked[large:])
     not_ok = tuple(int(index.ci_ids[s]) for s, st in zip(ranked, ranked_status, strict=True) if st >= Health.DEGRADED)
-    return WallModel(tuple(shown), max(0, len(ranked) - MAX_TILES), not_ok)
+    counts = tuple(int((status == h).sum()) for h in Health)
+    return WallModel(shown, 0, not_ok, rest=rest, counts=counts)
+
+
+def service_tile(derived: Derived, ci_id: int) -> Tile | None:
+    """The full tile of one CI (for the rotation's title), or None when it is not in the snapshot."""
+    position = derived.snapshot.index.position(ci_id)
+    return _tile(derived, position) if position is not None else None
+
+
+def _compact(derived: Derived, position: int) -> Compact:
+    return Compact(
+        ci_id=int(derived.snapshot.index.ci_ids[position]),
+        name=shown_name(derived.names[position]),
+        criticality=text(derived.snapshot.ci["criticality"].iat[position]),
+        status=Health(int(derived.health.shown(np.array([position]))[0])),
+    )
 
 
 def _criticality_rank(criticalities: list[object]) -> list[int]:
@@ -95,14 +129,16 @@ def _tile(derived: Derived, position: int) -> Tile:
     ci = derived.snapshot.ci
     below = reach(index, [position], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
     fault_at = likely_fault(index, derived.health, position)
+    since, since_known = started(derived, position)
     return Tile(
         ci_id=int(index.ci_ids[position]),
         name=shown_name(derived.names[position]),
         criticality=text(ci["criticality"].iat[position]),
         status=Health(int(derived.health.shown(np.array([position]))[0])),
         incidents=derived.incidents.counts_of(below),
-        since=_since(derived, fault_at),
+        since=since,
         fault=_fault(derived, fault_at) if fault_at is not None and fault_at != position else None,
+        since_known=since_known,
     )
 
 
@@ -112,9 +148,32 @@ def fault_of(derived: Derived, position: int) -> Fault | None:
     return _fault(derived, fault_at) if fault_at is not None and fault_at != position else None
 
 
-def since_of(derived: Derived, position: int) -> datetime | None:
-    """When the CI deciding this CI's status (itself or the one at fault) last reported it."""
-    return _since(derived, likely_fault(derived.snapshot.index, derived.health, position))
+def since_of(derived: Derived, position: int) -> Since | None:
+    """Since when this CI is degraded or down, from the health history (once per snapshot); None when it is not."""
+    if derived.health.rolled[position] < Health.DEGRADED:
+        return None
+    return derived.kept(f"since.{position}", lambda: _trouble_since(derived, position))
+
+
+def started(derived: Derived, position: int) -> tuple[datetime | None, bool]:
+    """A tile's `since` and `since_known`: when this CI's trouble started, and whether the history shows that start."""
+    since = since_of(derived, position)
+    return (_datetime(since.at), since.known) if since is not None else (None, True)
+
+
+def _trouble_since(derived: Derived, position: int) -> Since | None:
+    events = derived.snapshot.tables["health"]
+    return trouble_since(
+        derived.snapshot.index,
+        position,
+        events["ci_id"].pipe(id_array),
+        events["status"].to_numpy(dtype=object),
+        events["observed_at"].to_numpy(dtype="datetime64[ns]"),
+    )
+
+
+def _datetime(value: np.datetime64) -> datetime:
+    return value.astype("datetime64[us]").item()
 
 
 def _fault(derived: Derived, position: int) -> Fault:
@@ -128,14 +187,13 @@ def _fault(derived: Derived, position: int) -> Fault:
     )
 
 
-def _since(derived: Derived, position: int | None) -> datetime | None:
-    if position is None:
+def rotation_step(seconds: float, rotate: int, count: int) -> int | None:
+    """Which trouble map the rotation shows at this time (0 … count - 1), or None for the overview of every service:
+    overview, map 1, overview, map 2, … so that the overview comes back every other step while services are not OK."""
+    if rotate <= 0 or count <= 0:
         return None
-    row = int(derived.health.own_row[position])
-    if row < 0:
-        return None
-    value = derived.snapshot.tables["health"]["observed_at"].iat[row]
-    return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+    step = int(seconds // rotate) % (2 * count)
+    return None if step % 2 == 0 else step // 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from dashboard.domain.prominence import dependents, groups, is_troubled, links, 
 from dashboard.domain.viewstate import WallState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, Health, class_label
 from dashboard.maps import short_label
-from dashboard.wall import Tile, WallModel, fault_of, since_of, wall_model
+from dashboard.wall import Tile, WallModel, fault_of, started, wall_model
 
 CI_TILES = 12  # a 4 × 3 grid: every tile (a CI, or a group of incidents) keeps its lines at a size read from 5 m
 GROUP_TILES = 24
@@ -102,15 +102,17 @@ def _ci_tile(derived: Derived, position: int, depended: int, linked: int) -> Til
     detail = f"{class_label(class_name)} · {depended:,} dependent{'s' if depended != 1 else ''}"
     if linked:
         detail += f" · {linked:,} link{'s' if linked != 1 else ''}"
+    since, since_known = started(derived, position)
     return Tile(
         ci_id=int(index.ci_ids[position]),
         name=shown_name(derived.names[position]),
         criticality=text(derived.snapshot.ci["criticality"].iat[position]),
         status=Health(int(derived.health.shown(np.array([position]))[0])),
         incidents=derived.incidents.counts_of(np.array([position])),
-        since=since_of(derived, position),
+        since=since,
         fault=fault_of(derived, position),
         detail=detail,
+        since_known=since_known,
     )
 
 

@@ -70,6 +70,10 @@ def shoot(url: str, target: Path, width: int, height: int, tap: str | None) -> N
         deadline = time.monotonic() + 30
         while "/?" in url and driver.execute_script(CY_NODES_JS) <= 0 and time.monotonic() < deadline:
             time.sleep(0.2)
+        # The rotation alternates the overview with the maps: wait (one step at most) for a map.
+        rotation = "return document.getElementById('wall-rotation')?.hidden !== false"
+        while "rotate=" in url and driver.execute_script(rotation) and time.monotonic() < deadline + 60:
+            time.sleep(0.5)
         time.sleep(1.0 if "/?" in url else 4.0)
         if tap:
             driver.execute_script(

@@ -2,6 +2,7 @@
 trouble path of each service that is not OK. Dark by default, no scrolling, nothing only on hover.
 """
 
+import re
 from datetime import datetime
 
 import dash_cytoscape as cyto
@@ -13,6 +14,7 @@ from dashboard.domain.vocabulary import HEALTH_STYLES, Health
 from dashboard.wall import MAX_FAULTS, Tile, Trouble, WallModel
 from layouts import ids
 from layouts.map import STYLESHEET
+from layouts.wall_services import build_services_wall
 
 # The rotation map is read from five metres: big nodes and labels, drawn left to right (a 16:9 screen is wide), and
 # spaced so that a label (at most LABEL_WIDTH wide, a few lines tall) never reaches its neighbour's.
@@ -75,6 +77,8 @@ def build_tiles(model: WallModel, now: datetime) -> list:
     """The tiles, worst first, and a line for those that did not fit; or why there are none and what to do."""
     if model.notice is not None:
         return [build_notice_tile(model.notice)]
+    if model.rest is not None and (model.tiles or model.rest):
+        return build_services_wall(model, now, _tile)
     tiles = [_tile(tile, now) for tile in model.tiles]
     if model.not_shown:
         tiles.append(html.Div(f"+ {model.not_shown:,} more {model.unit}", className="tile more"))
@@ -107,10 +111,13 @@ def build_wall_heading(heading: str, old_health: Notice | None, left_out: str = 
 _GRIDS = ((4, 2, 2), (8, 4, 2), (12, 4, 3), (18, 6, 3), (24, 6, 4), (32, 8, 4), (49, 8, 7))
 
 
-def tiles_class(count: int, notice: bool = False) -> str:
-    """The grid for this many tiles: every tile stays readable and none needs scrolling; a notice fills the screen."""
+def tiles_class(count: int, notice: bool = False, services: bool = False) -> str:
+    """The grid for this many tiles: every tile stays readable and none needs scrolling; a notice fills the screen; a
+    wall of services lays itself out (layouts/wall_services.py)."""
     if notice:
         return "tiles single"
+    if services:
+        return "tiles services"
     columns, rows = next((c, r) for most, c, r in _GRIDS if count <= most)
     return f"tiles cols-{columns} rows-{rows}"
 
@@ -121,21 +128,37 @@ def _tile(tile: Tile, now: datetime) -> html.Div:
     lines = [
         html.Div(tile.name, className="tile-name"),
         html.Div([_pill(tile), when], className="tile-status"),
-        html.Div(_incidents(tile.incidents), className="tile-incidents"),
+        html.Div([*_criticality(tile), *_incidents(tile.incidents)], className="tile-incidents"),
     ]
     if tile.detail:
         lines.insert(1, html.Div(tile.detail, className="tile-detail"))
     if tile.most_named:
         lines.append(html.Div([html.Span("Most named: ", className="muted"), tile.most_named], className="tile-fault"))
     if tile.fault is not None and tile.status >= Health.DEGRADED:
+        fault = f"{tile.fault.name} ({tile.fault.class_label})"
         lines.append(
-            html.Div(
-                [html.Span("Likely fault: ", className="muted"), f"{tile.fault.name} ({tile.fault.class_label})"],
-                className="tile-fault",
-            )
+            html.Div([html.Span("Likely fault: ", className="muted"), fault], className="tile-fault", title=fault)
         )
     marks = {"data-ci": str(tile.ci_id)} if tile.ci_id is not None else {}
+    lines[0] = html.Div(breakable(tile.name), className="tile-name", title=tile.name)
     return html.Div(lines, className=f"tile t-{status}", **marks)
+
+
+def breakable(name: str) -> list:
+    """A name that may wrap after its underscores and slashes (CI names often have no spaces)."""
+    parts: list = []
+    for n, piece in enumerate(re.split(r"(?<=[_/.])", name)):
+        parts.extend([html.Wbr(), piece] if n else [piece])
+    return parts
+
+
+def _criticality(tile: Tile) -> list:
+    """The service's criticality as a badge (critical stands out); nothing when the CMDB gives none."""
+    if not tile.criticality:
+        return []
+    level = tile.criticality.strip().lower()
+    kind = "critical" if level == "critical" else "level"
+    return [html.Span(level, className=f"badge {kind}", title=f"criticality: {level}")]
 
 
 def _pill(tile: Tile) -> html.Span:
@@ -144,12 +167,29 @@ def _pill(tile: Tile) -> html.Span:
 
 
 def _since(tile: Tile, now: datetime) -> html.Span:
+    """Since when the service is degraded or down: the time (the day too when not today) and how long; "since before"
+    and "≥" when the trouble began before the health history shows."""
     if tile.status < Health.DEGRADED or tile.since is None:
         return html.Span()
     minutes = max(0, int((now - tile.since).total_seconds() // 60))
-    ago = f"{minutes}\u00a0min" if minutes < 120 else f"{minutes // 60}\u00a0h\u00a0{minutes % 60}\u00a0min"
+    if minutes < 120:
+        ago = f"{minutes}\u00a0min"
+    elif minutes < 48 * 60:
+        ago = f"{minutes // 60}\u00a0h\u00a0{minutes % 60}\u00a0min"
+    else:
+        ago = f"{minutes // 1440}\u00a0d\u00a0{minutes % 1440 // 60}\u00a0h"
+    day = "" if tile.since.date() == now.date() else f"{tile.since:%d\u00a0%b}\u00a0"
+    when = f"{day}{tile.since:%H:%M}\u00a0UTC"
+    if not tile.since_known:
+        when, ago = f"before\u00a0{when}", f"≥\u00a0{ago}"
     # Non-breaking spaces: the line may break only between the time and the duration, never inside either.
-    return html.Span(f"since\u00a0{tile.since:%H:%M}\u00a0UTC ·\u00a0{ago}", className="since")
+    return html.Span(f"since\u00a0{when} ·\u00a0{ago}", className="since", title=_since_title(tile))
+
+
+def _since_title(tile: Tile) -> str:
+    if tile.since_known:
+        return "Degraded or down without a break since then (health history, times in UTC)"
+    return "Degraded or down for as far back as the health history shows; it began then or earlier (times in UTC)"
 
 
 def _oldest(opened: datetime, now: datetime) -> html.Span:

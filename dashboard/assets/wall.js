@@ -23,10 +23,25 @@ function utcClock(ms) {
   return `${time}\u00a0UTC`;
 }
 
+const WALL_LABEL_PX = 28; // the smallest label on a 1080-line screen (56 on 2160 lines): read from five metres
+
+/* Fit the map, then grow the labels that the fit's zoom drew smaller than WALL_LABEL_PX and fit again (bigger
+   labels take more room, so the zoom drops a little each round; a 10 % margin makes a few rounds enough). */
 function fitWhenSized(cy) {
   const width = cy.width();
   const height = cy.height();
-  if (width > 0 && height > 0 && cy.nodes().length) cy.fit(cy.elements(), Math.round(WALL_MAP_PADDING * Math.min(width, height)));
+  if (!(width > 0 && height > 0 && cy.nodes().length)) return;
+  const padding = Math.round(WALL_MAP_PADDING * Math.min(width, height));
+  const wanted = WALL_LABEL_PX * Math.min(window.innerWidth / 1920, window.innerHeight / 1080);
+  cy.nodes().removeStyle("font-size");
+  for (let round = 0; round < 4; round++) {
+    cy.fit(cy.elements(), padding);
+    const zoom = cy.zoom();
+    const small = cy.nodes().filter((n) => parseFloat(n.style("font-size")) * zoom < wanted);
+    if (!small.length) return;
+    small.style("font-size", (1.1 * wanted) / zoom);
+  }
+  cy.fit(cy.elements(), padding);
 }
 
 function keepFitted(container, cy) {
@@ -87,7 +102,10 @@ function wallStatus(answer, answeredAt, openedAt, now, interval) {
     return { stale: true, text: `STALE — the CMDB could not be read since ${since}: ${answer.error} (error id ${answer.error_id}).${data}` };
   }
   if (!answer.loaded_at) return { stale: true, text: "STALE — No data yet: the CMDB has not been read." };
-  return { stale: false, text: `Data loaded ${utcClock(answer.loaded_at + skew)} (${ageText(now - skew - answer.loaded_at)} ago)` };
+  // "as of": when the CMDB's data was read (it changes only when the CMDB does); "checked": when the server last
+  // found the CMDB unchanged or read it anew. Old data checked seconds ago is current, and says so.
+  const checked = answer.checked_at || answer.loaded_at;
+  return { stale: false, text: `Data as of ${utcClock(answer.loaded_at + skew)} · checked ${ageText(now - skew - checked)} ago` };
 }
 
 function wallClock() {

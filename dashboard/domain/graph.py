@@ -147,6 +147,22 @@ class GraphIndex:
             return None
         return position if position >= 0 else None
 
+    def induced(self, nodes: np.ndarray) -> "GraphIndex":
+        """The subgraph of some nodes (sorted positions) and the edges between them; node i is nodes[i]."""
+        nodes = np.asarray(nodes, dtype=np.int64)
+        inside = np.full(self.node_count, -1, dtype=np.int64)
+        inside[nodes] = np.arange(len(nodes))
+        kept = np.flatnonzero((inside[self.edge_source] >= 0) & (inside[self.edge_target] >= 0))
+        source = inside[self.edge_source[kept]].astype(np.int32)
+        target = inside[self.edge_target[kept]].astype(np.int32)
+        symmetric = self.edge_symmetric[kept]
+        down, up = _walks(source, target, symmetric, len(nodes))
+        ci_ids = self.ci_ids[nodes]
+        return GraphIndex(
+            ci_ids, self.class_codes[nodes], self.class_names, source, target, self.edge_type[kept], symmetric,
+            self.edge_row[kept], down, up, IdLookup.of(ci_ids)[0],
+        )  # fmt: skip
+
     def class_mask(self, name: str) -> np.ndarray:
         """Boolean mask of the nodes of one class."""
         if name not in self.class_names:

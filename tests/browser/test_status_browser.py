@@ -24,7 +24,7 @@ def answered(browser) -> bool:
     return bool(browser.find_elements(By.CSS_SELECTOR, "#overview-status [data-answer]"))
 
 
-def test_bs001_a_frozen_server_makes_the_header_stale_by_the_clock_and_it_recovers(browser, demo_cmdb):
+def test_hs001_a_frozen_server_makes_the_header_stale_by_the_clock_and_it_recovers(browser, demo_cmdb):
     with app_process(demo_cmdb) as (url, process):
         browser.get(url)
         WebDriverWait(browser, 30).until(answered)

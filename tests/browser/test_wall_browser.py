@@ -6,6 +6,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from itertools import pairwise
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -70,7 +71,7 @@ def test_bw001_every_business_service_is_a_tile_worst_first(browser, wall_server
     order = ["t-down", "t-degraded", "t-unknown", "t-maintenance", "t-ok"]
     ranks = [next(i for i, c in enumerate(order) if c in cls) for cls in classes]
     assert ranks == sorted(ranks)
-    loaded = r"Data loaded \d\d:\d\d\sUTC \(\d+\ss ago\)"
+    loaded = r"Data as of \d\d:\d\d\sUTC · checked \d+\ss ago"
     WebDriverWait(browser, 5).until(lambda d: re.fullmatch(loaded, status_text(d)))  # the clock's next second at most
     assert browser.execute_script("return document.scrollingElement.scrollHeight <= window.innerHeight")
 
@@ -82,6 +83,31 @@ def test_bw002_rotation_advances_through_the_services_that_are_not_ok(browser, w
     first = title(browser)
     WebDriverWait(browser, 20).until(lambda d: title(d) and title(d) != first)
     assert browser.find_elements(By.CSS_SELECTOR, "#wall-map canvas")
+
+
+def test_bw012_rotation_alternates_the_overview_with_each_trouble_map(browser, wall_server):
+    browser.get(wall_server.url + "wall?rotate=5")
+    seen: list[str] = []
+
+    def shown(d) -> str:
+        if d.find_element(By.ID, "wall-tiles").is_displayed():
+            return "overview"
+        return d.find_element(By.CSS_SELECTOR, "#wall-title .rotation-name").text
+
+    def alternated(d) -> bool:
+        try:
+            state = shown(d)
+        except Exception:
+            return False
+        if state and (not seen or seen[-1] != state):
+            seen.append(state)
+        maps = [s for s in seen if s != "overview"]
+        return len(maps) >= 2 and len(seen) >= 4
+
+    WebDriverWait(browser, 45, poll_frequency=0.5).until(alternated)
+    assert all((a == "overview") != (b == "overview") for a, b in pairwise(seen)), seen  # never two maps in a row
+    maps = [s for s in seen if s != "overview"]
+    assert maps[0] != maps[1], seen  # the next service that is not OK, not the same one again
 
 
 def test_bw003_a_refresh_slower_than_its_interval_does_not_starve_the_screen(browser, wall_server, monkeypatch):
@@ -113,7 +139,7 @@ def test_bw004_stale_when_the_server_stops_and_back_when_it_returns(browser, wal
     WebDriverWait(browser, 30).until(lambda d: "STALE" in status_text(d))
     assert "stale" in browser.find_element(By.ID, "page-wall").get_attribute("class")
     wall_server.start()  # a server restart, on the same address
-    WebDriverWait(browser, 30).until(lambda d: "Data loaded" in status_text(d))
+    WebDriverWait(browser, 30).until(lambda d: "Data as of" in status_text(d))
     assert "stale" not in browser.find_element(By.ID, "page-wall").get_attribute("class")
 
 
@@ -129,13 +155,34 @@ def test_bw005_a_database_outage_shows_stale_and_recovers(browser, demo_cmdb, tm
     server.start()
     try:
         browser.get(server.url + "wall?refresh=5")
-        WebDriverWait(browser, 20).until(lambda d: "Data loaded" in status_text(d))
+        WebDriverWait(browser, 20).until(lambda d: "Data as of" in status_text(d))
         shutil.move(copy, tmp_path / "away.sqlite")  # the database goes away
         WebDriverWait(browser, 30).until(lambda d: "STALE" in status_text(d))
         assert "could not be read" in status_text(browser)
         assert len(tiles(browser)) == 16  # the last good data stays, dimmed and marked
         shutil.move(tmp_path / "away.sqlite", copy)  # and comes back
-        WebDriverWait(browser, 30).until(lambda d: "Data loaded" in status_text(d))
+        WebDriverWait(browser, 30).until(lambda d: "Data as of" in status_text(d))
+    finally:
+        app.server.extensions["servicemap"].store.stop()
+        server.stop()
+
+
+def test_bw011_data_of_an_unchanged_cmdb_says_when_it_was_last_checked(browser, demo_cmdb):
+    # The store checks the CMDB's fingerprint every 5 s: the data stays "as of" its load, "checked" keeps up.
+    app = create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=5, anonymous=True))
+    server = Server(app)
+    server.start()
+    pattern = r"Data as of (\d\d:\d\d)\sUTC · checked (\d+)\ss ago"
+    try:
+        browser.get(server.url + "wall?refresh=5")
+        WebDriverWait(browser, 20).until(lambda d: re.fullmatch(pattern, status_text(d)))
+        as_of = re.fullmatch(pattern, status_text(browser)).group(1)
+        time.sleep(16)  # three checks later
+        found = re.fullmatch(pattern, status_text(browser))
+        assert found
+        assert found.group(1) == as_of
+        assert int(found.group(2)) <= 5 + 5 + 2, status_text(browser)  # a check's interval + a refresh's + the clock
+        assert "stale" not in browser.find_element(By.ID, "page-wall").get_attribute("class")
     finally:
         app.server.extensions["servicemap"].store.stop()
         server.stop()
@@ -150,7 +197,7 @@ def test_bw008_a_frozen_server_is_stale_by_the_clock_and_normal_after(browser, d
     # A stopped process keeps its listening socket: the browser's refresh connects and waits, without an error.
     with app_process(demo_cmdb) as (url, process):
         browser.get(url + f"wall?refresh={REFRESH}")
-        WebDriverWait(browser, 30).until(lambda d: "Data loaded" in status_text(d))
+        WebDriverWait(browser, 30).until(lambda d: "Data as of" in status_text(d))
         freeze(process)
         try:
             WebDriverWait(browser, STALE_AFTER + SLACK).until(lambda d: "STALE" in status_text(d))
@@ -161,7 +208,7 @@ def test_bw008_a_frozen_server_is_stale_by_the_clock_and_normal_after(browser, d
             WebDriverWait(browser, REFRESH + STALE_AFTER).until(lambda d: d.execute_script(aborted) > 0)
         finally:
             freeze(process, signal.SIGCONT)
-        WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
+        WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data as of" in status_text(d))
         assert "stale" not in browser.find_element(By.ID, "page-wall").get_attribute("class")
 
 
@@ -182,7 +229,7 @@ def test_bw009_a_first_answer_that_never_came_is_stale_by_the_clock(browser, wal
         assert "stale" in browser.find_element(By.ID, "page-wall").get_attribute("class")
     finally:
         answering.set()
-    WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
+    WebDriverWait(browser, REFRESH + SLACK).until(lambda d: "Data as of" in status_text(d))
     assert len(tiles(browser)) == 16
 
 
@@ -200,14 +247,14 @@ def test_bw010_a_hung_database_makes_the_wall_stale_and_it_recovers(browser, pos
         server.start()
         try:
             browser.get(server.url + f"wall?refresh={REFRESH}")
-            WebDriverWait(browser, 20).until(lambda d: "Data loaded" in status_text(d))
+            WebDriverWait(browser, 20).until(lambda d: "Data as of" in status_text(d))
             proxy.stall()
             # The store's next refresh overruns its 2 s deadline; the wall's next answer says so.
             WebDriverWait(browser, REFRESH + 2 + REFRESH + SLACK).until(lambda d: "STALE" in status_text(d))
             assert "the CMDB has not answered for 2 s" in status_text(browser)
             assert len(tiles(browser)) == 1  # the last good data stays, dimmed and marked
             proxy.resume()
-            WebDriverWait(browser, 2 * REFRESH + SLACK).until(lambda d: "Data loaded" in status_text(d))
+            WebDriverWait(browser, 2 * REFRESH + SLACK).until(lambda d: "Data as of" in status_text(d))
         finally:
             app.server.extensions["servicemap"].store.stop()
             server.stop()
@@ -246,7 +293,8 @@ def screen(browser):
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
-def test_bw006_the_rotation_map_is_fitted_to_the_screen(browser, wall_server, screen, size):
+def test_bw006_the_rotation_map_is_fitted_to_the_screen(browser, wall_server, screen, size, monkeypatch):
+    monkeypatch.setattr(callbacks.wall, "rotation_step", lambda *_: 0)  # a map, whatever the clock says
     screen(*size)
     browser.get(wall_server.url + "wall?rotate=60")
     WebDriverWait(browser, 20).until(lambda d: (d.execute_script(MAP_FIT_JS) or {}).get("inside"))
@@ -254,6 +302,25 @@ def test_bw006_the_rotation_map_is_fitted_to_the_screen(browser, wall_server, sc
     assert fit["zoom"] != 1  # the first map is drawn while the page is hidden: it is fitted once it has a size
     screen(size[0] // 2, size[1] // 2)  # and again when the screen changes
     WebDriverWait(browser, 10).until(lambda d: (d.execute_script(MAP_FIT_JS) or {}).get("zoom") < fit["zoom"] * 0.6)
+    assert browser.execute_script(MAP_FIT_JS)["inside"]
+
+
+LABELS_JS = """
+const el = document.querySelector('#wall-map > div');
+const cy = el && el._cyreg && el._cyreg.cy;
+if (!cy || !cy.nodes().length || !el.clientWidth) return null;
+return Math.min(...cy.nodes().map((n) => parseFloat(n.style('font-size')) * cy.zoom()));
+"""
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
+def test_bw013_the_rotation_maps_labels_are_28_px_per_1080_lines(browser, wall_server, screen, size, monkeypatch):
+    monkeypatch.setattr(callbacks.wall, "rotation_step", lambda *_: 0)  # a map, whatever the clock says
+    screen(*size)
+    browser.get(wall_server.url + "wall?rotate=60")
+    WebDriverWait(browser, 20).until(lambda d: (d.execute_script(MAP_FIT_JS) or {}).get("inside"))
+    wanted = 28 * size[1] / 1080
+    WebDriverWait(browser, 10).until(lambda d: (d.execute_script(LABELS_JS) or 0) >= wanted * 0.98)
     assert browser.execute_script(MAP_FIT_JS)["inside"]
 
 

@@ -2,9 +2,11 @@
 
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+import callbacks.wall
 from dashboard.app import create_app
 from dashboard.auth import HIDDEN_CAUSE
 from dashboard.settings import Settings
@@ -46,6 +48,7 @@ def test_wa001_tiles_come_worst_first_with_the_likely_fault(cmdb):
     assert "Likely fault: " in text
     assert "ob-app" in text
     assert answer[ids.WALL_ANSWER]["data"]["loaded_at"] > 0
+    assert abs(answer[ids.WALL_ANSWER]["data"]["checked_at"] - answer[ids.WALL_ANSWER]["data"]["loaded_at"]) < 60_000
     assert answer[ids.WALL_ANSWER]["data"]["error"] is None
 
 
@@ -61,7 +64,25 @@ def test_wa008_a_critical_service_comes_before_medium_ones_with_the_same_status_
     assert text.index("C critical") < text.index("A medium") < text.index("B medium") < text.index("D unknown")
 
 
-def test_wa002_rotation_shows_the_trouble_map_of_a_service_that_is_not_ok(cmdb):
+def test_wa009_since_is_the_start_of_the_current_trouble_from_the_health_history(sqlite_db):
+    now = datetime.now(UTC).replace(tzinfo=None, second=0, microsecond=0)
+    write(
+        sqlite_db,
+        ci=[ci(1, "Payroll", "business_service"), ci(2, "payroll-app", "application")],
+        relationship=[rel(1, 1, "depends on", 2)],
+        health=[health(1, 2, "ok", observed_at=now - timedelta(hours=5)),
+                health(2, 2, "degraded", observed_at=now - timedelta(hours=3)),
+                health(3, 2, "down", observed_at=now - timedelta(minutes=20))],
+    )  # fmt: skip
+    app = create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0, anonymous=True))
+    text = json.dumps(refresh(app)[ids.WALL_TILES]["children"])
+    started = now - timedelta(hours=3)
+    day = "" if started.date() == now.date() else f"{started:%d}\\u00a0{started:%b}\\u00a0"
+    assert f"since\\u00a0{day}{started:%H:%M}\\u00a0UTC" in text  # not 20 min ago (degraded → down)
+
+
+def test_wa002_rotation_shows_the_trouble_map_of_a_service_that_is_not_ok(cmdb, monkeypatch):
+    monkeypatch.setattr(callbacks.wall, "rotation_step", lambda *_: 0)  # a step showing the first map
     app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
     answer = refresh(app, "?rotate=20")
     assert answer[ids.WALL_TILES]["hidden"] is True
@@ -81,3 +102,26 @@ def test_wa003_a_failed_refresh_is_reported_to_the_wall(cmdb, tmp_path):
     assert answer["error"] == HIDDEN_CAUSE  # anonymous viewers: a sentence; the cause is logged under the error id
     assert answer["error_id"]
     assert answer["failed_at"] >= answer["loaded_at"]
+
+
+def test_wa010_every_other_rotation_step_is_the_overview_of_every_service(cmdb, monkeypatch):
+    monkeypatch.setattr(callbacks.wall, "rotation_step", lambda *_: None)
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
+    answer = refresh(app, "?rotate=20")
+    assert answer[ids.WALL_TILES]["hidden"] is False
+    assert answer[ids.WALL_ROTATION]["hidden"] is True
+    assert "Payroll" in json.dumps(answer[ids.WALL_TILES]["children"])
+
+
+def test_wa011_a_wall_of_troubled_cis_says_since_when_each_is_in_trouble(cmdb):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
+    answer = refresh(app, "?tiles=ci")
+    text = json.dumps(answer[ids.WALL_TILES]["children"])
+    assert "ob-app" in text
+    assert "since\\u00a0before" in text  # its one event is the first the history holds: it began then or earlier
+
+
+def test_wa012_a_url_naming_no_service_of_the_cmdb_says_so(cmdb):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
+    text = json.dumps(refresh(app, "?services=999")[ids.WALL_TILES]["children"])
+    assert "None of the services the URL names is in the CMDB." in text

@@ -10,8 +10,9 @@ from dashboard.domain.health import failing_below, likely_fault, own_status
 from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.viewstate import DEFAULT_WALL_REFRESH, WallState, parse_wall
 from dashboard.domain.vocabulary import Health
-from dashboard.wall import Tile, Trouble, fault_paths
+from dashboard.wall import Compact, Tile, Trouble, WallModel, fault_paths, rotation_step
 from layouts.wall import ROW_STRETCH, _oldest, _since, _tile, build_rotation_map, rotation_note
+from layouts.wall_services import Plan, band, build_services_wall, more_text, plan
 from tests.unit.graphs import graph
 
 T = np.datetime64("2026-11-20T10:00", "ns")
@@ -89,7 +90,18 @@ def test_wl007_a_service_without_trouble_has_no_path():
 def test_wl008_since_breaks_only_between_the_time_and_the_duration():
     tile = Tile(1, "Payroll", "high", Health.DOWN, (0,) * 5, datetime(2026, 11, 20, 23, 58), None)
     since = _since(tile, datetime(2026, 11, 21, 11, 41)).children
-    assert since == "since\u00a023:58\u00a0UTC ·\u00a011\u00a0h\u00a043\u00a0min"
+    assert since == "since\u00a020\u00a0Nov\u00a023:58\u00a0UTC ·\u00a011\u00a0h\u00a043\u00a0min"
+    today = Tile(1, "Payroll", "high", Health.DOWN, (0,) * 5, datetime(2026, 11, 21, 9, 0), None)
+    assert (
+        _since(today, datetime(2026, 11, 21, 11, 41)).children
+        == "since\u00a009:00\u00a0UTC ·\u00a02\u00a0h\u00a041\u00a0min"
+    )
+
+
+def test_wl012_trouble_older_than_the_history_says_since_before_and_at_least():
+    tile = Tile(1, "Payroll", "high", Health.DEGRADED, (0,) * 5, datetime(2026, 11, 14, 12, 0), None, since_known=False)
+    shown = _since(tile, datetime(2026, 11, 21, 13, 0)).children
+    assert shown == "since\u00a0before\u00a014\u00a0Nov\u00a012:00\u00a0UTC ·\u00a0≥\u00a07\u00a0d\u00a01\u00a0h"
 
 
 def test_wl009_the_rotation_map_runs_left_to_right_and_says_what_it_leaves_out():
@@ -121,3 +133,71 @@ def test_wl011_the_wall_url_asks_for_incidents_by_assignment_group_or_category()
     assert parse_wall("?tiles=assignment_group").tiles == "assignment_group"
     assert parse_wall("?tiles=category").tiles == "category"
     assert parse_wall("?tiles=group").tiles == ""
+
+
+def test_wl013_the_rotation_alternates_the_overview_with_each_trouble_map():
+    steps = [rotation_step(t, 20, 3) for t in range(0, 6 * 20, 20)]
+    assert steps == [None, 0, None, 1, None, 2]
+    assert rotation_step(6 * 20, 20, 3) is None  # and round again
+    assert rotation_step(45, 0, 3) is None
+    assert rotation_step(45, 20, 0) is None
+
+
+@pytest.mark.parametrize(
+    ("not_ok", "total", "expected"),
+    [
+        (0, 1, Plan(0, 1, 0)),
+        (1, 1, Plan(1, 0, 0)),
+        (6, 16, Plan(6, 10, 0)),  # two rows of three full tiles, the ten OK services by name
+        (12, 12, Plan(12, 0, 0)),  # three rows, nothing else
+        (0, 300, Plan(0, 78, 222)),  # 16 rows of five, the last two cells counting the rest
+        (26, 300, Plan(8, 23, 269)),  # every service not OK shown: 8 full tiles, 18 by name, then 5 OK ones
+        (60, 300, Plan(0, 78, 222)),  # more than fit as full tiles: every one of them by name rather than 4 full
+    ],
+)
+def test_wl014_full_tiles_for_the_services_not_ok_and_names_for_the_rest_as_many_as_fit(not_ok, total, expected):
+    found = plan(not_ok, total)
+    assert found == expected
+    assert found.large + found.compact + found.more == total
+
+
+def test_wl015_what_does_not_fit_is_counted_by_status():
+    hidden = [Compact(1, "a", "", Health.OK), Compact(2, "b", "", Health.OK)]
+    assert more_text(hidden) == "+ 2 more OK"
+    hidden.append(Compact(3, "c", "", Health.DOWN))
+    assert more_text(hidden) == "+ 3 more: 1\u00a0Down, 2\u00a0OK"
+    shown = [span.children for span in band((10, 0, 1, 2, 3))]
+    assert shown[:3] == ["16 services", "✕\u00a03\u00a0Down", "!\u00a02\u00a0Degraded"]
+    assert "⚙\u00a00\u00a0Maintenance" in shown
+
+
+def test_wl016_unknown_and_maintenance_services_give_up_their_full_tiles_when_others_would_not_fit():
+    def tile(n: int, status: Health) -> Tile:
+        return Tile(n, f"s{n}", "", status, (0,) * 5, None, None)
+
+    full = [tile(1, Health.DOWN), tile(2, Health.DOWN), tile(3, Health.DEGRADED), tile(4, Health.DEGRADED),
+            tile(5, Health.UNKNOWN), tile(6, Health.MAINTENANCE)]  # fmt: skip
+    rest = tuple(Compact(n, f"s{n}", "", Health.OK) for n in range(7, 51))
+    model = WallModel(tuple(full), 0, (1, 2, 3, 4), rest=rest, counts=(44, 1, 1, 2, 2))
+    parts = build_services_wall(model, datetime(2026, 11, 20), lambda t, _now: _tile(t, _now))
+    large, compact = parts[1].children, parts[2].children
+    assert len(large) == 4  # the down and degraded ones
+    assert len(compact) == 46  # the unknown, the one in maintenance and every OK service: none left out
+    assert compact[0].title.startswith("s5")
+
+
+def test_wl017_every_service_tile_shows_its_criticality_and_critical_stands_out():
+    now = datetime(2026, 11, 20, 10, 0)
+    critical = str(_tile(Tile(1, "Payroll", "Critical", Health.DOWN, (1, 0, 0, 0, 0), None, None), now))
+    assert "badge critical" in critical
+    assert "children='critical'" in critical
+    medium = str(_tile(Tile(2, "Wiki", "medium", Health.DEGRADED, (0,) * 5, None, None), now))
+    assert "badge level" in medium
+    assert "children='medium'" in medium
+    none = str(_tile(Tile(3, "Intranet", "", Health.DEGRADED, (0,) * 5, None, None), now))
+    assert "badge" not in none
+    model = WallModel((), 0, (), rest=(Compact(4, "CRM", "critical", Health.OK), Compact(5, "HR", "low", Health.OK)))
+    cells = build_services_wall(model, now, lambda t, _now: _tile(t, _now))[1].children
+    assert "★" in str(cells[0])
+    assert "★" not in str(cells[1])
+    assert cells[0].title == "CRM — OK, critical"
