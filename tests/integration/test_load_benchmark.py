@@ -14,7 +14,6 @@ from dashboard.app import create_app
 from dashboard.cmdb.sample import SampleSpec, generate
 from dashboard.settings import Settings
 
-pytest.importorskip("aiohttp")
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 pytestmark = pytest.mark.slow
 
