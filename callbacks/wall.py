@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard.auth import cause_for_viewer
+from dashboard.cmdb.snapshot import Snapshot
+from dashboard.cmdb.store import StoreStatus
 from dashboard.domain.viewstate import parse_wall
 from dashboard.services import Services
 from dashboard.wall import rotation_step, service_tile, trouble_map
-from dashboard.wall_cis import wall_tiles
+from dashboard.wall_cis import wall_of
 from layouts import ids
 from layouts.map import build_elements
 from layouts.wall import build_rotation_map, build_rotation_title, build_tiles, build_wall_heading, tiles_class
@@ -61,21 +63,22 @@ def register(app: Dash, services: Services) -> None:
     )
     def refresh(request: object, search: object) -> tuple:
         status = services.store.status
-        snapshot = status.snapshot
         now = datetime.now(UTC)
-        answer = _answer(status, now)
-        if snapshot is None:
-            return [], "tiles", False, True, [], [], answer, []
+        if status.snapshot is None:
+            return [], "tiles", False, True, [], [], _answer(status, None, now), []
         wall = parse_wall(search if isinstance(search, str) else "")
-        derived = services.views.of(snapshot)
-        model = wall_tiles(derived, wall)
+        # While a new snapshot's views warm (seconds at a million CIs), the wall shows the previous one's, saying so.
+        derived = services.views.settled(status.snapshot)
+        snapshot = derived.snapshot
+        answer = _answer(status, snapshot, now)
+        model = wall_of(derived, wall)
         heading = build_wall_heading(model.heading, snapshot.old_health, model.left_out)
         naive_now = now.replace(tzinfo=None)
         step = rotation_step(now.timestamp(), wall.rotate, len(model.not_ok))
         if step is not None:
             ci_id = model.not_ok[step]
             tile = next((t for t in model.tiles if t.ci_id == ci_id), None) or service_tile(derived, ci_id)
-            trouble = trouble_map(derived, ci_id)
+            trouble = derived.recent(("trouble", ci_id), lambda: trouble_map(derived, ci_id))
             if tile is not None and trouble is not None:
                 title = build_rotation_title(tile, trouble, step + 1, len(model.not_ok), naive_now)
                 graph = build_rotation_map(build_elements(trouble.map))
@@ -85,10 +88,9 @@ def register(app: Dash, services: Services) -> None:
         return tiles, kind, False, True, [], [], answer, heading
 
 
-def _answer(status: object, now: datetime) -> dict:
-    """What the browser's clock needs: server time, data time, the last good check of the CMDB, and a failed refresh
-    (times in ms since 1970)."""
-    snapshot = status.snapshot
+def _answer(status: StoreStatus, snapshot: Snapshot | None, now: datetime) -> dict:
+    """What the browser's clock needs: server time, the time of the data shown, the last good check of the CMDB, and
+    a failed refresh (times in ms since 1970)."""
     return {
         "served_at": int(now.timestamp() * 1000),
         "loaded_at": int(snapshot.loaded_at.timestamp() * 1000) if snapshot else None,

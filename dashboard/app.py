@@ -17,6 +17,7 @@ from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.services import Services
 from dashboard.settings import Settings
+from dashboard.wall_cis import warm_wall
 from layouts.shell import build_shell
 
 FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, wall_callbacks)
@@ -44,7 +45,7 @@ def create_app(
             profile=profile_named(settings.profile),
             deadline_seconds=settings.cmdb_deadline_seconds,
         ),
-        DerivedCache(),
+        DerivedCache(warmers=(warm_wall,)),
     )
     app = Dash(
         __name__,

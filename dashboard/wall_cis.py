@@ -36,6 +36,17 @@ NOUNS = {
 NO_SERVICES = "No business services in this CMDB — "
 
 
+def wall_of(derived: Derived, wall: WallState) -> WallModel:
+    """`wall_tiles`, computed once per snapshot and kind of wall: every screen showing it shares one (the refresh,
+    rotation and theme of a URL do not change its tiles)."""
+    return derived.recent(("wall", wall.tiles, wall.services), lambda: wall_tiles(derived, wall))
+
+
+def warm_wall(derived: Derived) -> None:
+    """The default wall (every business service, or this CMDB's default tiles), in the views' warm-up."""
+    wall_of(derived, WallState())
+
+
 def wall_tiles(derived: Derived, wall: WallState) -> WallModel:
     """The wall the URL asks for, or this CMDB's default (see `default_tiles`)."""
     index = derived.snapshot.index

@@ -1,14 +1,17 @@
 """What the views compute once per snapshot: health roll-up, incident overlay and the name search.
 
 Built once per snapshot — warmed in a background thread as soon as a snapshot is seen, or on first use — and kept
-until the snapshot is replaced; the snapshot itself stays immutable.
+until the snapshot is replaced; the snapshot itself stays immutable. A screen that must never wait (the wall) asks
+for the `settled` views: those of the newest snapshot whose warm-up ended, so that a reload's warm-up (seconds at a
+million CIs) never holds its refresh; its answer names the time of the data it shows.
 """
 
 import gc
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -27,8 +30,12 @@ from dashboard.logs import log_event
 
 T = TypeVar("T")
 _NO_CI = np.iinfo(np.int64).min
+_MISSING = object()
 COMMON_WORD = 2000
 _TOKEN_SPLIT = r"[\s\-_.:/()\[\],]+"
+RECENT = (
+    64  # views kept per snapshot for `recent` keys (one per distinct wall URL, say): an LRU, so URLs cannot grow it
+)
 
 
 def settle_heap() -> None:
@@ -67,10 +74,14 @@ class Derived:
 
     WARM = ("names", "relationship_ids", "no_changes", "health", "incidents", "open_incidents", "shared_name", "search")
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, warmers: tuple[Callable[["Derived"], object], ...] = ()) -> None:
         self.snapshot = snapshot
         self.values: dict[str, object] = {}
         self.lock = threading.RLock()
+        self.warmers = warmers  # views of other modules computed in the warm-up too (the default wall)
+        self.warmed = threading.Event()  # set when the warm-up ended (also when it failed)
+        self._recent: OrderedDict[Hashable, object] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def warm(self) -> None:
         """Compute every view now (in a background thread), so that no request waits for one."""
@@ -78,11 +89,39 @@ class Derived:
         try:
             for name in self.WARM:
                 getattr(self, name)
+            for warmer in self.warmers:
+                warmer(self)
         except Exception as error:  # a background thread has no caller: log it; a request will meet it again
             log_event("views_failed", level=logging.ERROR, version=self.snapshot.version, cause=repr(error)[:300])
             return
+        finally:
+            self.warmed.set()
         settle_heap()
         log_event("views_warmed", version=self.snapshot.version, seconds=round(time.perf_counter() - start, 3))
+
+    def recent(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A view with a parameter from a request (a wall's URL), computed once per snapshot while among the RECENT
+        most recently asked for."""
+        found = self._kept_recently(key)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        with self.lock:  # one build at a time, as for `kept`; a view already built is not held up by it
+            found = self._kept_recently(key)
+            if found is not _MISSING:
+                return found  # type: ignore[return-value]
+            value = build()
+            with self._recent_lock:
+                self._recent[key] = value
+                while len(self._recent) > RECENT:
+                    self._recent.popitem(last=False)
+            return value
+
+    def _kept_recently(self, key: Hashable) -> object:
+        with self._recent_lock:
+            if key not in self._recent:
+                return _MISSING
+            self._recent.move_to_end(key)
+            return self._recent[key]
 
     @once
     def health(self) -> HealthState:
@@ -223,10 +262,12 @@ def _contiguous(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 @dataclass
 class DerivedCache:
     """The Derived of the current snapshot; a new snapshot gets a new one (warmed in the background), the old one
-    is dropped."""
+    is dropped once the new one is warm."""
 
     warm: bool = True
+    warmers: tuple[Callable[[Derived], object], ...] = ()
     _current: Derived | None = None
+    _settled: Derived | None = None  # the newest Derived whose warm-up ended
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def of(self, snapshot: Snapshot) -> Derived:
@@ -234,9 +275,27 @@ class DerivedCache:
         with self._lock:
             current = self._current
             if current is None or current.snapshot is not snapshot:
-                current = Derived(snapshot)
+                current = Derived(snapshot, self.warmers)
                 self._current = current
                 if self.warm:
                     # Not a daemon: a process that exits while Arrow or numpy work in it would crash at shutdown.
-                    threading.Thread(target=current.warm, name="views", daemon=False).start()
+                    threading.Thread(target=self._warm, args=(current,), name="views", daemon=False).start()
+                else:
+                    current.warmed.set()  # views computed on first use
+                    self._settled = current
         return current
+
+    def settled(self, snapshot: Snapshot) -> Derived:
+        """This snapshot's views once warm; while they still warm, the previous snapshot's (whose warm-up ended), so
+        that a screen is never held by a reload. The first snapshot's views are waited for: there are no others."""
+        current = self.of(snapshot)
+        if current.warmed.is_set():
+            return current
+        previous = self._settled
+        return previous if previous is not None else current
+
+    def _warm(self, derived: Derived) -> None:
+        derived.warm()
+        with self._lock:
+            if self._current is derived:
+                self._settled = derived  # the previous snapshot's views can go now

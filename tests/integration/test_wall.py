@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 import callbacks.wall
 from dashboard.app import create_app
 from dashboard.auth import HIDDEN_CAUSE
+from dashboard.cmdb.derived import RECENT
 from dashboard.settings import Settings
 from layouts import ids
 from tests.callbacks import callback_request, post
@@ -125,3 +127,45 @@ def test_wa012_a_url_naming_no_service_of_the_cmdb_says_so(cmdb):
     app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
     text = json.dumps(refresh(app, "?services=999")[ids.WALL_TILES]["children"])
     assert "None of the services the URL names is in the CMDB." in text
+
+
+DOWN_COUNT = "✕\u00a0{}\u00a0Down"  # the band's count of services down
+
+
+def test_wa013_while_a_reload_warms_the_wall_shows_the_previous_data_and_says_its_time(cmdb):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
+    services = app.server.extensions["servicemap"]
+    first = services.store.snapshot
+    assert services.views.of(first).warmed.wait(30)
+    warming = threading.Event()
+    services.views.warmers = (lambda derived: warming.wait(30),)  # the next snapshot's warm-up takes its time
+    try:
+        write(cmdb, health=[health(3, 4, "ok", observed_at=datetime.now(UTC).replace(tzinfo=None))])
+        assert services.store.refresh(force=True)
+        second = services.store.snapshot
+        assert second is not first
+        answer = refresh(app)
+        assert answer[ids.WALL_ANSWER]["data"]["loaded_at"] == int(first.loaded_at.timestamp() * 1000)
+        # Online Banking is down in the first snapshot's data (ob-app's event), not in the second's.
+        assert DOWN_COUNT.format(1) in json.dumps(answer[ids.WALL_TILES]["children"], ensure_ascii=False)
+    finally:
+        warming.set()
+    assert services.views.of(second).warmed.wait(30)
+    answer = refresh(app)
+    assert answer[ids.WALL_ANSWER]["data"]["loaded_at"] == int(second.loaded_at.timestamp() * 1000)
+    assert DOWN_COUNT.format(0) in json.dumps(answer[ids.WALL_TILES]["children"], ensure_ascii=False)
+
+
+def test_wa014_each_kind_of_wall_is_computed_once_per_snapshot_and_urls_cannot_grow_what_is_kept(cmdb):
+    app = create_app(Settings.from_env({}, database_url=cmdb, refresh_seconds=0, anonymous=True))
+    derived = app.server.extensions["servicemap"].views.of(app.server.extensions["servicemap"].store.snapshot)
+    builds = []
+    for key in [*range(RECENT + 1), 0]:
+        derived.recent(("test", key), lambda key=key: builds.append(key))
+    assert builds == [*range(RECENT + 1), 0]  # key 0 was the least recent when RECENT + 1 were asked for
+    derived.recent(("test", RECENT), lambda: builds.append("again"))
+    assert builds[-1] == 0  # the most recent ones are kept
+    first = refresh(app, "?refresh=30&theme=light")
+    assert derived.recent(("wall", "", frozenset()), lambda: builds.append("wall")) is not None
+    assert refresh(app, "?refresh=10")[ids.WALL_TILES] == first[ids.WALL_TILES]
+    assert builds[-1] == 0  # refresh and theme share the kept wall
