@@ -3,13 +3,15 @@ turn STALE, and the memory of every server process.
 
     .venv/bin/python benchmarks/load.py --cis 20000 --auth anonymous > benchmarks/.cache/load-20k-anonymous.md
 
-Serves the app with gunicorn (`--workers 2 --threads 8 -k gthread dashboard.wsgi:server`, settings through
-SERVICEMAP_* variables) over a sample CMDB of --cis CIs (generated into --cache-dir when missing) or --database-url;
-`--command "…{port}…"` runs another server command instead (same variables), `--url` measures a server already
-running. Once every worker answers with data, --walls wall screens (/wall?refresh=--wall-interval) and --analysts
-analysts on the map page (benchmarks/load_client.py says what each sends) run for --duration seconds, --runs times.
-Every second the RSS of the server's processes is sampled (psutil). The report (Markdown) goes to stdout, progress to
-stderr, and the last line of stdout is one JSON object with every number.
+Serves the app the way the README does, `python -m dashboard serve --workers 2 --threads 8` (gunicorn: a master
+that loads the CMDB, forked gthread workers; settings through SERVICEMAP_* variables) over a sample CMDB of --cis CIs
+(generated into --cache-dir when missing) or --database-url; `--command "…{port}…"` runs another server command
+instead (same variables), `--url` measures a server already running. Once every worker answers with data, --walls
+wall screens (/wall?refresh=--wall-interval) and --analysts analysts on the map page (benchmarks/load_client.py says
+what each sends) run for --duration seconds, --runs times. Every second the RSS and PSS (shared pages split between
+the processes sharing them: what a worker forked from the master really adds) of the server's processes are sampled
+(psutil). The report (Markdown) goes to stdout, progress to stderr, and the last line of stdout is one JSON object
+with every number.
 """
 
 import argparse
@@ -163,9 +165,8 @@ def serving(args: argparse.Namespace, database_url: str) -> Any:
         if args.command:
             command = shlex.split(args.command.replace("{port}", str(port)))
         else:
-            command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
-            command += ["--threads", str(args.threads), "-k", "gthread", "--timeout", str(args.timeout)]
-            command += ["--log-level", "warning", "dashboard.wsgi:server"]
+            command = [sys.executable, "-m", "dashboard", "serve", "--port", str(port), "--workers", str(args.workers)]
+            command += ["--threads", str(args.threads), "--timeout", str(args.timeout)]
         log(f"starting: {shlex.join(command)}")
         server = subprocess.Popen(command, cwd=HERE.parent, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
         try:
@@ -329,12 +330,13 @@ class RssSampler:
         while not self.done.wait(1.0):
             for process in self.processes():
                 try:
-                    rss = process.memory_info().rss / 2**20
+                    memory = process.memory_full_info()
                 except psutil.NoSuchProcess:
                     continue
                 role = "master" if process.pid == self.root.pid else "worker"
-                entry = self.peak.setdefault(process.pid, {"pid": process.pid, "role": role, "mb": 0.0})
-                entry["mb"] = max(entry["mb"], round(rss, 1))
+                entry = self.peak.setdefault(process.pid, {"pid": process.pid, "role": role, "mb": 0.0, "pss": 0.0})
+                entry["mb"] = max(entry["mb"], round(memory.rss / 2**20, 1))
+                entry["pss"] = max(entry["pss"], round(getattr(memory, "pss", 0) / 2**20, 1))
 
     def peaks(self) -> list[dict[str, Any]]:
         return sorted(self.peak.values(), key=lambda e: (e["role"] != "master", e["pid"]))
@@ -360,6 +362,7 @@ def summarise(runs: list[dict[str, Any]], load: Load) -> dict[str, Any]:
         for entry in run["rss_mb"]:
             known = peaks.setdefault(entry["pid"], dict(entry))
             known["mb"] = max(known["mb"], entry["mb"])
+            known["pss"] = max(known.get("pss", 0.0), entry.get("pss", 0.0))
     cpu = [r["server_cpu_pct"] for r in runs if r["server_cpu_pct"] is not None]
     return {
         "kinds": {kind: merged([r["kinds"][kind] for r in runs]) for kind in KINDS},
@@ -446,8 +449,8 @@ def report(meta: dict[str, Any], result: dict[str, Any], verdict: dict[str, Any]
     )
     lines.append("")
     if result["rss_mb"]:
-        rss = [[e["role"], str(e["pid"]), f"{e['mb']:,.0f}"] for e in result["rss_mb"]]
-        lines += [markdown(["server process", "pid", "max RSS MB"], rss), ""]
+        rss = [[e["role"], str(e["pid"]), f"{e['mb']:,.0f}", f"{e.get('pss', 0):,.0f}"] for e in result["rss_mb"]]
+        lines += [markdown(["server process", "pid", "max RSS MB", "max PSS MB"], rss), ""]
     server = result["server_cpu_pct"]
     lines.append(
         f"CPU, in % of one core: the load generator {result['generator_cpu_pct']:.0f} %"

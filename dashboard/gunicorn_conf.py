@@ -22,6 +22,9 @@ threads = 8
 # does not wait for its requests, so this bounds booting and hanging, never a slow request.
 timeout = int(float(os.environ.get("SERVICEMAP_CMDB_DEADLINE_SECONDS") or 120)) + 60
 graceful_timeout = 30
+# A wall asks every 5 to 60 s: a connection kept open that long (gthread keeps idle ones in its poller, not in a thread)
+# spares it a new connection per refresh, and the race of reusing one the server is just closing (gunicorn's 2 s).
+keepalive = 75
 # gunicorn's control socket sits at one path per user ($HOME/.gunicorn/gunicorn.ctl): a second servicemap on the same
 # host would take it over, and nothing of servicemap uses it.
 control_socket_disable = True
