@@ -12,6 +12,7 @@ from datetime import datetime
 
 from dash import html
 
+from dashboard.domain.names import distinct_cuts
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
 from dashboard.wall import Compact, Tile, WallModel
 
@@ -20,6 +21,9 @@ LARGE_COLUMNS = 4
 LARGE_ROW = 300  # a full tile: a two-line name, status and since (two lines), criticality and incidents, likely fault
 GAP = 12
 COMPACT_COLUMNS = 5  # a name of 13 or so letters at 28 px beside its status icon
+# Letters of a name that a compact cell shows at 28 px (bold) beside its icon and ★, by columns, a little under what
+# the screenshots show fits (15 at 5 columns, 20 at 4, 28 at 3): names that look alike so far keep their end instead.
+COMPACT_LETTERS = {3: 24, 4: 17, 5: 13}
 COMPACT_ROW = 58  # one line of 28 px text, its padding and the gap below it
 MOST_LARGE_ROWS = 3
 
@@ -65,7 +69,9 @@ def build_services_wall(model: WallModel, now: datetime, tile: Callable[[Tile, d
         chosen = min(chosen, plan(trouble, total), key=lambda p: p.more)
     entries = [_as_compact(t) for t in full[chosen.large :]] + rest
     shown, hidden = entries[: chosen.compact], entries[chosen.compact :]
-    cells = [_compact_cell(c) for c in shown]
+    columns = _compact_columns(len(shown) + bool(hidden), chosen.large)
+    labels = distinct_cuts([c.name for c in shown], COMPACT_LETTERS[columns])
+    cells = [_compact_cell(c, label) for c, label in zip(shown, labels, strict=True)]
     if hidden:
         cells.append(html.Div(more_text(hidden), className="tile compact more", title=more_title(hidden)))
     parts = [html.Div(band(model.counts), className="wall-band")]
@@ -75,10 +81,14 @@ def build_services_wall(model: WallModel, now: datetime, tile: Callable[[Tile, d
         large = [tile(t, now) for t in full[: chosen.large]]
         parts.append(html.Div(large, className=f"large-tiles cols-{columns}"))
     if cells:
-        rows = max(1, (ROOM - (-(-chosen.large // LARGE_COLUMNS)) * (LARGE_ROW + GAP) + GAP) // COMPACT_ROW)
-        columns = min(COMPACT_COLUMNS, max(3, -(-len(cells) // rows)))  # fewer, wider cells when few
         parts.append(html.Div(cells, className=f"compact-tiles cols-{columns}"))
     return parts
+
+
+def _compact_columns(cells: int, large: int) -> int:
+    """Columns of the compact grid: fewer, wider cells when few."""
+    rows = max(1, (ROOM - (-(-large // LARGE_COLUMNS)) * (LARGE_ROW + GAP) + GAP) // COMPACT_ROW)
+    return min(COMPACT_COLUMNS, max(3, -(-cells // rows)))
 
 
 def band(counts: tuple[int, ...]) -> list:
@@ -114,14 +124,14 @@ def _as_compact(tile: Tile) -> Compact:
     return Compact(tile.ci_id or 0, tile.name, tile.criticality, tile.status)
 
 
-def _compact_cell(entry: Compact) -> html.Div:
+def _compact_cell(entry: Compact, label: str) -> html.Div:
     style = HEALTH_STYLES[entry.status]
     title = f"{entry.name} — {style.label}" + (f", {entry.criticality}" if entry.criticality else "")
     mark = [html.Span(style.icon, className=f"compact-icon s-{_key(entry.status)}")]
     if entry.criticality.lower() == "critical":
         mark.append(html.Span("★", className="compact-critical", title="critical"))
     return html.Div(
-        [*mark, html.Span(entry.name, className="compact-name")],
+        [*mark, html.Span(label, className="compact-name")],
         className=f"tile compact t-{_key(entry.status)}",
         title=title,
         **{"data-ci": str(entry.ci_id)},

@@ -44,3 +44,21 @@ def _text(name: object) -> str:
     if name is None or (isinstance(name, float) and name != name):
         return ""
     return str(name)
+
+
+def distinct_cuts(names: list[str], limit: int) -> list[str]:
+    """Names as a narrow cell shows them: whole where they fit `limit` characters or where the end the cell cuts off
+    ("Identity & Acc…") tells them apart anyway (the cell cuts them itself); names that would then look the same
+    keep their end instead ("Identity…Access D"), so that no two cells read alike."""
+    heads = [name[: limit - 1] for name in names]
+    repeated = {head for head in heads if heads.count(head) > 1}
+    return [
+        _middle_cut(name, limit) if len(name) > limit and head in repeated else name
+        for name, head in zip(names, heads, strict=True)
+    ]
+
+
+def _middle_cut(name: str, limit: int) -> str:
+    head = max(1, (limit - 1) * 2 // 5)  # more of the end, where names that begin alike differ
+    tail = limit - 1 - head
+    return name[:head].rstrip() + "…" + name[len(name) - tail :]

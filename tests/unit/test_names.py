@@ -5,8 +5,18 @@ import sys
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from dashboard.domain.names import HIDDEN_CHARACTERS, MAX_HEADING, cut, has_hidden_characters, shown_name, visible
+from dashboard.domain.names import (
+    HIDDEN_CHARACTERS,
+    MAX_HEADING,
+    cut,
+    distinct_cuts,
+    has_hidden_characters,
+    shown_name,
+    visible,
+)
 
 
 def test_nm001_every_control_format_separator_and_surrogate_character_is_hidden():
@@ -56,3 +66,23 @@ def test_nm004_finding_examples_mark_hidden_characters_escape_controls_and_are_c
     assert shown("a\x1b[2J") == "a\\x1b[2J"  # a terminal must not act on it
     assert len(shown("x" * 100_000)) == MAX_EXAMPLE_CHARS
     assert shown(None) == "(empty)"
+
+
+def test_nm005_names_that_a_narrow_cell_would_show_alike_keep_their_end():
+    names = ["Identity & Access D", "Identity & Access E", "Payroll", "Video Conferencing B"]
+    assert distinct_cuts(names, 13) == ["Iden…Access D", "Iden…Access E", "Payroll", "Video Conferencing B"]
+
+
+@given(st.lists(st.text(min_size=0, max_size=40), max_size=30), st.integers(min_value=5, max_value=30))
+def test_nm006_a_cut_name_is_within_the_limit_and_every_other_name_is_whole(names, limit):
+    shown = distinct_cuts(names, limit)
+    assert len(shown) == len(names)
+    for name, label in zip(names, shown, strict=True):
+        assert label == name or (len(label) <= limit and "…" in label and len(name) > limit)
+
+
+@given(st.text(min_size=12, max_size=30), st.lists(st.characters(), min_size=2, max_size=8, unique=True))
+def test_nm007_names_differing_only_in_their_last_letter_stay_apart(stem, last):
+    names = [stem + letter for letter in last]
+    shown = distinct_cuts(names, 10)
+    assert len(set(shown)) == len(names)
