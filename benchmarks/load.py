@@ -63,12 +63,13 @@ def main(argv: list[str] | None = None) -> int:
         user=args.user if args.auth == "basic" else None,
         password=args.password if args.auth == "basic" else None,
     )
+    started = machine()  # the commit the server runs, read before it starts (the checkout may move during the runs)
     with serving(args, database_url) as (base, server, command):
         wait_until_ready(base, load, args.workers, args.ready_timeout)
         runs = [measure(base, load, server, run) for run in range(args.runs)]
     result = summarise(runs, load)
     meta = {
-        "machine": machine(),
+        "machine": started,
         "versions": versions(),
         "server": command,
         "cis": cis,
