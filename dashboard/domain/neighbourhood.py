@@ -214,9 +214,10 @@ def _assemble(
         grouped[group.members] = True
     shown = ~grouped[nodes]
     item = np.full(index.node_count, -1, dtype=np.int64)
-    item[nodes[shown]] = np.arange(int(shown.sum()))
+    first_group = int(shown.sum())  # once: a map of 150,000 CIs has thousands of groups
+    item[nodes[shown]] = np.arange(first_group)
     for number, group in enumerate(groups):
-        item[group.members] = int(shown.sum()) + number
+        item[group.members] = first_group + number
     a, b = item[index.edge_source[edges]], item[index.edge_target[edges]]
     keep = (a >= 0) & (b >= 0) & (a != b)
     a, b, kept = a[keep], b[keep], edges[keep]

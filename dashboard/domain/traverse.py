@@ -75,6 +75,20 @@ def _roots(index: GraphIndex, roots: np.ndarray | list[int]) -> np.ndarray:
     return roots
 
 
+FEW = 1 << 15  # values below which a sort finds the distinct ones faster than a pass over a bitmap of every node
+
+
+def distinct(values: np.ndarray, size: int) -> np.ndarray:
+    """The distinct values, sorted, of an array of integers in [0, size): by a sort when few, by marking a bitmap
+    when many (numpy 2's hashing `unique` took 36 ms for a frontier of a million CIs; the bitmap takes 2)."""
+    if len(values) <= FEW:
+        ordered = np.sort(values)
+        return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
+    seen = np.zeros(size, dtype=bool)
+    seen[values] = True
+    return np.flatnonzero(seen).astype(values.dtype, copy=False)
+
+
 def reach(
     index: GraphIndex,
     roots: np.ndarray | list[int],
@@ -95,7 +109,7 @@ def reach(
     for level in range(1, max_depth + 1):
         neighbours, slots, _ = _expand(csr, frontier, None if follow_links else index.edge_symmetric)
         edge_runs.append(csr.edges[slots])
-        frontier = np.unique(neighbours[depth[neighbours] < 0])
+        frontier = distinct(neighbours[depth[neighbours] < 0], index.node_count)
         if len(frontier) == 0:
             break
         depth[frontier] = level
@@ -106,7 +120,7 @@ def reach(
     edge_runs.append(csr.edges[slots[inside]])
     truncated = bool(len(frontier)) and not inside.all()
     nodes = np.concatenate(layers)
-    edges = np.unique(np.concatenate(edge_runs)) if edge_runs else np.empty(0, dtype=np.int32)
+    edges = distinct(np.concatenate(edge_runs), index.edge_count) if edge_runs else np.empty(0, dtype=np.int32)
     return Reach(nodes, depth[nodes], edges, truncated)
 
 

@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dashboard.domain.traverse import MAX_DEPTH, Direction, dependency_path, impacted_services, reach
+from dashboard.domain.traverse import FEW, MAX_DEPTH, Direction, dependency_path, distinct, impacted_services, reach
 from tests.unit.graphs import DIAMOND_CIS, DIAMOND_RELS, graph, ids_of
 
 DOWN, UP = Direction.DOWNSTREAM, Direction.UPSTREAM
@@ -185,3 +187,17 @@ def test_tr017_matches_networkx_on_a_random_graph():
             path = dependency_path(built.index, root, goal)
             if nx.has_path(g, root, goal):
                 assert len(path.nodes) == nx.shortest_path_length(g, root, goal) + 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=200_000),
+    st.lists(st.integers(min_value=0, max_value=10**9), max_size=200),
+    st.integers(min_value=0, max_value=3 * FEW),
+)
+def test_tr018_distinct_equals_a_sorted_unique_for_few_and_for_many_values(size, picks, extra):
+    rng = np.random.default_rng(len(picks) + extra)
+    values = np.concatenate([np.array([p % size for p in picks]), rng.integers(0, size, extra)]).astype(np.int32)
+    found = distinct(values, size)
+    assert found.dtype == values.dtype
+    assert np.array_equal(found, np.unique(values))
