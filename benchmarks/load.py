@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     started = machine()  # the commit the server runs, read before it starts (the checkout may move during the runs)
     with serving(args, database_url) as (base, server, command):
         wait_until_ready(base, load, args.workers, args.ready_timeout)
+        wait_until_quiet(server, args.ready_timeout)
         runs = [measure(base, load, server, run) for run in range(args.runs)]
     result = summarise(runs, load)
     meta = {
@@ -198,6 +199,34 @@ def stop(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, 9)
             server.wait(timeout=10)
+
+
+QUIET_CPU = 20.0  # % of one core, all server processes together: the workers' start-up work (views) has ended
+QUIET_SECONDS = 3
+
+
+def wait_until_quiet(server: subprocess.Popen | None, seconds: float) -> None:
+    """Wait until the server's processes, together, use less than QUIET_CPU % of a core for QUIET_SECONDS seconds:
+    each worker warms its views after it first serves (seconds at a million CIs), and a run that starts meanwhile
+    measures the start, not the serving. Nothing to wait for with --url."""
+    if server is None:
+        return
+    sampler = RssSampler(server.pid)
+    deadline = time.monotonic() + seconds
+    quiet_since = None
+    before = sampler.cpu_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = sampler.cpu_seconds()
+        busy, before = (now - before) * 100, now
+        if busy >= QUIET_CPU:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= QUIET_SECONDS - 1:
+            log(f"server quiet ({busy:.0f} % of a core)")
+            return
+    raise TimeoutError(f"the server kept busy for {seconds:.0f} s after it first served data")
 
 
 def wait_until_ready(base: str, load: Load, workers: int, seconds: float) -> None:
