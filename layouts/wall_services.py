@@ -69,8 +69,8 @@ def build_services_wall(model: WallModel, now: datetime, tile: Callable[[Tile, d
         chosen = min(chosen, plan(trouble, total), key=lambda p: p.more)
     entries = [_as_compact(t) for t in full[chosen.large :]] + rest
     shown, hidden = entries[: chosen.compact], entries[chosen.compact :]
-    columns = _compact_columns(len(shown) + bool(hidden), chosen.large)
-    labels = distinct_cuts([c.name for c in shown], COMPACT_LETTERS[columns])
+    compact_columns = _compact_columns(len(shown) + bool(hidden), chosen.large)
+    labels = distinct_cuts([c.name for c in shown], COMPACT_LETTERS[compact_columns])
     cells = [_compact_cell(c, label) for c, label in zip(shown, labels, strict=True)]
     if hidden:
         cells.append(html.Div(more_text(hidden), className="tile compact more", title=more_title(hidden)))
@@ -81,7 +81,7 @@ def build_services_wall(model: WallModel, now: datetime, tile: Callable[[Tile, d
         large = [tile(t, now) for t in full[: chosen.large]]
         parts.append(html.Div(large, className=f"large-tiles cols-{columns}"))
     if cells:
-        parts.append(html.Div(cells, className=f"compact-tiles cols-{columns}"))
+        parts.append(html.Div(cells, className=f"compact-tiles cols-{compact_columns}"))
     return parts
 
 

@@ -112,7 +112,7 @@ def test_bw012_rotation_alternates_the_overview_with_each_trouble_map(browser, w
 
 def test_bw003_a_refresh_slower_than_its_interval_does_not_starve_the_screen(browser, wall_server, monkeypatch):
     calls, running, overlap = [], [0], [False]
-    original = callbacks.wall.wall_tiles
+    original = callbacks.wall.wall_of
 
     def slow(*args: object, **kwargs: object) -> object:
         running[0] += 1
@@ -125,7 +125,7 @@ def test_bw003_a_refresh_slower_than_its_interval_does_not_starve_the_screen(bro
         finally:
             running[0] -= 1
 
-    monkeypatch.setattr(callbacks.wall, "wall_tiles", slow)
+    monkeypatch.setattr(callbacks.wall, "wall_of", slow)
     browser.get(wall_server.url + "wall?refresh=5")
     WebDriverWait(browser, 40).until(lambda d: len(calls) >= 3)
     assert not overlap[0], "a second refresh started while the first was still running"
@@ -214,13 +214,13 @@ def test_bw008_a_frozen_server_is_stale_by_the_clock_and_normal_after(browser, d
 
 def test_bw009_a_first_answer_that_never_came_is_stale_by_the_clock(browser, wall_server, monkeypatch):
     answering = threading.Event()
-    original = callbacks.wall.wall_tiles
+    original = callbacks.wall.wall_of
 
     def hung(*args: object, **kwargs: object) -> object:
         answering.wait(120)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(callbacks.wall, "wall_tiles", hung)
+    monkeypatch.setattr(callbacks.wall, "wall_of", hung)
     try:
         browser.get(wall_server.url + f"wall?refresh={REFRESH}")
         WebDriverWait(browser, 10).until(lambda d: status_text(d) == "Waiting for the first data…")

@@ -184,6 +184,9 @@ def test_wl016_unknown_and_maintenance_services_give_up_their_full_tiles_when_ot
     assert len(large) == 4  # the down and degraded ones
     assert len(compact) == 46  # the unknown, the one in maintenance and every OK service: none left out
     assert compact[0].title.startswith("s5")
+    # Four full tiles take one row of 4; the 46 names take the compact grid's own 5 columns (not the full tiles' 4).
+    assert parts[1].className == "large-tiles cols-4"
+    assert parts[2].className == "compact-tiles cols-5"
 
 
 def test_wl017_every_service_tile_shows_its_criticality_and_critical_stands_out():
