@@ -63,3 +63,15 @@ def browser() -> Iterator[object]:
     driver.set_script_timeout(20)
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def screen(browser: object) -> Iterator[object]:
+    """Sets the page to a wall screen's size (scale 1); back to the browser's own size afterwards."""
+
+    def resize(width: int, height: int) -> None:
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+
+    yield resize
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -280,18 +280,6 @@ return [...document.querySelectorAll('#wall-tiles .tile[data-ci]')].map((t) => {
 """
 
 
-@pytest.fixture
-def screen(browser):
-    """Sets the page to a wall screen's size (scale 1); back to the browser's own size afterwards."""
-
-    def resize(width: int, height: int) -> None:
-        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
-        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-
-    yield resize
-    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-
-
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
 def test_bw006_the_rotation_map_is_fitted_to_the_screen(browser, wall_server, screen, size, monkeypatch):
     monkeypatch.setattr(callbacks.wall, "rotation_step", lambda *_: 0)  # a map, whatever the clock says

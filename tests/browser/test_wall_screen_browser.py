@@ -61,16 +61,6 @@ def walls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, str]]:
         next(server, None)
 
 
-@pytest.fixture
-def screen(browser):
-    def resize(width: int, height: int) -> None:
-        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
-        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-
-    yield resize
-    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-
-
 def open_wall(browser, base: str, count: int, query: str = "") -> None:
     browser.get(base + "wall" + query)
     shown = "#wall-tiles .tile[data-ci], #wall-tiles .tile.more"
