@@ -21,9 +21,11 @@ LARGE_COLUMNS = 4
 LARGE_ROW = 300  # a full tile: a two-line name, status and since (two lines), criticality and incidents, likely fault
 GAP = 12
 COMPACT_COLUMNS = 5  # a name of 13 or so letters at 28 px beside its status icon
-# Letters of a name that a compact cell shows at 28 px (bold) beside its icon and ★, by columns, a little under what
-# the screenshots show fits (15 at 5 columns, 20 at 4, 28 at 3): names that look alike so far keep their end instead.
-COMPACT_LETTERS = {3: 24, 4: 17, 5: 13}
+# Letters of a name that a compact cell shows at 28 px (bold) beside its icon, by columns, a little under what the
+# screenshots show fits (15 and "…" at 5 columns, 20 at 4, 28 at 3); a ★ takes two. Names that look alike so far keep
+# what tells them apart instead (names.distinct_cuts).
+COMPACT_LETTERS = {3: 26, 4: 19, 5: 14}
+STAR_LETTERS = 2
 COMPACT_ROW = 58  # one line of 28 px text, its padding and the gap below it
 MOST_LARGE_ROWS = 3
 
@@ -70,7 +72,9 @@ def build_services_wall(model: WallModel, now: datetime, tile: Callable[[Tile, d
     entries = [_as_compact(t) for t in full[chosen.large :]] + rest
     shown, hidden = entries[: chosen.compact], entries[chosen.compact :]
     compact_columns = _compact_columns(len(shown) + bool(hidden), chosen.large)
-    labels = distinct_cuts([c.name for c in shown], COMPACT_LETTERS[compact_columns])
+    letters = COMPACT_LETTERS[compact_columns]
+    limits = [letters - STAR_LETTERS * _is_critical(c) for c in shown]
+    labels = distinct_cuts([c.name for c in shown], limits)
     cells = [_compact_cell(c, label) for c, label in zip(shown, labels, strict=True)]
     if hidden:
         cells.append(html.Div(more_text(hidden), className="tile compact more", title=more_title(hidden)))
@@ -128,7 +132,7 @@ def _compact_cell(entry: Compact, label: str) -> html.Div:
     style = HEALTH_STYLES[entry.status]
     title = f"{entry.name} — {style.label}" + (f", {entry.criticality}" if entry.criticality else "")
     mark = [html.Span(style.icon, className=f"compact-icon s-{_key(entry.status)}")]
-    if entry.criticality.lower() == "critical":
+    if _is_critical(entry):
         mark.append(html.Span("★", className="compact-critical", title="critical"))
     return html.Div(
         [*mark, html.Span(label, className="compact-name")],
@@ -136,6 +140,10 @@ def _compact_cell(entry: Compact, label: str) -> html.Div:
         title=title,
         **{"data-ci": str(entry.ci_id)},
     )
+
+
+def _is_critical(entry: Compact) -> bool:
+    return entry.criticality.lower() == "critical"
 
 
 def _key(status: Health) -> str:

@@ -46,19 +46,30 @@ def _text(name: object) -> str:
     return str(name)
 
 
-def distinct_cuts(names: list[str], limit: int) -> list[str]:
-    """Names as a narrow cell shows them: whole where they fit `limit` characters or where the end the cell cuts off
-    ("Identity & Acc…") tells them apart anyway (the cell cuts them itself); names that would then look the same
-    keep their end instead ("Identity…Access D"), so that no two cells read alike."""
-    heads = [name[: limit - 1] for name in names]
-    repeated = {head for head in heads if heads.count(head) > 1}
+def distinct_cuts(names: list[str], limits: list[int]) -> list[str]:
+    """Names as narrow cells show them, each in at most its `limit` characters: whole where they fit, or where the end
+    the cell cuts off ("Video Conferen…") tells them apart anyway (the cell cuts them itself); names that would then
+    look the same keep what tells them apart instead ("Identity & A… B", "Identity & A…ss")."""
+    heads = [name[: limit - 1] if len(name) > limit else None for name, limit in zip(names, limits, strict=True)]
+    alike: dict[str, list[str]] = {}
+    for name, head in zip(names, heads, strict=True):
+        if head is not None:
+            alike.setdefault(head, []).append(name)
     return [
-        _middle_cut(name, limit) if len(name) > limit and head in repeated else name
-        for name, head in zip(names, heads, strict=True)
+        _cut_apart(name, limit, alike[head]) if head is not None and len(alike[head]) > 1 else name
+        for name, limit, head in zip(names, limits, heads, strict=True)
     ]
 
 
-def _middle_cut(name: str, limit: int) -> str:
-    head = max(1, (limit - 1) * 2 // 5)  # more of the end, where names that begin alike differ
-    tail = limit - 1 - head
-    return name[:head].rstrip() + "…" + name[len(name) - tail :]
+MIN_TAIL = 2  # letters of a name's end kept when what tells it apart is shorter (or nothing: the shortest of its group)
+
+
+def _cut_apart(name: str, limit: int, group: list[str]) -> str:
+    """The name's start and, after "…", the end that differs from the others of its group (at least MIN_TAIL)."""
+    common = _common_start(min(group), max(group))  # the sorted first and last share what every one shares
+    tail = min(max(len(name) - common, MIN_TAIL), (limit - 1) * 3 // 5)  # a start of at least 2/5 stays readable
+    return name[: limit - 1 - tail].rstrip() + "…" + name[len(name) - tail :]
+
+
+def _common_start(first: str, last: str) -> int:
+    return next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), min(len(first), len(last)))
