@@ -280,12 +280,17 @@ return [...document.querySelectorAll('#wall-tiles .tile[data-ci]')].map((t) => {
 """
 
 
-@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
-def test_bw006_the_rotation_map_is_fitted_to_the_screen(browser, wall_server, screen, size, monkeypatch):
+def open_rotation_map(browser, wall_server, screen, size, monkeypatch) -> None:
+    """The wall at `size`, on a step of its rotation that shows a map, once the map is fitted inside the screen."""
     monkeypatch.setattr(callbacks.wall, "rotation_step", lambda *_: 0)  # a map, whatever the clock says
     screen(*size)
     browser.get(wall_server.url + "wall?rotate=60")
     WebDriverWait(browser, 20).until(lambda d: (d.execute_script(MAP_FIT_JS) or {}).get("inside"))
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
+def test_bw006_the_rotation_map_is_fitted_to_the_screen(browser, wall_server, screen, size, monkeypatch):
+    open_rotation_map(browser, wall_server, screen, size, monkeypatch)
     fit = browser.execute_script(MAP_FIT_JS)
     assert fit["zoom"] != 1  # the first map is drawn while the page is hidden: it is fitted once it has a size
     screen(size[0] // 2, size[1] // 2)  # and again when the screen changes
@@ -303,10 +308,7 @@ return Math.min(...cy.nodes().map((n) => parseFloat(n.style('font-size')) * cy.z
 
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
 def test_bw013_the_rotation_maps_labels_are_28_px_per_1080_lines(browser, wall_server, screen, size, monkeypatch):
-    monkeypatch.setattr(callbacks.wall, "rotation_step", lambda *_: 0)  # a map, whatever the clock says
-    screen(*size)
-    browser.get(wall_server.url + "wall?rotate=60")
-    WebDriverWait(browser, 20).until(lambda d: (d.execute_script(MAP_FIT_JS) or {}).get("inside"))
+    open_rotation_map(browser, wall_server, screen, size, monkeypatch)
     wanted = 28 * size[1] / 1080
     WebDriverWait(browser, 10).until(lambda d: (d.execute_script(LABELS_JS) or 0) >= wanted * 0.98)
     assert browser.execute_script(MAP_FIT_JS)["inside"]
