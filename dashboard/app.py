@@ -11,7 +11,7 @@ from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks.pages import QUALITY_PATH
-from dashboard import auth, background, guard, headers
+from dashboard import auth, background, compression, guard, headers
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
@@ -61,6 +61,7 @@ def create_app(
     app.layout = build_shell(
         settings.title, STATUS_TICK_MS, app.get_relative_path("/"), app.get_relative_path(QUALITY_PATH)
     )
+    compression.install(app)  # first: its after-request hook runs last, over the finished answer
     auth.install(app, access, settings)
     guard.install(app)
     headers.install(app, settings.frame_ancestor_list)
