@@ -7,6 +7,7 @@ import flask
 from dash import Dash
 
 from callbacks import map as map_callbacks
+from callbacks import map_table as map_table_callbacks
 from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
 from callbacks import wall as wall_callbacks
@@ -20,7 +21,7 @@ from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
 from layouts.shell import build_shell
 
-FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, wall_callbacks)
+FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, map_table_callbacks, wall_callbacks)
 STATUS_TICK_MS = 10_000
 
 

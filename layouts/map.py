@@ -14,6 +14,7 @@ from dashboard.domain.vocabulary import HEALTH_STYLES
 from dashboard.maps import MapEdge, MapModel, MapNode
 from layouts import ids
 from layouts.legend import build_legend
+from layouts.map_table import build_table_view, build_view_toggle
 
 SCOPE_OPTIONS = [
     {"label": "What it depends on", "value": "downstream"},
@@ -48,6 +49,8 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                     html.Div(id=ids.MAP_HEADING, className="map-heading"),
                     html.Nav(id=ids.MAP_TRAIL, className="trail", **{"aria-label": "Maps visited"}),
                     html.Div(id=ids.MAP_NOTICE, className="notice"),
+                    build_view_toggle(),
+                    build_table_view(),  # before the map: while it is shown, the stylesheet hides the map
                     cyto.Cytoscape(
                         id=ids.MAP_GRAPH,
                         elements=[],

@@ -15,6 +15,7 @@ MAX_DEPTH = 10
 LAYOUTS = ("layered", "breadthfirst", "concentric", "cose", "dagre")
 MAX_CHANGE_DAYS = 90
 MAX_OPEN_GROUPS = 50
+VIEWS = ("map", "table")  # the map drawn, or the same view as tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class ViewState:
     impact: bool = False
     expanded: frozenset[str] = field(default_factory=frozenset)
     embed: bool = False  # shown in another page's iframe: the map and its details only, no app chrome
+    view: str = "map"  # one of VIEWS
 
     def with_root(self, root: int) -> "ViewState":
         """The same view re-rooted on another CI (groups opened under the old root are closed)."""
@@ -53,6 +55,7 @@ def parse(search: str | None) -> ViewState:
         impact=one("impact") == "1",
         expanded=_groups(one("open")),
         embed=one("embed") == "1",
+        view=one("view") if one("view") in VIEWS else "map",
     )
 
 
@@ -78,6 +81,8 @@ def to_query(state: ViewState) -> str:
         pairs.append(("open", ",".join(sorted(state.expanded))))
     if state.embed:
         pairs.append(("embed", "1"))
+    if state.view != default.view:
+        pairs.append(("view", state.view))
     return "?" + urlencode(pairs) if pairs else ""
 
 

@@ -1,0 +1,78 @@
+"""The map as a table: the same view's nodes and relationships as plain rows, for the table view and its CSV export.
+
+Built from the MapModel the map callback already has (never a second traversal). Names are plain text: the grid shows
+them as text cells, never as markup.
+"""
+
+from dataclasses import dataclass
+
+from dashboard.cmdb.derived import Derived
+from dashboard.domain.names import shown_name
+from dashboard.domain.vocabulary import HEALTH_STYLES, class_label
+from dashboard.maps import MapModel, MapNode
+
+MERGED = "merged (group)"
+
+
+@dataclass(frozen=True, slots=True)
+class MapTable:
+    """The rows of both grids, and which optional columns this view has."""
+
+    nodes: list[dict]
+    edges: list[dict]
+    changes: bool  # a change window is chosen: the changes column means something
+    impact: bool  # impact is on: the "on impact path" column means something
+
+
+def map_table(model: MapModel, names: dict[int, str]) -> MapTable:
+    """The rows of a map view; `names` gives a CI's full name (the map's labels are shortened), else its label."""
+    shown = {node.id: _name(node, names) for node in model.nodes}
+    ordered = sorted(model.nodes, key=lambda n: (not n.root, -int(n.status), -n.open_incidents, shown[n.id].casefold()))
+    return MapTable(
+        nodes=[_node_row(node, shown[node.id], model.state.impact) for node in ordered],
+        edges=[
+            {
+                "id": edge.id,
+                "source": shown.get(edge.source, edge.source),
+                "type": edge.type_name,
+                "target": shown.get(edge.target, edge.target),
+                "merged": MERGED if edge.merged else "",
+            }
+            for edge in model.edges
+        ],
+        changes=bool(model.state.change_days),
+        impact=model.state.impact,
+    )
+
+
+def full_names(derived: Derived, model: MapModel) -> dict[int, str]:
+    """The full shown names of the map's CIs (a CI sharing its name with another gets its id, as on the map)."""
+    index = derived.snapshot.index
+    result = {}
+    for node in model.nodes:
+        position = index.position(node.ci_id) if node.ci_id is not None else None
+        if position is not None:
+            name = shown_name(derived.names[position])
+            result[node.ci_id] = f"{name} #{node.ci_id}" if derived.shared_name[position] else name
+    return result
+
+
+def _name(node: MapNode, names: dict[int, str]) -> str:
+    return names.get(node.ci_id, node.label) if node.ci_id is not None else node.label
+
+
+def _node_row(node: MapNode, name: str, impact: bool) -> dict:
+    row = {
+        "id": node.id,
+        "name": name,
+        "class": class_label(node.class_name),
+        "status": HEALTH_STYLES[node.status].label,
+        "incidents": node.open_incidents,
+        "priority": f"P{node.worst_priority}" if node.open_incidents and node.worst_priority else "",
+        "changes": node.changes,
+        "kind": f"group of {node.members}" if node.kind == "group" else "CI",
+        "root": "root" if node.root else "",
+    }
+    if impact:
+        row["impact"] = "on path" if node.on_impact_path else ""
+    return row
