@@ -134,7 +134,6 @@ def _section(grid_id: str, title: str, what: str, export_id: str, columns: tuple
                 style={"width": "100%", "height": "100%"},
             ),
         ],
-        className="table-section",
-        role="region",
-        **{"aria-labelledby": heading},
+        className="table-section",  # a section named by its heading is a region for screen readers
+        **{"aria-labelledby": heading, "data-grid-label": title},
     )

@@ -9,3 +9,18 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         },
     },
 });
+
+/* ag-grid has no option for its grid's accessible name: each grid takes the label its section carries (a fixed text
+   from layouts/map_table.py, never CMDB data), set as an attribute, whenever the grid is (re)drawn. */
+(function () {
+    function labelGrids() {
+        document.querySelectorAll(".table-section[data-grid-label]").forEach(function (section) {
+            const grid = section.querySelector("[role=grid], [role=treegrid]");
+            const label = section.getAttribute("data-grid-label");
+            if (grid && grid.getAttribute("aria-label") !== label) {
+                grid.setAttribute("aria-label", label);
+            }
+        });
+    }
+    new MutationObserver(labelGrids).observe(document.documentElement, { childList: true, subtree: true });
+})();

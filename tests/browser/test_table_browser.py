@@ -53,9 +53,10 @@ def test_tv001_the_toggle_shows_the_same_view_as_tables_and_back(browser, served
     count = browser.execute_script(f"return document.querySelector('{NODES} .ag-paging-row-summary-panel').textContent")
     assert f"of {drawn}" in count
     for label in ("CIs in this view", "Relationships in this view"):
-        region = browser.find_element(By.XPATH, f"//section[@role='region'][.//h3[text()='{label}']]")
+        region = browser.find_element(By.XPATH, f"//section[@aria-labelledby][.//h3[text()='{label}']]")
         assert region.get_attribute("aria-labelledby")
-        assert region.find_element(By.CSS_SELECTOR, "[role=grid], [role=treegrid]")
+        grid = region.find_element(By.CSS_SELECTOR, "[role=grid], [role=treegrid]")
+        assert grid.get_attribute("aria-label") == label
     toggle(browser).click()
     WebDriverWait(browser, WAIT).until(lambda d: "view=table" not in d.current_url)
     WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "map-graph").is_displayed())
