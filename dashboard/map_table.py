@@ -6,6 +6,8 @@ them as text cells, never as markup.
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.names import shown_name
 from dashboard.domain.vocabulary import HEALTH_STYLES, class_label
@@ -48,13 +50,16 @@ def map_table(model: MapModel, names: dict[int, str]) -> MapTable:
 def full_names(derived: Derived, model: MapModel) -> dict[int, str]:
     """The full shown names of the map's CIs (a CI sharing its name with another gets its id, as on the map)."""
     index = derived.snapshot.index
-    result = {}
-    for node in model.nodes:
-        position = index.position(node.ci_id) if node.ci_id is not None else None
-        if position is not None:
-            name = shown_name(derived.names[position])
-            result[node.ci_id] = f"{name} #{node.ci_id}" if derived.shared_name[position] else name
-    return result
+    ids = [node.ci_id for node in model.nodes if node.ci_id is not None]
+    positions = index.locate(np.asarray(ids, dtype=index.ci_ids.dtype))
+    found = positions >= 0  # a CI of the model is in the snapshot; kept safe should the two ever differ
+    columns = zip(
+        np.asarray(ids)[found].tolist(),
+        derived.names[positions[found]].tolist(),
+        derived.shared_name[positions[found]].tolist(),
+        strict=True,
+    )
+    return {ci_id: f"{shown_name(name)} #{ci_id}" if shared else shown_name(name) for ci_id, name, shared in columns}
 
 
 def _name(node: MapNode, names: dict[int, str]) -> str:
