@@ -14,7 +14,7 @@ from dashboard.map_table import full_names, map_table
 from dashboard.maps import MapModel
 from dashboard.services import Services
 from layouts import ids
-from layouts.map_table import export_name, node_columns
+from layouts.map_table import edge_export, node_columns, node_export
 
 NO_TABLE = (no_update, no_update, no_update)
 EMPTY_TABLE = ([], no_update, [])
@@ -79,7 +79,8 @@ def register(app: Dash, services: Services) -> None:
         prevent_initial_call=True,
     )
     def export_nodes(_clicks: object, search: object) -> tuple:
-        return True, {"fileName": export_name(_state(search).root, "cis")}
+        state = _state(search)
+        return True, node_export(state.root, bool(state.change_days), state.impact)
 
     @app.callback(
         Output(ids.MAP_TABLE_EDGES, "exportDataAsCsv"),
@@ -89,7 +90,7 @@ def register(app: Dash, services: Services) -> None:
         prevent_initial_call=True,
     )
     def export_edges(_clicks: object, search: object) -> tuple:
-        return True, {"fileName": export_name(_state(search).root, "relationships")}
+        return True, edge_export(_state(search).root)
 
     @app.callback(
         Output(ids.MAP_TABLE_NODES, "dashGridOptions"),

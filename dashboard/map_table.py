@@ -14,6 +14,9 @@ from dashboard.domain.vocabulary import HEALTH_STYLES, class_label
 from dashboard.maps import MapModel, MapNode
 
 MERGED = "merged (group)"
+# A cell a spreadsheet would run as a formula (a CI named "=HYPERLINK(…)") is exported with a leading ', as
+# layouts/impact.py does for the impact CSV; the grid shows the text itself and exports these "_csv" twins.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +36,8 @@ def map_table(model: MapModel, names: dict[int, str]) -> MapTable:
     return MapTable(
         nodes=[_node_row(node, shown[node.id], model.state.impact) for node in ordered],
         edges=[
-            {
-                "id": edge.id,
-                "source": shown.get(edge.source, edge.source),
-                "type": edge.type_name,
-                "target": shown.get(edge.target, edge.target),
-                "merged": MERGED if edge.merged else "",
-            }
+            _edge_row(edge.id, shown.get(edge.source, edge.source), edge.type_name, shown.get(edge.target, edge.target))
+            | {"merged": MERGED if edge.merged else ""}
             for edge in model.edges
         ],
         changes=bool(model.state.change_days),
@@ -66,11 +64,24 @@ def _name(node: MapNode, names: dict[int, str]) -> str:
     return names.get(node.ci_id, node.label) if node.ci_id is not None else node.label
 
 
+def spreadsheet_text(text: str) -> str:
+    """The text as a CSV cell that a spreadsheet keeps as text."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _edge_row(edge_id: str, source: str, type_name: str, target: str) -> dict:
+    safe = {"source_csv": spreadsheet_text(source), "target_csv": spreadsheet_text(target)}
+    return {"id": edge_id, "source": source, "type": type_name, "target": target} | safe
+
+
 def _node_row(node: MapNode, name: str, impact: bool) -> dict:
+    class_name = class_label(node.class_name)
     row = {
         "id": node.id,
         "name": name,
-        "class": class_label(node.class_name),
+        "name_csv": spreadsheet_text(name),
+        "class": class_name,
+        "class_csv": spreadsheet_text(class_name),
         "status": HEALTH_STYLES[node.status].label,
         "incidents": node.open_incidents,
         "priority": f"P{node.worst_priority}" if node.open_incidents and node.worst_priority else "",

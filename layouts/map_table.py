@@ -29,7 +29,16 @@ EDGE_COLUMNS = (
     {"field": "type", "headerName": "Relationship", "flex": 2, "minWidth": 110},
     {"field": "target", "headerName": "Target (depended on)", "flex": 3, "minWidth": 160},
     {"field": "merged", "headerName": "Merged", "flex": 1, "minWidth": 100},
+    # Hidden twins of the CMDB's texts, made safe for spreadsheets: the CSV export takes these (dashboard/map_table.py).
+    {"field": "source_csv", "headerName": "Source (depends)", "hide": True},
+    {"field": "target_csv", "headerName": "Target (depended on)", "hide": True},
 )
+EXPORT_ONLY = (
+    {"field": "name_csv", "headerName": "Name", "hide": True},
+    {"field": "class_csv", "headerName": "Class", "hide": True},
+)
+NODE_EXPORT = ("name_csv", "class_csv", "status", "incidents", "priority", "kind", "root")
+EDGE_EXPORT = ("source_csv", "type", "target_csv", "merged")
 
 
 def build_view_toggle() -> html.Button:
@@ -87,6 +96,7 @@ def node_columns(table: MapTable) -> list[dict]:
         *NODE_COLUMNS,
         *([CHANGES_COLUMN] if table.changes else []),
         *([IMPACT_COLUMN] if table.impact else []),
+        *EXPORT_ONLY,
     ]
 
 
@@ -98,6 +108,17 @@ def toggle_label(table_shown: bool) -> str:
 def export_name(root: int | None, what: str) -> str:
     """The CSV file name of a grid's export, e.g. servicemap-ci-5-cis.csv."""
     return f"servicemap-ci-{root}-{what}.csv" if root is not None else f"servicemap-{what}.csv"
+
+
+def node_export(root: int | None, changes: bool, impact: bool) -> dict:
+    """The CI grid's CSV export: its file name, and the columns as shown with the CMDB's texts spreadsheet-safe."""
+    keys = [*NODE_EXPORT, *(["changes"] if changes else []), *(["impact"] if impact else [])]
+    return {"fileName": export_name(root, "cis"), "columnKeys": keys}
+
+
+def edge_export(root: int | None) -> dict:
+    """The relationship grid's CSV export (see node_export)."""
+    return {"fileName": export_name(root, "relationships"), "columnKeys": list(EDGE_EXPORT)}
 
 
 def _section(grid_id: str, title: str, what: str, export_id: str, columns: tuple[dict, ...]) -> html.Section:

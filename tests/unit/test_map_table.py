@@ -13,8 +13,10 @@ from layouts.map_table import (
     VIEW_AS_TABLE,
     build_table_view,
     build_view_toggle,
+    edge_export,
     export_name,
     node_columns,
+    node_export,
     toggle_label,
 )
 from tests.unit.test_map_elements import model, node
@@ -45,7 +47,9 @@ def test_tv010_nodes_become_rows_root_first_then_worst_status_and_most_incidents
     assert rows[0] == {
         "id": "ci-1",
         "name": "Payroll",
+        "name_csv": "Payroll",
         "class": "Business service",
+        "class_csv": "Business service",
         "status": "OK",
         "incidents": 0,
         "priority": "",
@@ -63,12 +67,22 @@ def test_tv010_nodes_become_rows_root_first_then_worst_status_and_most_incidents
 def test_tv011_relationships_name_both_ends_and_mark_merged_edges():
     table = map_table(sample(), {1: "Payroll", 2: "db-01"})
     assert table.edges == [
-        {"id": "rel-7", "source": "Payroll", "type": "depends on", "target": "db-01", "merged": ""},
+        {
+            "id": "rel-7",
+            "source": "Payroll",
+            "type": "depends on",
+            "target": "db-01",
+            "source_csv": "Payroll",
+            "target_csv": "db-01",
+            "merged": "",
+        },
         {
             "id": "merged-ci-2-group-1:server",
             "source": "db-01",
             "type": "runs on",
             "target": "12 × Server",
+            "source_csv": "db-01",
+            "target_csv": "12 × Server",
             "merged": MERGED,
         },
     ]
@@ -76,10 +90,13 @@ def test_tv011_relationships_name_both_ends_and_mark_merged_edges():
 
 def test_tv012_changes_and_impact_columns_only_when_the_view_shows_them():
     plain = map_table(sample(), {})
-    assert [c["field"] for c in node_columns(plain)][-2:] == ["kind", "root"]
+    shown = [c["field"] for c in node_columns(plain) if not c.get("hide")]
+    assert shown[-2:] == ["kind", "root"]
     assert "impact" not in plain.nodes[0]
     both = map_table(sample(change_days=7, impact=True), {})
-    assert [c["field"] for c in node_columns(both)][-2:] == ["changes", "impact"]
+    assert [c["field"] for c in node_columns(both) if not c.get("hide")][-2:] == ["changes", "impact"]
+    assert node_export(5, True, True)["columnKeys"][-2:] == ["changes", "impact"]
+    assert "changes" not in node_export(5, False, False)["columnKeys"]
     impact = {row["id"]: row["impact"] for row in both.nodes}
     assert impact["ci-1"] == "on path"
     assert impact["ci-3"] == ""
@@ -113,6 +130,20 @@ def test_tv015_view_is_in_the_url_default_map_anything_else_map():
     assert to_query(state) == "?root=5&depth=2&view=table"
     assert to_query(replace(state, view="map")) == "?root=5&depth=2"
     assert state.with_root(7).view == "table"  # re-rooting from the table stays in the table
+
+
+def test_tv017_exported_cells_that_a_spreadsheet_would_run_stay_text():
+    formula = '=HYPERLINK("http://evil","x")'
+    table = map_table(sample(), {1: formula, 2: "-2+3", 3: "@SUM(A1)", 4: "plain"})
+    csv_names = {row["id"]: row["name_csv"] for row in table.nodes}
+    assert csv_names["ci-1"] == "'" + formula
+    assert csv_names["ci-2"] == "'-2+3"
+    assert csv_names["ci-3"] == "'@SUM(A1)"
+    assert csv_names["ci-4"] == "plain"
+    assert next(row for row in table.nodes if row["id"] == "ci-1")["name"] == formula  # shown as it is
+    assert table.edges[0]["source_csv"] == "'" + formula
+    assert node_export(5, False, False)["columnKeys"][:2] == ["name_csv", "class_csv"]
+    assert edge_export(5)["columnKeys"] == ["source_csv", "type", "target_csv", "merged"]
 
 
 def test_tv016_export_file_names_say_what_and_whose():
