@@ -55,10 +55,19 @@ def layered_layout(
     links = np.zeros(len(source), dtype=bool) if symmetric is None else np.asarray(symmetric, dtype=bool)
     layers = _with_sublayers(layers, source[~links], target[~links])
     order_key = _along_links(layers, np.asarray(order_key), source[links], target[links])
-    rank = _initial_rank(layers, order_key)
-    level = np.unique(layers, return_inverse=True)[1].reshape(-1)
+    return rows_layout(layers, order_key, source, target, sweeps=sweeps)
+
+
+def rows_layout(
+    levels: np.ndarray, order_key: np.ndarray, source: np.ndarray, target: np.ndarray, *, sweeps: int = SWEEPS
+) -> Positions:
+    """Positions for nodes in rows by `levels` (ints, smaller on top), ordered to reduce crossings starting from
+    `order_key`, wide levels wrapped: the machinery under the layered layout, for any way of levelling a map."""
+    levels = np.asarray(levels, dtype=np.int64)
+    rank = _initial_rank(levels, np.asarray(order_key))
+    level = np.unique(levels, return_inverse=True)[1].reshape(-1)
     rank = order_levels(level, rank, source, target, sweeps=sweeps)
-    return _place(layers, rank, row_width(n))
+    return _place(levels, rank, row_width(len(levels)))
 
 
 def row_width(n: int) -> int:
