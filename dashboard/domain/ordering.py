@@ -3,7 +3,8 @@
 An edge that spans several levels is drawn through one dummy node per level it passes, so that every edge joins two
 neighbouring levels and a long edge counts where it crosses, not only at its ends. Then sweeps down and up move each
 node to the barycentre of its neighbours in the level just swept (the new order of that level, not the old one),
-adjacent nodes swap where that removes crossings, and the order with the fewest crossings seen wins.
+adjacent nodes swap where that removes crossings, and the order with the fewest crossings seen wins (counted with
+each long edge straight between its ends, as the map draws it).
 """
 
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ class _Proper:
     local: np.ndarray  # a node's index in its level's members
     below: tuple[np.ndarray, np.ndarray, np.ndarray]  # edges by upper end: order, first of each node, count
     above: tuple[np.ndarray, np.ndarray, np.ndarray]  # edges by lower end: the same
+    ends: tuple[np.ndarray, np.ndarray, np.ndarray]  # per dummy: its edge's upper and lower real ends, how far down
 
 
 def order_levels(
@@ -52,14 +54,20 @@ def order_levels(
             continue  # a down sweep and the up sweep after it are judged together
         for _ in range(SWAP_ROUNDS if len(pos) <= SWAP_LIMIT else 0):
             _swap_adjacent(graph, pos)
-        count = _crossings(graph, pos)
+        # Judged with every long edge straight between its ends, as drawn, not bent through its dummies.
+        count = _crossings(graph, _start(graph, n, pos[:n]))
         if count < fewest:
             best, fewest = pos.copy(), count
-    return best[:n].astype(np.int64)
+    # Positions among the real nodes only (dummies leave gaps).
+    order = np.lexsort((best[:n], level))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - np.searchsorted(level[order], level[order])
+    return rank
 
 
 def level_crossings(level: np.ndarray, position: np.ndarray, source: np.ndarray, target: np.ndarray) -> int:
-    """Crossings between neighbouring levels with long edges drawn through dummy nodes (what the sweeps minimise)."""
+    """Crossings between neighbouring levels, a long edge passing each level between its nodes where the straight line
+    between its ends would (the count the ordering keeps the best of)."""
     level = np.asarray(level, dtype=np.int64)
     graph = _proper(level, np.asarray(source, dtype=np.int64), np.asarray(target, dtype=np.int64))
     return _crossings(graph, _start(graph, len(level), np.asarray(position, dtype=np.float64)))
@@ -96,7 +104,11 @@ def _proper(level: np.ndarray, source: np.ndarray, target: np.ndarray) -> _Prope
     local = np.empty(len(all_levels), dtype=np.int64)
     local[by_level] = np.arange(len(all_levels)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     up, lo = flat[:-1][joined], flat[1:][joined]
-    return _Proper(all_levels, up, lo, members, local, _incidence(up, len(all_levels)), _incidence(lo, len(all_levels)))
+    along = (step + 1) / (inner[of_edge] + 1)
+    ends = (flat[starts][of_edge], flat[starts + chain - 1][of_edge], along)
+    return _Proper(
+        all_levels, up, lo, members, local, _incidence(up, len(all_levels)), _incidence(lo, len(all_levels)), ends
+    )
 
 
 def _incidence(end: np.ndarray, nodes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -106,19 +118,15 @@ def _incidence(end: np.ndarray, nodes: int) -> tuple[np.ndarray, np.ndarray, np.
 
 
 def _start(graph: _Proper, n: int, position: np.ndarray) -> np.ndarray:
-    """Starting positions: real nodes where the caller put them, each dummy at its chain's upper end (relative to
-    the width of the level), so a long edge starts out straight down."""
+    """Positions for real nodes in the order of `position`, each dummy where the straight line between its edge's
+    ends passes its level (positions taken relative to the width of each level, as the drawing centres levels)."""
     fraction = np.empty(len(graph.level))
     sizes = np.bincount(graph.level[:n], minlength=len(graph.members))
     order = np.lexsort((position, graph.level[:n]))
     start = np.cumsum(sizes) - sizes
     fraction[order] = (np.arange(n) - np.repeat(start, sizes) + 0.5) / np.repeat(np.maximum(sizes, 1), sizes)
-    # A dummy's upper neighbour is its chain's previous node; walk each chain down from its real upper end.
-    above = np.full(len(graph.level), -1, dtype=np.int64)
-    above[graph.lo] = graph.up
-    for members in graph.members:
-        dummies = members[members >= n]
-        fraction[dummies] = fraction[above[dummies]]
+    upper, lower, along = graph.ends
+    fraction[n:] = fraction[upper] * (1 - along) + fraction[lower] * along
     pos = np.empty(len(graph.level))
     for members in graph.members:
         pos[members[np.lexsort((members, fraction[members]))]] = np.arange(len(members))
