@@ -101,22 +101,31 @@ def _along_links(layers: np.ndarray, order_key: np.ndarray, source: np.ndarray, 
     a, b = np.concatenate([source[same], target[same]]), np.concatenate([target[same], source[same]])
     by_node = np.argsort(a, kind="stable")
     a, b = a[by_node], b[by_node]
-    starts = np.searchsorted(a, np.arange(len(layers)))
-    ends = np.searchsorted(a, np.arange(len(layers)), side="right")
-    visit = np.full(len(layers), -1, dtype=np.int64)
-    count = 0
-    for start in np.lexsort((np.arange(len(layers)), order_key)).tolist():
-        if visit[start] >= 0:
+    n = len(layers)
+    starts = np.searchsorted(a, np.arange(n))
+    ends = np.searchsorted(a, np.arange(n), side="right")
+    by_key = np.lexsort((np.arange(n), order_key))
+    key_rank = np.empty(n, dtype=np.int64)
+    key_rank[by_key] = np.arange(n)
+    # A node without links keeps its turn; a group of linked peers takes the turn of its first node, in walk order.
+    turn, step = key_rank.copy(), np.zeros(n, dtype=np.int64)
+    seen = np.zeros(n, dtype=bool)
+    linked = np.unique(a)
+    for start in linked[np.argsort(key_rank[linked])].tolist():
+        if seen[start]:
             continue
-        stack = [start]
+        stack, count = [start], 0
         while stack:
             node = stack.pop()
-            if visit[node] >= 0:
+            if seen[node]:
                 continue
-            visit[node] = count
+            seen[node] = True
+            turn[node], step[node] = key_rank[start], count
             count += 1
             peers = sorted(b[starts[node] : ends[node]].tolist(), key=lambda p: (order_key[p], p), reverse=True)
-            stack += [p for p in peers if visit[p] < 0]
+            stack += [p for p in peers if not seen[p]]
+    visit = np.empty(n, dtype=np.int64)
+    visit[np.lexsort((step, turn))] = np.arange(n)
     return visit
 
 
