@@ -159,8 +159,9 @@ def _sweep(graph: _Proper, pos: np.ndarray, edges: tuple, downwards: bool) -> No
 
 
 def _swap_adjacent(graph: _Proper, pos: np.ndarray) -> None:
-    """Swap neighbours in a level where that removes crossings with both neighbouring levels (odd-even rounds, so
-    that the pairs tried at once are disjoint and their counts stay valid)."""
+    """Swap neighbours in a level where that removes crossings with both neighbouring levels: even pairs, then odd
+    pairs, so that the pairs of a level tried at once are disjoint. Swaps in neighbouring levels are decided together
+    and can undo each other's gain; the best order seen is what counts, so that does no lasting harm."""
     for parity in (0, 1):
         rank = pos.astype(np.int64)
         left = np.flatnonzero(rank % 2 == parity)
