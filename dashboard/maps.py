@@ -12,9 +12,9 @@ import numpy as np
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.graph import SYMMETRIC_TYPES
 from dashboard.domain.impact import Impact, impact
-from dashboard.domain.layout import layered_layout
 from dashboard.domain.names import shown_name, visible
 from dashboard.domain.neighbourhood import Neighbourhood, neighbourhood
+from dashboard.domain.placement import place
 from dashboard.domain.traffic import EdgeTraffic
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import CI_CLASS_BY_NAME, RELATIONSHIP_TYPES, Health, class_label
@@ -140,7 +140,9 @@ def _nodes(derived: Derived, hood: Neighbourhood, state: ViewState, on_path: np.
     names = derived.names
     keys = [str(name).casefold() for name in names[hood.nodes].tolist()] + [g.key for g in hood.groups]
     order_key = np.argsort(np.argsort(np.asarray(keys, dtype=object), kind="stable"), kind="stable")
-    where = layered_layout(layers, order_key, hood.edge_a, hood.edge_b, SYMMETRIC_TYPES[hood.edge_type])
+    at_root = np.flatnonzero(hood.nodes == hood.root)
+    root_at = int(at_root[0]) if len(at_root) else -1
+    where = place(state.layout, layers, order_key, hood.edge_a, hood.edge_b, SYMMETRIC_TYPES[hood.edge_type], root_at)
     nodes = hood.nodes
     # Plain lists first: indexing numpy arrays element by element costs more than the rest of the loop.
     columns = zip(

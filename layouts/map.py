@@ -8,6 +8,7 @@ import dash_cytoscape as cyto
 from dash import dcc, html
 
 from dashboard.domain.layout import NODE_SPACING
+from dashboard.domain.placement import BROWSER_LIMITS, falls_back, server_places
 from dashboard.domain.traffic import EdgeTraffic, compact_count
 from dashboard.domain.viewstate import LAYOUTS, MAX_DEPTH, ViewState
 from dashboard.domain.vocabulary import HEALTH_STYLES
@@ -31,7 +32,6 @@ CHANGE_OPTIONS = [{"label": "No change overlay", "value": 0}] + [
     {"label": f"Changes, last {d} days", "value": d} for d in (1, 7, 30, 90)
 ]
 ONLY_INCIDENTS = "incidents"
-CLIENT_LAYOUT_LIMIT = 400  # nodes: above this, the browser layouts are too slow to offer
 
 # Edge width per traffic class and colour per error class (Okabe-Ito colours, as the status palette).
 TRAFFIC_WIDTHS = {1: 1.5, 2: 3, 3: 5, 4: 7.5}
@@ -146,6 +146,8 @@ def build_notice(model: MapModel) -> list:
     if model.state.incidents_only:
         visible = sum(1 for n in model.nodes if n.open_incidents or n.root)
         parts.append(f"Showing only the {visible:,} of {shown:,} nodes with open incidents.")
+    if falls_back(model.state.layout, shown):
+        parts.append(f"Force-directed draws up to {BROWSER_LIMITS['cose']} nodes: this map is in the layered layout.")
     partial = model.hidden_cis or model.trimmed_cis
     return [
         html.P(
@@ -178,19 +180,19 @@ def control_values(state: ViewState) -> tuple:
 def build_elements(model: MapModel) -> list[dict]:
     """Cytoscape elements: nodes with server positions, edges; everything visual is in `classes`."""
     filtering = model.state.incidents_only
-    server_placed = model.state.layout == "layered" or len(model.nodes) > CLIENT_LAYOUT_LIMIT
+    server_placed = server_places(model.state.layout, len(model.nodes))
     where = {node.id: (node.x, node.y) for node in model.nodes} if server_placed else {}
     return [_node(node, model, filtering) for node in model.nodes] + [_edge(edge, model, where) for edge in model.edges]
 
 
 def layout_for(model: MapModel, view_key: str) -> dict:
-    """The cytoscape layout: server positions (`preset`) unless a browser layout was chosen for a small map.
+    """The cytoscape layout: server positions (`preset`) unless a browser layout was chosen for a map it can lay out.
 
     `view_key` changes with the view, so that a new view is fitted to the screen once, while a refresh of the same
     view (same layout value) only updates classes and keeps the user's zoom and pan.
     """
     name = model.state.layout
-    if name == "layered" or len(model.nodes) > CLIENT_LAYOUT_LIMIT:
+    if server_places(name, len(model.nodes)):
         return {"name": "preset", "fit": True, "padding": 30, "view": view_key}
     layout = {"name": name, "fit": True, "padding": 30, "animate": False, "view": view_key}
     if name == "breadthfirst":
