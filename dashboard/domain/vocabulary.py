@@ -157,9 +157,7 @@ class HealthStyle:
 # The shapes differ too (circle, square, diamond, triangle, cross), so that the status is never told by colour alone.
 HEALTH_STYLES: dict[Health, HealthStyle] = {
     Health.OK: HealthStyle("OK", "#009E73", "#111111", "circle", (), "✓"),
-    Health.MAINTENANCE: HealthStyle(
-        "Maintenance", "#8E7CC3", "#111111", "square", (-0.9, -0.9, 0.9, -0.9, 0.9, 0.9, -0.9, 0.9), "⚙"
-    ),
+    Health.MAINTENANCE: HealthStyle("Maintenance", "#8E7CC3", "#111111", "square", (-1, -1, 1, -1, 1, 1, -1, 1), "⚙"),
     Health.UNKNOWN: HealthStyle("Unknown", "#E0E0E0", "#111111", "diamond", (0, -1, 1, 0, 0, 1, -1, 0), "?"),
     Health.DEGRADED: HealthStyle("Degraded", "#F5C710", "#111111", "triangle", (0, -1, 1, 0.85, -1, 0.85), "!"),
     Health.DOWN: HealthStyle(
