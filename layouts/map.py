@@ -321,7 +321,7 @@ STYLESHEET: list[dict] = [
             "text-margin-y": 5,
             "text-wrap": "wrap",
             "text-max-width": 140,
-            "text-overflow-wrap": "anywhere",
+            "text-overflow-wrap": "anywhere",  # a host name (ams2-vm-0044) breaks where it must, never overlaps
             "text-background-color": "#ffffff",
             "text-background-opacity": 0.85,
             "text-background-padding": 2,
@@ -330,6 +330,8 @@ STYLESHEET: list[dict] = [
             "border-color": "#3d4552",
         },
     },
+    # Names of words break between words (cytoscape's "anywhere" would drop their spaces).
+    {"selector": "node[label *= ' ']", "style": {"text-overflow-wrap": "whitespace"}},
     *_status_rules(),
     {
         "selector": ".c-business_service",
