@@ -24,7 +24,12 @@ def build_legend() -> html.Section:
     marks = [
         html.Li([html.Span("▲2 P1", className="badge p-high"), "open incidents: count, worst priority"]),
         html.Li([html.Span("✎3", className="badge chg"), "changes in the chosen window"]),
-        html.Li([html.Span("12 ×", className="swatch group"), "group of siblings: click to open"]),
+        html.Li(
+            [
+                html.Span("12 ×", className="swatch group"),
+                "group of siblings (its status's shape, wider, double rim): click to open",
+            ]
+        ),
         html.Li([html.Span("◎", className="swatch root"), "the CI the map is centred on"]),
     ]
     edges = [

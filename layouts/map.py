@@ -340,11 +340,11 @@ STYLESHEET: list[dict] = [
     {"selector": ".c-user_group", "style": {"width": 26, "height": 26}},
     {
         "selector": ".group",
+        # A group keeps its status's shape (its status is never told by colour alone), drawn wider, with a double rim.
         "style": {
-            "shape": "round-rectangle",
             "width": 60,
-            "height": 36,
-            "border-width": 3,
+            "height": 40,
+            "border-width": 5,
             "border-style": "double",
             "border-color": "#1d2430",
             "font-weight": 600,
