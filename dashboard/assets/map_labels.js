@@ -11,7 +11,8 @@ const LABEL_MIN_PX = 10; // layouts/map.py LABEL_MIN_PX
 
 function labelThreshold(cy) {
   const zoom = cy.zoom();
-  const ratio = cy.renderer().getPixelRatio();
+  const renderer = cy.renderer();
+  const ratio = renderer && renderer.getPixelRatio ? renderer.getPixelRatio() : window.devicePixelRatio || 1;
   const rounded = Math.pow(2, Math.ceil(Math.log2(zoom * ratio)));
   let smallestShown = Infinity;
   let largest = 0;

@@ -150,7 +150,7 @@ class HealthStyle:
 
 
 # Five colours told apart by everyone: every pair differs by CIEDE2000 ≥ 19 in normal vision and in the Machado (2009)
-# protanopia, deuteranopia and tritanopia simulations (tests/unit/test_lg_palette.py). Okabe-Ito's bluish green for
+# protanopia, deuteranopia and tritanopia simulations (tests/unit/test_legibility.py). Okabe-Ito's bluish green for
 # OK; Degraded (light amber) and Down (dark red) differ in lightness, which survives every colour deficiency, where
 # the former amber and vermilion both turned olive; Unknown is pale grey, no longer the grey OK turned into. Pale
 # fills get a dark outline on the map, so that every shape stands out from the white background at 3:1 or more.

@@ -11,7 +11,7 @@ import pytest
 from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_STYLES, RELATIONSHIP_TYPES, Health
 from layouts.legend import build_legend
 from layouts.legend_marks import OUTLINE
-from layouts.map import STYLESHEET
+from layouts.map import LABEL_MIN_PX, LABEL_PX, STYLESHEET
 from tests.colour_vision import ciede2000, contrast, hex_rgb, simulate, to_lab, worst_difference
 
 ASSETS = Path(__file__).resolve().parents[2] / "dashboard" / "assets"
@@ -117,3 +117,13 @@ def test_lg009_the_legend_explains_every_relationship_type_with_its_picture():
         svg = unquote(picture.src)
         assert f'stroke="{style.colour}"' in svg
         assert ("stroke-dasharray" in svg) == bool(style.dash)
+
+
+def test_lg010_labels_are_sized_to_be_read_and_hidden_below_10_px_at_any_zoom_until_the_script_refines_it():
+    script = (ASSETS / "map_labels.js").read_text()
+    assert f"const LABEL_MIN_PX = {LABEL_MIN_PX};" in script
+    # cytoscape compares font-size × (zoom rounded up to a power of two, < 2 × zoom) with min-zoomed-font-size:
+    # twice the minimum is safe for every zoom before the script sets the exact threshold.
+    assert rules()["node"]["min-zoomed-font-size"] == rules()["edge"]["min-zoomed-font-size"] == 2 * LABEL_MIN_PX
+    assert rules()["node"]["font-size"] == LABEL_PX["node"]
+    assert LABEL_PX["node"] < LABEL_PX["business_service"] < LABEL_PX["root"]
