@@ -58,8 +58,8 @@ class EdgeStyle:
 
 
 # Each type its own pair of line pattern and arrowhead, so that no two look alike even in grey: dependencies of
-# software are dark, physical and network placement lighter (there are many of them and they matter less).
-_SOFTWARE, _PLACEMENT = "#6b7482", "#a3abb7"
+# software are dark, physical and network placement lighter (there are many and they matter less), both ≥ 3:1.
+_SOFTWARE, _PLACEMENT = "#6b7482", "#8a93a0"  # 4.7:1 and 3.1:1 on white (WCAG non-text contrast)
 RELATIONSHIP_STYLES: dict[str, EdgeStyle] = {
     "depends on": EdgeStyle((), "triangle", _SOFTWARE),
     "runs on": EdgeStyle((), "vee", _SOFTWARE),

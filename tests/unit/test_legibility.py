@@ -87,6 +87,7 @@ def test_lg006_five_different_shapes_on_the_map_and_in_the_legend():
 def test_lg007_each_relationship_type_has_its_own_line_and_arrowhead_from_the_vocabulary():
     assert set(RELATIONSHIP_STYLES) == {kind.name for kind in RELATIONSHIP_TYPES}
     looks = {(style.dash, style.arrow) for style in RELATIONSHIP_STYLES.values()}
+    assert all(contrast(hex_rgb(style.colour), WHITE) >= 3 for style in RELATIONSHIP_STYLES.values())
     assert len(looks) == len(RELATIONSHIP_TYPES)
     for kind in RELATIONSHIP_TYPES:
         style = RELATIONSHIP_STYLES[kind.name]
