@@ -11,7 +11,7 @@ from dashboard.domain.layout import NODE_SPACING
 from dashboard.domain.placement import BROWSER_LIMITS, falls_back, server_places
 from dashboard.domain.traffic import EdgeTraffic, compact_count
 from dashboard.domain.viewstate import LAYOUTS, MAX_DEPTH, ViewState
-from dashboard.domain.vocabulary import HEALTH_STYLES
+from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_STYLES
 from dashboard.maps import MapEdge, MapModel, MapNode
 from layouts import ids
 from layouts.legend import build_legend
@@ -276,14 +276,38 @@ def _arc(source: tuple[float, float], target: tuple[float, float]) -> list[str]:
 
 
 def _status_rules() -> list[dict]:
-    return [
-        {
-            "selector": f".s-{status.name.lower()}",
-            "style": {"background-color": style.colour, "shape": style.shape},
-        }
-        for status, style in HEALTH_STYLES.items()
-    ]
+    rules = []
+    for status, style in HEALTH_STYLES.items():
+        shape = (
+            {"shape": "polygon", "shape-polygon-points": list(style.outline)} if style.outline else {"shape": "ellipse"}
+        )
+        rules.append({"selector": f".s-{status.name.lower()}", "style": {"background-color": style.colour, **shape}})
+    return rules
 
+
+def _relationship_rules() -> list[dict]:
+    """Each relationship type's line pattern, arrowhead and colour, from the vocabulary (class t-<type>)."""
+    rules = []
+    for name, style in RELATIONSHIP_STYLES.items():
+        line = (
+            {"line-style": "dashed", "line-dash-pattern": list(style.dash)} if style.dash else {"line-style": "solid"}
+        )
+        colours = {"line-color": style.colour, "target-arrow-color": style.colour}
+        rules.append(
+            {
+                "selector": "edge.t-" + name.replace(" ", "-"),
+                "style": {**line, **colours, "target-arrow-shape": style.arrow},
+            }
+        )
+    return rules
+
+
+# Label sizes in map units. A label is drawn only when it is at least LABEL_MIN_PX on screen: cytoscape's
+# min-zoomed-font-size hides smaller ones; its static value here is safe at any zoom (cytoscape compares against the
+# zoom rounded up to a power of two, at most twice the real one), and assets/map_labels.js tightens it as the zoom
+# changes so that every label of LABEL_MIN_PX or more shows. Services and the root get larger labels, readable first.
+LABEL_MIN_PX = 10
+LABEL_PX = {"node": 24, "business_service": 30, "root": 40, "edge": 16}
 
 STYLESHEET: list[dict] = [
     {
@@ -292,35 +316,54 @@ STYLESHEET: list[dict] = [
             "label": "data(display)",
             "width": 34,
             "height": 34,
-            "font-size": 13,
+            "font-size": LABEL_PX["node"],
+            "min-zoomed-font-size": 2 * LABEL_MIN_PX,
             "color": "#1d2430",
             "text-valign": "bottom",
             "text-margin-y": 5,
             "text-wrap": "wrap",
-            "text-max-width": 136,
+            "text-max-width": 140,
+            "text-overflow-wrap": "anywhere",  # a host name (ams2-vm-0044) breaks where it must, never overlaps
             "text-background-color": "#ffffff",
             "text-background-opacity": 0.85,
             "text-background-padding": 2,
+            # A dark outline: pale status colours (Unknown, Degraded) stand out from the white background at 3:1+.
             "border-width": 2,
-            "border-color": "#ffffff",
+            "border-color": "#3d4552",
         },
     },
+    # Names of words break between words (cytoscape's "anywhere" would drop their spaces).
+    {"selector": "node[label *= ' ']", "style": {"text-overflow-wrap": "whitespace"}},
     *_status_rules(),
-    {"selector": ".c-business_service", "style": {"width": 50, "height": 50, "font-size": 16, "font-weight": 700}},
+    {
+        "selector": ".c-business_service",
+        "style": {"width": 50, "height": 50, "font-size": LABEL_PX["business_service"], "font-weight": 700},
+    },
     {"selector": ".c-user_group", "style": {"width": 26, "height": 26}},
     {
         "selector": ".group",
+        # A group keeps its status's shape (its status is never told by colour alone), drawn wider, with a double rim.
         "style": {
-            "shape": "round-rectangle",
             "width": 60,
-            "height": 36,
-            "border-width": 3,
+            "height": 40,
+            "border-width": 5,
             "border-style": "double",
             "border-color": "#1d2430",
             "font-weight": 600,
         },
     },
-    {"selector": ".root", "style": {"border-width": 5, "border-color": "#1d2430", "width": 56, "height": 56}},
+    {
+        "selector": ".root",
+        "style": {
+            "border-width": 5,
+            "border-color": "#1d2430",
+            "width": 56,
+            "height": 56,
+            "font-size": LABEL_PX["root"],
+            "font-weight": 700,
+            "text-max-width": 420,
+        },
+    },
     {
         "selector": ".inc",
         "style": {"border-color": "#7a1f00", "border-width": 4, "border-style": "dashed"},
@@ -332,15 +375,18 @@ STYLESHEET: list[dict] = [
     {
         "selector": "edge",
         "style": {
-            "width": 1.5,
+            "width": 2,
             "line-color": "#9aa3b0",
             "target-arrow-color": "#9aa3b0",
             "target-arrow-shape": "triangle",
-            "arrow-scale": 0.9,
+            "arrow-scale": 1.2,
             "curve-style": "bezier",
+            "min-zoomed-font-size": 2 * LABEL_MIN_PX,
         },
     },
-    {"selector": ".merged", "style": {"width": 3, "line-style": "dashed"}},
+    *_relationship_rules(),
+    # A merged edge (to or from a group) keeps its type's pattern and arrowhead and is drawn wider.
+    {"selector": ".merged", "style": {"width": 4}},
     {"selector": "edge.sym", "style": {"target-arrow-shape": "none"}},
     *(
         {
@@ -353,17 +399,12 @@ STYLESHEET: list[dict] = [
         }
         for name, bend in (("arc-r", -48), ("arc-l", 48))
     ),
-    {
-        "selector": ".t-located-in, .t-uplinked-to",
-        "style": {"line-color": "#c3c9d2", "target-arrow-color": "#c3c9d2"},
-    },
-    {"selector": ".t-connects-to, .t-located-in", "style": {"line-color": "#c3c9d2", "target-arrow-color": "#c3c9d2"}},
     # Call traffic from traces: width by requests, colour by error rate (blue none, orange some, vermilion ≥ 5 %).
     {
         "selector": "edge.traffic",
         "style": {
             "label": "data(figures)",
-            "font-size": 11,
+            "font-size": LABEL_PX["edge"],
             "color": "#1d2430",
             "text-rotation": "autorotate",
             "text-background-color": "#ffffff",

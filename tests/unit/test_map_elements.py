@@ -1,5 +1,7 @@
 """Map elements and panels from plain map data: ids, positions, classes, layouts, CSV — no server needed."""
 
+from urllib.parse import unquote
+
 import pytest
 
 from dashboard.domain.viewstate import ViewState
@@ -147,9 +149,14 @@ def test_me009_symmetric_links_carry_the_no_arrow_class_and_the_stylesheet_drops
 def test_me010_the_legend_draws_links_without_an_arrow_and_dependencies_with_one():
     keys = {}
     for item in build_legend().children[4].children:
-        keys[item.children[1]] = item.children[0].children
-    assert keys["connects to"] == "—"
-    assert keys["depends on"] == keys["uplinked to"] == keys["used by"] == "→"
+        picture, words = item.children
+        keys[words.children[0].children] = unquote(picture.src)
+    assert "<line" in keys["connects to"]
+    assert "<polygon" not in keys["connects to"]
+    assert "<rect" not in keys["connects to"]
+    assert all(
+        ("<polygon" in keys[k] or "<rect" in keys[k] or "<circle" in keys[k]) for k in keys if k != "connects to"
+    )
 
 
 def test_me011_a_link_is_described_without_a_dependent_end():
