@@ -10,10 +10,11 @@ from dash import dcc, html
 from dashboard.domain.layout import NODE_SPACING
 from dashboard.domain.traffic import EdgeTraffic, compact_count
 from dashboard.domain.viewstate import LAYOUTS, MAX_DEPTH, ViewState
-from dashboard.domain.vocabulary import HEALTH_STYLES
+from dashboard.domain.vocabulary import HEALTH_STYLES, class_label
 from dashboard.maps import MapEdge, MapModel, MapNode
 from layouts import ids
 from layouts.legend import build_legend
+from layouts.map_access import KEYBOARD_FOCUS_RULES, build_map_access, node_summary
 
 SCOPE_OPTIONS = [
     {"label": "What it depends on", "value": "downstream"},
@@ -61,6 +62,7 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                         autoRefreshLayout=False,
                         responsive=True,
                     ),
+                    *build_map_access(),
                 ],
                 className="map-area",
             ),
@@ -221,6 +223,19 @@ def _node(node: MapNode, model: MapModel, filtering: bool) -> dict:
             "ci_id": node.ci_id,
             "group": node.group_key,
             "status": HEALTH_STYLES[node.status].label,
+            # For the tooltip and the screen reader (assets/map_keys.js).
+            "cls": class_label(node.class_name),
+            "incidents": node.open_incidents,
+            "priority": node.worst_priority,
+            "changes": node.changes,
+            "summary": node_summary(
+                node.label,
+                class_label(node.class_name),
+                HEALTH_STYLES[node.status].label,
+                node.open_incidents,
+                node.worst_priority,
+                node.changes,
+            ),
         },
         "position": {"x": round(node.x, 1), "y": round(node.y, 1)},
         "classes": " ".join(classes),
@@ -377,4 +392,5 @@ STYLESHEET: list[dict] = [
     {"selector": "edge.impact", "style": {"width": 4, "line-color": "#D55E00", "target-arrow-color": "#D55E00"}},
     {"selector": "node.impact", "style": {"border-color": "#D55E00", "border-width": 5}},
     {"selector": ":selected", "style": {"overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 8}},
+    *KEYBOARD_FOCUS_RULES,
 ]
