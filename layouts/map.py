@@ -43,7 +43,7 @@ def build_map_page(root_options: list[dict]) -> html.Div:
     """The map page: controls on the left, the map in the middle, details and impact on the right."""
     return html.Div(
         [
-            html.Aside(_controls(root_options), className="controls"),
+            html.Aside(_controls(root_options), className="controls", **{"aria-label": "Map controls"}),
             html.Section(
                 [
                     html.Div(id=ids.MAP_HEADING, className="map-heading"),
@@ -77,15 +77,17 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                     dcc.Download(id=ids.MAP_DOWNLOAD),
                 ],
                 className="details",
+                **{"aria-label": "Details"},
             ),
         ],
         className="map-page",
+        role="main",
     )
 
 
 def _controls(root_options: list[dict]) -> list:
     return [
-        html.Label("Business service or any CI", htmlFor=ids.MAP_ROOT),
+        html.Label("Business service or any CI", htmlFor=ids.MAP_ROOT, id=f"{ids.MAP_ROOT}-label"),
         dcc.Dropdown(
             id=ids.MAP_ROOT,
             options=root_options,
@@ -94,9 +96,9 @@ def _controls(root_options: list[dict]) -> list:
             searchable=True,
             optionHeight=36,
         ),
-        html.Label("Direction"),
+        html.Label("Direction", id=f"{ids.MAP_SCOPE}-label"),
         dcc.RadioItems(id=ids.MAP_SCOPE, options=SCOPE_OPTIONS, value="downstream", className="radios"),
-        html.Label("Depth (hops)", htmlFor=ids.MAP_DEPTH),
+        html.Label("Depth (hops)", htmlFor=ids.MAP_DEPTH, id=f"{ids.MAP_DEPTH}-label"),
         dcc.Dropdown(
             id=ids.MAP_DEPTH,
             options=[{"label": str(d), "value": str(d)} for d in range(1, MAX_DEPTH + 1)]
@@ -105,7 +107,7 @@ def _controls(root_options: list[dict]) -> list:
             clearable=False,
             searchable=False,
         ),
-        html.Label("Layout", htmlFor=ids.MAP_LAYOUT),
+        html.Label("Layout", htmlFor=ids.MAP_LAYOUT, id=f"{ids.MAP_LAYOUT}-label"),
         dcc.Dropdown(
             id=ids.MAP_LAYOUT,
             options=[{"label": LAYOUT_LABELS[name], "value": name} for name in LAYOUTS],
@@ -113,12 +115,15 @@ def _controls(root_options: list[dict]) -> list:
             clearable=False,
             searchable=False,
         ),
-        html.Label("Overlays"),
+        html.Label("Overlays", id=f"{ids.MAP_ONLY}-label"),
         dcc.Checklist(
             id=ids.MAP_ONLY,
             options=[{"label": "Only CIs with open incidents", "value": ONLY_INCIDENTS}],
             value=[],
             className="checks",
+        ),
+        html.Label(
+            "Change window", htmlFor=ids.MAP_CHANGES, id=f"{ids.MAP_CHANGES}-label", className="visually-hidden"
         ),
         dcc.Dropdown(id=ids.MAP_CHANGES, options=CHANGE_OPTIONS, value=0, clearable=False, searchable=False),
         build_legend(),
