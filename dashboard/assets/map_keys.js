@@ -7,6 +7,8 @@
   const ROW = 20; // model units: nodes whose centres differ less than this in y are in the same row
   const ZOOM_STEP = 1.25;
   const FOCUS = "kbd-focus";
+  const RING_PX = 4; // screen pixels: the keyboard node's black ring, and the white gap between it and the node
+  const GAP_PX = 4;
   const bound = new WeakSet();
   let keyboardId = null; // element id of the keyboard node; kept across refreshes and re-roots
 
@@ -123,9 +125,21 @@
     }
   }
 
+  // The ring keeps its width on screen at any zoom (the stylesheet's widths are in model units, so on a fitted
+  // 300-node map they would shrink to a pixel): a style bypass on the keyboard node only, updated on zoom.
+  function ring(cy, node) {
+    const z = cy.zoom();
+    node.style({
+      "outline-width": RING_PX / z,
+      "outline-offset": GAP_PX / z,
+      "underlay-padding": GAP_PX / z,
+    });
+  }
+
   function mark(g, node, moved) {
-    g.cy.nodes("." + FOCUS).not(node).removeClass(FOCUS);
+    g.cy.nodes("." + FOCUS).not(node).removeClass(FOCUS).removeStyle("outline-width outline-offset underlay-padding");
     if (!node.hasClass(FOCUS)) node.addClass(FOCUS);
+    ring(g.cy, node);
     keyboardId = node.id();
     if (moved) reveal(g, node);
     showTooltip(g, node);
@@ -133,7 +147,7 @@
   }
 
   function unmark(cy) {
-    cy.nodes("." + FOCUS).removeClass(FOCUS);
+    cy.nodes("." + FOCUS).removeClass(FOCUS).removeStyle("outline-width outline-offset underlay-padding");
     hideTooltip();
   }
 
@@ -246,6 +260,7 @@
     }
     function follow() {
       const now = graph() || g;
+      cy.nodes("." + FOCUS).forEach(function (n) { ring(cy, n); });
       const node = current(now);
       if (node) showTooltip(now, node);
       else hideTooltip();
