@@ -54,3 +54,23 @@ def test_kb204_the_wall_has_no_serious_violation(browser, served):
     browser.get(served + "wall")
     WebDriverWait(browser, WAIT).until(lambda d: d.find_elements("css selector", "#wall-tiles > *"))
     assert_accessible(browser)
+
+
+def test_kb205_every_map_control_is_named_by_its_label(browser, served):
+    browser.get(served + "?root=5")
+    wait_for_map(browser, 5)
+    named = """
+        const id = arguments[0];
+        const el = document.getElementById(id);
+        return [el.getAttribute('role'), (el.getAttribute('aria-labelledby') || '').split(' ')[0]];
+    """
+    for control in ("map-root", "map-depth", "map-layout", "map-changes"):
+        WebDriverWait(browser, WAIT).until(lambda d, c=control: d.execute_script(named, c)[1] == f"{c}-label")
+    assert browser.execute_script(named, "map-scope") == ["radiogroup", "map-scope-label"]
+    assert browser.execute_script(named, "map-only") == ["group", "map-only-label"]
+    assert (
+        browser.execute_script(
+            "return document.querySelectorAll('[aria-hidden=true] input, input[aria-hidden]').length"
+        )
+        == 0
+    )
