@@ -267,7 +267,12 @@
     }
     cy.on("mouseover", "node", function (e) { hovered = e.target; follow(); });
     cy.on("mouseout", "node", function () { hovered = null; follow(); });
-    cy.on("tap", "node", function (e) { keyboardId = e.target.id(); });
+    // A click moves the keyboard node too, and the ring with it while it shows.
+    cy.on("tap", "node", function (e) {
+      keyboardId = e.target.id();
+      const now = graph() || g;
+      if (document.activeElement === now.el && cy.nodes("." + FOCUS).length) mark(now, e.target, false);
+    });
     cy.on("viewport", follow);
     // A refresh or a re-root replaces classes and elements: the keyboard node gets its ring back (or the root).
     let pending = null;
