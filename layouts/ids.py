@@ -38,3 +38,11 @@ WALL_TILES = "wall-tiles"
 WALL_ROTATION = "wall-rotation"
 WALL_TITLE = "wall-title"
 WALL_MAP = "wall-map"
+
+# Keyboard use of the map (assets/map_keys.js finds these by id).
+MAP_KEYS_HELP = "map-keys-help"
+MAP_ANNOUNCE = "map-announce"
+MAP_TOOLTIP = "map-tooltip"
+MAP_ZOOM_IN = "map-zoom-in"
+MAP_ZOOM_OUT = "map-zoom-out"
+MAP_ZOOM_FIT = "map-zoom-fit"

@@ -11,10 +11,11 @@ from dashboard.domain.layout import NODE_SPACING
 from dashboard.domain.placement import BROWSER_LIMITS, falls_back, server_places
 from dashboard.domain.traffic import EdgeTraffic, compact_count
 from dashboard.domain.viewstate import LAYOUTS, MAX_DEPTH, ViewState
-from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_STYLES
+from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_STYLES, class_label
 from dashboard.maps import MapEdge, MapModel, MapNode
 from layouts import ids
 from layouts.legend import build_legend
+from layouts.map_access import KEYBOARD_FOCUS_RULES, build_map_access, node_summary
 
 SCOPE_OPTIONS = [
     {"label": "What it depends on", "value": "downstream"},
@@ -42,7 +43,7 @@ def build_map_page(root_options: list[dict]) -> html.Div:
     """The map page: controls on the left, the map in the middle, details and impact on the right."""
     return html.Div(
         [
-            html.Aside(_controls(root_options), className="controls"),
+            html.Aside(_controls(root_options), className="controls", **{"aria-label": "Map controls"}),
             html.Section(
                 [
                     html.Div(id=ids.MAP_HEADING, className="map-heading"),
@@ -61,6 +62,7 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                         autoRefreshLayout=False,
                         responsive=True,
                     ),
+                    *build_map_access(),
                 ],
                 className="map-area",
             ),
@@ -75,15 +77,17 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                     dcc.Download(id=ids.MAP_DOWNLOAD),
                 ],
                 className="details",
+                **{"aria-label": "Details"},
             ),
         ],
         className="map-page",
+        role="main",
     )
 
 
 def _controls(root_options: list[dict]) -> list:
     return [
-        html.Label("Business service or any CI", htmlFor=ids.MAP_ROOT),
+        html.Label("Business service or any CI", htmlFor=ids.MAP_ROOT, id=f"{ids.MAP_ROOT}-label"),
         dcc.Dropdown(
             id=ids.MAP_ROOT,
             options=root_options,
@@ -92,9 +96,9 @@ def _controls(root_options: list[dict]) -> list:
             searchable=True,
             optionHeight=36,
         ),
-        html.Label("Direction"),
+        html.Label("Direction", id=f"{ids.MAP_SCOPE}-label"),
         dcc.RadioItems(id=ids.MAP_SCOPE, options=SCOPE_OPTIONS, value="downstream", className="radios"),
-        html.Label("Depth (hops)", htmlFor=ids.MAP_DEPTH),
+        html.Label("Depth (hops)", htmlFor=ids.MAP_DEPTH, id=f"{ids.MAP_DEPTH}-label"),
         dcc.Dropdown(
             id=ids.MAP_DEPTH,
             options=[{"label": str(d), "value": str(d)} for d in range(1, MAX_DEPTH + 1)]
@@ -103,7 +107,7 @@ def _controls(root_options: list[dict]) -> list:
             clearable=False,
             searchable=False,
         ),
-        html.Label("Layout", htmlFor=ids.MAP_LAYOUT),
+        html.Label("Layout", htmlFor=ids.MAP_LAYOUT, id=f"{ids.MAP_LAYOUT}-label"),
         dcc.Dropdown(
             id=ids.MAP_LAYOUT,
             options=[{"label": LAYOUT_LABELS[name], "value": name} for name in LAYOUTS],
@@ -111,12 +115,15 @@ def _controls(root_options: list[dict]) -> list:
             clearable=False,
             searchable=False,
         ),
-        html.Label("Overlays"),
+        html.Label("Overlays", id=f"{ids.MAP_ONLY}-label"),
         dcc.Checklist(
             id=ids.MAP_ONLY,
             options=[{"label": "Only CIs with open incidents", "value": ONLY_INCIDENTS}],
             value=[],
             className="checks",
+        ),
+        html.Label(
+            "Change window", htmlFor=ids.MAP_CHANGES, id=f"{ids.MAP_CHANGES}-label", className="visually-hidden"
         ),
         dcc.Dropdown(id=ids.MAP_CHANGES, options=CHANGE_OPTIONS, value=0, clearable=False, searchable=False),
         build_legend(),
@@ -223,6 +230,19 @@ def _node(node: MapNode, model: MapModel, filtering: bool) -> dict:
             "ci_id": node.ci_id,
             "group": node.group_key,
             "status": HEALTH_STYLES[node.status].label,
+            # For the tooltip and the screen reader (assets/map_keys.js).
+            "cls": class_label(node.class_name),
+            "incidents": node.open_incidents,
+            "priority": node.worst_priority,
+            "changes": node.changes,
+            "summary": node_summary(
+                node.label,
+                class_label(node.class_name),
+                HEALTH_STYLES[node.status].label,
+                node.open_incidents,
+                node.worst_priority,
+                node.changes,
+            ),
         },
         "position": {"x": round(node.x, 1), "y": round(node.y, 1)},
         "classes": " ".join(classes),
@@ -420,4 +440,5 @@ STYLESHEET: list[dict] = [
     {"selector": "edge.impact", "style": {"width": 4, "line-color": "#D55E00", "target-arrow-color": "#D55E00"}},
     {"selector": "node.impact", "style": {"border-color": "#D55E00", "border-width": 5}},
     {"selector": ":selected", "style": {"overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 8}},
+    *KEYBOARD_FOCUS_RULES,
 ]
