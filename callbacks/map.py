@@ -277,9 +277,9 @@ def _edge_details(derived: Derived, edge: object) -> list:
 
     if str(edge.get("id", "")).startswith("via-"):
         through = edge.get("through")
-        names = [end(item) for item in (through if isinstance(through, list) else [])[:MAX_VIA_SHOWN]]
-        hops = bounded(edge.get("hops"), default=len(names), low=len(names), high=10**6)
-        return build_via_details(end(edge.get("source")), end(edge.get("target")), hops, names)
+        shown = [end(item) for item in (through if isinstance(through, list) else [])[:MAX_VIA_SHOWN]]
+        hops = bounded(edge.get("hops"), default=len(shown), low=len(shown), high=10**6)
+        return build_via_details(end(edge.get("source")), end(edge.get("target")), hops, shown)
     merged = str(edge.get("id", "")).startswith("merged")
     traffic = None if merged else derived.traffic.get((_ci_id(edge.get("source")), _ci_id(edge.get("target"))))
     return build_edge_details(

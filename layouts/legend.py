@@ -28,6 +28,10 @@ def build_legend() -> html.Section:
         html.Li([html.Span("—" if kind.symmetric else "→", className="edge-key"), kind.name], title=kind.description)
         for kind in RELATIONSHIP_TYPES
     ]
+    # Contracted edges (dashboard/map_filters.py): only on a filtered map, but explained on every one.
+    edges.append(
+        html.Li([html.Span("┄▸", className="edge-key"), "via N hops: N CIs the filters hide"], className="via")
+    )
     return html.Section(
         [
             html.H2("Legend"),
