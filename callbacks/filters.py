@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.pages import on_map_page
+from dashboard.cmdb.derived import Derived
 from dashboard.domain.viewstate import FILTER_PARAMETERS, ViewState, parse, to_query
 from dashboard.map_filters import FILTERS, attribute_values, filter_options
 from dashboard.services import Services
@@ -19,7 +20,7 @@ from layouts.filters import BOX, FILTER_IDS, filters_summary
 def register(app: Dash, services: Services) -> None:
     """Attach the filter callbacks."""
 
-    def current():  # noqa: ANN202 (a Derived or None, as in callbacks/map.py)
+    def current() -> Derived | None:
         snapshot = services.store.snapshot
         return services.views.of(snapshot) if snapshot is not None else None
 
@@ -64,9 +65,13 @@ def register(app: Dash, services: Services) -> None:
         State(ids.MAP_DETAILS_TOGGLE, "aria-expanded"),
     )
     def details_panel(search: object, _clicks: object, expanded: object) -> tuple:
-        # details=0 in the URL sets the panel's start; the button then shows and hides it without a new view.
+        # details=0 in the URL hides the panel; the button shows and hides it without a new view, and a panel hidden
+        # by the button stays hidden when the view changes.
         state = parse(search if isinstance(search, str) else "")
-        shown = state.details if ctx.triggered_id != ids.MAP_DETAILS_TOGGLE else expanded != "true"
+        if ctx.triggered_id == ids.MAP_DETAILS_TOGGLE:
+            shown = expanded != "true"
+        else:
+            shown = state.details and expanded != "false"
         grid = "map-page" if shown else "map-page no-details"
         return grid, "true" if shown else "false", "Hide details" if shown else "Show details"
 

@@ -100,9 +100,10 @@ def via_data(edge: MapEdge) -> dict:
 def build_via_details(source: str, target: str, hops: int, through: list[str]) -> list:
     """The panel for a contracted edge: both ends and the hidden CIs on its way (names as text)."""
     more = hops - len(through)
+    cis = f"{hops:,} CI{'s' if hops != 1 else ''}"
     return [
         html.H2(f"Dependency {via_label(hops)}"),
-        html.P([html.Strong(source), " reaches ", html.Strong(target), f" through {hops:,} CI(s) the filters hide:"]),
+        html.P([html.Strong(source), " reaches ", html.Strong(target), f" through {cis} the filters hide:"]),
         html.Ol([html.Li(name) for name in through], className="via-list"),
         *([html.P(f"and {more:,} more", className="note")] if more > 0 else []),
         html.P("Clear a filter to see them on the map.", className="note"),
