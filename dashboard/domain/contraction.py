@@ -55,7 +55,7 @@ def contract(
     both_links = link_only & np.isin(target * n + source, (source * n + target)[link_only])
     drop = both_links & (source > target)
     source, target, hops, last, link_only = source[~drop], target[~drop], hops[~drop], last[~drop], both_links[~drop]
-    via = tuple(forward.way(int(s), int(h)) for s, h in zip(source.tolist(), last.tolist(), strict=True))
+    via = forward.ways(source, last)
     return Contraction(
         kept=np.flatnonzero(keep),
         direct=direct,
@@ -77,12 +77,15 @@ class _Walk:
     found: tuple[np.ndarray, ...]  # kept items reached: source, target, hidden count, last hidden, links only
     n: int
 
-    def way(self, source: int, last: int) -> np.ndarray:
-        """The hidden items from `source` to `last`, in walking order."""
-        items = [last]
-        while (before := int(self.parent[np.searchsorted(self.keys, source * self.n + items[-1])])) >= 0:
-            items.append(before)
-        return np.array(items[::-1], dtype=np.int64)
+    def ways(self, source: np.ndarray, last: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Per pair, the hidden items from `source` to `last` in walking order (all pairs walked back at once)."""
+        steps = [last]
+        while len(steps[-1]) and (steps[-1] >= 0).any():
+            here = steps[-1]
+            before = self.parent[np.searchsorted(self.keys, source * self.n + np.maximum(here, 0))]
+            steps.append(np.where(here >= 0, before, -1))
+        back = np.stack(steps[:-1], axis=1) if len(steps) > 1 else np.empty((len(last), 0), dtype=np.int64)
+        return tuple(row[row >= 0][::-1].copy() for row in back)
 
 
 def _walk(keep: np.ndarray, tail: np.ndarray, head: np.ndarray, link: np.ndarray, n: int) -> _Walk:
@@ -94,7 +97,10 @@ def _walk(keep: np.ndarray, tail: np.ndarray, head: np.ndarray, link: np.ndarray
     item, only = source.copy(), np.ones(len(source), dtype=bool)
     seen_keys, seen_parent = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
     found: list[tuple[np.ndarray, ...]] = []
-    seen = np.empty(0, dtype=np.int64)
+    # Pairs met so far, one flag per (kept source, item): a map within its element budget keeps this a few MB.
+    rank = np.zeros(n, dtype=np.int64)
+    rank[source] = np.arange(len(source))
+    seen = np.zeros(len(source) * n, dtype=bool)
     depth = 0
     while len(item):
         count = starts[item + 1] - starts[item]
@@ -123,9 +129,10 @@ def _walk(keep: np.ndarray, tail: np.ndarray, head: np.ndarray, link: np.ndarray
         first = np.ones(len(keys), dtype=bool)
         first[1:] = keys[1:] != keys[:-1]
         keys, picked = keys[first], picked[first]
-        fresh = ~np.isin(keys, seen)
+        flags = rank[keys // n] * n + keys % n
+        fresh = ~seen[flags]
         keys, picked = keys[fresh], picked[fresh]
-        seen = np.union1d(seen, keys)
+        seen[flags[fresh]] = True
         seen_keys.append(keys)
         seen_parent.append(step_parent[picked])
         source, item, only = step_source[picked], step_to[picked], step_only[picked]
