@@ -134,3 +134,41 @@ def test_fe011_each_via_is_a_real_shortest_way_through_hidden_items(case):
         assert not set(via.tolist()) & set(kept)
         assert all((x, y) in pairs for x, y in itertools.pairwise(way))
         assert set(via.tolist()) <= set(result.between.tolist())
+
+
+@st.composite
+def mixed_graphs(draw: st.DrawFn) -> tuple[int, list[int], list[tuple[int, int]], list[bool]]:
+    n, kept, edges = draw(graphs())
+    links = draw(st.lists(st.booleans(), min_size=len(edges), max_size=len(edges)))
+    return n, kept, edges, links
+
+
+@settings(max_examples=300, deadline=None)
+@given(mixed_graphs())
+def test_fe012_with_links_walked_both_ways_every_hidden_way_is_covered_once(case):
+    n, kept, edges, links = case
+    result = run(n, kept, edges, links)
+    arcs = nx.DiGraph()
+    arcs.add_nodes_from(range(n))
+    for (a, b), link in zip(edges, links, strict=True):
+        arcs.add_edge(a, b)
+        if link:
+            arcs.add_edge(b, a)
+    hidden = set(range(n)) - set(kept)
+    found = contracted(result)
+    as_link = {
+        (s, t)
+        for s, t, link in zip(result.source.tolist(), result.target.tolist(), result.symmetric.tolist(), strict=True)
+        if link
+    }
+    for s in kept:
+        for t in kept:
+            if s == t:
+                continue
+            inner = arcs.subgraph(hidden | {s, t}).copy()
+            if inner.has_edge(s, t):
+                inner.remove_edge(s, t)
+            expected = nx.has_path(inner, s, t) and not arcs.has_edge(s, t)
+            covered = (s, t) in found or (t, s) in as_link
+            assert covered == expected, (s, t)
+            assert not ((s, t) in found and (t, s) in as_link)  # a link way is drawn once per pair
