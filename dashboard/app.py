@@ -6,6 +6,7 @@ import dash_cytoscape as cyto
 import flask
 from dash import Dash
 
+from callbacks import filters as filter_callbacks
 from callbacks import map as map_callbacks
 from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
@@ -20,7 +21,7 @@ from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
 from layouts.shell import build_shell
 
-FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, wall_callbacks)
+FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, filter_callbacks, wall_callbacks)
 STATUS_TICK_MS = 10_000
 
 

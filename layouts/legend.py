@@ -43,6 +43,10 @@ def build_legend() -> html.Section:
         )
         for kind in RELATIONSHIP_TYPES
     ]
+    # Contracted edges (dashboard/map_filters.py): only on a filtered map, but explained on every one.
+    edges.append(
+        html.Li([html.Span("┄▸", className="edge-key"), "via N hops: N CIs the filters hide"], className="via")
+    )
     return html.Section(
         [
             html.H2("Legend"),

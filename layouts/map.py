@@ -14,6 +14,7 @@ from dashboard.domain.viewstate import LAYOUTS, MAX_DEPTH, ViewState
 from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_STYLES, class_label
 from dashboard.maps import MapEdge, MapModel, MapNode
 from layouts import ids
+from layouts.filters import VIA_STYLE, build_filters, filter_notice, via_data
 from layouts.legend import build_legend
 from layouts.map_access import KEYBOARD_FOCUS_RULES, build_map_access, node_summary
 
@@ -49,6 +50,12 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                     html.Div(id=ids.MAP_HEADING, className="map-heading"),
                     html.Nav(id=ids.MAP_TRAIL, className="trail", **{"aria-label": "Maps visited"}),
                     html.Div(id=ids.MAP_NOTICE, className="notice"),
+                    html.Button(
+                        "Hide details",
+                        id=ids.MAP_DETAILS_TOGGLE,
+                        className="button details-toggle",
+                        **{"aria-expanded": "true", "aria-controls": ids.MAP_DETAILS_PANEL},
+                    ),
                     cyto.Cytoscape(
                         id=ids.MAP_GRAPH,
                         elements=[],
@@ -78,10 +85,12 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                 ],
                 className="details",
                 **{"aria-label": "Details"},
+                id=ids.MAP_DETAILS_PANEL,
             ),
         ],
         className="map-page",
         role="main",
+        id=ids.MAP_PAGE_GRID,
     )
 
 
@@ -115,16 +124,8 @@ def _controls(root_options: list[dict]) -> list:
             clearable=False,
             searchable=False,
         ),
-        html.Label("Overlays", id=f"{ids.MAP_ONLY}-label"),
-        dcc.Checklist(
-            id=ids.MAP_ONLY,
-            options=[{"label": "Only CIs with open incidents", "value": ONLY_INCIDENTS}],
-            value=[],
-            className="checks",
-        ),
-        html.Label(
-            "Change window", htmlFor=ids.MAP_CHANGES, id=f"{ids.MAP_CHANGES}-label", className="visually-hidden"
-        ),
+        build_filters(ONLY_INCIDENTS),
+        html.Label("Overlays", htmlFor=ids.MAP_CHANGES, id=f"{ids.MAP_CHANGES}-label"),
         dcc.Dropdown(id=ids.MAP_CHANGES, options=CHANGE_OPTIONS, value=0, clearable=False, searchable=False),
         build_legend(),
     ]
@@ -142,7 +143,6 @@ def build_heading(model: MapModel, class_label: str) -> list:
 
 def build_notice(model: MapModel) -> list:
     """Says plainly when the map shows only part of the neighbourhood, and how to see the rest."""
-    shown = len(model.nodes)
     parts = [f"{model.total_cis:,} CIs in this view."]
     if model.hidden_cis:
         parts.append(f"{model.hidden_cis:,} are inside group nodes: click a group to open it.")
@@ -150,10 +150,9 @@ def build_notice(model: MapModel) -> list:
         parts.append(f"{model.trimmed_cis:,} beyond the last hops shown are left out: lower the depth or re-root.")
     if model.depth_cut:
         parts.append("More CIs lie beyond this depth.")
-    if model.state.incidents_only:
-        visible = sum(1 for n in model.nodes if n.open_incidents or n.root)
-        parts.append(f"Showing only the {visible:,} of {shown:,} nodes with open incidents.")
-    if falls_back(model.state.layout, shown):
+    if model.filters is not None:
+        parts.append(filter_notice(model.filters))
+    if falls_back(model.state.layout, len(model.nodes)):
         parts.append(f"Force-directed draws up to {BROWSER_LIMITS['cose']} nodes: this map is in the layered layout.")
     partial = model.hidden_cis or model.trimmed_cis
     return [
@@ -186,10 +185,9 @@ def control_values(state: ViewState) -> tuple:
 
 def build_elements(model: MapModel) -> list[dict]:
     """Cytoscape elements: nodes with server positions, edges; everything visual is in `classes`."""
-    filtering = model.state.incidents_only
     server_placed = server_places(model.state.layout, len(model.nodes))
     where = {node.id: (node.x, node.y) for node in model.nodes} if server_placed else {}
-    return [_node(node, model, filtering) for node in model.nodes] + [_edge(edge, model, where) for edge in model.edges]
+    return [_node(node, model) for node in model.nodes] + [_edge(edge, model, where) for edge in model.edges]
 
 
 def layout_for(model: MapModel, view_key: str) -> dict:
@@ -209,7 +207,7 @@ def layout_for(model: MapModel, view_key: str) -> dict:
     return layout
 
 
-def _node(node: MapNode, model: MapModel, filtering: bool) -> dict:
+def _node(node: MapNode, model: MapModel) -> dict:
     classes = [f"s-{node.status.name.lower()}", f"c-{node.class_name}", node.kind]
     if node.root:
         classes.append("root")
@@ -219,8 +217,6 @@ def _node(node: MapNode, model: MapModel, filtering: bool) -> dict:
         classes.append("chg")
     if model.state.impact:
         classes.append("impact" if node.on_impact_path else "faded")
-    if filtering and not node.open_incidents and not node.root:
-        classes.append("filtered")
     return {
         "data": {
             "id": node.id,
@@ -268,6 +264,9 @@ def _edge(edge: MapEdge, model: MapModel, where: dict[str, tuple[float, float]])
     if model.state.impact:
         classes.append("impact" if edge.on_impact_path else "faded")
     data = {"id": edge.id, "source": edge.source, "target": edge.target, "type": edge.type_name}
+    if edge.hops:
+        classes.append("via")
+        data |= via_data(edge)
     if edge.traffic is not None:
         classes.extend(traffic_classes(edge.traffic))
         data["figures"] = traffic_label(edge.traffic)
@@ -391,7 +390,6 @@ STYLESHEET: list[dict] = [
     {"selector": ".p-high", "style": {"border-width": 6, "border-style": "solid", "border-color": "#000000"}},
     {"selector": ".chg", "style": {"text-border-width": 2, "text-border-color": "#0072B2", "text-border-opacity": 1}},
     {"selector": ".faded", "style": {"opacity": 0.18}},
-    {"selector": ".filtered", "style": {"display": "none"}},
     {
         "selector": "edge",
         "style": {
@@ -437,6 +435,7 @@ STYLESHEET: list[dict] = [
         {"selector": f"edge.er-{tier}", "style": {"line-color": colour, "target-arrow-color": colour}}
         for tier, colour in ERROR_COLOURS.items()
     ),
+    VIA_STYLE,
     {"selector": "edge.impact", "style": {"width": 4, "line-color": "#D55E00", "target-arrow-color": "#D55E00"}},
     {"selector": "node.impact", "style": {"border-color": "#D55E00", "border-width": 5}},
     {"selector": ":selected", "style": {"overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 8}},
