@@ -15,13 +15,15 @@ from dashboard.cmdb.derived import Derived
 from dashboard.details import ci_details
 from dashboard.domain.names import shown_name
 from dashboard.domain.notices import cmdb_notices, filter_empty, incidents_without_ci, unknown_root
-from dashboard.domain.untrusted import prefixed_id, whole_number
+from dashboard.domain.untrusted import bounded, prefixed_id, whole_number
 from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.domain.vocabulary import class_label
+from dashboard.map_filters import filter_fields
 from dashboard.maps import MapModel, build_map
 from dashboard.services import Services
 from layouts import ids
 from layouts.details import build_ci_details, build_edge_details, build_group_details
+from layouts.filters import MAX_VIA_SHOWN, build_via_details
 from layouts.impact import build_impact, impact_csv
 from layouts.map import (
     ONLY_INCIDENTS,
@@ -92,10 +94,11 @@ def register(app: Dash, services: Services) -> None:
         if wanted.root is None:
             wanted = ViewState(**{**_fields(wanted), "root": state.root})
         if wanted.root != state.root:
-            kept = {"impact": False, "expanded": frozenset(), "embed": state.embed, "view": state.view}
-            state = ViewState(**{**_fields(wanted), **kept})
+            carried = {"embed": state.embed, "details": state.details, "view": state.view, **filter_fields(state)}
+            state = ViewState(**{**_fields(wanted), "impact": False, "expanded": frozenset(), **carried})
         else:
-            kept = {"impact": state.impact, "expanded": state.expanded, "embed": state.embed, "view": state.view}
+            kept = {"impact": state.impact, "expanded": state.expanded, "embed": state.embed, "details": state.details}
+            kept |= {"view": state.view, **filter_fields(state)}
             state = ViewState(**{**_fields(wanted), **kept})
         return (to_query(state), *(no_update,) * 7)
 
@@ -140,7 +143,11 @@ def register(app: Dash, services: Services) -> None:
             notice = build_notices([unknown_root(state.root)])
             return [], no_update, [html.H2("Nothing to show")], notice, [], True, no_update, no_update, *EMPTY_TABLE
         model = build_map(derived, state, position, budget=services.settings.map_budget)
-        filtered = (filter_empty(model.total_cis),) if _filter_left_nothing(model) else ()
+        filtered = (
+            (filter_empty(model.total_cis, only_incidents=not any(filter_fields(state).values())),)
+            if _filter_left_nothing(model)
+            else ()
+        )
         class_name = model.root_class
         label = class_label(class_name)
         trail = _extend(trail, state.root, model.root_name, base + to_query(state))
@@ -241,8 +248,8 @@ def _cmdb_notices(derived: Derived) -> tuple:
 
 
 def _filter_left_nothing(model: MapModel) -> bool:
-    """True when 'only CIs with open incidents' hides every node but the root."""
-    return model.state.incidents_only and not any(node.open_incidents for node in model.nodes)
+    """True when the filters hide every node but the root."""
+    return model.filters is not None and len(model.nodes) <= 1
 
 
 def _fields(state: ViewState) -> dict:
@@ -285,6 +292,11 @@ def _edge_details(derived: Derived, edge: object) -> list:
             return shown_name(names.iat[position])
         return shown_name(str(element_id).removeprefix("group-"))
 
+    if str(edge.get("id", "")).startswith("via-"):
+        through = edge.get("through")
+        shown = [end(item) for item in (through if isinstance(through, list) else [])[:MAX_VIA_SHOWN]]
+        hops = bounded(edge.get("hops"), default=len(shown), low=len(shown), high=10**6)
+        return build_via_details(end(edge.get("source")), end(edge.get("target")), hops, shown)
     merged = str(edge.get("id", "")).startswith("merged")
     traffic = None if merged else derived.traffic.get((_ci_id(edge.get("source")), _ci_id(edge.get("target"))))
     return build_edge_details(

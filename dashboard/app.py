@@ -6,6 +6,7 @@ import dash_cytoscape as cyto
 import flask
 from dash import Dash
 
+from callbacks import filters as filter_callbacks
 from callbacks import map as map_callbacks
 from callbacks import map_table as map_table_callbacks
 from callbacks import overview as overview_callbacks
@@ -21,8 +22,28 @@ from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
 from layouts.shell import build_shell
 
-FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, map_table_callbacks, wall_callbacks)
+FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, filter_callbacks, map_table_callbacks, wall_callbacks)
 STATUS_TICK_MS = 10_000
+
+
+# Dash's own page with the document's language set (screen readers pick their voice by it; WCAG 3.1.1).
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
 
 
 def create_app(
@@ -55,6 +76,7 @@ def create_app(
         assets_folder=str(Path(__file__).parent / "assets"),
         serve_locally=True,
         update_title=None,
+        index_string=INDEX_STRING,
         # Behind a proxy that strips the prefix, routes sit at / while the browser asks for /prefix/….
         routes_pathname_prefix="/" if settings.proxy_strips_prefix else settings.url_prefix,
         requests_pathname_prefix=settings.url_prefix,

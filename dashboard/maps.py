@@ -12,12 +12,13 @@ import numpy as np
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.graph import SYMMETRIC_TYPES
 from dashboard.domain.impact import Impact, impact
-from dashboard.domain.layout import layered_layout
 from dashboard.domain.names import shown_name, visible
 from dashboard.domain.neighbourhood import Neighbourhood, neighbourhood
+from dashboard.domain.placement import place
 from dashboard.domain.traffic import EdgeTraffic
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import CI_CLASS_BY_NAME, RELATIONSHIP_TYPES, Health, class_label
+from dashboard.map_filters import FilterSummary, Shortcuts, filtered_view
 
 UNKNOWN_CLASS_LAYER = 5
 HEALTH = tuple(Health)
@@ -57,6 +58,8 @@ class MapEdge:
     on_impact_path: bool = False
     symmetric: bool = False  # a link between peers: drawn without an arrowhead
     traffic: EdgeTraffic | None = None  # calls from source to target, where traces were imported
+    hops: int = 0  # a contracted edge: the CIs (or groups) the filters hide on its way; 0 for a relationship
+    via: tuple[str, ...] = ()  # a contracted edge: the element ids of those hidden items, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ class MapModel:
     trimmed_cis: int
     depth_cut: bool
     impacted: tuple[ImpactedService, ...] = ()
+    filters: FilterSummary | None = None  # set when filters hide CIs (see dashboard/map_filters.py)
 
 
 def node_id(ci_id: int) -> str:
@@ -108,8 +112,10 @@ def map_of(derived: Derived, state: ViewState, hood: Neighbourhood) -> MapModel:
     on_path = np.zeros(index.node_count, dtype=bool)
     if hit is not None:
         on_path[hit.path_nodes] = True
-    nodes = _nodes(derived, hood, state, on_path)
-    edges = _edges(derived, hood, nodes, on_path)
+    cut = filtered_view(derived, state, hood)
+    hood = cut.hood if cut is not None else hood
+    nodes = _nodes(derived, hood, state, on_path, cut)
+    edges = _edges(derived, hood, nodes, on_path) + (_via_edges(derived, cut, nodes) if cut is not None else ())
     ci = snapshot.ci
     return MapModel(
         state=state,
@@ -122,10 +128,13 @@ def map_of(derived: Derived, state: ViewState, hood: Neighbourhood) -> MapModel:
         trimmed_cis=hood.trimmed_cis,
         depth_cut=hood.depth_cut,
         impacted=_impacted(derived, hit) if hit is not None else (),
+        filters=cut.summary if cut is not None else None,
     )
 
 
-def _nodes(derived: Derived, hood: Neighbourhood, state: ViewState, on_path: np.ndarray) -> tuple[MapNode, ...]:
+def _nodes(
+    derived: Derived, hood: Neighbourhood, state: ViewState, on_path: np.ndarray, cut: Shortcuts | None = None
+) -> tuple[MapNode, ...]:
     snapshot = derived.snapshot
     index = snapshot.index
     health = derived.health
@@ -140,7 +149,12 @@ def _nodes(derived: Derived, hood: Neighbourhood, state: ViewState, on_path: np.
     names = derived.names
     keys = [str(name).casefold() for name in names[hood.nodes].tolist()] + [g.key for g in hood.groups]
     order_key = np.argsort(np.argsort(np.asarray(keys, dtype=object), kind="stable"), kind="stable")
-    where = layered_layout(layers, order_key, hood.edge_a, hood.edge_b, SYMMETRIC_TYPES[hood.edge_type])
+    at_root = np.flatnonzero(hood.nodes == hood.root)
+    root_at = int(at_root[0]) if len(at_root) else -1
+    a, b, links = hood.edge_a, hood.edge_b, SYMMETRIC_TYPES[hood.edge_type]
+    if cut is not None:  # contracted edges pull their ends together like any edge
+        a, b, links = np.append(a, cut.source), np.append(b, cut.target), np.append(links, cut.symmetric)
+    where = place(state.layout, layers, order_key, a, b, links, root_at)
     nodes = hood.nodes
     # Plain lists first: indexing numpy arrays element by element costs more than the rest of the loop.
     columns = zip(
@@ -261,6 +275,35 @@ def _edges(
             )
         )
     return tuple(result)
+
+
+def _via_edges(derived: Derived, cut: Shortcuts, nodes: tuple[MapNode, ...]) -> tuple[MapEdge, ...]:
+    """The contracted edges: kept A to kept B through hidden CIs only (dashboard/map_filters.py)."""
+    before = cut.before
+    ci_ids = derived.snapshot.index.ci_ids
+
+    def element(item: int) -> str:
+        if item < len(before.nodes):
+            return node_id(int(ci_ids[before.nodes[item]]))
+        return f"group-{before.groups[item - len(before.nodes)].key}"
+
+    columns = zip(
+        cut.source.tolist(), cut.target.tolist(), cut.hops.tolist(), cut.symmetric.tolist(), cut.via, strict=True
+    )
+    return tuple(
+        MapEdge(
+            id=f"via-{nodes[a].id}-{nodes[b].id}",
+            source=nodes[a].id,
+            target=nodes[b].id,
+            type_name="via",
+            merged=True,
+            on_impact_path=nodes[a].on_impact_path and nodes[b].on_impact_path,
+            symmetric=link,
+            hops=hops,
+            via=tuple(element(item) for item in way.tolist()),
+        )
+        for a, b, hops, link, way in columns
+    )
 
 
 def _impacted(derived: Derived, hit: Impact) -> tuple[ImpactedService, ...]:

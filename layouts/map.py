@@ -8,12 +8,15 @@ import dash_cytoscape as cyto
 from dash import dcc, html
 
 from dashboard.domain.layout import NODE_SPACING
+from dashboard.domain.placement import BROWSER_LIMITS, falls_back, server_places
 from dashboard.domain.traffic import EdgeTraffic, compact_count
 from dashboard.domain.viewstate import LAYOUTS, MAX_DEPTH, ViewState
-from dashboard.domain.vocabulary import HEALTH_STYLES
+from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_STYLES, class_label
 from dashboard.maps import MapEdge, MapModel, MapNode
 from layouts import ids
+from layouts.filters import VIA_STYLE, build_filters, filter_notice, via_data
 from layouts.legend import build_legend
+from layouts.map_access import KEYBOARD_FOCUS_RULES, build_map_access, node_summary
 from layouts.map_table import build_table_view, build_view_toggle
 
 SCOPE_OPTIONS = [
@@ -32,7 +35,6 @@ CHANGE_OPTIONS = [{"label": "No change overlay", "value": 0}] + [
     {"label": f"Changes, last {d} days", "value": d} for d in (1, 7, 30, 90)
 ]
 ONLY_INCIDENTS = "incidents"
-CLIENT_LAYOUT_LIMIT = 400  # nodes: above this, the browser layouts are too slow to offer
 
 # Edge width per traffic class and colour per error class (Okabe-Ito colours, as the status palette).
 TRAFFIC_WIDTHS = {1: 1.5, 2: 3, 3: 5, 4: 7.5}
@@ -43,12 +45,18 @@ def build_map_page(root_options: list[dict]) -> html.Div:
     """The map page: controls on the left, the map in the middle, details and impact on the right."""
     return html.Div(
         [
-            html.Aside(_controls(root_options), className="controls"),
+            html.Aside(_controls(root_options), className="controls", **{"aria-label": "Map controls"}),
             html.Section(
                 [
                     html.Div(id=ids.MAP_HEADING, className="map-heading"),
                     html.Nav(id=ids.MAP_TRAIL, className="trail", **{"aria-label": "Maps visited"}),
                     html.Div(id=ids.MAP_NOTICE, className="notice"),
+                    html.Button(
+                        "Hide details",
+                        id=ids.MAP_DETAILS_TOGGLE,
+                        className="button details-toggle",
+                        **{"aria-expanded": "true", "aria-controls": ids.MAP_DETAILS_PANEL},
+                    ),
                     build_view_toggle(),
                     build_table_view(),  # before the map: while it is shown, the stylesheet hides the map
                     cyto.Cytoscape(
@@ -64,6 +72,7 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                         autoRefreshLayout=False,
                         responsive=True,
                     ),
+                    *build_map_access(),
                 ],
                 className="map-area",
             ),
@@ -78,15 +87,19 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                     dcc.Download(id=ids.MAP_DOWNLOAD),
                 ],
                 className="details",
+                **{"aria-label": "Details"},
+                id=ids.MAP_DETAILS_PANEL,
             ),
         ],
         className="map-page",
+        role="main",
+        id=ids.MAP_PAGE_GRID,
     )
 
 
 def _controls(root_options: list[dict]) -> list:
     return [
-        html.Label("Business service or any CI", htmlFor=ids.MAP_ROOT),
+        html.Label("Business service or any CI", htmlFor=ids.MAP_ROOT, id=f"{ids.MAP_ROOT}-label"),
         dcc.Dropdown(
             id=ids.MAP_ROOT,
             options=root_options,
@@ -95,9 +108,9 @@ def _controls(root_options: list[dict]) -> list:
             searchable=True,
             optionHeight=36,
         ),
-        html.Label("Direction"),
+        html.Label("Direction", id=f"{ids.MAP_SCOPE}-label"),
         dcc.RadioItems(id=ids.MAP_SCOPE, options=SCOPE_OPTIONS, value="downstream", className="radios"),
-        html.Label("Depth (hops)", htmlFor=ids.MAP_DEPTH),
+        html.Label("Depth (hops)", htmlFor=ids.MAP_DEPTH, id=f"{ids.MAP_DEPTH}-label"),
         dcc.Dropdown(
             id=ids.MAP_DEPTH,
             options=[{"label": str(d), "value": str(d)} for d in range(1, MAX_DEPTH + 1)]
@@ -106,7 +119,7 @@ def _controls(root_options: list[dict]) -> list:
             clearable=False,
             searchable=False,
         ),
-        html.Label("Layout", htmlFor=ids.MAP_LAYOUT),
+        html.Label("Layout", htmlFor=ids.MAP_LAYOUT, id=f"{ids.MAP_LAYOUT}-label"),
         dcc.Dropdown(
             id=ids.MAP_LAYOUT,
             options=[{"label": LAYOUT_LABELS[name], "value": name} for name in LAYOUTS],
@@ -114,13 +127,8 @@ def _controls(root_options: list[dict]) -> list:
             clearable=False,
             searchable=False,
         ),
-        html.Label("Overlays"),
-        dcc.Checklist(
-            id=ids.MAP_ONLY,
-            options=[{"label": "Only CIs with open incidents", "value": ONLY_INCIDENTS}],
-            value=[],
-            className="checks",
-        ),
+        build_filters(ONLY_INCIDENTS),
+        html.Label("Overlays", htmlFor=ids.MAP_CHANGES, id=f"{ids.MAP_CHANGES}-label"),
         dcc.Dropdown(id=ids.MAP_CHANGES, options=CHANGE_OPTIONS, value=0, clearable=False, searchable=False),
         build_legend(),
     ]
@@ -138,7 +146,6 @@ def build_heading(model: MapModel, class_label: str) -> list:
 
 def build_notice(model: MapModel) -> list:
     """Says plainly when the map shows only part of the neighbourhood, and how to see the rest."""
-    shown = len(model.nodes)
     parts = [f"{model.total_cis:,} CIs in this view."]
     if model.hidden_cis:
         parts.append(f"{model.hidden_cis:,} are inside group nodes: click a group to open it.")
@@ -146,9 +153,10 @@ def build_notice(model: MapModel) -> list:
         parts.append(f"{model.trimmed_cis:,} beyond the last hops shown are left out: lower the depth or re-root.")
     if model.depth_cut:
         parts.append("More CIs lie beyond this depth.")
-    if model.state.incidents_only:
-        visible = sum(1 for n in model.nodes if n.open_incidents or n.root)
-        parts.append(f"Showing only the {visible:,} of {shown:,} nodes with open incidents.")
+    if model.filters is not None:
+        parts.append(filter_notice(model.filters))
+    if falls_back(model.state.layout, len(model.nodes)):
+        parts.append(f"Force-directed draws up to {BROWSER_LIMITS['cose']} nodes: this map is in the layered layout.")
     partial = model.hidden_cis or model.trimmed_cis
     return [
         html.P(
@@ -180,20 +188,19 @@ def control_values(state: ViewState) -> tuple:
 
 def build_elements(model: MapModel) -> list[dict]:
     """Cytoscape elements: nodes with server positions, edges; everything visual is in `classes`."""
-    filtering = model.state.incidents_only
-    server_placed = model.state.layout == "layered" or len(model.nodes) > CLIENT_LAYOUT_LIMIT
+    server_placed = server_places(model.state.layout, len(model.nodes))
     where = {node.id: (node.x, node.y) for node in model.nodes} if server_placed else {}
-    return [_node(node, model, filtering) for node in model.nodes] + [_edge(edge, model, where) for edge in model.edges]
+    return [_node(node, model) for node in model.nodes] + [_edge(edge, model, where) for edge in model.edges]
 
 
 def layout_for(model: MapModel, view_key: str) -> dict:
-    """The cytoscape layout: server positions (`preset`) unless a browser layout was chosen for a small map.
+    """The cytoscape layout: server positions (`preset`) unless a browser layout was chosen for a map it can lay out.
 
     `view_key` changes with the view, so that a new view is fitted to the screen once, while a refresh of the same
     view (same layout value) only updates classes and keeps the user's zoom and pan.
     """
     name = model.state.layout
-    if name == "layered" or len(model.nodes) > CLIENT_LAYOUT_LIMIT:
+    if server_places(name, len(model.nodes)):
         return {"name": "preset", "fit": True, "padding": 30, "view": view_key}
     layout = {"name": name, "fit": True, "padding": 30, "animate": False, "view": view_key}
     if name == "breadthfirst":
@@ -203,7 +210,7 @@ def layout_for(model: MapModel, view_key: str) -> dict:
     return layout
 
 
-def _node(node: MapNode, model: MapModel, filtering: bool) -> dict:
+def _node(node: MapNode, model: MapModel) -> dict:
     classes = [f"s-{node.status.name.lower()}", f"c-{node.class_name}", node.kind]
     if node.root:
         classes.append("root")
@@ -213,8 +220,6 @@ def _node(node: MapNode, model: MapModel, filtering: bool) -> dict:
         classes.append("chg")
     if model.state.impact:
         classes.append("impact" if node.on_impact_path else "faded")
-    if filtering and not node.open_incidents and not node.root:
-        classes.append("filtered")
     return {
         "data": {
             "id": node.id,
@@ -224,6 +229,19 @@ def _node(node: MapNode, model: MapModel, filtering: bool) -> dict:
             "ci_id": node.ci_id,
             "group": node.group_key,
             "status": HEALTH_STYLES[node.status].label,
+            # For the tooltip and the screen reader (assets/map_keys.js).
+            "cls": class_label(node.class_name),
+            "incidents": node.open_incidents,
+            "priority": node.worst_priority,
+            "changes": node.changes,
+            "summary": node_summary(
+                node.label,
+                class_label(node.class_name),
+                HEALTH_STYLES[node.status].label,
+                node.open_incidents,
+                node.worst_priority,
+                node.changes,
+            ),
         },
         "position": {"x": round(node.x, 1), "y": round(node.y, 1)},
         "classes": " ".join(classes),
@@ -249,6 +267,9 @@ def _edge(edge: MapEdge, model: MapModel, where: dict[str, tuple[float, float]])
     if model.state.impact:
         classes.append("impact" if edge.on_impact_path else "faded")
     data = {"id": edge.id, "source": edge.source, "target": edge.target, "type": edge.type_name}
+    if edge.hops:
+        classes.append("via")
+        data |= via_data(edge)
     if edge.traffic is not None:
         classes.extend(traffic_classes(edge.traffic))
         data["figures"] = traffic_label(edge.traffic)
@@ -277,14 +298,38 @@ def _arc(source: tuple[float, float], target: tuple[float, float]) -> list[str]:
 
 
 def _status_rules() -> list[dict]:
-    return [
-        {
-            "selector": f".s-{status.name.lower()}",
-            "style": {"background-color": style.colour, "shape": style.shape},
-        }
-        for status, style in HEALTH_STYLES.items()
-    ]
+    rules = []
+    for status, style in HEALTH_STYLES.items():
+        shape = (
+            {"shape": "polygon", "shape-polygon-points": list(style.outline)} if style.outline else {"shape": "ellipse"}
+        )
+        rules.append({"selector": f".s-{status.name.lower()}", "style": {"background-color": style.colour, **shape}})
+    return rules
 
+
+def _relationship_rules() -> list[dict]:
+    """Each relationship type's line pattern, arrowhead and colour, from the vocabulary (class t-<type>)."""
+    rules = []
+    for name, style in RELATIONSHIP_STYLES.items():
+        line = (
+            {"line-style": "dashed", "line-dash-pattern": list(style.dash)} if style.dash else {"line-style": "solid"}
+        )
+        colours = {"line-color": style.colour, "target-arrow-color": style.colour}
+        rules.append(
+            {
+                "selector": "edge.t-" + name.replace(" ", "-"),
+                "style": {**line, **colours, "target-arrow-shape": style.arrow},
+            }
+        )
+    return rules
+
+
+# Label sizes in map units. A label is drawn only when it is at least LABEL_MIN_PX on screen: cytoscape's
+# min-zoomed-font-size hides smaller ones; its static value here is safe at any zoom (cytoscape compares against the
+# zoom rounded up to a power of two, at most twice the real one), and assets/map_labels.js tightens it as the zoom
+# changes so that every label of LABEL_MIN_PX or more shows. Services and the root get larger labels, readable first.
+LABEL_MIN_PX = 10
+LABEL_PX = {"node": 24, "business_service": 30, "root": 40, "edge": 16}
 
 STYLESHEET: list[dict] = [
     {
@@ -293,35 +338,54 @@ STYLESHEET: list[dict] = [
             "label": "data(display)",
             "width": 34,
             "height": 34,
-            "font-size": 13,
+            "font-size": LABEL_PX["node"],
+            "min-zoomed-font-size": 2 * LABEL_MIN_PX,
             "color": "#1d2430",
             "text-valign": "bottom",
             "text-margin-y": 5,
             "text-wrap": "wrap",
-            "text-max-width": 136,
+            "text-max-width": 140,
+            "text-overflow-wrap": "anywhere",  # a host name (ams2-vm-0044) breaks where it must, never overlaps
             "text-background-color": "#ffffff",
             "text-background-opacity": 0.85,
             "text-background-padding": 2,
+            # A dark outline: pale status colours (Unknown, Degraded) stand out from the white background at 3:1+.
             "border-width": 2,
-            "border-color": "#ffffff",
+            "border-color": "#3d4552",
         },
     },
+    # Names of words break between words (cytoscape's "anywhere" would drop their spaces).
+    {"selector": "node[label *= ' ']", "style": {"text-overflow-wrap": "whitespace"}},
     *_status_rules(),
-    {"selector": ".c-business_service", "style": {"width": 50, "height": 50, "font-size": 16, "font-weight": 700}},
+    {
+        "selector": ".c-business_service",
+        "style": {"width": 50, "height": 50, "font-size": LABEL_PX["business_service"], "font-weight": 700},
+    },
     {"selector": ".c-user_group", "style": {"width": 26, "height": 26}},
     {
         "selector": ".group",
+        # A group keeps its status's shape (its status is never told by colour alone), drawn wider, with a double rim.
         "style": {
-            "shape": "round-rectangle",
             "width": 60,
-            "height": 36,
-            "border-width": 3,
+            "height": 40,
+            "border-width": 5,
             "border-style": "double",
             "border-color": "#1d2430",
             "font-weight": 600,
         },
     },
-    {"selector": ".root", "style": {"border-width": 5, "border-color": "#1d2430", "width": 56, "height": 56}},
+    {
+        "selector": ".root",
+        "style": {
+            "border-width": 5,
+            "border-color": "#1d2430",
+            "width": 56,
+            "height": 56,
+            "font-size": LABEL_PX["root"],
+            "font-weight": 700,
+            "text-max-width": 420,
+        },
+    },
     {
         "selector": ".inc",
         "style": {"border-color": "#7a1f00", "border-width": 4, "border-style": "dashed"},
@@ -329,19 +393,21 @@ STYLESHEET: list[dict] = [
     {"selector": ".p-high", "style": {"border-width": 6, "border-style": "solid", "border-color": "#000000"}},
     {"selector": ".chg", "style": {"text-border-width": 2, "text-border-color": "#0072B2", "text-border-opacity": 1}},
     {"selector": ".faded", "style": {"opacity": 0.18}},
-    {"selector": ".filtered", "style": {"display": "none"}},
     {
         "selector": "edge",
         "style": {
-            "width": 1.5,
+            "width": 2,
             "line-color": "#9aa3b0",
             "target-arrow-color": "#9aa3b0",
             "target-arrow-shape": "triangle",
-            "arrow-scale": 0.9,
+            "arrow-scale": 1.2,
             "curve-style": "bezier",
+            "min-zoomed-font-size": 2 * LABEL_MIN_PX,
         },
     },
-    {"selector": ".merged", "style": {"width": 3, "line-style": "dashed"}},
+    *_relationship_rules(),
+    # A merged edge (to or from a group) keeps its type's pattern and arrowhead and is drawn wider.
+    {"selector": ".merged", "style": {"width": 4}},
     {"selector": "edge.sym", "style": {"target-arrow-shape": "none"}},
     *(
         {
@@ -354,17 +420,12 @@ STYLESHEET: list[dict] = [
         }
         for name, bend in (("arc-r", -48), ("arc-l", 48))
     ),
-    {
-        "selector": ".t-located-in, .t-uplinked-to",
-        "style": {"line-color": "#c3c9d2", "target-arrow-color": "#c3c9d2"},
-    },
-    {"selector": ".t-connects-to, .t-located-in", "style": {"line-color": "#c3c9d2", "target-arrow-color": "#c3c9d2"}},
     # Call traffic from traces: width by requests, colour by error rate (blue none, orange some, vermilion ≥ 5 %).
     {
         "selector": "edge.traffic",
         "style": {
             "label": "data(figures)",
-            "font-size": 11,
+            "font-size": LABEL_PX["edge"],
             "color": "#1d2430",
             "text-rotation": "autorotate",
             "text-background-color": "#ffffff",
@@ -377,7 +438,9 @@ STYLESHEET: list[dict] = [
         {"selector": f"edge.er-{tier}", "style": {"line-color": colour, "target-arrow-color": colour}}
         for tier, colour in ERROR_COLOURS.items()
     ),
+    VIA_STYLE,
     {"selector": "edge.impact", "style": {"width": 4, "line-color": "#D55E00", "target-arrow-color": "#D55E00"}},
     {"selector": "node.impact", "style": {"border-color": "#D55E00", "border-width": 5}},
     {"selector": ":selected", "style": {"overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 8}},
+    *KEYBOARD_FOCUS_RULES,
 ]

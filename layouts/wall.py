@@ -70,6 +70,7 @@ def build_wall_page() -> html.Div:
         id=ids.PAGE_WALL,
         className="wall dark",
         hidden=True,
+        role="main",
     )
 
 

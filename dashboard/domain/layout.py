@@ -2,9 +2,10 @@
 
 Nodes sit in rows by layer (the class's layer from the vocabulary; where CIs of one layer depend on each other, as
 microservices calling microservices do, the dependent ones sit in sub-layers above the ones they call), ordered
-within a row by barycentric crossing reduction (a few sweeps of "move each node to the mean position of its
-neighbours"), and wide layers wrap into several rows so that a map stays readable. Deterministic: the same input
-gives the same positions.
+within a row to reduce edge crossings (see `ordering`: dummy nodes for long edges, barycentre sweeps, adjacent
+swaps, the best order kept), and wide layers wrap into several rows so that a map stays readable. A wrapped layer
+fills column by column, so a node's x still follows its order. Deterministic: the same input gives the same
+positions.
 
 Symmetric links (a network's "connects to") have no dependent end, so they never split a layer: linked peers of one
 class stay in one layer. Within a layer they still pull linked peers next to each other (the layer is first ordered
@@ -15,11 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dashboard.domain.ordering import SWEEPS, order_levels
+
 NODE_SPACING = 150.0  # px between neighbours in a row (nodes are ≤ 60 px wide, labels wrap at 130 px)
 ROW_SPACING = 110.0  # px between rows of one layer
 LAYER_GAP = 70.0  # extra px between layers
 MIN_ROW, MAX_ROW = 10, 40  # nodes per row before a layer wraps: about 1.6 × √n keeps a map wider than tall
-SWEEPS = 8
 MAX_SUBLAYERS = 8  # sub-layers a layer splits into at most for dependencies among its own nodes (cycles stop here)
 
 
@@ -38,9 +40,12 @@ def layered_layout(
     source: np.ndarray,
     target: np.ndarray,
     symmetric: np.ndarray | None = None,
+    *,
+    sweeps: int = SWEEPS,
 ) -> Positions:
     """Positions for nodes in `layers` (small ints), first ordered by `order_key`, connected by edges source→target
-    (`symmetric`: a boolean per edge, True for a link between peers that has no direction)."""
+    (`symmetric`: a boolean per edge, True for a link between peers that has no direction). `sweeps=0` keeps the
+    starting order (by key, along links) without crossing reduction."""
     layers = np.asarray(layers, dtype=np.int64)
     n = len(layers)
     if n == 0:
@@ -50,10 +55,19 @@ def layered_layout(
     links = np.zeros(len(source), dtype=bool) if symmetric is None else np.asarray(symmetric, dtype=bool)
     layers = _with_sublayers(layers, source[~links], target[~links])
     order_key = _along_links(layers, np.asarray(order_key), source[links], target[links])
-    rank = _initial_rank(layers, order_key)
-    for sweep in range(SWEEPS):
-        rank = _barycentric_pass(layers, rank, np.asarray(source), np.asarray(target), downwards=sweep % 2 == 0)
-    return _place(layers, rank, row_width(n))
+    return rows_layout(layers, order_key, source, target, sweeps=sweeps)
+
+
+def rows_layout(
+    levels: np.ndarray, order_key: np.ndarray, source: np.ndarray, target: np.ndarray, *, sweeps: int = SWEEPS
+) -> Positions:
+    """Positions for nodes in rows by `levels` (ints, smaller on top), ordered to reduce crossings starting from
+    `order_key`, wide levels wrapped: the machinery under the layered layout, for any way of levelling a map."""
+    levels = np.asarray(levels, dtype=np.int64)
+    rank = _initial_rank(levels, np.asarray(order_key))
+    level = np.unique(levels, return_inverse=True)[1].reshape(-1)
+    rank = order_levels(level, rank, source, target, sweeps=sweeps)
+    return _place(levels, rank, row_width(len(levels)))
 
 
 def row_width(n: int) -> int:
@@ -87,55 +101,41 @@ def _along_links(layers: np.ndarray, order_key: np.ndarray, source: np.ndarray, 
     a, b = np.concatenate([source[same], target[same]]), np.concatenate([target[same], source[same]])
     by_node = np.argsort(a, kind="stable")
     a, b = a[by_node], b[by_node]
-    starts = np.searchsorted(a, np.arange(len(layers)))
-    ends = np.searchsorted(a, np.arange(len(layers)), side="right")
-    visit = np.full(len(layers), -1, dtype=np.int64)
-    count = 0
-    for start in np.lexsort((np.arange(len(layers)), order_key)).tolist():
-        if visit[start] >= 0:
+    n = len(layers)
+    starts = np.searchsorted(a, np.arange(n))
+    ends = np.searchsorted(a, np.arange(n), side="right")
+    by_key = np.lexsort((np.arange(n), order_key))
+    key_rank = np.empty(n, dtype=np.int64)
+    key_rank[by_key] = np.arange(n)
+    # A node without links keeps its turn; a group of linked peers takes the turn of its first node, in walk order.
+    turn, step = key_rank.copy(), np.zeros(n, dtype=np.int64)
+    seen = np.zeros(n, dtype=bool)
+    linked = np.unique(a)
+    for start in linked[np.argsort(key_rank[linked])].tolist():
+        if seen[start]:
             continue
-        stack = [start]
+        stack, count = [start], 0
         while stack:
             node = stack.pop()
-            if visit[node] >= 0:
+            if seen[node]:
                 continue
-            visit[node] = count
+            seen[node] = True
+            turn[node], step[node] = key_rank[start], count
             count += 1
             peers = sorted(b[starts[node] : ends[node]].tolist(), key=lambda p: (order_key[p], p), reverse=True)
-            stack += [p for p in peers if visit[p] < 0]
+            stack += [p for p in peers if not seen[p]]
+    visit = np.empty(n, dtype=np.int64)
+    visit[np.lexsort((step, turn))] = np.arange(n)
     return visit
 
 
 def _initial_rank(layers: np.ndarray, order_key: np.ndarray) -> np.ndarray:
     """Position of each node within its layer, by the caller's key (ties by node number)."""
     order = np.lexsort((np.arange(len(layers)), order_key, layers))
-    return _ranks_from_order(layers, order)
-
-
-def _ranks_from_order(layers: np.ndarray, order: np.ndarray) -> np.ndarray:
-    rank = np.empty(len(layers), dtype=np.float64)
     sorted_layers = layers[order]
-    starts = np.searchsorted(sorted_layers, sorted_layers, side="left")
-    sizes = np.searchsorted(sorted_layers, sorted_layers, side="right") - starts
-    # Relative position in [0, 1] so that layers of different widths line up around their centres.
-    rank[order] = (np.arange(len(order)) - starts + 0.5) / sizes
+    rank = np.empty(len(layers), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - np.searchsorted(sorted_layers, sorted_layers)
     return rank
-
-
-def _barycentric_pass(
-    layers: np.ndarray, rank: np.ndarray, source: np.ndarray, target: np.ndarray, *, downwards: bool
-) -> np.ndarray:
-    """Reorder every layer by the mean rank of its neighbours in the layers before it (in sweep direction)."""
-    n = len(layers)
-    a = np.concatenate([source, target])
-    b = np.concatenate([target, source])
-    towards = layers[b] < layers[a] if downwards else layers[b] > layers[a]
-    a, b = a[towards], b[towards]
-    total = np.bincount(a, weights=rank[b], minlength=n)
-    count = np.bincount(a, minlength=n)
-    barycentre = np.where(count > 0, total / np.maximum(count, 1), rank)
-    order = np.lexsort((rank, barycentre, layers))
-    return _ranks_from_order(layers, order)
 
 
 def _place(layers: np.ndarray, rank: np.ndarray, max_row: int) -> Positions:
@@ -146,11 +146,10 @@ def _place(layers: np.ndarray, rank: np.ndarray, max_row: int) -> Positions:
     sizes = np.searchsorted(sorted_layers, sorted_layers, side="right") - starts
     within = np.arange(len(order)) - starts
     rows_in_layer = np.ceil(sizes / max_row).astype(np.int64)
-    # Spread a wrapped layer evenly over its rows (no half-empty last row).
-    per_row = np.ceil(sizes / rows_in_layer).astype(np.int64)
-    row_in_layer = within // per_row
-    col = within % per_row
-    row_len = np.minimum(per_row, sizes - row_in_layer * per_row)
+    # A wrapped layer fills column by column, each row shifted by a fraction of a step: x still grows with the
+    # order (so the crossing reduction's order is what the eye sees), and neighbours alternate between rows.
+    row_in_layer = within % rows_in_layer
+    step = NODE_SPACING / rows_in_layer
     distinct, first = np.unique(sorted_layers, return_index=True)
     layer_rows = rows_in_layer[first]
     first_row = np.concatenate([[0], np.cumsum(layer_rows)[:-1]])
@@ -159,9 +158,7 @@ def _place(layers: np.ndarray, rank: np.ndarray, max_row: int) -> Positions:
     x = np.empty(len(order))
     y = np.empty(len(order))
     row_out = np.empty(len(order), dtype=np.int64)
-    # Odd rows of a wrapped layer shift by half a step, so edges from the row above do not hide nodes below.
-    stagger = np.where(row_in_layer % 2 == 1, NODE_SPACING / 2, 0.0)
-    x[order] = (col - (row_len - 1) / 2) * NODE_SPACING + stagger
+    x[order] = (within - (sizes - 1) / 2) * step
     y[order] = row * ROW_SPACING + layer_number * LAYER_GAP
     row_out[order] = row
     return Positions(x, y, row_out)

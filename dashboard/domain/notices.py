@@ -53,13 +53,16 @@ def unknown_root(ci_id: int) -> Notice:
     )
 
 
-def filter_empty(cis: int) -> Notice:
-    """The 'only CIs with open incidents' filter leaves nothing of the view but its root."""
-    return Notice(
-        "map.filter_empty",
-        f"None of the {cis:,} CIs in this view has an open incident.",
-        "Untick 'Only CIs with open incidents', or widen the view (more hops, both ways).",
-    )
+def filter_empty(cis: int, *, only_incidents: bool = True) -> Notice:
+    """The filters ('only CIs with open incidents', or those by attribute) leave nothing of the view but its root."""
+    if only_incidents:
+        why, undo = (
+            f"None of the {cis:,} CIs in this view has an open incident.",
+            "Untick 'Only CIs with open incidents'",
+        )
+    else:
+        why, undo = f"None of the {cis:,} CIs in this view passes the filters.", "Clear a filter (under Filters)"
+    return Notice("map.filter_empty", why, f"{undo}, or widen the view (more hops, both ways).")
 
 
 def old_health(newest: datetime | None, days: int, now: datetime) -> Notice:

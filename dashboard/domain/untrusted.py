@@ -51,3 +51,10 @@ def query_values(search: object) -> dict[str, str]:
     blank values are left out."""
     parsed = parse_qs(text(search, MAX_QUERY).lstrip("?"))
     return {name: text(values[0].strip()) for name, values in parsed.items()}
+
+
+def query_lists(search: object, name: str, max_items: int, max_chars: int) -> frozenset[str]:
+    """Every value of a repeated query parameter (?loc=FRA1&loc=LON3), stripped; blank or longer than max_chars left
+    out, at most max_items looked at."""
+    parsed = parse_qs(text(search, MAX_QUERY).lstrip("?")).get(name, [])
+    return frozenset(v for value in parsed[:max_items] if 0 < len(v := value.strip()) <= max_chars)

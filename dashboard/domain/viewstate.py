@@ -8,13 +8,16 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from dashboard.domain.neighbourhood import Scope
-from dashboard.domain.untrusted import bounded, number_list, query_values, whole_number
+from dashboard.domain.untrusted import bounded, number_list, query_lists, query_values, whole_number
 
 DEFAULT_DEPTH = 3
 MAX_DEPTH = 10
 LAYOUTS = ("layered", "breadthfirst", "concentric", "cose", "dagre")
 MAX_CHANGE_DAYS = 90
 MAX_OPEN_GROUPS = 50
+# Attribute filters: URL parameter → ViewState field; each value repeats the parameter (?loc=FRA1&loc=LON3).
+FILTER_PARAMETERS = {"class": "classes", "env": "environments", "loc": "locations", "crit": "criticalities"}
+MAX_FILTER_VALUES, MAX_FILTER_CHARS = 50, 128
 VIEWS = ("map", "table")  # the map drawn, or the same view as tables
 
 
@@ -31,6 +34,12 @@ class ViewState:
     impact: bool = False
     expanded: frozenset[str] = field(default_factory=frozenset)
     embed: bool = False  # shown in another page's iframe: the map and its details only, no app chrome
+    # Filters (see dashboard/map_filters.py): CIs of any of these values; empty: no filter on that attribute.
+    classes: frozenset[str] = field(default_factory=frozenset)
+    environments: frozenset[str] = field(default_factory=frozenset)
+    locations: frozenset[str] = field(default_factory=frozenset)
+    criticalities: frozenset[str] = field(default_factory=frozenset)
+    details: bool = True  # False (details=0): no details panel, the map takes the whole frame
     view: str = "map"  # one of VIEWS
 
     def with_root(self, root: int) -> "ViewState":
@@ -55,6 +64,11 @@ def parse(search: str | None) -> ViewState:
         impact=one("impact") == "1",
         expanded=_groups(one("open")),
         embed=one("embed") == "1",
+        **{
+            name: query_lists(search, parameter, MAX_FILTER_VALUES, MAX_FILTER_CHARS)
+            for parameter, name in FILTER_PARAMETERS.items()
+        },
+        details=one("details") != "0",
         view=one("view") if one("view") in VIEWS else "map",
     )
 
@@ -81,6 +95,10 @@ def to_query(state: ViewState) -> str:
         pairs.append(("open", ",".join(sorted(state.expanded))))
     if state.embed:
         pairs.append(("embed", "1"))
+    for parameter, name in FILTER_PARAMETERS.items():
+        pairs += [(parameter, value) for value in sorted(getattr(state, name))]
+    if not state.details:
+        pairs.append(("details", "0"))
     if state.view != default.view:
         pairs.append(("view", state.view))
     return "?" + urlencode(pairs) if pairs else ""

@@ -46,6 +46,30 @@ RELATIONSHIP_TYPES: tuple[RelationshipType, ...] = (
     RelationshipType(7, "uplinked to", _ON_TARGET, "a device needs its network uplink (server → switch → core)"),
 )
 RELATIONSHIP_TYPE_BY_NAME: dict[str, RelationshipType] = {t.name: t for t in RELATIONSHIP_TYPES}
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeStyle:
+    """How the map draws a relationship type: dash pattern (px of line and gap; empty = solid), arrowhead, colour."""
+
+    dash: tuple[int, ...]
+    arrow: str  # a cytoscape arrow shape; "none" for a link between peers
+    colour: str
+
+
+# Each type its own pair of line pattern and arrowhead, so that no two look alike even in grey: dependencies of
+# software are dark, physical and network placement lighter (there are many and they matter less), both ≥ 3:1.
+_SOFTWARE, _PLACEMENT = "#6b7482", "#8a93a0"  # 4.7:1 and 3.1:1 on white (WCAG non-text contrast)
+RELATIONSHIP_STYLES: dict[str, EdgeStyle] = {
+    "depends on": EdgeStyle((), "triangle", _SOFTWARE),
+    "runs on": EdgeStyle((), "vee", _SOFTWARE),
+    "hosted on": EdgeStyle((10, 5), "vee", _SOFTWARE),
+    "connects to": EdgeStyle((2, 5), "none", _PLACEMENT),
+    "located in": EdgeStyle((2, 5), "square", _PLACEMENT),
+    "member of": EdgeStyle((10, 5), "diamond", _SOFTWARE),
+    "used by": EdgeStyle((), "circle", _SOFTWARE),
+    "uplinked to": EdgeStyle((10, 5), "tee", _PLACEMENT),
+}
 UNKNOWN_RELATIONSHIP_CODE = -1
 
 
@@ -111,20 +135,64 @@ class Health(IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class HealthStyle:
-    """How a health status is shown: label, colour (colour-blind safe palette), shape and icon."""
+    """How a health status is shown: label, colour, the text colour on it (`ink`), shape and icon.
+
+    `outline` is the shape as a polygon in a [-1, 1] box (x right, y down), empty for a circle: the map draws it
+    (cytoscape `shape-polygon-points`) and the legend draws the same points as SVG, so both show one shape.
+    """
 
     label: str
     colour: str
+    ink: str
     shape: str
+    outline: tuple[float, ...]
     icon: str
 
 
+# Five colours told apart by everyone: every pair differs by CIEDE2000 ≥ 19 in normal vision and in the Machado (2009)
+# protanopia, deuteranopia and tritanopia simulations (tests/unit/test_legibility.py). Okabe-Ito's bluish green for
+# OK; Degraded (light amber) and Down (dark red) differ in lightness, which survives every colour deficiency, where
+# the former amber and vermilion both turned olive; Unknown is pale grey, no longer the grey OK turned into. Pale
+# fills get a dark outline on the map, so that every shape stands out from the white background at 3:1 or more.
+# The shapes differ too (circle, square, diamond, triangle, cross), so that the status is never told by colour alone.
 HEALTH_STYLES: dict[Health, HealthStyle] = {
-    Health.OK: HealthStyle("OK", "#009E73", "ellipse", "✓"),
-    Health.MAINTENANCE: HealthStyle("Maintenance", "#56B4E9", "round-rectangle", "⚙"),
-    Health.UNKNOWN: HealthStyle("Unknown", "#999999", "diamond", "?"),
-    Health.DEGRADED: HealthStyle("Degraded", "#E69F00", "triangle", "!"),
-    Health.DOWN: HealthStyle("Down", "#D55E00", "octagon", "✕"),
+    Health.OK: HealthStyle("OK", "#009E73", "#111111", "circle", (), "✓"),
+    Health.MAINTENANCE: HealthStyle("Maintenance", "#8E7CC3", "#111111", "square", (-1, -1, 1, -1, 1, 1, -1, 1), "⚙"),
+    Health.UNKNOWN: HealthStyle("Unknown", "#E0E0E0", "#111111", "diamond", (0, -1, 1, 0, 0, 1, -1, 0), "?"),
+    Health.DEGRADED: HealthStyle("Degraded", "#F5C710", "#111111", "triangle", (0, -1, 1, 0.85, -1, 0.85), "!"),
+    Health.DOWN: HealthStyle(
+        "Down",
+        "#B22222",
+        "#FFFFFF",
+        "cross",
+        (
+            -0.58,
+            1,
+            0,
+            0.42,
+            0.58,
+            1,
+            1,
+            0.58,
+            0.42,
+            0,
+            1,
+            -0.58,
+            0.58,
+            -1,
+            0,
+            -0.42,
+            -0.58,
+            -1,
+            -1,
+            -0.58,
+            -0.42,
+            0,
+            -1,
+            0.58,
+        ),
+        "✕",
+    ),
 }
 HEALTH_BY_NAME: dict[str, Health] = {h.name.lower(): h for h in Health}
 

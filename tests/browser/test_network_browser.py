@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard.domain.vocabulary import RELATIONSHIP_STYLES
 from dashboard.settings import Settings
 from tests.browser.conftest import _serve
 from tests.rows import ci, rel, write
@@ -45,5 +46,6 @@ def test_bn001_both_ways_all_hops_draws_the_whole_network_with_links_without_arr
         assert drawn["nodes"] == ROUTERS + 3
         assert len(drawn["links"]) == ROUTERS + 4
         assert set(drawn["links"]) == {"none"}
-        assert set(drawn["dependencies"]) == {"triangle"}
+        # Dependencies keep an arrowhead: each type its own (the vocabulary's RELATIONSHIP_STYLES).
+        assert set(drawn["dependencies"]) == {RELATIONSHIP_STYLES[kind].arrow for kind in ("uplinked to", "depends on")}
         assert len(drawn["dependencies"]) == 3

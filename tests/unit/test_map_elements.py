@@ -1,5 +1,7 @@
 """Map elements and panels from plain map data: ids, positions, classes, layouts, CSV — no server needed."""
 
+from urllib.parse import unquote
+
 import pytest
 
 from dashboard.domain.viewstate import ViewState
@@ -60,13 +62,16 @@ def test_me001_nodes_carry_status_incident_and_root_classes_and_positions():
     assert by_id["rel-7"]["classes"] == "t-runs-on"
 
 
-def test_me002_only_incidents_hides_the_others_by_class_and_keeps_the_root():
-    nodes = [node(1, root=True), node(2, open_incidents=1, worst_priority=4), node(3)]
-    view = model(nodes, state=ViewState(root=1, incidents_only=True))
-    classes = {e["data"]["id"]: e["classes"].split() for e in build_elements(view)}
-    assert "filtered" not in classes["ci-1"]
-    assert "filtered" not in classes["ci-2"]
-    assert "filtered" in classes["ci-3"]
+def test_me002_filters_leave_no_hidden_node_behind_and_contracted_edges_say_via_how_many_hops():
+    # The filters drop CIs on the server (dashboard/map_filters.py): what reaches the browser is all drawn.
+    nodes = [node(1, root=True), node(2, open_incidents=1, worst_priority=4)]
+    via = MapEdge("via-ci-1-ci-2", "ci-1", "ci-2", "via", merged=True, hops=2, via=("ci-7", "group-7:server"))
+    view = model(nodes, [via], state=ViewState(root=1, incidents_only=True))
+    by_id = {e["data"]["id"]: e for e in build_elements(view)}
+    assert not any("filtered" in e["classes"] for e in by_id.values())
+    assert "via" in by_id["via-ci-1-ci-2"]["classes"].split()
+    assert by_id["via-ci-1-ci-2"]["data"]["via"] == "via 2 hops"
+    assert by_id["via-ci-1-ci-2"]["data"]["through"] == ["ci-7", "group-7:server"]
 
 
 def test_me003_impact_view_fades_what_is_not_on_the_path():
@@ -147,9 +152,14 @@ def test_me009_symmetric_links_carry_the_no_arrow_class_and_the_stylesheet_drops
 def test_me010_the_legend_draws_links_without_an_arrow_and_dependencies_with_one():
     keys = {}
     for item in build_legend().children[4].children:
-        keys[item.children[1]] = item.children[0].children
-    assert keys["connects to"] == "—"
-    assert keys["depends on"] == keys["uplinked to"] == keys["used by"] == "→"
+        picture, words = item.children
+        keys[words.children[0].children] = unquote(picture.src)
+    assert "<line" in keys["connects to"]
+    assert "<polygon" not in keys["connects to"]
+    assert "<rect" not in keys["connects to"]
+    assert all(
+        ("<polygon" in keys[k] or "<rect" in keys[k] or "<circle" in keys[k]) for k in keys if k != "connects to"
+    )
 
 
 def test_me011_a_link_is_described_without_a_dependent_end():
