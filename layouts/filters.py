@@ -90,8 +90,8 @@ def filter_notice(summary: FilterSummary) -> str:
 
 
 def via_label(hops: int) -> str:
-    """The label on a contracted edge."""
-    return f"via {hops} hop{'s' if hops != 1 else ''}"
+    """The label on a contracted edge: how many hidden CIs lie on its shortest way (A → h1 → h2 → B: "via 2 hidden")."""
+    return f"via {hops} hidden"
 
 
 def via_data(edge: MapEdge) -> dict:

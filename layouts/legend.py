@@ -45,7 +45,10 @@ def build_legend() -> html.Section:
     ]
     # Contracted edges (dashboard/map_filters.py): only on a filtered map, but explained on every one.
     edges.append(
-        html.Li([html.Span("┄▸", className="edge-key"), "via N hops: N CIs the filters hide"], className="via")
+        html.Li(
+            [html.Span("┄▸", className="edge-key"), "via N hidden: N CIs the filters hide lie on the way"],
+            className="via",
+        )
     )
     return html.Section(
         [

@@ -63,7 +63,7 @@ def test_fe030_only_incidents_keeps_the_paths_as_via_edges(shop):
     nodes, edges = elements(app, "?root=1&depth=all&dir=downstream&only=incidents")
     assert set(nodes) == {"ci-1", "ci-5", "ci-6"}
     via = edges["via-ci-1-ci-5"]
-    assert via["data"]["via"] == "via 2 hops"
+    assert via["data"]["via"] == "via 2 hidden"
     assert via["data"]["through"] == ["ci-2", "ci-3"]
     assert "via" in via["classes"].split()
     assert any(e["data"]["source"] == "ci-5" and e["data"]["target"] == "ci-6" for e in edges.values())
@@ -143,7 +143,7 @@ def test_fe035_forged_dropdown_values_give_a_valid_url_never_an_error(shop, forg
 def test_fe036_via_edge_details_name_the_hidden_cis_and_survive_forged_data(shop):
     app = app_of(shop)
     key = callback_key(app, ids.MAP_DETAILS, "children")
-    edge = {"id": "via-ci-1-ci-5", "source": "ci-1", "target": "ci-5", "via": "via 2 hops", "hops": 2}
+    edge = {"id": "via-ci-1-ci-5", "source": "ci-1", "target": "ci-5", "via": "via 2 hidden", "hops": 2}
     for through in (["ci-2", "ci-3"], "ci-2", [{"x": 1}, None, 7], ["ci-2"] * 500):
         values = {f"{ids.MAP_GRAPH}.tapEdgeData": edge | {"through": through}, f"{ids.URL}.search": "?root=1"}
         status, data = post(app, request_for_key(app, key, values, f"{ids.MAP_GRAPH}.tapEdgeData"))
@@ -155,4 +155,4 @@ def test_fe036_via_edge_details_name_the_hidden_cis_and_survive_forged_data(shop
     text = json.dumps(post(app, request_for_key(app, key, values, f"{ids.MAP_GRAPH}.tapEdgeData"))[1]["response"])
     assert "web" in text
     assert "api" in text
-    assert "via 2 hops" in text
+    assert "via 2 hidden" in text

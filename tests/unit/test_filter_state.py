@@ -57,8 +57,8 @@ def test_fe024_the_notice_says_what_is_shown_what_filtered_and_what_was_contract
     assert (
         filter_notice(FilterSummary(2, 3, 0, ("open incidents",))) == "Showing 2 of 3 CIs: filtered by open incidents."
     )
-    assert via_label(1) == "via 1 hop"
-    assert via_label(3) == "via 3 hops"
+    assert via_label(1) == "via 1 hidden"
+    assert via_label(3) == "via 3 hidden"
 
 
 def test_fe025_via_details_name_the_hidden_cis_as_text_and_count_the_rest():
@@ -66,4 +66,4 @@ def test_fe025_via_details_name_the_hidden_cis_as_text_and_count_the_rest():
     text = str(panel)
     assert "<img src=x onerror=alert(1)>" in text  # a child string: rendered as text by React, never as HTML
     assert "and 18 more" in text
-    assert "via 20 hops" in text
+    assert "via 20 hidden" in text

@@ -108,7 +108,7 @@ def test_lg008_groups_traffic_and_impact_are_styled_after_the_types_so_they_stil
 
 
 def test_lg009_the_legend_explains_every_relationship_type_with_its_picture():
-    items = build_legend().children[4].children
+    items = [item for item in build_legend().children[4].children if getattr(item, "className", None) != "via"]
     assert len(items) == len(RELATIONSHIP_TYPES)
     for item, kind in zip(items, RELATIONSHIP_TYPES, strict=True):
         picture, words = item.children

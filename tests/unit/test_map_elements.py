@@ -70,7 +70,7 @@ def test_me002_filters_leave_no_hidden_node_behind_and_contracted_edges_say_via_
     by_id = {e["data"]["id"]: e for e in build_elements(view)}
     assert not any("filtered" in e["classes"] for e in by_id.values())
     assert "via" in by_id["via-ci-1-ci-2"]["classes"].split()
-    assert by_id["via-ci-1-ci-2"]["data"]["via"] == "via 2 hops"
+    assert by_id["via-ci-1-ci-2"]["data"]["via"] == "via 2 hidden"
     assert by_id["via-ci-1-ci-2"]["data"]["through"] == ["ci-7", "group-7:server"]
 
 
@@ -152,6 +152,8 @@ def test_me009_symmetric_links_carry_the_no_arrow_class_and_the_stylesheet_drops
 def test_me010_the_legend_draws_links_without_an_arrow_and_dependencies_with_one():
     keys = {}
     for item in build_legend().children[4].children:
+        if getattr(item, "className", None) == "via":  # contracted edges: not a relationship type
+            continue
         picture, words = item.children
         keys[words.children[0].children] = unquote(picture.src)
     assert "<line" in keys["connects to"]
