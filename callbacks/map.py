@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from callbacks.map_table import EMPTY_TABLE, table_answer
 from callbacks.pages import on_map_page
 from callbacks.roots import default_root, opening_scope, root_options
 from dashboard.cmdb.derived import Derived
@@ -93,11 +94,11 @@ def register(app: Dash, services: Services) -> None:
         if wanted.root is None:
             wanted = ViewState(**{**_fields(wanted), "root": state.root})
         if wanted.root != state.root:
-            carried = {"embed": state.embed, "details": state.details, **filter_fields(state)}
+            carried = {"embed": state.embed, "details": state.details, "view": state.view, **filter_fields(state)}
             state = ViewState(**{**_fields(wanted), "impact": False, "expanded": frozenset(), **carried})
         else:
             kept = {"impact": state.impact, "expanded": state.expanded, "embed": state.embed, "details": state.details}
-            kept |= filter_fields(state)
+            kept |= {"view": state.view, **filter_fields(state)}
             state = ViewState(**{**_fields(wanted), **kept})
         return (to_query(state), *(no_update,) * 7)
 
@@ -110,6 +111,9 @@ def register(app: Dash, services: Services) -> None:
         Output(ids.MAP_EXPORT, "hidden"),
         Output(ids.MAP_TRAIL, "children"),
         Output(ids.MAP_TRAIL_STORE, "data"),
+        Output(ids.MAP_TABLE_NODES, "rowData"),
+        Output(ids.MAP_TABLE_NODES, "columnDefs"),
+        Output(ids.MAP_TABLE_EDGES, "rowData"),
         Input(ids.URL, "search"),
         Input(ids.SNAPSHOT_VERSION, "data"),
         State(ids.MAP_TRAIL_STORE, "data"),
@@ -121,13 +125,23 @@ def register(app: Dash, services: Services) -> None:
             return no_update
         general = _cmdb_notices(derived)
         if not derived.snapshot.index.node_count:
-            return [], no_update, [html.H2("Nothing to show")], build_notices(general), [], True, [], no_update
+            return (
+                [],
+                no_update,
+                [html.H2("Nothing to show")],
+                build_notices(general),
+                [],
+                True,
+                [],
+                no_update,
+                *EMPTY_TABLE,
+            )
         if state.root is None:
             return no_update
         position = derived.snapshot.index.position(state.root)
         if position is None:
             notice = build_notices([unknown_root(state.root)])
-            return [], no_update, [html.H2("Nothing to show")], notice, [], True, no_update, no_update
+            return [], no_update, [html.H2("Nothing to show")], notice, [], True, no_update, no_update, *EMPTY_TABLE
         model = build_map(derived, state, position, budget=services.settings.map_budget)
         filtered = (
             (filter_empty(model.total_cis, only_incidents=not any(filter_fields(state).values())),)
@@ -137,15 +151,18 @@ def register(app: Dash, services: Services) -> None:
         class_name = model.root_class
         label = class_label(class_name)
         trail = _extend(trail, state.root, model.root_name, base + to_query(state))
+        # The table view leaves the hidden map as it is: a layout fitted in a hidden container draws nothing.
+        as_table = state.view == "table"
         return (
-            build_elements(model),
-            layout_for(model, to_query(state)),
+            no_update if as_table else build_elements(model),
+            no_update if as_table else layout_for(model, to_query(state)),
             build_heading(model, label),
             build_notice(model) + build_notices((*filtered, *general)),
             build_impact(model),
             not model.impacted,
             build_trail([(name, href) for _, name, href in trail]),
             trail,
+            *table_answer(derived, model),
         )
 
     @app.callback(

@@ -15,6 +15,7 @@ from layouts.overview import DataAge, build_body, build_status
 
 def register(app: Dash, services: Services) -> None:
     """Attach the overview callback to the app."""
+    map_href = app.get_relative_path("/")
 
     @app.callback(
         Output(ids.OVERVIEW_STATUS, "children"),
@@ -42,7 +43,8 @@ def register(app: Dash, services: Services) -> None:
         notices = cmdb_notices(
             snapshot.index.node_count, snapshot.index.edge_count, counts["relationship"], snapshot.old_health
         )
-        body = build_body(source_for_viewer(snapshot.source), counts, snapshot.class_counts, list(snapshot.findings))
+        findings = list(snapshot.findings)
+        body = build_body(source_for_viewer(snapshot.source), counts, snapshot.class_counts, findings, map_href)
         body = build_notices(notices) + body
         # The map redraws only when a new snapshot arrived, not on every tick (that would reset zoom and pan).
         version = snapshot.version if snapshot.version != shown_version else no_update

@@ -8,11 +8,12 @@ from dash import Dash
 
 from callbacks import filters as filter_callbacks
 from callbacks import map as map_callbacks
+from callbacks import map_table as map_table_callbacks
 from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks.pages import QUALITY_PATH
-from dashboard import auth, background, guard, headers
+from dashboard import auth, background, compression, guard, headers
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
@@ -21,7 +22,7 @@ from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
 from layouts.shell import build_shell
 
-FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, filter_callbacks, wall_callbacks)
+FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, filter_callbacks, map_table_callbacks, wall_callbacks)
 STATUS_TICK_MS = 10_000
 
 
@@ -83,6 +84,7 @@ def create_app(
     app.layout = build_shell(
         settings.title, STATUS_TICK_MS, app.get_relative_path("/"), app.get_relative_path(QUALITY_PATH)
     )
+    compression.install(app)  # first: its after-request hook runs last, over the finished answer
     auth.install(app, access, settings)
     guard.install(app)
     headers.install(app, settings.frame_ancestor_list)

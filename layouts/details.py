@@ -10,6 +10,7 @@ from dashboard.details import CIDetails
 from dashboard.domain.traffic import EdgeTraffic
 from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_TYPE_BY_NAME, Health
 from dashboard.incident_history import IncidentHistory
+from layouts.time_axis import time_axis
 
 # The panel is narrow: the time and the state first, then number and summary together in one wrapping column.
 INCIDENT_COLUMNS = ("opened_at", "standing", "what")
@@ -231,4 +232,5 @@ def _health_chart(details: CIDetails) -> html.Div | dcc.Graph:
         },
         template="plotly_white",
     )
+    figure.update_xaxes(time_axis(events["observed_at"]))
     return dcc.Graph(figure=figure, config={"displayModeBar": False}, className="health-chart")

@@ -17,6 +17,7 @@ from layouts import ids
 from layouts.filters import VIA_STYLE, build_filters, filter_notice, via_data
 from layouts.legend import build_legend
 from layouts.map_access import KEYBOARD_FOCUS_RULES, build_map_access, node_summary
+from layouts.map_table import build_table_view, build_view_toggle
 
 SCOPE_OPTIONS = [
     {"label": "What it depends on", "value": "downstream"},
@@ -56,6 +57,8 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                         className="button details-toggle",
                         **{"aria-expanded": "true", "aria-controls": ids.MAP_DETAILS_PANEL},
                     ),
+                    build_view_toggle(),
+                    build_table_view(),  # before the map: while it is shown, the stylesheet hides the map
                     cyto.Cytoscape(
                         id=ids.MAP_GRAPH,
                         elements=[],

@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from dash import html
+from dash import dcc, html
 
-from dashboard.domain.findings import Finding
+from dashboard.domain.findings import Finding, by_severity
 from layouts import ids
 
 
@@ -66,13 +66,23 @@ def _age_lines(age: DataAge) -> list:
     return parts
 
 
-def build_body(source: str | None, counts: dict[str, int], classes: dict[str, int], findings: list[Finding]) -> list:
-    """Where the data comes from (None: not shown), counts per table and class, and the data-quality findings."""
+MAP_LINKS = 5  # example CIs linked per finding
+
+
+def build_body(
+    source: str | None,
+    counts: dict[str, int],
+    classes: dict[str, int],
+    findings: list[Finding],
+    map_href: str = "/",
+) -> list:
+    """Where the data comes from (None: not shown), counts per table and class, and the data-quality findings (worst
+    first, each with links to its example CIs on the map at `map_href`)."""
     return [
         *([html.P(["Source: ", html.Code(source)])] if source is not None else []),
         html.Section([html.H2("Contents"), _table(("Table", "Rows"), counts.items())], className="card"),
         html.Section([html.H2("CIs by class"), _table(("Class", "CIs"), classes.items())], className="card"),
-        html.Section([html.H2("Data quality"), _findings(findings)], className="card wide"),
+        html.Section([html.H2("Data quality"), _findings(findings, map_href)], className="card wide"),
     ]
 
 
@@ -85,7 +95,7 @@ def _table(header: tuple[str, str], rows: object) -> html.Table:
     )
 
 
-def _findings(findings: list[Finding]) -> html.Div | html.Table:
+def _findings(findings: list[Finding], map_href: str) -> html.Div | html.Table:
     if not findings:
         return html.P("No problems found.")
     rows = [
@@ -94,11 +104,26 @@ def _findings(findings: list[Finding]) -> html.Div | html.Table:
                 html.Td(str(f.severity), className=f"sev {f.severity}"),
                 html.Td(f.title),
                 html.Td(f"{f.count:,}", className="num"),
-                html.Td(", ".join(f.examples)),
+                html.Td([html.Span(", ".join(f.examples)), *_map_links(f, map_href)]),
                 html.Td(f.detail),
             ]
         )
-        for f in findings
+        for f in by_severity(findings)
     ]
     header = html.Thead(html.Tr([html.Th(h) for h in ("Severity", "Finding", "Count", "Examples", "Handling")]))
     return html.Table([header, html.Tbody(rows)])
+
+
+def _map_links(finding: Finding, map_href: str) -> list:
+    """Links to a few of the finding's CIs on the map, and to the first one's view as a table (ids only: no name from
+    the CMDB becomes part of a link)."""
+    if not finding.ci_ids:
+        return []
+    links: list = []
+    for ci_id in finding.ci_ids[:MAP_LINKS]:
+        if links:
+            links.append(", ")
+        links.append(dcc.Link(f"#{ci_id}", href=f"{map_href}?root={ci_id}", title=f"Open CI {ci_id} on the map"))
+    first = finding.ci_ids[0]
+    table = dcc.Link("as a table", href=f"{map_href}?root={first}&view=table", title=f"CI {first}'s view as a table")
+    return [html.Div(["On the map: ", *links, " · ", table], className="finding-links")]

@@ -47,22 +47,35 @@ def shown(value: object) -> str:
     return cut(visible(escaped), MAX_EXAMPLE_CHARS)
 
 
-def rows_finding(code: str, severity: Severity, title: str, rows: pd.Series | np.ndarray, detail: str) -> list[Finding]:
+def rows_finding(
+    code: str, severity: Severity, title: str, rows: pd.Series | np.ndarray, detail: str, ci_ids: tuple[int, ...] = ()
+) -> list[Finding]:
     """A one-element list when rows is not empty, else an empty list (so rules can be concatenated)."""
     if len(rows) == 0:
         return []
-    return [Finding(code, severity, title, len(rows), _examples(rows), detail)]
+    return [Finding(code, severity, title, len(rows), _examples(rows), detail, ci_ids)]
+
+
+def example_ids(index: GraphIndex, values: pd.Series | np.ndarray) -> tuple[int, ...]:
+    """Up to MAX_EXAMPLES distinct CI ids among the values that are CIs on the graph, in order (for map links)."""
+    head = pd.Series(np.asarray(values)[: MAX_EXAMPLES * 50])
+    numbers = pd.to_numeric(head, errors="coerce")
+    ids = numbers[numbers.notna() & (numbers == numbers.round())].astype("int64").to_numpy()
+    on_graph = ids[index.locate(ids.astype(index.ci_ids.dtype)) >= 0] if len(ids) else ids
+    return tuple(int(i) for i in pd.unique(on_graph)[:MAX_EXAMPLES])
 
 
 def ci_findings(ci: pd.DataFrame, raw_class: pd.Series, built: BuiltIndex) -> list[Finding]:
     """Findings about the CI rows themselves."""
     ids = ci["id"]
+    index = built.index
     found = rows_finding(
         "ci.duplicate_id",
         Severity.ERROR,
         "CI ids used by more than one row",
         ids.iloc[built.duplicate_id_rows],
         "the first row with each id is used, the others are left out of the graph",
+        example_ids(index, ids.iloc[built.duplicate_id_rows]),
     )
     known = per_distinct(ci["class"], lambda classes: classes.isin(CI_CLASS_BY_NAME))
     mixed = per_distinct(raw_class, _written_otherwise) & known
@@ -72,6 +85,7 @@ def ci_findings(ci: pd.DataFrame, raw_class: pd.Series, built: BuiltIndex) -> li
         "CI classes written in another case or with spaces",
         raw_class[mixed].drop_duplicates(),
         f"{int(mixed.sum())} CIs; read as the canonical lower-case class",
+        example_ids(index, ids[mixed]),
     )
     found += rows_finding(
         "ci.unknown_class",
@@ -79,15 +93,18 @@ def ci_findings(ci: pd.DataFrame, raw_class: pd.Series, built: BuiltIndex) -> li
         "CI classes outside the vocabulary",
         ci.loc[~known, "class"].drop_duplicates(),
         "shown with a generic shape in the lowest layer",
+        example_ids(index, ids[~known]),
     )
+    unknown_status = ~ci["status"].isin(CI_STATUSES)
     found += rows_finding(
         "ci.unknown_status",
         Severity.WARNING,
         "CI statuses outside the vocabulary",
-        ci.loc[~ci["status"].isin(CI_STATUSES), "status"].astype("str").drop_duplicates(),
+        ci.loc[unknown_status, "status"].astype("str").drop_duplicates(),
         f"known statuses: {', '.join(CI_STATUSES)}",
+        example_ids(index, ids[unknown_status]),
     )
-    return found + _duplicate_names(ci) + _hidden_characters(ci) + _stale(ci) + _orphans(ci, built)
+    return found + _duplicate_names(ci, index) + _hidden_characters(ci, index) + _stale(ci, index) + _orphans(ci, built)
 
 
 def _written_otherwise(raw_class: pd.Series) -> pd.Series:
@@ -96,7 +113,7 @@ def _written_otherwise(raw_class: pd.Series) -> pd.Series:
     return cleaned.ne(raw_class) | cleaned.str.lower().ne(cleaned)
 
 
-def _duplicate_names(ci: pd.DataFrame) -> list[Finding]:
+def _duplicate_names(ci: pd.DataFrame, index: GraphIndex) -> list[Finding]:
     key = _casefold(ci["name"].astype("str").str.strip())
     repeated = key.duplicated(keep=False) & ci["name"].notna()
     names = ci.loc[repeated, "name"]
@@ -107,10 +124,11 @@ def _duplicate_names(ci: pd.DataFrame) -> list[Finding]:
         "CI names carried by more than one CI",
         names.drop_duplicates(),
         f"{groups} names on {len(names)} CIs; search and maps show the id beside such names",
+        example_ids(index, ci.loc[repeated, "id"]),
     )
 
 
-def _hidden_characters(ci: pd.DataFrame) -> list[Finding]:
+def _hidden_characters(ci: pd.DataFrame, index: GraphIndex) -> list[Finding]:
     """Names with characters that are invisible or reorder the text: "\u202etxt.exe" is drawn as "exe.txt"."""
     names = ci["name"].dropna().astype("str")
     hidden = names.str.contains(r"[\x00-\x1f\x7f]", regex=True).astype(bool)  # the ASCII ones, vectorised
@@ -122,6 +140,7 @@ def _hidden_characters(ci: pd.DataFrame) -> list[Finding]:
         "CI names with invisible or reordering characters",
         names[hidden].map(shown_name),
         "shown with those characters marked, e.g. ⟨U+202E⟩ for a right-to-left override",
+        example_ids(index, ci.loc[names[hidden].index, "id"]),
     )
 
 
@@ -132,12 +151,13 @@ def _casefold(values: pd.Series) -> pd.Series:
     return folded.mask(other, values[other].str.casefold())
 
 
-def _stale(ci: pd.DataFrame) -> list[Finding]:
+def _stale(ci: pd.DataFrame, index: GraphIndex) -> list[Finding]:
     updated = ci["updated_at"]
     if updated.notna().sum() == 0:
         return []
     limit = updated.max() - pd.Timedelta(days=STALE_AFTER_DAYS)
-    stale = ci.loc[updated < limit, "name"]
+    old = updated < limit
+    stale = ci.loc[old, "name"]
     missing = ci.loc[updated.isna(), "id"]
     return rows_finding(
         "ci.stale",
@@ -145,12 +165,14 @@ def _stale(ci: pd.DataFrame) -> list[Finding]:
         f"CIs not updated for {STALE_AFTER_DAYS} days before the newest CI update",
         stale,
         f"older than {limit:%Y-%m-%d}",
+        example_ids(index, ci.loc[old, "id"]),
     ) + rows_finding(
         "ci.missing_updated_at",
         Severity.WARNING,
         "CIs without a readable updated_at",
         missing,
         "they are never counted as stale",
+        example_ids(index, missing),
     )
 
 
@@ -163,11 +185,18 @@ def _orphans(ci: pd.DataFrame, built: BuiltIndex) -> list[Finding]:
         "CIs without any relationship",
         ci["name"][lonely],
         "shown on their own; nothing depends on them and they depend on nothing",
+        example_ids(index, ci["id"][lonely]),
     )
 
 
 def relationship_findings(relationship: pd.DataFrame, built: BuiltIndex) -> list[Finding]:
     """Findings about relationship rows and the shape of the dependency graph."""
+
+    index = built.index
+
+    def ends(rows: np.ndarray) -> tuple[int, ...]:
+        picked = relationship.iloc[rows]
+        return example_ids(index, pd.concat([picked["source_id"], picked["target_id"]]).to_numpy())
 
     def labels(rows: np.ndarray) -> pd.Series:
         picked = relationship.iloc[rows]
@@ -185,6 +214,7 @@ def relationship_findings(relationship: pd.DataFrame, built: BuiltIndex) -> list
         "Relationships to or from a CI that does not exist",
         labels(built.dangling_rows),
         "left out of the graph; the existing end shows a dangling marker",
+        ends(built.dangling_rows),
     )
     found += rows_finding(
         "relationship.unknown_type",
@@ -192,6 +222,7 @@ def relationship_findings(relationship: pd.DataFrame, built: BuiltIndex) -> list
         "Relationship types outside the vocabulary",
         relationship["type"].iloc[built.unknown_type_rows].drop_duplicates(),
         f"{len(built.unknown_type_rows)} relationships left out of the graph",
+        ends(built.unknown_type_rows),
     )
     found += rows_finding(
         "relationship.self_loop",
@@ -199,8 +230,8 @@ def relationship_findings(relationship: pd.DataFrame, built: BuiltIndex) -> list
         "Relationships from a CI to itself",
         labels(built.self_loop_rows),
         "left out of the graph",
+        ends(built.self_loop_rows),
     )
-    index = built.index
     repeated = _repeated_edges(index)
     found += rows_finding(
         "relationship.duplicate",
@@ -208,6 +239,7 @@ def relationship_findings(relationship: pd.DataFrame, built: BuiltIndex) -> list
         "The same relationship written more than once",
         labels(index.edge_row[repeated]),
         "drawn once",
+        ends(index.edge_row[repeated]),
     )
     return found + _cycles(built)
 
@@ -241,6 +273,7 @@ def _cycles(built: BuiltIndex) -> list[Finding]:
             len(cycles),
             examples,
             f"{members} CIs on cycles; traversals visit each CI once",
+            tuple(int(ids[c[0]]) for c in cycles[:MAX_EXAMPLES]),
         )
     ]
 
@@ -271,6 +304,7 @@ def event_findings(tables: dict[str, pd.DataFrame], built: BuiltIndex) -> list[F
         "Incidents with a priority outside 1–5",
         incident.loc[~incident["priority"].isin(INCIDENT_PRIORITIES), "number"],
         "treated as priority 5",
+        example_ids(index, incident.loc[~incident["priority"].isin(INCIDENT_PRIORITIES), "ci_id"]),
     )
     found += rows_finding(
         "incident.unknown_state",
@@ -278,6 +312,7 @@ def event_findings(tables: dict[str, pd.DataFrame], built: BuiltIndex) -> list[F
         "Incidents with a state outside the vocabulary",
         incident.loc[~incident["state"].isin(INCIDENT_STATES), "number"],
         "treated as open",
+        example_ids(index, incident.loc[~incident["state"].isin(INCIDENT_STATES), "ci_id"]),
     )
     health = tables["health"]
     found += rows_finding(
@@ -286,6 +321,7 @@ def event_findings(tables: dict[str, pd.DataFrame], built: BuiltIndex) -> list[F
         "Health events with a status outside the vocabulary",
         health.loc[~health["status"].isin(HEALTH_BY_NAME), "status"].astype("str").drop_duplicates(),
         "treated as unknown",
+        example_ids(index, health.loc[~health["status"].isin(HEALTH_BY_NAME), "ci_id"]),
     )
     return found
 

@@ -1,5 +1,6 @@
 """Data-quality findings: what is wrong with the CMDB rows, counted, with examples. Nothing is dropped silently."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,6 +23,7 @@ class Finding:
     count: int  # rows (or CIs) affected
     examples: tuple[str, ...] = ()
     detail: str = ""  # what servicemap did about it
+    ci_ids: tuple[int, ...] = ()  # a few CIs concerned that are on the graph, to open on the map
 
     def as_dict(self) -> dict[str, object]:
         """Plain values, for JSON output."""
@@ -32,4 +34,13 @@ class Finding:
             "count": self.count,
             "examples": list(self.examples),
             "detail": self.detail,
+            "ci_ids": list(self.ci_ids),
         }
+
+
+SEVERITY_ORDER = tuple(Severity)  # worst first
+
+
+def by_severity(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings worst first: errors, then warnings, then notes; within each, the most frequent first."""
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER.index(f.severity), -f.count))

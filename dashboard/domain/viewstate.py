@@ -18,6 +18,7 @@ MAX_OPEN_GROUPS = 50
 # Attribute filters: URL parameter → ViewState field; each value repeats the parameter (?loc=FRA1&loc=LON3).
 FILTER_PARAMETERS = {"class": "classes", "env": "environments", "loc": "locations", "crit": "criticalities"}
 MAX_FILTER_VALUES, MAX_FILTER_CHARS = 50, 128
+VIEWS = ("map", "table")  # the map drawn, or the same view as tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class ViewState:
     locations: frozenset[str] = field(default_factory=frozenset)
     criticalities: frozenset[str] = field(default_factory=frozenset)
     details: bool = True  # False (details=0): no details panel, the map takes the whole frame
+    view: str = "map"  # one of VIEWS
 
     def with_root(self, root: int) -> "ViewState":
         """The same view re-rooted on another CI (groups opened under the old root are closed)."""
@@ -67,6 +69,7 @@ def parse(search: str | None) -> ViewState:
             for parameter, name in FILTER_PARAMETERS.items()
         },
         details=one("details") != "0",
+        view=one("view") if one("view") in VIEWS else "map",
     )
 
 
@@ -96,6 +99,8 @@ def to_query(state: ViewState) -> str:
         pairs += [(parameter, value) for value in sorted(getattr(state, name))]
     if not state.details:
         pairs.append(("details", "0"))
+    if state.view != default.view:
+        pairs.append(("view", state.view))
     return "?" + urlencode(pairs) if pairs else ""
 
 
