@@ -13,6 +13,7 @@ from dashboard.domain.viewstate import LAYOUTS, MAX_DEPTH, ViewState
 from dashboard.domain.vocabulary import HEALTH_STYLES
 from dashboard.maps import MapEdge, MapModel, MapNode
 from layouts import ids
+from layouts.details import build_hint
 from layouts.legend import build_legend
 
 SCOPE_OPTIONS = [
@@ -48,6 +49,7 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                     html.Div(id=ids.MAP_HEADING, className="map-heading"),
                     html.Nav(id=ids.MAP_TRAIL, className="trail", **{"aria-label": "Maps visited"}),
                     html.Div(id=ids.MAP_NOTICE, className="notice"),
+                    html.Div(id=ids.MAP_OPENED, className="opened"),
                     cyto.Cytoscape(
                         id=ids.MAP_GRAPH,
                         elements=[],
@@ -68,11 +70,10 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                 [
                     html.Div(id=ids.MAP_IMPACT),
                     html.Button("Export impacted services as CSV", id=ids.MAP_EXPORT, className="button", hidden=True),
-                    html.Div(
-                        html.P("Click a node or an edge to see its details.", className="note"),
-                        id=ids.MAP_DETAILS,
-                    ),
+                    html.Div(build_hint(), id=ids.MAP_DETAILS),
                     dcc.Download(id=ids.MAP_DOWNLOAD),
+                    dcc.Store(id=ids.MAP_SHOWN),
+                    dcc.Store(id=ids.MAP_PANEL, data={}),
                 ],
                 className="details",
             ),
@@ -91,6 +92,8 @@ def _controls(root_options: list[dict]) -> list:
             clearable=False,
             searchable=True,
             optionHeight=36,
+            maxHeight=440,  # 11 options at 1080p (the default 200 px showed two and a half)
+            className="root-picker",
         ),
         html.Label("Direction"),
         dcc.RadioItems(id=ids.MAP_SCOPE, options=SCOPE_OPTIONS, value="downstream", className="radios"),
@@ -376,5 +379,8 @@ STYLESHEET: list[dict] = [
     ),
     {"selector": "edge.impact", "style": {"width": 4, "line-color": "#D55E00", "target-arrow-color": "#D55E00"}},
     {"selector": "node.impact", "style": {"border-color": "#D55E00", "border-width": 5}},
+    # A dependency path ("how does X depend on Y?"): blue and thick, unlike impact's vermilion.
+    {"selector": "edge.path", "style": {"width": 5, "line-color": "#0072B2", "target-arrow-color": "#0072B2"}},
+    {"selector": "node.path", "style": {"border-color": "#0072B2", "border-width": 6, "border-style": "double"}},
     {"selector": ":selected", "style": {"overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 8}},
 ]

@@ -30,6 +30,8 @@ class ViewState:
     impact: bool = False
     expanded: frozenset[str] = field(default_factory=frozenset)
     embed: bool = False  # shown in another page's iframe: the map and its details only, no app chrome
+    sel: int | None = None  # CI id shown in the details panel (and selected on the map)
+    path: int | None = None  # CI id: the dependency paths between `sel` and it are highlighted (needs sel)
 
     def with_root(self, root: int) -> "ViewState":
         """The same view re-rooted on another CI (groups opened under the old root are closed)."""
@@ -53,6 +55,8 @@ def parse(search: str | None) -> ViewState:
         impact=one("impact") == "1",
         expanded=_groups(one("open")),
         embed=one("embed") == "1",
+        sel=(sel := whole_number(one("sel"))),
+        path=whole_number(one("path")) if sel is not None else None,
     )
 
 
@@ -78,6 +82,10 @@ def to_query(state: ViewState) -> str:
         pairs.append(("open", ",".join(sorted(state.expanded))))
     if state.embed:
         pairs.append(("embed", "1"))
+    if state.sel is not None:
+        pairs.append(("sel", str(state.sel)))
+        if state.path is not None:
+            pairs.append(("path", str(state.path)))
     return "?" + urlencode(pairs) if pairs else ""
 
 

@@ -108,9 +108,9 @@ def test_mp006_type_ahead_finds_names_words_and_ids(app):
         )
         return post(app, body)[1]["response"][ids.MAP_ROOT]["options"]
 
-    assert any(o["label"].startswith("Payroll") for o in options("payr"))
+    assert any(o["label"]["props"]["title"].startswith("Payroll") for o in options("payr"))
     assert options("42")[0]["value"] == "42"
-    assert options("<img")[0]["search"] == HOSTILE_NAMES[900001]
+    assert options("<img")[0]["search"] == f"{HOSTILE_NAMES[900001]} #900001"
 
 
 def test_mp007_a_big_neighbourhood_stays_within_the_element_budget(app):

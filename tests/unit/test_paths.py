@@ -36,7 +36,8 @@ def test_dp002_the_other_way_round_walks_up():
 def test_dp003_no_path_between_unconnected_cis():
     built = graph(DIAMOND_CIS, DIAMOND_RELS)
     found = dependency_paths(built.index, position(built, 6), position(built, 1))
-    assert found.paths == () and found.direction is None
+    assert found.paths == ()
+    assert found.direction is None
 
 
 def test_dp004_siblings_have_no_dependency_path():
@@ -49,15 +50,17 @@ def test_dp005_a_cycle_gives_the_short_way_and_terminates():
     rels = [(1, "depends on", 2), (2, "depends on", 3), (3, "depends on", 1), (3, "depends on", 4)]
     built = graph(cis, rels)
     down = dependency_paths(built.index, position(built, 1), position(built, 4))
-    assert down.direction is Direction.DOWNSTREAM and [ids(built, p) for p in down.paths] == [[1, 2, 3, 4]]
+    assert down.direction is Direction.DOWNSTREAM
+    assert [ids(built, p) for p in down.paths] == [[1, 2, 3, 4]]
     # 3 depends on 1 directly: one hop up is shorter than two hops down.
     short = dependency_paths(built.index, position(built, 1), position(built, 3))
-    assert short.direction is Direction.UPSTREAM and [ids(built, p) for p in short.paths] == [[1, 3]]
+    assert short.direction is Direction.UPSTREAM
+    assert [ids(built, p) for p in short.paths] == [[1, 3]]
 
 
 def test_dp006_the_limit_caps_the_paths_and_says_so():
     # A ladder of diamonds: 2^3 shortest paths from 0 to 9.
-    cis = {i: "application" for i in range(10)}
+    cis = dict.fromkeys(range(10), "application")
     rels = []
     for start in (0, 3, 6):
         end = start + 3 if start < 6 else 9
@@ -65,9 +68,11 @@ def test_dp006_the_limit_caps_the_paths_and_says_so():
         rels += [(start + 1, "depends on", end), (start + 2, "depends on", end)]
     built = graph(cis, rels)
     every = dependency_paths(built.index, position(built, 0), position(built, 9), limit=100)
-    assert len(every.paths) == 8 and not every.more
+    assert len(every.paths) == 8
+    assert not every.more
     few = dependency_paths(built.index, position(built, 0), position(built, 9), limit=3)
-    assert len(few.paths) == 3 and few.more
+    assert len(few.paths) == 3
+    assert few.more
 
 
 def test_dp007_positions_outside_the_graph_give_no_path():
@@ -89,7 +94,7 @@ edges_strategy = st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max
 @given(edges_strategy, st.integers(0, 11), st.integers(0, 11))
 def test_dp009_paths_are_real_chains_and_as_short_as_networkx_says(edges, a, b):
     nx = pytest.importorskip("networkx")
-    cis = {i: "application" for i in range(12)}
+    cis = dict.fromkeys(range(12), "application")
     built = graph(cis, [(s, "depends on", t) for s, t in edges if s != t])
     index = built.index
     found = dependency_paths(index, position(built, a), position(built, b), limit=1000)
@@ -100,9 +105,7 @@ def test_dp009_paths_are_real_chains_and_as_short_as_networkx_says(edges, a, b):
     if not down and not up:
         assert found.paths == ()
         return
-    length = min(
-        nx.shortest_path_length(g, a, b) if down else 10**9, nx.shortest_path_length(g, b, a) if up else 10**9
-    )
+    length = min(nx.shortest_path_length(g, a, b) if down else 10**9, nx.shortest_path_length(g, b, a) if up else 10**9)
     forward = found.direction is Direction.DOWNSTREAM
     for path in found.paths:
         assert len(path.edges) == length
