@@ -92,7 +92,7 @@ def _controls(root_options: list[dict]) -> list:
             clearable=False,
             searchable=True,
             optionHeight=36,
-            maxHeight=440,  # 11 options at 1080p (the default 200 px showed two and a half)
+            maxHeight=520,  # 10+ options at 1080p (the default 200 px showed two and a half)
             className="root-picker",
         ),
         html.Label("Direction"),
