@@ -22,7 +22,7 @@ class PathStep:
 
     ci_id: int
     name: str
-    focus: ViewState
+    focus: ViewState  # the map centred on it, with its details
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ def path_view(derived: Derived, state: ViewState, found: DependencyPaths, shown:
 
     def step(position: int) -> PathStep:
         ci_id = int(index.ci_ids[position])
-        return PathStep(ci_id, shown_name(names.iat[position]), state.with_root(ci_id))
+        return PathStep(ci_id, shown_name(names.iat[position]), replace(state.with_root(ci_id), sel=ci_id, path=None))
 
     ends = [index.position(state.sel), index.position(state.path)]
     source, target = (shown_name(names.iat[p]) for p in ends)
