@@ -42,10 +42,11 @@ def _paths(view: PathView, href: Callable[[ViewState], str]) -> list:
     count = f"{len(view.paths)}{'+' if view.more else ''}"
     way = f"{view.target} depends on {view.source}" if view.upstream else f"{view.source} depends on {view.target}"
     plural = "s" if len(view.paths) != 1 or view.more else ""
+    length = f"{hops} hop{'s' if hops != 1 else ''}"
     # Each line reads in the dependency direction: a → b means a depends on b.
     items = [html.Li(_line(steps[::-1] if view.upstream else steps, href)) for steps in view.paths]
     parts: list = [
-        html.P(f"{way}: {count} shortest path{plural}, {hops} hop{'s' if hops != 1 else ''}.", className="path-sum"),
+        html.P(f"{way}: {count} shortest path{plural}, {length}, in blue on the map.", className="path-sum"),
         html.Ol(items, className="path-list"),
     ]
     if view.more:

@@ -4,7 +4,7 @@ re-draw the map, paths are marked on the map and listed as text, and the picker 
 import json
 
 import pytest
-from dash import html
+from dash import html, no_update
 
 from callbacks.roots import root_options
 from callbacks.selection import follow, selected
@@ -78,7 +78,7 @@ def test_dp203_the_panel_shows_sel_only_while_it_is_on_the_map(app):
 def test_dp204_the_path_is_listed_as_text_with_links_or_said_to_be_missing(app):
     shown = {"cis": [SCHEDULING], "edges": []}
     panel = details(app, f"?root={SCHEDULING}&sel={SCHEDULING}&path={CLUSTER}", shown)
-    assert "3 shortest paths, 3 hops" in panel
+    assert "3 shortest paths, 3 hops, in blue on the map" in panel
     assert "not on this map" in panel  # only the first CI is on this (pretend) map
     assert f'"href": "/?root={SCHEDULING}&sel={SCHEDULING}&path={CLUSTER}"' in panel  # its own map shows them all
     assert f'"href": "/?root={CLUSTER}&sel={CLUSTER}"' in panel  # each CI of a path links to its own map
@@ -144,3 +144,12 @@ def test_dp211_hostile_names_in_options_and_paths_stay_text(app, derived):
     assert "dangerouslySetInnerHTML" not in json.dumps(option["label"].to_plotly_json(), default=str)
     panel = details(app, "?root=900001&sel=900001&path=900002", {"cis": [900001], "edges": []})
     assert "dangerouslySetInnerHTML" not in panel
+
+
+def test_dp212_an_edge_stays_in_the_panel_while_it_is_drawn(derived):
+    panel = {"edge": "rel-7"}
+    kept = follow(derived, ViewState(root=5), ({5}, {"rel-7"}), panel, "/")
+    assert kept == (no_update, no_update)
+    cleared, store = follow(derived, ViewState(root=9), ({9}, {"rel-8"}), panel, "/")
+    assert "Click a node" in str(cleared)
+    assert store == {}
