@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks.pages import on_map_page
-from callbacks.paths import drawn_key, mark_selection
+from callbacks.paths import NOTHING_DRAWN, drawn_key, mark_selection
 from callbacks.roots import default_root, opening_scope, root_options
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.notices import cmdb_notices, filter_empty, incidents_without_ci, unknown_root
@@ -125,7 +125,7 @@ def register(app: Dash, services: Services) -> None:
         position = derived.snapshot.index.position(state.root)
         if position is None:
             notice = build_notices([unknown_root(state.root)])
-            return [], no_update, [html.H2("Nothing to show")], notice, [], True, no_update, no_update
+            return [], NOTHING_DRAWN, [html.H2("Nothing to show")], notice, [], True, no_update, no_update
         model = build_map(derived, state, position, budget=services.settings.map_budget)
         filtered = (filter_empty(model.total_cis),) if _filter_left_nothing(model) else ()
         class_name = model.root_class

@@ -7,6 +7,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from callbacks.roots import root_options
 from dashboard.cmdb.derived import Derived
+from dashboard.domain.names import shown_name
 from dashboard.domain.untrusted import whole_number
 from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.paths import find_paths, path_elements, path_view
@@ -47,13 +48,21 @@ def register(app: Dash, services: Services) -> None:
         return to_query(chosen) if chosen != state else no_update
 
 
-def path_section(derived: Derived, state: ViewState, name: str, shown: set[int], base: str) -> object:
-    """The details panel's path finder for the selected CI, with the paths the URL asks for."""
+def path_section(derived: Derived, state: ViewState, shown: set[int], base: str) -> list:
+    """The details panel's path finder for the selected CI (on the map), with the paths the URL asks for."""
+    index = derived.snapshot.index
+    position = index.position(state.sel)
+    name = shown_name(derived.snapshot.ci["name"].iat[position]) if position is not None else "it"
     picked = str(state.path) if state.path is not None else None
     found = find_paths(derived, state)
     view = path_view(derived, state, found, shown) if found is not None else None
     options = root_options(derived, "", picked)
     return build_path_section(name, picked, options, view, lambda target: base + to_query(target))
+
+
+# The layout of an empty map: its view key matches no view, so that the next view is drawn even if it was the one
+# before (back from a link to a CI that does not exist).
+NOTHING_DRAWN = {"name": "preset", "fit": True, "padding": 30, "view": ""}
 
 
 def drawn_key(state: ViewState) -> str:

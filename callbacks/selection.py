@@ -68,6 +68,8 @@ def register(app: Dash, services: Services) -> None:
     @app.callback(
         Output(ids.MAP_DETAILS, "children"),
         Output(ids.MAP_PANEL, "data"),
+        Output(ids.MAP_PATH_BOX, "children"),
+        Output(ids.MAP_PATH_BOX, "hidden"),
         Input(ids.MAP_GRAPH, "tapNodeData"),
         Input(ids.MAP_GRAPH, "tapEdgeData"),
         Input(ids.URL, "search"),
@@ -77,22 +79,25 @@ def register(app: Dash, services: Services) -> None:
     def details(node: object, edge: object, search: object, shown: object, panel: object) -> tuple:
         derived = current()
         if derived is None:
-            return no_update, no_update
+            return no_update, no_update, no_update, no_update
         triggered = ctx.triggered_prop_ids
         if EDGE in triggered and isinstance(edge, dict):
-            return _edge_details(derived, edge), {"edge": text(edge.get("id"), 200)}
+            return _edge_details(derived, edge), {"edge": text(edge.get("id"), 200)}, no_update, True
         state = parse(search if isinstance(search, str) else "")
         cis, edges = _shown(shown)
         if NODE in triggered and isinstance(node, dict):
             if node.get("kind") == "group" and isinstance(node.get("group"), str):
                 panel = {"group": node["group"][:100], "label": shown_name(node.get("label", "Group"))}
                 if panel["group"] not in state.expanded:
-                    return build_group_details(panel["label"], None), panel  # until the URL opens it
+                    return build_group_details(panel["label"], None), panel, no_update, True  # until the URL opens it
             else:
                 # A CI: shown at once, as the URL's sel= will name it (what was tapped is on the map).
                 state = selected(state, node, False)
                 cis = cis | ({state.sel} if state.sel is not None else set())
-        return follow(derived, state, (cis, edges), panel if isinstance(panel, dict) else {}, base)
+        children, kept = follow(derived, state, (cis, edges), panel if isinstance(panel, dict) else {}, base)
+        if isinstance(kept, dict) and "ci" in kept:
+            return children, kept, path_section(derived, state, cis, base), False
+        return children, kept, no_update, True if kept is not no_update else no_update
 
     @app.callback(Output(ids.MAP_OPENED, "children"), Input(ids.URL, "search"))
     def opened(search: object) -> list:
@@ -142,7 +147,7 @@ def follow(derived: Derived, state: ViewState, shown: tuple[set[int], set[str]],
         position = derived.snapshot.index.position(state.sel)
         if position is None or state.sel not in cis:
             return build_hint(), {}
-        return _ci_panel(derived, state, position, cis, base), {"ci": state.sel}
+        return _ci_panel(derived, state, position, base), {"ci": state.sel}
     if "edge" in panel:
         return (no_update, no_update) if panel["edge"] in edges else (build_hint(), {})
     key = panel.get("group")
@@ -152,7 +157,7 @@ def follow(derived: Derived, state: ViewState, shown: tuple[set[int], set[str]],
     return build_hint(), {}
 
 
-def _ci_panel(derived: Derived, state: ViewState, position: int, cis: set[int], base: str) -> list:
+def _ci_panel(derived: Derived, state: ViewState, position: int, base: str) -> list:
     info = ci_details(derived, position)
     focus = base + to_query(state.with_root(info.ci_id))
     hit = ViewState(
@@ -165,8 +170,7 @@ def _ci_panel(derived: Derived, state: ViewState, position: int, cis: set[int], 
         sel=state.sel,
     )
     culprits = [base + to_query(state.with_root(ci_id)) for ci_id, _ in info.culprits]
-    section = path_section(derived, state, info.name, cis, base)
-    return build_ci_details(info, focus, base + to_query(hit), culprits, [section])
+    return build_ci_details(info, focus, base + to_query(hit), culprits)
 
 
 def _shown(shown: object) -> tuple[set[int], set[str]]:

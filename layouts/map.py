@@ -15,6 +15,7 @@ from dashboard.maps import MapEdge, MapModel, MapNode
 from layouts import ids
 from layouts.details import build_hint
 from layouts.legend import build_legend
+from layouts.paths import build_path_section
 
 SCOPE_OPTIONS = [
     {"label": "What it depends on", "value": "downstream"},
@@ -71,6 +72,13 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                     html.Div(id=ids.MAP_IMPACT),
                     html.Button("Export impacted services as CSV", id=ids.MAP_EXPORT, className="button", hidden=True),
                     html.Div(build_hint(), id=ids.MAP_DETAILS),
+                    # A CI's "how does it depend on…?": shown with its details, between its buttons and its record.
+                    html.Div(
+                        build_path_section("it", None, [], None, str),
+                        id=ids.MAP_PATH_BOX,
+                        hidden=True,
+                        className="path-finder",
+                    ),
                     dcc.Download(id=ids.MAP_DOWNLOAD),
                     dcc.Store(id=ids.MAP_SHOWN),
                     dcc.Store(id=ids.MAP_PANEL, data={}),

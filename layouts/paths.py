@@ -14,25 +14,22 @@ from layouts import ids
 
 def build_path_section(
     name: str, picked: str | None, options: list[dict], view: PathView | None, href: Callable[[ViewState], str]
-) -> html.Div:
+) -> list:
     """A searchable picker for a second CI, then the dependency paths to it (or why there are none)."""
-    return html.Div(
-        [
-            html.Label(f"How does {name} depend on…", htmlFor=ids.MAP_PATH_TO),
-            dcc.Dropdown(
-                id=ids.MAP_PATH_TO,
-                options=options,
-                value=picked,
-                placeholder="Pick or type another CI (name or #id)",
-                clearable=True,
-                searchable=True,
-                optionHeight=36,
-                maxHeight=360,
-            ),
-            *(_paths(view, href) if view is not None else []),
-        ],
-        className="path-finder",
-    )
+    return [
+        html.Label(f"How does {name} depend on…", htmlFor=ids.MAP_PATH_TO),
+        dcc.Dropdown(
+            id=ids.MAP_PATH_TO,
+            options=options,
+            value=picked,
+            placeholder="Pick or type another CI (name or #id)",
+            clearable=True,
+            searchable=True,
+            optionHeight=36,
+            maxHeight=360,
+        ),
+        *(_paths(view, href) if view is not None else []),
+    ]
 
 
 def _paths(view: PathView, href: Callable[[ViewState], str]) -> list:

@@ -50,6 +50,10 @@ def first_option(browser) -> str:
     return texts[0].lstrip("✓⚙?!✕ \n") if texts else ""
 
 
+def path_text(browser) -> str:
+    return browser.find_element(By.ID, "map-path-box").text
+
+
 def test_dp101_a_click_puts_sel_in_the_url_keeps_the_zoom_and_a_reload_restores_it(browser, served):
     browser.get(served + "?root=5&depth=2")
     wait_for_map(browser, 5)
@@ -83,6 +87,7 @@ def test_dp102_re_rooting_clears_the_panel_unless_the_ci_is_still_shown(browser,
     pick(browser, "map-root", "Service Desk")
     wait_for_map(browser, int(index.ci_ids[service_desk]))
     WebDriverWait(browser, WAIT).until(lambda d: details_text(d) == HINT)
+    assert not browser.find_element(By.ID, "map-path-box").is_displayed()
 
 
 def test_dp103_an_opened_group_says_so_and_closes_again(browser, served_small_budget):
@@ -107,7 +112,7 @@ def test_dp104_the_path_between_two_cis_is_highlighted_and_listed(browser, serve
     found = dependency_paths(index, index.position(SCHEDULING), index.position(CLUSTER))
     browser.get(served + f"?root={SCHEDULING}&sel={SCHEDULING}")
     wait_for_map(browser, SCHEDULING)
-    WebDriverWait(browser, WAIT).until(lambda d: "How does" in details_text(d))
+    WebDriverWait(browser, WAIT).until(lambda d: "How does Online Banking – Scheduling" in path_text(d))
     pick(browser, "map-path-to", f"#{CLUSTER}")
     WebDriverWait(browser, WAIT).until(lambda d: f"path={CLUSTER}" in search(d))
     WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(f"return {CY}.nodes('.path').length") > 0)
@@ -122,7 +127,7 @@ def test_dp104_the_path_between_two_cis_is_highlighted_and_listed(browser, serve
 def test_dp105_no_dependency_path_is_said_plainly(browser, served):
     browser.get(served + f"?root={SCHEDULING}&sel={SCHEDULING}&path=41")  # two application services side by side
     wait_for_map(browser, SCHEDULING)
-    WebDriverWait(browser, WAIT).until(lambda d: "No dependency path between" in details_text(d))
+    WebDriverWait(browser, WAIT).until(lambda d: "No dependency path between" in path_text(d))
     assert browser.execute_script(f"return {CY}.elements('.path').length") == 0
 
 

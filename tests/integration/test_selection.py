@@ -56,6 +56,15 @@ def test_dp201_a_selection_alone_does_not_draw_the_map_again(app):
     assert draw(app, "?root=5&depth=2&sel=42", layout, "snapshot-version.data")[1]["response"]  # new data is drawn
 
 
+def test_dp213_back_from_a_ci_that_does_not_exist_draws_the_map_again(app):
+    _, data = draw(app, "?root=5&depth=2")
+    layout = data["response"][ids.MAP_GRAPH]["layout"]
+    _, empty = draw(app, "?root=99999999&depth=2", layout)
+    assert empty["response"][ids.MAP_GRAPH]["elements"] == []
+    again = draw(app, "?root=5&depth=2", empty["response"][ids.MAP_GRAPH]["layout"])[1]["response"]
+    assert again[ids.MAP_GRAPH]["elements"]
+
+
 def test_dp202_the_selected_ci_is_selected_and_a_path_is_marked(app, derived):
     _, data = draw(app, f"?root={SCHEDULING}&sel={SCHEDULING}&path={CLUSTER}")
     drawn = data["response"][ids.MAP_GRAPH]["elements"]
