@@ -21,8 +21,7 @@ _LABELS = {"opened_at": "Opened", "planned_start": "Planned", "standing": "State
 
 
 def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culprit_hrefs: list[str]) -> list:
-    """The panel for one CI, with 'focus here' and 'what does this impact?' as links (they change the URL); its
-    record and history in a block the stylesheet orders after the path finder (which is part of the map page)."""
+    """The panel for one CI, with 'focus here' and 'what does this impact?' as links (they change the URL)."""
     style = HEALTH_STYLES[details.status]
     return [
         html.H2(details.name, className="ci-name"),
@@ -42,24 +41,19 @@ def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culp
             ],
             className="buttons",
         ),
-        html.Div(
-            [
-                html.Table(
-                    html.Tbody([html.Tr([html.Th(k), html.Td(v)]) for k, v in details.fields + details.attributes]),
-                    className="fields",
-                ),
-                *([html.P(details.attributes_note, className="note")] if details.attributes_note else []),
-                *_dangling(details.dangling),
-                html.H3(f"Incidents ({len(details.incidents)})"),
-                _grid("details-incidents", details.incidents, INCIDENT_COLUMNS),
-                *_histories(details.histories),
-                html.H3(f"Changes ({len(details.changes)})"),
-                _grid("details-changes", details.changes, CHANGE_COLUMNS),
-                html.H3("Health events"),
-                _health_chart(details),
-            ],
-            className="details-more",
+        html.Table(
+            html.Tbody([html.Tr([html.Th(k), html.Td(v)]) for k, v in details.fields + details.attributes]),
+            className="fields",
         ),
+        *([html.P(details.attributes_note, className="note")] if details.attributes_note else []),
+        *_dangling(details.dangling),
+        html.H3(f"Incidents ({len(details.incidents)})"),
+        _grid("details-incidents", details.incidents, INCIDENT_COLUMNS),
+        *_histories(details.histories),
+        html.H3(f"Changes ({len(details.changes)})"),
+        _grid("details-changes", details.changes, CHANGE_COLUMNS),
+        html.H3("Health events"),
+        _health_chart(details),
     ]
 
 
