@@ -132,11 +132,11 @@ def closed(state: ViewState, key: str) -> ViewState:
 
 
 def group_label(derived: Derived, key: str) -> str:
-    """'Databases of Payments API' for a group key '<parent CI id>:<class>'."""
+    """'Database group of Payments API' for a group key '<parent CI id>:<class>'."""
     parent, _, class_name = key.partition(":")
     position = derived.snapshot.index.position(whole_number(parent))
     owner = shown_name(derived.snapshot.ci["name"].iat[position]) if position is not None else f"CI {parent}"
-    return f"{class_label(class_name)} of {owner}"
+    return f"{class_label(class_name)} group of {owner}"
 
 
 def follow(derived: Derived, state: ViewState, shown: tuple[set[int], set[str]], panel: dict, base: str) -> tuple:

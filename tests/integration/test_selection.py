@@ -127,7 +127,7 @@ def test_dp208_the_opened_groups_are_listed_above_the_map_with_a_close_link(app)
     status, data = post(app, body)
     assert status == 200
     text = json.dumps(data, ensure_ascii=False)
-    assert "Application of Online Banking" in text
+    assert "Application group of Online Banking" in text
     assert '"href": "/?root=5"' in text
 
 
