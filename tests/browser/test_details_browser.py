@@ -156,3 +156,13 @@ def test_dp106_the_picker_shows_eight_choices_at_1080p_and_finds_an_id(browser, 
     assert 0 <= first_top - box_bottom < 20
     box.send_keys(Keys.ENTER)
     wait_for_map(browser, 712)
+
+
+def test_dp107_a_tap_emitted_for_a_focused_node_selects_it_like_a_click(browser, served):
+    # The keyboard's Enter emits cytoscape's 'tap' on the focused node: the same way as a click.
+    browser.get(served + "?root=5&depth=2")
+    wait_for_map(browser, 5)
+    browser.execute_script(f"{CY}.$id('ci-{SCHEDULING}').emit('tap')")
+    WebDriverWait(browser, WAIT).until(lambda d: f"sel={SCHEDULING}" in search(d))
+    WebDriverWait(browser, WAIT).until(lambda d: "Online Banking – Scheduling" in details_text(d))
+    assert browser.find_element(By.ID, "map-path-box").is_displayed()
