@@ -85,16 +85,18 @@ def register(app: Dash, services: Services) -> None:
             return _edge_details(derived, edge), {"edge": text(edge.get("id"), 200)}, no_update, True
         state = parse(search if isinstance(search, str) else "")
         cis, edges = _shown(shown)
-        if NODE in triggered and isinstance(node, dict):
-            if node.get("kind") == "group" and isinstance(node.get("group"), str):
-                panel = {"group": node["group"][:100], "label": shown_name(node.get("label", "Group"))}
-                if panel["group"] not in state.expanded:
-                    return build_group_details(panel["label"], None), panel, no_update, True  # until the URL opens it
-            else:
-                # A CI: shown at once, as the URL's sel= will name it (what was tapped is on the map).
-                state = selected(state, node, False)
-                cis = cis | ({state.sel} if state.sel is not None else set())
-        children, kept = follow(derived, state, (cis, edges), panel if isinstance(panel, dict) else {}, base)
+        panel = panel if isinstance(panel, dict) else {}
+        tapped_group = isinstance(node, dict) and node.get("kind") == "group" and isinstance(node.get("group"), str)
+        # The last group tapped, also when the panel's own record of it is not back yet (answers can cross).
+        if tapped_group and (NODE in triggered or not panel):
+            panel = {"group": node["group"][:100], "label": shown_name(node.get("label", "Group"))}
+            if NODE in triggered and panel["group"] not in state.expanded:
+                return build_group_details(panel["label"], None), panel, no_update, True  # until the URL opens it
+        elif NODE in triggered and isinstance(node, dict):
+            # A CI: shown at once, as the URL's sel= will name it (what was tapped is on the map).
+            state = selected(state, node, False)
+            cis = cis | ({state.sel} if state.sel is not None else set())
+        children, kept = follow(derived, state, (cis, edges), panel, base)
         if isinstance(kept, dict) and "ci" in kept:
             return children, kept, path_section(derived, state, cis, base), False
         return children, kept, no_update, True if kept is not no_update else no_update

@@ -96,7 +96,7 @@ def test_dp103_an_opened_group_says_so_and_closes_again(browser, served_small_bu
     group = browser.execute_script(f"const g = {CY}.nodes('.group'); return g.length ? g[0].id() : null;")
     click_node(browser, group)
     WebDriverWait(browser, WAIT).until(lambda d: "open=" in search(d))
-    WebDriverWait(browser, WAIT).until(lambda d: "Close this group again" in details_text(d))
+    WebDriverWait(browser, WAIT).until(lambda d: "Close this group again" in details_text(d), details_text(browser))
     assert "Opening this group" not in details_text(browser)
     chips = browser.find_element(By.ID, "map-opened").text
     assert chips.startswith("Opened:")

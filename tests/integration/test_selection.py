@@ -162,3 +162,10 @@ def test_dp212_an_edge_stays_in_the_panel_while_it_is_drawn(derived):
     cleared, store = follow(derived, ViewState(root=9), ({9}, {"rel-8"}), panel, "/")
     assert "Click a node" in str(cleared)
     assert store == {}
+
+
+def test_dp214_an_opened_group_is_shown_even_when_the_panel_record_came_back_late(app):
+    group = {"kind": "group", "group": "5:application", "label": "12 × Application"}
+    panel = details(app, "?root=5&open=5%3Aapplication", {"cis": [5], "edges": []}, node=group)
+    assert "Close this group again" in panel
+    assert "Click a node" in details(app, "?root=5", {"cis": [5], "edges": []}, node=group)  # closed since
