@@ -10,20 +10,16 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks.map_table import EMPTY_TABLE, table_answer
 from callbacks.pages import on_map_page
+from callbacks.paths import NOTHING_DRAWN, drawn_key, mark_selection
 from callbacks.roots import default_root, opening_scope, root_options
 from dashboard.cmdb.derived import Derived
-from dashboard.details import ci_details
-from dashboard.domain.names import shown_name
 from dashboard.domain.notices import cmdb_notices, filter_empty, incidents_without_ci, unknown_root
-from dashboard.domain.untrusted import bounded, prefixed_id, whole_number
 from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.domain.vocabulary import class_label
 from dashboard.map_filters import filter_fields
 from dashboard.maps import MapModel, build_map
 from dashboard.services import Services
 from layouts import ids
-from layouts.details import build_ci_details, build_edge_details, build_group_details
-from layouts.filters import MAX_VIA_SHOWN, build_via_details
 from layouts.impact import build_impact, impact_csv
 from layouts.map import (
     ONLY_INCIDENTS,
@@ -93,12 +89,14 @@ def register(app: Dash, services: Services) -> None:
         wanted = parse(_query_from_controls(root, scope, depth, layout, only, changes))
         if wanted.root is None:
             wanted = ViewState(**{**_fields(wanted), "root": state.root})
+        # The selection stays: the details panel keeps it while it is on the new map.
+        selection = {"embed": state.embed, "sel": state.sel, "path": state.path}
         if wanted.root != state.root:
-            carried = {"embed": state.embed, "details": state.details, "view": state.view, **filter_fields(state)}
+            carried = {"details": state.details, "view": state.view, **filter_fields(state), **selection}
             state = ViewState(**{**_fields(wanted), "impact": False, "expanded": frozenset(), **carried})
         else:
-            kept = {"impact": state.impact, "expanded": state.expanded, "embed": state.embed, "details": state.details}
-            kept |= {"view": state.view, **filter_fields(state)}
+            kept = {"impact": state.impact, "expanded": state.expanded, "details": state.details}
+            kept |= {"view": state.view, **filter_fields(state), **selection}
             state = ViewState(**{**_fields(wanted), **kept})
         return (to_query(state), *(no_update,) * 7)
 
@@ -117,12 +115,15 @@ def register(app: Dash, services: Services) -> None:
         Input(ids.URL, "search"),
         Input(ids.SNAPSHOT_VERSION, "data"),
         State(ids.MAP_TRAIL_STORE, "data"),
+        State(ids.MAP_GRAPH, "layout"),
     )
-    def draw(search: object, _version: object, trail: object) -> tuple:
+    def draw(search: object, _version: object, trail: object, drawn: object) -> tuple:
         state = parse(search if isinstance(search, str) else "")
         derived = current()
         if derived is None:
             return no_update
+        if ctx.triggered_id == ids.URL and isinstance(drawn, dict) and drawn.get("view") == drawn_key(state):
+            return no_update  # only the selection changed: the panel follows it, the map stays as it is
         general = _cmdb_notices(derived)
         if not derived.snapshot.index.node_count:
             return (
@@ -141,7 +142,7 @@ def register(app: Dash, services: Services) -> None:
         position = derived.snapshot.index.position(state.root)
         if position is None:
             notice = build_notices([unknown_root(state.root)])
-            return [], no_update, [html.H2("Nothing to show")], notice, [], True, no_update, no_update, *EMPTY_TABLE
+            return [], NOTHING_DRAWN, [html.H2("Nothing to show")], notice, [], True, no_update, no_update, *EMPTY_TABLE
         model = build_map(derived, state, position, budget=services.settings.map_budget)
         filtered = (
             (filter_empty(model.total_cis, only_incidents=not any(filter_fields(state).values())),)
@@ -154,8 +155,8 @@ def register(app: Dash, services: Services) -> None:
         # The table view leaves the hidden map as it is: a layout fitted in a hidden container draws nothing.
         as_table = state.view == "table"
         return (
-            no_update if as_table else build_elements(model),
-            no_update if as_table else layout_for(model, to_query(state)),
+            no_update if as_table else mark_selection(derived, state, build_elements(model)),
+            no_update if as_table else layout_for(model, drawn_key(state)),
             build_heading(model, label),
             build_notice(model) + build_notices((*filtered, *general)),
             build_impact(model),
@@ -164,49 +165,6 @@ def register(app: Dash, services: Services) -> None:
             trail,
             *table_answer(derived, model),
         )
-
-    @app.callback(
-        Output(ids.MAP_DETAILS, "children"),
-        Input(ids.MAP_GRAPH, "tapNodeData"),
-        Input(ids.MAP_GRAPH, "tapEdgeData"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )
-    def details(node: object, edge: object, search: object) -> list:
-        derived = current()
-        if derived is None:
-            return no_update
-        state = parse(search if isinstance(search, str) else "")
-        if ctx.triggered_id == ids.MAP_GRAPH and "tapEdgeData" in str(ctx.triggered_prop_ids):
-            return _edge_details(derived, edge)
-        if not isinstance(node, dict):
-            return no_update
-        if node.get("kind") == "group":
-            return build_group_details(shown_name(node.get("label", "Group")))
-        ci_id = whole_number(node.get("ci_id"))
-        position = derived.snapshot.index.position(ci_id) if ci_id is not None else None
-        if position is None:
-            return [dcc.Markdown("This CI is not in the current snapshot any more.")]
-        info = ci_details(derived, position)
-        focus = base + to_query(state.with_root(info.ci_id))
-        hit = ViewState(
-            root=info.ci_id, depth=None, scope="upstream", layout=state.layout, impact=True, embed=state.embed
-        )
-        culprits = [base + to_query(state.with_root(ci_id)) for ci_id, _ in info.culprits]
-        return build_ci_details(info, focus, base + to_query(hit), culprits)
-
-    @app.callback(
-        Output(ids.URL, "search", allow_duplicate=True),
-        Input(ids.MAP_GRAPH, "tapNodeData"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )
-    def open_group(node: object, search: object) -> str:
-        if not isinstance(node, dict) or node.get("kind") != "group" or not isinstance(node.get("group"), str):
-            return no_update
-        state = parse(search if isinstance(search, str) else "")
-        opened = ViewState(**{**_fields(state), "expanded": state.expanded | {node["group"][:100]}})
-        return to_query(opened)
 
     @app.callback(
         Output(ids.MAP_DOWNLOAD, "data"),
@@ -277,33 +235,3 @@ def _extend(trail: object, root: int, name: str, href: str) -> list:
     visited = [t for t in trail if isinstance(t, list) and len(t) == 3] if isinstance(trail, list) else []
     visited = [t for t in visited if t[0] != root]
     return [*visited, [root, name, href]][-MAX_TRAIL:]
-
-
-def _edge_details(derived: Derived, edge: object) -> list:
-    if not isinstance(edge, dict):
-        return no_update
-    names = derived.snapshot.ci["name"]
-    index = derived.snapshot.index
-
-    def end(element_id: object) -> str:
-        ci_id = _ci_id(element_id)
-        position = index.position(ci_id) if ci_id is not None else None
-        if position is not None:
-            return shown_name(names.iat[position])
-        return shown_name(str(element_id).removeprefix("group-"))
-
-    if str(edge.get("id", "")).startswith("via-"):
-        through = edge.get("through")
-        shown = [end(item) for item in (through if isinstance(through, list) else [])[:MAX_VIA_SHOWN]]
-        hops = bounded(edge.get("hops"), default=len(shown), low=len(shown), high=10**6)
-        return build_via_details(end(edge.get("source")), end(edge.get("target")), hops, shown)
-    merged = str(edge.get("id", "")).startswith("merged")
-    traffic = None if merged else derived.traffic.get((_ci_id(edge.get("source")), _ci_id(edge.get("target"))))
-    return build_edge_details(
-        str(edge.get("type", "")), end(edge.get("source")), end(edge.get("target")), merged, traffic
-    )
-
-
-def _ci_id(element_id: object) -> int | None:
-    """The CI id of a node element id "ci-<id>", else None."""
-    return prefixed_id(element_id, "ci-")

@@ -2,6 +2,7 @@
 id as the user types."""
 
 import numpy as np
+from dash import html
 
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.names import cut, shown_name, visible
@@ -9,7 +10,7 @@ from dashboard.domain.neighbourhood import Scope
 from dashboard.domain.prominence import most_troubled, opening_ci, weight
 from dashboard.domain.search import id_query
 from dashboard.domain.untrusted import whole_number
-from dashboard.domain.vocabulary import BUSINESS_SERVICE, class_label
+from dashboard.domain.vocabulary import BUSINESS_SERVICE, HEALTH_STYLES, Health, class_label
 
 MAX_SERVICES = 300
 MAX_MATCHES = 30
@@ -51,8 +52,11 @@ def root_options(derived: Derived, typed: str, value: object) -> list[dict]:
     named_id = whole_number(value) if isinstance(value, str) else None
     current = index.position(named_id) if named_id is not None else None
     if current is not None and current not in positions:
-        positions.insert(0, current)
-    return [_option(derived, int(p)) for p in positions]
+        # After typing, the matches come first (the first one sits right under the search box); the current choice
+        # stays listed, or the dropdown would clear it.
+        positions.insert(len(positions) if typed.strip() else 0, current)
+    statuses = derived.health.shown(np.array(positions, dtype=np.int64)).tolist() if positions else []
+    return [_option(derived, int(p), Health(status)) for p, status in zip(positions, statuses, strict=True)]
 
 
 def _listed(derived: Derived) -> list[int]:
@@ -66,7 +70,8 @@ def _listed(derived: Derived) -> list[int]:
     return list(services[np.argsort(np.char.lower(names), kind="stable")][:MAX_SERVICES])
 
 
-def _option(derived: Derived, position: int) -> dict:
+def _option(derived: Derived, position: int, status: Health) -> dict:
+    """'Payments API · Application · Degraded' after the status icon in its colour; found by name, id or '#id'."""
     index = derived.snapshot.index
     class_name = index.class_names[index.class_codes[position]]
     label = class_label(class_name)
@@ -74,4 +79,11 @@ def _option(derived: Derived, position: int) -> dict:
     name = shown_name(raw)
     ci_id = int(index.ci_ids[position])
     shown = f"{name} #{ci_id}" if derived.shared_name[position] else name
-    return {"label": f"{shown} · {label}", "value": str(ci_id), "search": cut(visible(raw), 1000)}
+    style = HEALTH_STYLES[status]
+    text = f"{shown} · {label} · {style.label}"
+    option = html.Span(
+        [html.Span(style.icon, className=f"opt-status s-{status.name.lower()}", **{"aria-hidden": "true"}), text],
+        className="option",
+        title=text,
+    )
+    return {"label": option, "value": str(ci_id), "search": f"{cut(visible(raw), 1000)} #{ci_id}"}

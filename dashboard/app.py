@@ -11,6 +11,8 @@ from callbacks import map as map_callbacks
 from callbacks import map_table as map_table_callbacks
 from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
+from callbacks import paths as paths_callbacks
+from callbacks import selection as selection_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks.pages import QUALITY_PATH
 from dashboard import auth, background, compression, guard, headers
@@ -22,7 +24,16 @@ from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
 from layouts.shell import build_shell
 
-FEATURES = (pages_callbacks, overview_callbacks, map_callbacks, filter_callbacks, map_table_callbacks, wall_callbacks)
+FEATURES = (
+    pages_callbacks,
+    overview_callbacks,
+    map_callbacks,
+    filter_callbacks,
+    map_table_callbacks,
+    wall_callbacks,
+    selection_callbacks,
+    paths_callbacks,
+)
 STATUS_TICK_MS = 10_000
 
 

@@ -118,9 +118,22 @@ def _traffic(traffic: EdgeTraffic) -> list:
     ]
 
 
-def build_group_details(label: str) -> list:
-    """The panel for a group node (clicking it opens the group on the map)."""
-    return [html.H2(label), html.P("Opening this group on the map…", className="note")]
+def build_hint() -> list:
+    """The panel when nothing on the map is selected."""
+    return [html.P("Click a node or an edge to see its details.", className="note")]
+
+
+def build_group_details(label: str, close_href: str | None) -> list:
+    """The panel for a group node: being opened (no close link yet), or open with a link that closes it again."""
+    if close_href is None:
+        return [html.H2(label), html.P("Opening this group on the map…", className="note")]
+    return [
+        html.H2(label),
+        html.P(
+            "Opened: its CIs are drawn on the map in its place. Click one of them for its details.", className="note"
+        ),
+        html.Div(dcc.Link("Close this group again", href=close_href, className="button"), className="buttons"),
+    ]
 
 
 def _culprits(details: CIDetails, hrefs: list[str]) -> html.Div:

@@ -14,10 +14,12 @@ from dashboard.domain.viewstate import LAYOUTS, MAX_DEPTH, ViewState
 from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_STYLES, class_label
 from dashboard.maps import MapEdge, MapModel, MapNode
 from layouts import ids
+from layouts.details import build_hint
 from layouts.filters import VIA_STYLE, build_filters, filter_notice, via_data
 from layouts.legend import build_legend
 from layouts.map_access import KEYBOARD_FOCUS_RULES, build_map_access, node_summary
 from layouts.map_table import build_table_view, build_view_toggle
+from layouts.paths import build_path_section
 
 SCOPE_OPTIONS = [
     {"label": "What it depends on", "value": "downstream"},
@@ -59,6 +61,7 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                     ),
                     build_view_toggle(),
                     build_table_view(),  # before the map: while it is shown, the stylesheet hides the map
+                    html.Div(id=ids.MAP_OPENED, className="opened"),
                     cyto.Cytoscape(
                         id=ids.MAP_GRAPH,
                         elements=[],
@@ -80,11 +83,17 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                 [
                     html.Div(id=ids.MAP_IMPACT),
                     html.Button("Export impacted services as CSV", id=ids.MAP_EXPORT, className="button", hidden=True),
+                    html.Div(build_hint(), id=ids.MAP_DETAILS),
+                    # A CI's "how does it depend on…?": shown with its details, between its buttons and its record.
                     html.Div(
-                        html.P("Click a node or an edge to see its details.", className="note"),
-                        id=ids.MAP_DETAILS,
+                        build_path_section("it", None, [], None, str),
+                        id=ids.MAP_PATH_BOX,
+                        hidden=True,
+                        className="path-finder",
                     ),
                     dcc.Download(id=ids.MAP_DOWNLOAD),
+                    dcc.Store(id=ids.MAP_SHOWN),
+                    dcc.Store(id=ids.MAP_PANEL, data={}),
                 ],
                 className="details",
                 **{"aria-label": "Details"},
@@ -107,6 +116,8 @@ def _controls(root_options: list[dict]) -> list:
             clearable=False,
             searchable=True,
             optionHeight=36,
+            maxHeight=520,  # 10+ options at 1080p (the default 200 px showed two and a half)
+            className="root-picker",
         ),
         html.Label("Direction", id=f"{ids.MAP_SCOPE}-label"),
         dcc.RadioItems(id=ids.MAP_SCOPE, options=SCOPE_OPTIONS, value="downstream", className="radios"),
@@ -441,6 +452,9 @@ STYLESHEET: list[dict] = [
     VIA_STYLE,
     {"selector": "edge.impact", "style": {"width": 4, "line-color": "#D55E00", "target-arrow-color": "#D55E00"}},
     {"selector": "node.impact", "style": {"border-color": "#D55E00", "border-width": 5}},
+    # A dependency path ("how does X depend on Y?"): blue and thick, unlike impact's vermilion.
+    {"selector": "edge.path", "style": {"width": 5, "line-color": "#0072B2", "target-arrow-color": "#0072B2"}},
+    {"selector": "node.path", "style": {"border-color": "#0072B2", "border-width": 6, "border-style": "double"}},
     {"selector": ":selected", "style": {"overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 8}},
     *KEYBOARD_FOCUS_RULES,
 ]

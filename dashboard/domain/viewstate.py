@@ -41,6 +41,8 @@ class ViewState:
     criticalities: frozenset[str] = field(default_factory=frozenset)
     details: bool = True  # False (details=0): no details panel, the map takes the whole frame
     view: str = "map"  # one of VIEWS
+    sel: int | None = None  # CI id shown in the details panel (and selected on the map)
+    path: int | None = None  # CI id: the dependency paths between `sel` and it are highlighted (needs sel)
 
     def with_root(self, root: int) -> "ViewState":
         """The same view re-rooted on another CI (groups opened under the old root are closed)."""
@@ -70,6 +72,8 @@ def parse(search: str | None) -> ViewState:
         },
         details=one("details") != "0",
         view=one("view") if one("view") in VIEWS else "map",
+        sel=(sel := whole_number(one("sel"))),
+        path=whole_number(one("path")) if sel is not None else None,
     )
 
 
@@ -101,6 +105,10 @@ def to_query(state: ViewState) -> str:
         pairs.append(("details", "0"))
     if state.view != default.view:
         pairs.append(("view", state.view))
+    if state.sel is not None:
+        pairs.append(("sel", str(state.sel)))
+        if state.path is not None:
+            pairs.append(("path", str(state.path)))
     return "?" + urlencode(pairs) if pairs else ""
 
 

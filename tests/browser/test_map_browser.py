@@ -81,7 +81,7 @@ def test_br002_click_opens_details_focus_re_roots_and_back_returns(browser, serv
     assert "root=42" in browser.execute_script("return location.search")
     browser.back()
     wait_for_map(browser, 5)
-    assert browser.execute_script("return location.search") == "?root=5&depth=2"
+    assert browser.execute_script("return location.search") == "?root=5&depth=2&sel=42"  # the click is in the URL
 
 
 def test_br003_impact_lists_the_services_the_ci_would_hit(browser, served, derived):

@@ -108,9 +108,9 @@ def test_mp006_type_ahead_finds_names_words_and_ids(app):
         )
         return post(app, body)[1]["response"][ids.MAP_ROOT]["options"]
 
-    assert any(o["label"].startswith("Payroll") for o in options("payr"))
+    assert any(o["label"]["props"]["title"].startswith("Payroll") for o in options("payr"))
     assert options("42")[0]["value"] == "42"
-    assert options("<img")[0]["search"] == HOSTILE_NAMES[900001]
+    assert options("<img")[0]["search"] == f"{HOSTILE_NAMES[900001]} #900001"
 
 
 def test_mp007_a_big_neighbourhood_stays_within_the_element_budget(app):
@@ -146,8 +146,8 @@ def test_mp009_forged_clicks_get_a_safe_answer(app, node):
 
 
 def test_mp010_opening_a_group_adds_it_to_the_url(app):
-    # The URL/controls sync writes url.search first; the group opener is registered as its duplicate (key@hash).
-    key = next(k for k in app.callback_map if k.startswith(f"{ids.URL}.search@"))
+    # The URL/controls sync writes url.search first; a tap's selection is registered as a duplicate (key@hash).
+    key = _tap_to_url(app)
     tap = {"kind": "group", "group": "5:application"}
     body = request_for_key(
         app, key, {f"{ids.MAP_GRAPH}.tapNodeData": tap, f"{ids.URL}.search": "?root=5"}, f"{ids.MAP_GRAPH}.tapNodeData"
@@ -166,7 +166,7 @@ def test_mp011_a_request_whose_outputs_do_not_match_its_callback_is_refused(app)
 
 def test_mp012_a_duplicate_output_request_as_the_browser_sends_it_is_accepted(app):
     # Dash's renderer names an allow_duplicate output "search@<hash>"; the guard once refused it with a 400.
-    key = next(k for k in app.callback_map if k.startswith(f"{ids.URL}.search@"))
+    key = _tap_to_url(app)
     tap = {"kind": "ci", "ci_id": 5}
     body = request_for_key(app, key, {f"{ids.MAP_GRAPH}.tapNodeData": tap, f"{ids.URL}.search": "?root=5"})
     body["outputs"] = {"id": ids.URL, "property": key.split(".", 1)[1]}
@@ -225,3 +225,11 @@ def test_mp015_group_nodes_count_their_members_and_carry_the_worst_status(demo_c
         assert count >= 3
         assert group["classes"].split()[0] in {"s-ok", "s-maintenance", "s-unknown", "s-degraded", "s-down"}
         assert group["data"]["id"] == f"group-{group['data']['group']}"
+
+
+def _tap_to_url(app) -> str:
+    """The key of the callback that writes a tap on the map into the URL (a duplicate output: "url.search@<hash>")."""
+    tap = {"id": ids.MAP_GRAPH, "property": "tapNodeData"}
+    return next(
+        key for key, spec in app.callback_map.items() if key.startswith(f"{ids.URL}.search@") and tap in spec["inputs"]
+    )

@@ -91,7 +91,7 @@ def test_sp001_without_business_services_the_map_opens_on_a_ci_that_matters_not_
     response = opened_search(network)
     # sw-2 (4) has an open incident and a dependent; lonely (9) has a P1 but no relationship at all.
     assert response[ids.URL]["search"] == "?root=4&dir=both"  # both ways: what depends on it is why it matters
-    offered = [o["label"] for o in response[ids.MAP_ROOT]["options"]]
+    offered = [o["label"]["props"]["title"] for o in response[ids.MAP_ROOT]["options"]]
     assert any(label.startswith("sw-2") for label in offered)
 
 

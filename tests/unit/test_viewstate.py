@@ -13,6 +13,8 @@ from dashboard.domain.viewstate import DEFAULT_DEPTH, MAX_DEPTH, ViewState, pars
         ViewState(root=5, depth=None, scope="upstream", layout="cose", incidents_only=True, change_days=7),
         ViewState(root=9_000_000_000, impact=True, expanded=frozenset({"12:virtual_machine", "3:server"})),
         ViewState(root=5, embed=True),
+        ViewState(root=5, sel=42),
+        ViewState(root=5, sel=42, path=7),
     ],
 )
 def test_vs001_every_view_survives_a_round_trip(state):
@@ -54,3 +56,10 @@ def test_vs005_re_rooting_closes_groups_and_leaves_impact():
     state = ViewState(root=1, impact=True, expanded=frozenset({"1:server"}), depth=5)
     moved = state.with_root(2)
     assert moved == ViewState(root=2, depth=5)
+
+
+def test_dp010_a_path_needs_a_selected_ci_and_forged_ids_are_dropped():
+    assert parse("?root=5&path=7") == ViewState(root=5)
+    assert parse("?root=5&sel=x&path=7") == ViewState(root=5)
+    assert parse("?root=5&sel=42&path=-1") == ViewState(root=5, sel=42)
+    assert to_query(ViewState(root=5, sel=42, path=7)) == "?root=5&sel=42&path=7"
