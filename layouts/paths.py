@@ -17,7 +17,7 @@ def build_path_section(
 ) -> list:
     """A searchable picker for a second CI, then the dependency paths to it (or why there are none)."""
     return [
-        html.Label(f"How does {name} depend on…", htmlFor=ids.MAP_PATH_TO),
+        html.Label(f"How does {name} depend on…", htmlFor=ids.MAP_PATH_TO, id=f"{ids.MAP_PATH_TO}-label"),
         dcc.Dropdown(
             id=ids.MAP_PATH_TO,
             options=options,
