@@ -129,25 +129,44 @@ def _directions(scope: str) -> tuple[str, ...]:
 
 
 def _merge(index: GraphIndex, walks: list[Reach], root: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Nodes of all walks (root once), their depth, and one parent each (the lowest position one hop nearer)."""
-    unreached = np.iinfo(np.int64).max
-    parent = np.full(index.node_count, unreached, dtype=np.int64)
-    depth = np.full(index.node_count, unreached, dtype=np.int64)
+    """Nodes of all walks (root once), their depth, and one parent each (the lowest position one hop nearer).
+
+    Worked out on the walks' own nodes and edges: arrays over every CI of a million-CI snapshot (filled, scanned,
+    updated with `ufunc.at`) took 5 ms of a 30 ms map.
+    """
+    if len(walks) == 1:
+        nodes, depths = walks[0].nodes.astype(np.int64), walks[0].depths.astype(np.int64)
+    else:
+        every = np.concatenate([w.nodes for w in walks]).astype(np.int64)
+        hops = np.concatenate([w.depths for w in walks]).astype(np.int64)
+        nearest = np.lexsort((hops, every))
+        every, hops = every[nearest], hops[nearest]
+        once = np.r_[True, every[1:] != every[:-1]]
+        every, hops = every[once], hops[once]
+        by_depth = np.lexsort((every, hops))
+        nodes, depths = every[by_depth], hops[by_depth]
+    near_runs, far_runs = [], []
     for walk in walks:
-        np.minimum.at(depth, walk.nodes, walk.depths)
-        step = np.full(index.node_count, -1, dtype=np.int64)
-        step[walk.nodes] = walk.depths
+        # Depth + 1 per CI of this walk, 0 elsewhere: zeroed memory is only paid for where it is written.
+        step = np.zeros(index.node_count, dtype=np.int32)
+        step[walk.nodes] = walk.depths + 1
         a, b = index.edge_source[walk.edges], index.edge_target[walk.edges]
         for near, far in ((a, b), (b, a)):
-            ok = (step[near] >= 0) & (step[far] == step[near] + 1)
-            np.minimum.at(parent, far[ok], near[ok])
-    nodes = np.flatnonzero(depth < unreached)
-    order = np.lexsort((nodes, depth[nodes]))
-    nodes = nodes[order]
-    parents = parent[nodes]
+            ok = (step[near] > 0) & (step[far] == step[near] + 1)
+            near_runs.append(near[ok])
+            far_runs.append(far[ok])
+    near = np.concatenate(near_runs).astype(np.int64)
+    far = np.concatenate(far_runs).astype(np.int64)
+    lowest = np.lexsort((near, far))
+    near, far = near[lowest], far[lowest]
+    once = np.r_[True, far[1:] != far[:-1]] if len(far) else np.zeros(0, dtype=bool)
+    near, far = near[once], far[once]
+    parents = np.full(len(nodes), -1, dtype=np.int64)
+    slot = np.minimum(np.searchsorted(far, nodes), max(len(far) - 1, 0))
+    found = far[slot] == nodes if len(far) else np.zeros(len(nodes), dtype=bool)
+    parents[found] = near[slot[found]]
     parents[nodes == root] = -1
-    parents[parents == unreached] = -1
-    return nodes, depth[nodes], parents
+    return nodes, depths, parents
 
 
 def _edges_within(index: GraphIndex, edges: np.ndarray, nodes: np.ndarray) -> np.ndarray:
@@ -213,12 +232,12 @@ def _assemble(
     for group in groups:
         grouped[group.members] = True
     shown = ~grouped[nodes]
-    item = np.full(index.node_count, -1, dtype=np.int64)
+    item = np.zeros(index.node_count, dtype=np.int64)  # item + 1, 0: none (zeroed memory costs only where written)
     first_group = int(shown.sum())  # once: a map of 150,000 CIs has thousands of groups
-    item[nodes[shown]] = np.arange(first_group)
+    item[nodes[shown]] = np.arange(1, first_group + 1)
     for number, group in enumerate(groups):
-        item[group.members] = first_group + number
-    a, b = item[index.edge_source[edges]], item[index.edge_target[edges]]
+        item[group.members] = first_group + number + 1
+    a, b = item[index.edge_source[edges]] - 1, item[index.edge_target[edges]] - 1
     keep = (a >= 0) & (b >= 0) & (a != b)
     a, b, kept = a[keep], b[keep], edges[keep]
     pair = a * (len(nodes) + len(groups) + 1) + b
