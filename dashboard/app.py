@@ -11,7 +11,7 @@ from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks.pages import QUALITY_PATH
-from dashboard import auth, background, guard, headers
+from dashboard import auth, background, fast_json, guard, headers
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
@@ -36,6 +36,7 @@ def create_app(
     access = auth.policy_from(settings)
     # The map offers dagre among its browser layouts; the extra bundle is served locally with the app's assets.
     cyto.load_extra_layouts()
+    fast_json.install()
     services = Services(
         settings,
         SnapshotStore(
