@@ -18,6 +18,7 @@ from dashboard.domain.untrusted import prefixed_id, whole_number
 from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.domain.vocabulary import class_label
 from dashboard.maps import MapModel, build_map
+from dashboard.recent_maps import recent_maps
 from dashboard.services import Services
 from layouts import ids
 from layouts.details import build_ci_details, build_edge_details, build_group_details
@@ -124,13 +125,13 @@ def register(app: Dash, services: Services) -> None:
         if position is None:
             notice = build_notices([unknown_root(state.root)])
             return [], no_update, [html.H2("Nothing to show")], notice, [], True, no_update, no_update
-        model = build_map(derived, state, position, budget=services.settings.map_budget)
+        model, elements = recent_maps(derived).get(state, lambda: _drawn(derived, state, position))
         filtered = (filter_empty(model.total_cis),) if _filter_left_nothing(model) else ()
         class_name = model.root_class
         label = class_label(class_name)
         trail = _extend(trail, state.root, model.root_name, base + to_query(state))
         return (
-            build_elements(model),
+            elements,
             layout_for(model, to_query(state)),
             build_heading(model, label),
             build_notice(model) + build_notices((*filtered, *general)),
@@ -139,6 +140,10 @@ def register(app: Dash, services: Services) -> None:
             build_trail([(name, href) for _, name, href in trail]),
             trail,
         )
+
+    def _drawn(derived: Derived, state: ViewState, position: int) -> tuple[MapModel, list[dict]]:
+        model = build_map(derived, state, position, budget=services.settings.map_budget)
+        return model, build_elements(model)
 
     @app.callback(
         Output(ids.MAP_DETAILS, "children"),
