@@ -40,6 +40,11 @@ class RecentMaps(Generic[T]):
                 self._kept.popitem(last=False)
         return value
 
+    def clear(self) -> None:
+        """Forget every map (the drill-down benchmark measures building them)."""
+        with self._lock:
+            self._kept.clear()
+
     def __len__(self) -> int:
         return len(self._kept)
 
