@@ -7,7 +7,8 @@ Measured, on the sample CMDB of --size CIs in SQLite (benchmarks/.cache, generat
 1. servicemap: the map callback (`draw`: re-root, depth-3 traversal, health roll-up and incident overlays, grouping
    to the element budget, server layout, elements, Dash's JSON) POSTed through Flask's test client, for the
    --roots CIs with the biggest depth-3 neighbourhoods, --calls calls in all after one warm-up call per root:
-   median, p95, max; the elements each answer carried.
+   median, p95, max; the elements each answer carried. The maps kept per snapshot (dashboard/recent_maps.py) are
+   forgotten before each call, so every call builds its map; the same view again, answered from memory, beside it.
 2. the typical way, per click: `pandas.read_sql` of the CI and relationship tables, a `networkx.DiGraph`, the
    depth-3 ego graph, open incidents of its CIs with one SQL query, cytoscape elements without positions (the
    browser lays them out), `json.dumps`: --typical-calls clicks.
@@ -32,7 +33,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 from snapshot import ensure_cmdb, log, machine, markdown, versions  # noqa: E402
 
 DEPTH = 3
-TARGET_P95_MS = 50.0
+TARGET_P95_MS = 30.0
 TARGET_INTERACTIVE_S = 1.5
 
 
@@ -59,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 def measure_servicemap(url: str, args: argparse.Namespace) -> dict[str, Any]:
     """Map callback server time through the test client, after the snapshot is loaded."""
     from dashboard.app import create_app
+    from dashboard.recent_maps import recent_maps
     from dashboard.settings import Settings
 
     log(f"[servicemap] loading the snapshot of {url} …")
@@ -70,13 +72,16 @@ def measure_servicemap(url: str, args: argparse.Namespace) -> dict[str, Any]:
     warmed = time.perf_counter() - started - ready
     roots = biggest_roots(app, args.roots)
     client = app.server.test_client()
+    kept = recent_maps(services.views.of(services.store.snapshot))
     first = [post_draw(client, app, root) for root in roots]
     times, sizes = [], []
     for call in range(args.calls):
+        kept.clear()  # every call builds its map: the same view again is answered from memory, measured below
         seconds, elements = post_draw(client, app, roots[call % len(roots)])
         times.append(seconds * 1000)
         sizes.append(elements)
     log(f"[servicemap] {len(times)} calls: median {statistics.median(times):.1f} ms")
+    again = [post_draw(client, app, roots[0])[0] * 1000 for _ in range(20)]
     search_first = post_search(client, app, "pay") * 1000
     search_ms = [post_search(client, app, typed) * 1000 for _ in range(10) for typed in SEARCHES]
     return {
@@ -89,6 +94,7 @@ def measure_servicemap(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "first_call_ms": first[0][0] * 1000,
         "root_elements": [elements for _seconds, elements in first],
         "ms": times,
+        "again_ms": again,
         "elements": sizes,
     }
 
@@ -259,6 +265,12 @@ def report(args: argparse.Namespace, ours: dict, typical: dict, browser: dict) -
             f"{median:.1f} ms",
             f"{p95:.1f} ms",
             f"{min(ours['elements'])}–{max(ours['elements'])}",
+        ],
+        [
+            f"the same view again (kept per snapshot), {len(ours['again_ms'])} calls",
+            f"{statistics.median(ours['again_ms']):.1f} ms",
+            f"{sorted(ours['again_ms'])[max(0, round(0.95 * len(ours['again_ms'])) - 1)]:.1f} ms",
+            "",
         ],
         ["type-ahead, first keystroke", f"{ours['search_first_ms']:.1f} ms", "", ""],
         [

@@ -18,6 +18,7 @@ from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.domain.vocabulary import class_label
 from dashboard.map_filters import filter_fields
 from dashboard.maps import MapModel, build_map
+from dashboard.recent_maps import recent_maps
 from dashboard.services import Services
 from layouts import ids
 from layouts.impact import build_impact, impact_csv
@@ -143,7 +144,7 @@ def register(app: Dash, services: Services) -> None:
         if position is None:
             notice = build_notices([unknown_root(state.root)])
             return [], NOTHING_DRAWN, [html.H2("Nothing to show")], notice, [], True, no_update, no_update, *EMPTY_TABLE
-        model = build_map(derived, state, position, budget=services.settings.map_budget)
+        model, elements = recent_maps(derived).get(state, lambda: _drawn(derived, state, position))
         filtered = (
             (filter_empty(model.total_cis, only_incidents=not any(filter_fields(state).values())),)
             if _filter_left_nothing(model)
@@ -155,7 +156,7 @@ def register(app: Dash, services: Services) -> None:
         # The table view leaves the hidden map as it is: a layout fitted in a hidden container draws nothing.
         as_table = state.view == "table"
         return (
-            no_update if as_table else mark_selection(derived, state, build_elements(model)),
+            no_update if as_table else elements,
             no_update if as_table else layout_for(model, drawn_key(state)),
             build_heading(model, label),
             build_notice(model) + build_notices((*filtered, *general)),
@@ -165,6 +166,11 @@ def register(app: Dash, services: Services) -> None:
             trail,
             *table_answer(derived, model),
         )
+
+    def _drawn(derived: Derived, state: ViewState, position: int) -> tuple[MapModel, list[dict]]:
+        model = build_map(derived, state, position, budget=services.settings.map_budget)
+        # Kept per view (sel and path included), so the selection is marked once, on the kept elements.
+        return model, mark_selection(derived, state, build_elements(model))
 
     @app.callback(
         Output(ids.MAP_DOWNLOAD, "data"),

@@ -15,7 +15,7 @@ from callbacks import paths as paths_callbacks
 from callbacks import selection as selection_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks.pages import QUALITY_PATH
-from dashboard import auth, background, compression, guard, headers
+from dashboard import auth, background, compression, fast_json, guard, headers
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
@@ -69,6 +69,7 @@ def create_app(
     access = auth.policy_from(settings)
     # The map offers dagre among its browser layouts; the extra bundle is served locally with the app's assets.
     cyto.load_extra_layouts()
+    fast_json.install()
     services = Services(
         settings,
         SnapshotStore(

@@ -22,6 +22,8 @@ from dashboard.map_filters import FilterSummary, Shortcuts, filtered_view
 
 UNKNOWN_CLASS_LAYER = 5
 HEALTH = tuple(Health)
+TYPE_NAMES = tuple(t.name for t in RELATIONSHIP_TYPES)
+TYPE_SYMMETRIC = tuple(t.symmetric for t in RELATIONSHIP_TYPES)
 MAX_LABEL = 28
 
 
@@ -260,18 +262,22 @@ def _edges(
         paths,
         strict=True,
     )
+    # Per node and per type as plain lists: attribute and property look-ups per edge cost more than the edge.
+    node_ids = [node.id for node in nodes]
+    node_cis = [node.ci_id for node in nodes]
+    node_paths = [node.on_impact_path for node in nodes]
     for a, b, kind, merged, relationship_id, path in columns:
-        source, target = nodes[a], nodes[b]
+        source, target = node_ids[a], node_ids[b]
         result.append(
             MapEdge(
-                id=f"merged-{source.id}-{target.id}" if merged else f"rel-{relationship_id}",
-                source=source.id,
-                target=target.id,
-                type_name=RELATIONSHIP_TYPES[kind].name,
+                id=f"merged-{source}-{target}" if merged else f"rel-{relationship_id}",
+                source=source,
+                target=target,
+                type_name=TYPE_NAMES[kind],
                 merged=merged,
-                on_impact_path=path or (merged and source.on_impact_path and target.on_impact_path),
-                symmetric=RELATIONSHIP_TYPES[kind].symmetric,
-                traffic=None if merged else traffic.get((source.ci_id, target.ci_id)),
+                on_impact_path=path or (merged and node_paths[a] and node_paths[b]),
+                symmetric=TYPE_SYMMETRIC[kind],
+                traffic=traffic.get((node_cis[a], node_cis[b])) if traffic and not merged else None,
             )
         )
     return tuple(result)

@@ -102,26 +102,28 @@ def reach(
     health rolls up (what a service's incidents "below it" are)."""
     max_depth = index.node_count if max_depth is ALL_HOPS else max(0, min(int(max_depth), MAX_DEPTH))
     csr = _csr(index, direction)
-    depth = np.full(index.node_count, -1, dtype=np.int32)
+    # Depth + 1 per CI, 0: not reached. Zeroed memory is paid for only where written; filling an array over every CI
+    # of a million-CI snapshot with -1 cost a map more than the walk itself.
+    depth = np.zeros(index.node_count, dtype=np.int32)
     frontier = _roots(index, roots)
-    depth[frontier] = 0
+    depth[frontier] = 1
     layers, edge_runs = [frontier], []
     for level in range(1, max_depth + 1):
         neighbours, slots, _ = _expand(csr, frontier, None if follow_links else index.edge_symmetric)
         edge_runs.append(csr.edges[slots])
-        frontier = distinct(neighbours[depth[neighbours] < 0], index.node_count)
+        frontier = distinct(neighbours[depth[neighbours] == 0], index.node_count)
         if len(frontier) == 0:
             break
-        depth[frontier] = level
+        depth[frontier] = level + 1
         layers.append(frontier)
     # Edges from the last layer back into the visited set belong to the picture; edges beyond it do not.
     neighbours, slots, _ = _expand(csr, frontier, None if follow_links else index.edge_symmetric)
-    inside = depth[neighbours] >= 0
+    inside = depth[neighbours] > 0
     edge_runs.append(csr.edges[slots[inside]])
     truncated = bool(len(frontier)) and not inside.all()
     nodes = np.concatenate(layers)
     edges = distinct(np.concatenate(edge_runs), index.edge_count) if edge_runs else np.empty(0, dtype=np.int32)
-    return Reach(nodes, depth[nodes], edges, truncated)
+    return Reach(nodes, depth[nodes] - 1, edges, truncated)
 
 
 def impacted_services(index: GraphIndex, position: int) -> np.ndarray:
