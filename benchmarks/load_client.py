@@ -209,10 +209,12 @@ class Browser:
         from it; the status on load); the map's answer."""
         changed = [] if on_load else ["url.search"]
         drawn = "impact" if "impact=1" in search else "map"
+        # The same view again (a "Focus here" on the root): the map is drawn already, the server says nothing to do.
+        again = not on_load and search == self.values.get("url.search")
         url = {"url.search": search}
         self.values.update(url)
         calls = [
-            self.callback(drawn, "draw", _map if "root=" in search else _maybe("map-graph"),
+            self.callback(drawn, "draw", _map if "root=" in search and not again else _maybe("map-graph"),
                           ["url.search", "snapshot-version.data"] if on_load else changed, url),
             self.callback("page callbacks", "show", _outputs("page-wall"),
                           ["url.pathname", "url.search"] if on_load else changed, url),

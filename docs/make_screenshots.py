@@ -28,6 +28,8 @@ SIZES = ((1920, 1080), (3840, 2160))
 VIEWS = (
     ("map", "?root=5", "ci-42"),
     ("impact", "?root=424&dir=upstream&depth=all&impact=1", None),  # a database server under 4 services
+    ("table", "?root=5&view=table", None),
+    ("filtered", "?root=5&depth=all&only=incidents", None),  # hidden CIs contracted into "via" edges
     ("quality", "quality", None),
     ("wall", "wall", None),
     ("wall-rotation", "wall?rotate=60", None),

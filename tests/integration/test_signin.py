@@ -148,7 +148,17 @@ def test_si007_with_redis_every_worker_counts_the_same_failures(cmdb, users):
             probe.ping()
     except redis.RedisError as error:
         unavailable(f"Redis is not reachable at {REDIS_URL} ({error}); set SERVICEMAP_TEST_REDIS_URL to use another")
-    workers = [basic_app(cmdb, users, redis_url=REDIS_URL).server.test_client(use_cookies=False) for _ in range(2)]
+    apps = [basic_app(cmdb, users, redis_url=REDIS_URL) for _ in range(2)]
+    try:
+        _count_failures_across(apps)
+    finally:  # the limiters' Redis connections: closed here, not by the garbage collector in a later test
+        for app in apps:
+            for limiter in app.server.extensions.get("limiter", ()):
+                limiter.storage.storage.connection_pool.disconnect()
+
+
+def _count_failures_across(apps: list) -> None:
+    workers = [app.server.test_client(use_cookies=False) for app in apps]
     address = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
     user = f"user-{uuid.uuid4().hex[:8]}"
     for number in range(10):
