@@ -44,8 +44,10 @@ def register(app: Dash, services: Services) -> None:
         snapshot = services.store.snapshot
         return services.views.of(snapshot) if snapshot is not None else None
 
+    # The URL output is a duplicate (with an initial call): Dash then does not hold `draw`, which reads the URL, until
+    # this answer is back, so a URL that names the view draws its map in the first round trip.
     @app.callback(
-        Output(ids.URL, "search"),
+        Output(ids.URL, "search", allow_duplicate=True),
         Output(ids.MAP_ROOT, "value"),
         Output(ids.MAP_ROOT, "options"),
         Output(ids.MAP_SCOPE, "value"),
@@ -61,6 +63,7 @@ def register(app: Dash, services: Services) -> None:
         Input(ids.MAP_ONLY, "value"),
         Input(ids.MAP_CHANGES, "value"),
         State(ids.URL, "pathname"),
+        prevent_initial_call="initial_duplicate",
     )
     def sync(
         search: object,

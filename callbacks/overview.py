@@ -20,10 +20,13 @@ def register(app: Dash, services: Services) -> None:
     @app.callback(
         Output(ids.OVERVIEW_STATUS, "children"),
         Output(ids.OVERVIEW_BODY, "children"),
-        Output(ids.SNAPSHOT_VERSION, "data"),
+        # A duplicate (with an initial call), so that the map's first answer does not wait for this one: the page
+        # layout already carries the version it was built with (layouts/shell.py).
+        Output(ids.SNAPSHOT_VERSION, "data", allow_duplicate=True),
         Output(ids.MAP_GRAPH, "className"),
         Input(ids.OVERVIEW_TICK, "n_intervals"),
         State(ids.SNAPSHOT_VERSION, "data"),
+        prevent_initial_call="initial_duplicate",
     )
     def show(_tick: object, shown_version: object) -> tuple:
         status = services.store.status

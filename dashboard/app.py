@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dash_cytoscape as cyto
 import flask
-from dash import Dash
+from dash import Dash, html
 
 from callbacks import filters as filter_callbacks
 from callbacks import map as map_callbacks
@@ -93,9 +93,15 @@ def create_app(
         routes_pathname_prefix="/" if settings.proxy_strips_prefix else settings.url_prefix,
         requests_pathname_prefix=settings.url_prefix,
     )
-    app.layout = build_shell(
-        settings.title, STATUS_TICK_MS, app.get_relative_path("/"), app.get_relative_path(QUALITY_PATH)
-    )
+    map_href, quality_href = app.get_relative_path("/"), app.get_relative_path(QUALITY_PATH)
+
+    def page() -> html.Div:
+        # Built per page load, so that it carries the snapshot version being served (see build_shell).
+        snapshot = services.store.snapshot
+        version = snapshot.version if snapshot is not None else None
+        return build_shell(settings.title, STATUS_TICK_MS, map_href, quality_href, version)
+
+    app.layout = page
     compression.install(app)  # first: its after-request hook runs last, over the finished answer
     auth.install(app, access, settings)
     guard.install(app)

@@ -8,12 +8,18 @@ from layouts.overview import build_quality_page
 from layouts.wall import build_wall_page
 
 
-def build_shell(title: str, tick_ms: int, map_href: str, quality_href: str) -> html.Div:
-    """Every page of the app; the URL's path decides which one is visible."""
+def build_shell(
+    title: str, tick_ms: int, map_href: str, quality_href: str, snapshot_version: int | None = None
+) -> html.Div:
+    """Every page of the app; the URL's path decides which one is visible.
+
+    snapshot_version is the version of the snapshot being served: the status callback then changes it only when a newer
+    one arrives, so the map is not drawn a second time on load.
+    """
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
-            dcc.Store(id=ids.SNAPSHOT_VERSION),
+            dcc.Store(id=ids.SNAPSHOT_VERSION, data=snapshot_version),
             dcc.Store(id=ids.MAP_TRAIL_STORE, storage_type="session", data=[]),
             dcc.Interval(id=ids.OVERVIEW_TICK, interval=tick_ms, n_intervals=0),
             html.Header(

@@ -80,3 +80,23 @@ def test_ap005_shows_a_clear_message_when_the_cmdb_cannot_be_read(tmp_path):
     text = response.get_data(as_text=True)
     assert "could not be read" in text
     assert "error id" in text
+
+
+def test_pl003_the_page_layout_carries_the_snapshot_version_so_the_status_does_not_redraw_the_map(app):
+    version = app.server.extensions["servicemap"].store.snapshot.version
+    layout = json.loads(app.server.test_client().get("/_dash-layout").get_data(as_text=True))
+    stores = [c for c in _components(layout) if c.get("props", {}).get("id") == ids.SNAPSHOT_VERSION]
+    assert [s["props"]["data"] for s in stores] == [version]
+    values = {f"{ids.OVERVIEW_TICK}.n_intervals": 0, f"{ids.SNAPSHOT_VERSION}.data": version}
+    body = callback_request(app, ids.OVERVIEW_STATUS, "children", values)
+    answer = app.server.test_client().post("/_dash-update-component", json=body).get_json()
+    assert ids.SNAPSHOT_VERSION not in answer["response"]  # unchanged: the map is not drawn again
+
+
+def _components(node: object) -> list[dict]:
+    """Every component in a serialised layout."""
+    if isinstance(node, list):
+        return [c for child in node for c in _components(child)]
+    if not isinstance(node, dict) or "props" not in node:
+        return []
+    return [node, *_components(node["props"].get("children"))]
