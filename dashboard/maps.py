@@ -27,7 +27,9 @@ TYPE_SYMMETRIC = tuple(t.symmetric for t in RELATIONSHIP_TYPES)
 MAX_LABEL = 28
 
 
-@dataclass(frozen=True, slots=True)
+# MapNode and MapEdge are not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+# building the 2,000 nodes and edges of a big map cost twice as much. They are made here and only read afterwards.
+@dataclass(slots=True)
 class MapNode:
     """One node as drawn: a CI or a group of CIs."""
 
@@ -48,7 +50,7 @@ class MapNode:
     group_key: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MapEdge:
     """One edge as drawn, from the dependent node to what it depends on (a symmetric link: as the row has it)."""
 
