@@ -75,3 +75,21 @@ def test_el004_every_status_and_relationship_type_gets_its_class() -> None:
         assert element["classes"].split()[-1] == "faded"
     assert "t-runs-on" in elements[-2]["classes"].split()
     assert "t-a-type-of-its-own" in elements[-1]["classes"].split()
+
+
+def test_el005_after_the_views_are_warm_a_map_answer_sets_off_no_young_collection(store: SnapshotStore) -> None:
+    import gc
+
+    from dashboard.cmdb.derived import YOUNG_OBJECTS
+
+    before = gc.get_threshold()
+    try:
+        derived = Derived(store.snapshot)
+        derived.warm()
+        assert gc.get_threshold()[0] == YOUNG_OBJECTS
+        state = parse("?root=16&dir=both&depth=all")
+        collections = gc.get_stats()[0]["collections"]
+        build_elements(build_map(derived, state, derived.snapshot.index.position(state.root), budget=2000))
+        assert gc.get_stats()[0]["collections"] - collections <= 1
+    finally:
+        gc.set_threshold(*before)
