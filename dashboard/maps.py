@@ -27,7 +27,9 @@ TYPE_SYMMETRIC = tuple(t.symmetric for t in RELATIONSHIP_TYPES)
 MAX_LABEL = 28
 
 
-@dataclass(frozen=True, slots=True)
+# MapNode and MapEdge are not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+# building the 2,000 nodes and edges of a big map cost twice as much. They are made here and only read afterwards.
+@dataclass(slots=True)
 class MapNode:
     """One node as drawn: a CI or a group of CIs."""
 
@@ -48,7 +50,7 @@ class MapNode:
     group_key: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MapEdge:
     """One edge as drawn, from the dependent node to what it depends on (a symmetric link: as the row has it)."""
 
@@ -161,8 +163,7 @@ def _nodes(
     # Plain lists first: indexing numpy arrays element by element costs more than the rest of the loop.
     columns = zip(
         index.ci_ids[nodes].tolist(),
-        names[nodes].tolist(),
-        derived.shared_name[nodes].tolist(),
+        node_labels(derived, nodes),
         index.class_codes[nodes].tolist(),
         health.shown(nodes).tolist(),
         incidents.open_count[nodes].tolist(),
@@ -177,7 +178,7 @@ def _nodes(
     result = [
         MapNode(
             id=node_id(ci_id),
-            label=short_label(name) + (f" #{ci_id}" if shared else ""),
+            label=label,
             kind="ci",
             ci_id=ci_id,
             class_name=index.class_names[code],
@@ -190,12 +191,38 @@ def _nodes(
             root=root,
             on_impact_path=path,
         )
-        for ci_id, name, shared, code, status, count, priority, changed, x, y, path, root in columns
+        for ci_id, label, code, status, count, priority, changed, x, y, path, root in columns
     ]
     offset = len(hood.nodes)
     if hood.groups:
         result += _group_nodes(derived, hood, changes, on_path, where.x[offset:].tolist(), where.y[offset:].tolist())
     return tuple(result)
+
+
+def node_labels(derived: Derived, nodes: np.ndarray) -> list[str]:
+    """The labels of the CIs at `nodes`: a short name, with the CI id where another CI has the same name.
+
+    A per-snapshot column filled as maps are drawn: most maps share most of their CIs with maps drawn before, and a
+    label costs microseconds of string work. A numpy object array (8 MB at a million CIs) rather than a dict: its
+    memory is bounded by the snapshot and the garbage collector does not walk it.
+    """
+    column = derived.kept("node_labels", lambda: np.full(derived.snapshot.index.node_count, None, dtype=object))
+    found = column[nodes]
+    missing = np.flatnonzero(np.equal(found, None))
+    if len(missing):
+        at = nodes[missing]
+        made = np.empty(len(at), dtype=object)  # filled item by item: a list would become a numpy string array
+        columns = zip(
+            derived.names[at].tolist(),
+            derived.shared_name[at].tolist(),
+            derived.snapshot.index.ci_ids[at].tolist(),
+            strict=True,
+        )
+        for item, (name, shared, ci_id) in enumerate(columns):
+            made[item] = short_label(name) + (f" #{ci_id}" if shared else "")
+        column[at] = made  # two requests may fill the same CI: with the same label
+        found[missing] = made
+    return found.tolist()
 
 
 def _group_nodes(

@@ -201,7 +201,8 @@ def build_elements(model: MapModel) -> list[dict]:
     """Cytoscape elements: nodes with server positions, edges; everything visual is in `classes`."""
     server_placed = server_places(model.state.layout, len(model.nodes))
     where = {node.id: (node.x, node.y) for node in model.nodes} if server_placed else {}
-    return [_node(node, model) for node in model.nodes] + [_edge(edge, model, where) for edge in model.edges]
+    impact = model.state.impact
+    return [_node(node, impact) for node in model.nodes] + [_edge(edge, impact, where) for edge in model.edges]
 
 
 def layout_for(model: MapModel, view_key: str) -> dict:
@@ -221,41 +222,44 @@ def layout_for(model: MapModel, view_key: str) -> dict:
     return layout
 
 
-def _node(node: MapNode, model: MapModel) -> dict:
-    classes = [f"s-{node.status.name.lower()}", f"c-{node.class_name}", node.kind]
+# Per status and per relationship type, worked out once: a 2,000-element map asks for them thousands of times.
+_STATUS_CLASS = {status: f"s-{status.name.lower()}" for status in HEALTH_STYLES}
+_STATUS_LABEL = {status: style.label for status, style in HEALTH_STYLES.items()}
+_TYPE_CLASS = {name: "t-" + name.replace(" ", "-") for name in (*RELATIONSHIP_STYLES, "via")}
+
+
+def _node(node: MapNode, impact: bool) -> dict:
+    classes = f"{_STATUS_CLASS[node.status]} c-{node.class_name} {node.kind}"
     if node.root:
-        classes.append("root")
+        classes += " root"
     if node.open_incidents:
-        classes.append("inc p-high" if node.worst_priority <= 2 else "inc")
+        classes += " inc p-high" if node.worst_priority <= 2 else " inc"
     if node.changes:
-        classes.append("chg")
-    if model.state.impact:
-        classes.append("impact" if node.on_impact_path else "faded")
+        classes += " chg"
+    if impact:
+        classes += " impact" if node.on_impact_path else " faded"
+    label = node.label
+    status = _STATUS_LABEL[node.status]
+    cls = class_label(node.class_name)
+    badge = _badge(node)
     return {
         "data": {
             "id": node.id,
-            "label": node.label,
-            "display": f"{node.label}\n{badge}" if (badge := _badge(node)) else node.label,
+            "label": label,
+            "display": f"{label}\n{badge}" if badge else label,
             "kind": node.kind,
             "ci_id": node.ci_id,
             "group": node.group_key,
-            "status": HEALTH_STYLES[node.status].label,
+            "status": status,
             # For the tooltip and the screen reader (assets/map_keys.js).
-            "cls": class_label(node.class_name),
+            "cls": cls,
             "incidents": node.open_incidents,
             "priority": node.worst_priority,
             "changes": node.changes,
-            "summary": node_summary(
-                node.label,
-                class_label(node.class_name),
-                HEALTH_STYLES[node.status].label,
-                node.open_incidents,
-                node.worst_priority,
-                node.changes,
-            ),
+            "summary": node_summary(label, cls, status, node.open_incidents, node.worst_priority, node.changes),
         },
         "position": {"x": round(node.x, 1), "y": round(node.y, 1)},
-        "classes": " ".join(classes),
+        "classes": classes,
     }
 
 
@@ -268,14 +272,14 @@ def _badge(node: MapNode) -> str:
     return "  ".join(parts)
 
 
-def _edge(edge: MapEdge, model: MapModel, where: dict[str, tuple[float, float]]) -> dict:
+def _edge(edge: MapEdge, impact: bool, where: dict[str, tuple[float, float]]) -> dict:
     classes = ["merged"] if edge.merged else []
-    classes.append("t-" + edge.type_name.replace(" ", "-"))
+    classes.append(_TYPE_CLASS.get(edge.type_name) or "t-" + edge.type_name.replace(" ", "-"))
     if edge.symmetric:
         classes.append("sym")
     if where:
         classes += _arc(where[edge.source], where[edge.target])
-    if model.state.impact:
+    if impact:
         classes.append("impact" if edge.on_impact_path else "faded")
     data = {"id": edge.id, "source": edge.source, "target": edge.target, "type": edge.type_name}
     if edge.hops:

@@ -38,6 +38,9 @@ RECENT = (
 )
 
 
+YOUNG_OBJECTS = 20_000  # new container objects between two young collections (Python's default is 700)
+
+
 def settle_heap() -> None:
     """Move the long-lived objects (the snapshot and its views) out of the garbage collector's sight.
 
@@ -48,6 +51,10 @@ def settle_heap() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    # A map answer holds some 10,000 dicts and lists until it is sent: with the default threshold (700) that set off
+    # about 14 young and one older collection per map at a million CIs (1.5 ms of 23, measured). Objects freed by
+    # their reference count before the threshold is reached are never walked at all.
+    gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
 
 
 class once(Generic[T]):
