@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.pages import on_map_page
-from dashboard.cmdb.derived import Derived
 from dashboard.domain.viewstate import FILTER_PARAMETERS, ViewState, parse, to_query
 from dashboard.map_filters import FILTERS, attribute_values, filter_options
 from dashboard.services import Services
@@ -20,9 +19,7 @@ from layouts.filters import BOX, FILTER_IDS, filters_summary
 def register(app: Dash, services: Services) -> None:
     """Attach the filter callbacks."""
 
-    def current() -> Derived | None:
-        snapshot = services.store.snapshot
-        return services.views.of(snapshot) if snapshot is not None else None
+    current = services.current
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),

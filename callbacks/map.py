@@ -40,9 +40,7 @@ def register(app: Dash, services: Services) -> None:
     """Attach the map callbacks."""
     base = app.get_relative_path("/")
 
-    def current() -> Derived | None:
-        snapshot = services.store.snapshot
-        return services.views.of(snapshot) if snapshot is not None else None
+    current = services.current
 
     # The URL output is a duplicate (with an initial call): Dash then does not hold `draw`, which reads the URL, until
     # this answer is back, so a URL that names the view draws its map in the first round trip.

@@ -19,9 +19,7 @@ from layouts.paths import build_path_section
 def register(app: Dash, services: Services) -> None:
     """Attach the path picker's callbacks (the picker itself is part of a CI's details)."""
 
-    def current() -> Derived | None:
-        snapshot = services.store.snapshot
-        return services.views.of(snapshot) if snapshot is not None else None
+    current = services.current
 
     @app.callback(
         Output(ids.MAP_PATH_TO, "options"),

@@ -43,9 +43,7 @@ def register(app: Dash, services: Services) -> None:
     """Attach the selection, details and opened-groups callbacks."""
     base = app.get_relative_path("/")
 
-    def current() -> Derived | None:
-        snapshot = services.store.snapshot
-        return services.views.of(snapshot) if snapshot is not None else None
+    current = services.current
 
     app.clientside_callback(
         SHOWN_IDS,

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from dashboard.cmdb.derived import DerivedCache
+from dashboard.cmdb.derived import Derived, DerivedCache
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.settings import Settings
 
@@ -14,3 +14,8 @@ class Services:
     settings: Settings
     store: SnapshotStore
     views: DerivedCache  # what the views compute once per snapshot
+
+    def current(self) -> Derived | None:
+        """The views of the snapshot being served (None before the first load)."""
+        snapshot = self.store.snapshot
+        return self.views.of(snapshot) if snapshot is not None else None

@@ -76,7 +76,7 @@ def shoot(url: str, target: Path, width: int, height: int, tap: str | None) -> N
         rotation = "return document.getElementById('wall-rotation')?.hidden !== false"
         while "rotate=" in url and driver.execute_script(rotation) and time.monotonic() < deadline + 60:
             time.sleep(0.5)
-        time.sleep(1.0 if "/?" in url else 4.0)
+        time.sleep(2.5 if "/?" in url else 4.0)  # a map settles: labels, then a fit
         if tap:
             driver.execute_script(
                 f"const cy = document.querySelector('#map-graph')._cyreg.cy; cy.$id('{tap}').select().emit('tap');"

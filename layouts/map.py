@@ -70,7 +70,7 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                         className="map",
                         style={"width": "100%", "height": "100%"},
                         minZoom=0.05,
-                        maxZoom=3,
+                        maxZoom=2,  # a fitted small map: labels up to 80 px, not 120 (labels are 24–40 map units)
                         boxSelectionEnabled=False,
                         autoRefreshLayout=False,
                         responsive=True,
