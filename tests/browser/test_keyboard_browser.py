@@ -121,8 +121,9 @@ def test_kb004_plus_minus_and_zero_zoom_and_the_buttons_do_too(browser, served):
     keyboard_node(browser)
     zoom = f"return {CY}.zoom()"
     fitted = browser.execute_script(zoom)
-    # Fitting again may differ a little from the first fit: the focus ring widens the drawn area.
-    near = lambda d: abs(d.execute_script(zoom) - fitted) < fitted * 0.05  # noqa: E731
+    # Fitting again may differ from the first fit: the focus ring widens the drawn area, more so at the map's edge
+    # (seen 4-6 %); two zoom-outs are 36 % below, so 15 % still tells a fit from them.
+    near = lambda d: abs(d.execute_script(zoom) - fitted) < fitted * 0.15  # noqa: E731
     press(browser, "+")
     WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(zoom) > fitted * 1.2)
     press(browser, "-")
