@@ -68,3 +68,9 @@ MAP_PANEL = "map-panel"
 MAP_PATH_TO = "map-path-to"
 MAP_PATH_BOX = "map-path-box"
 MAP_OPENED = "map-opened"
+
+# /health report sections: changes followed by incidents, incidents that name no CI, asset lifecycle risk.
+HEALTH_CHANGE_FAILURES = "health-change-failures"
+HEALTH_CHANGE_FAILURES_BY_TYPE = "health-change-failures-by-type"
+HEALTH_CHANGE_FAILURES_BY_TEAM = "health-change-failures-by-team"
+HEALTH_CHANGE_FAILURES_PAIRS = "health-change-failures-pairs"

@@ -243,5 +243,7 @@ def _changes(rows: pd.DataFrame, origins: pd.Series, _stem: str) -> tuple[pd.Dat
         "actual_start": _column(rows, "work_start"),
         "actual_end": _column(rows, "work_end"),
         "updated_at": _column(rows, "sys_updated_on"),
+        "type": _column(rows, "type"),
+        "assignment_group": _column(rows, "assignment_group"),
     }
     return frame("changes", pd.DataFrame(parsed, index=rows.index), origins.tolist()), []

@@ -252,6 +252,7 @@ def _change(present: Present, missing: list[str]) -> sa.Select | None:
     change = SourceTable("change_request", present, missing)
     if not _usable(change, ("number", "cmdb_ci")):
         return None
+    team, source = _display(change, "assignment_group", "sys_user_group", present, missing, change.table)
     return sa.select(
         change.c("number").label("number"),
         change.c("cmdb_ci").label("ci_id"),
@@ -262,7 +263,9 @@ def _change(present: Present, missing: list[str]) -> sa.Select | None:
         change.c("work_start").label("actual_start"),
         change.c("work_end").label("actual_end"),
         change.c(CHANGE_MARKER).label("updated_at"),
-    ).select_from(change.table)
+        (_text(change.c("type")) if change.has("type") else sa.null()).label("type"),
+        team.label("assignment_group"),
+    ).select_from(source)
 
 
 def _health(present: Present, missing: list[str], since: datetime | None) -> sa.Select | None:

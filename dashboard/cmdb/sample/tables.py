@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from dashboard.cmdb.sample.changes import change_rows, in_maintenance
+from dashboard.cmdb.sample.changes import change_context, change_rows, in_maintenance
 from dashboard.cmdb.sample.dirt import Dirty, plant
 from dashboard.cmdb.sample.enterprise import build_enterprise, recent
 from dashboard.cmdb.sample.health import health_rows
@@ -13,6 +13,7 @@ from dashboard.cmdb.sample.write import Columns
 from dashboard.domain.vocabulary import RELATIONSHIP_TYPES
 
 _CI_ORDER = ("id", "name", "class", "status", "criticality", "environment", "location", "owner", "updated_at")
+_CHANGE_CONTEXT = 13  # the second seed of the change context stream
 _TYPE_NAMES = np.array([t.name for t in RELATIONSHIP_TYPES], dtype=object)
 
 
@@ -36,6 +37,8 @@ def sample_tables(spec: SampleSpec) -> tuple[dict[str, Columns], Dirty]:
     outages = pick_outages(rng, enterprise, now)
     incident = incident_rows(rng, ci, orphans, outages, now, spec.incident_days)
     change = change_rows(rng, ci, orphans, now)
+    # Columns added later draw from streams of their own, so that every earlier column stays as it was for a seed.
+    change_context(np.random.default_rng([spec.seed, _CHANGE_CONTEXT]), ci, change)
     health = health_rows(rng, ci, orphans, outages, in_maintenance(change), now)
     tables = {
         "ci": {name: ci[name] for name in (*_CI_ORDER, "attributes")},

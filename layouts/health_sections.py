@@ -1,0 +1,78 @@
+"""Parts the report sections of /health share: a titled section, a horizontal bar chart, a plain-text grid."""
+
+from collections.abc import Sequence
+
+import dash_ag_grid as dag
+import plotly.graph_objects as go
+from dash import dcc, html
+
+BAR_COLOUR = "#3a6ea5"  # 5.3:1 on white
+ALERT_COLOUR = "#B22222"  # the Down colour: what went wrong
+ROW_PX, CHART_MIN_PX = 28, 160
+GRID_PAGE = 15
+
+
+def section(section_id: str, title: str, lead: str, children: Sequence[object]) -> html.Section:
+    """A section under a visible heading that names its region, with one line saying what it shows."""
+    heading = f"{section_id}-heading"
+    return html.Section(
+        [html.H2(title, id=heading), html.P(lead, className="note"), *children],
+        id=section_id,
+        className="health-section",
+        **{"aria-labelledby": heading},
+    )
+
+
+def bar_chart(
+    graph_id: str,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    *,
+    percent: bool = False,
+    colour: str = BAR_COLOUR,
+) -> dcc.Graph:
+    """Horizontal bars, the first label on top, each bar's text beside it; `customdata` carries the label for clicks."""
+    figure = go.Figure(
+        go.Bar(
+            x=list(values),
+            y=list(labels),
+            orientation="h",
+            text=list(texts),
+            textposition="outside",
+            cliponaxis=False,
+            marker={"color": colour},
+            customdata=list(labels),
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 15}},
+        height=max(CHART_MIN_PX, 70 + ROW_PX * len(labels)),
+        margin={"l": 10, "r": 90, "t": 40, "b": 30},
+        template="plotly_white",
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"tickformat": ".0%" if percent else ",d", "rangemode": "tozero", "range": [0, 1] if percent else None},
+        showlegend=False,
+    )
+    return dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False}, className="health-chart")
+
+
+def grid(grid_id: str, rows: list[dict], columns: Sequence[dict], empty: str) -> html.Div | dag.AgGrid:
+    """Rows as a sortable, filterable grid of plain text cells (a note saying `empty` when there are none)."""
+    if not rows:
+        return html.P(empty, className="note", id=grid_id)
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=rows,
+        columnDefs=list(columns),
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        dashGridOptions={
+            "domLayout": "autoHeight",
+            "pagination": len(rows) > GRID_PAGE,
+            "paginationPageSize": GRID_PAGE,
+        },
+        className="ag-theme-quartz grid",
+        style={"width": "100%"},
+    )
