@@ -123,7 +123,7 @@ def _result(changes: np.ndarray, pairs: list[tuple[np.ndarray, np.ndarray, np.nd
 
 def failure_rates(labels: np.ndarray, failed: np.ndarray) -> list[FailureRate]:
     """The failure rate per label (empty labels as NO_LABEL), highest rate first, then most changes, then label."""
-    text = np.array([_label(value) for value in labels.tolist()], dtype=object)
+    text = np.array([group_label(value) for value in labels.tolist()], dtype=object)
     names, group = np.unique(text, return_inverse=True) if len(text) else (np.empty(0, dtype=object), text)
     counts = np.bincount(group.astype(np.int64), minlength=len(names))
     failures = np.bincount(group.astype(np.int64), weights=failed.astype(np.int64), minlength=len(names))
@@ -131,7 +131,7 @@ def failure_rates(labels: np.ndarray, failed: np.ndarray) -> list[FailureRate]:
     return sorted(rates, key=lambda r: (-r.rate, -r.changes, r.label))
 
 
-def _label(value: object) -> str:
+def group_label(value: object) -> str:
     """A type or team as shown: trimmed text; None, NaN and blank as NO_LABEL."""
     if not isinstance(value, str) or not value.strip():
         return NO_LABEL
