@@ -219,3 +219,15 @@ def _walk(component):
     for child in children if isinstance(children, list | tuple) else [children] if children is not None else []:
         if hasattr(child, "to_plotly_json"):
             yield from _walk(child)
+
+
+def test_cf014_a_servicenow_export_keeps_the_change_type_and_team(tmp_path):
+    from dashboard.imports import parse
+
+    export = tmp_path / "change_request.csv"
+    export.write_text(
+        "number,cmdb_ci,state,short_description,start_date,end_date,type,assignment_group\n"
+        "CHG0001,web-01,Closed,Patch,2026-10-01 20:00:00,2026-10-01 22:00:00,Emergency,Unix Ops\n"
+    )
+    changes = parse("servicenow", [export]).changes
+    assert (changes["type"].iat[0], changes["assignment_group"].iat[0]) == ("Emergency", "Unix Ops")

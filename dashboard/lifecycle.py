@@ -1,0 +1,211 @@
+"""Asset lifecycle risk as plain rows for the /health page: counts per date kind and bucket, the CIs at risk with the
+business services that stand on them (critical first), and the lifecycle dates that are not dates (a finding).
+
+Dates come from the CI's free attributes (native names in data/README.md): only the rows whose text names one of them
+are decoded. The arithmetic is dashboard/domain/lifecycle.py.
+"""
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from dashboard.cmdb.quality import example_ids, rows_finding
+from dashboard.cmdb.snapshot import Snapshot
+from dashboard.domain.findings import Finding, Severity
+from dashboard.domain.lifecycle import (
+    BUCKET_LABELS,
+    HARDWARE_CLASSES,
+    INSTALL_DATES,
+    LABELS,
+    MAX_AGE_YEARS,
+    NEAR_DAYS,
+    Bucket,
+    DateKind,
+    LifecycleRisk,
+    lifecycle_risk,
+    parse_dates,
+    risk_order,
+    standing_services,
+)
+from dashboard.domain.names import shown_name
+from dashboard.domain.vocabulary import CRITICALITIES
+
+EXPIRY_KINDS = (DateKind.END_OF_SUPPORT, DateKind.END_OF_LIFE, DateKind.WARRANTY)
+NAMES = (*(k.value for k in EXPIRY_KINDS), *INSTALL_DATES)
+LISTED = 300  # CIs at risk listed (the counts cover all); their services are walked for these only
+RANKED = 2_000  # CIs at risk whose services are walked to order them by the most critical service
+ATTRIBUTES_WAIT_SECONDS = 2.0
+FINDING_CODE = "ci.lifecycle_date"
+
+
+@dataclass(frozen=True, slots=True)
+class BucketCount:
+    """CIs in scope per bucket for one date kind (they add up to the CIs in scope)."""
+
+    kind: str  # its label
+    counts: dict[str, int]  # bucket label → CIs
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRow:
+    """A CI past or near one of its lifecycle dates, and the services that stand on it."""
+
+    ci_id: int | str
+    name: str
+    ci_class: str
+    location: str
+    dates: dict[str, str]  # date kind label → "Past 2025-03-31" / "Near 2026-01-10" / "" (fine or none)
+    services: tuple[str, ...]  # "name (criticality)", most critical first
+    worst: str  # the worst bucket's label
+
+
+@dataclass(frozen=True, slots=True)
+class LifecycleView:
+    """What the "asset lifecycle risk" section shows."""
+
+    in_scope: int
+    at_risk: int
+    counts: tuple[BucketCount, ...]
+    rows: tuple[RiskRow, ...]  # the first LISTED CIs at risk, in the order to act on them
+    findings: tuple[Finding, ...]  # lifecycle dates that are not dates
+    note: str = ""  # why nothing is shown (attributes still being read, or their read failed)
+    near_days: int = NEAR_DAYS
+    max_age_years: int = MAX_AGE_YEARS
+
+
+def lifecycle_view(
+    snapshot: Snapshot,
+    scope: np.ndarray,
+    now: np.datetime64,
+    near_days: int = NEAR_DAYS,
+    max_age_years: int = MAX_AGE_YEARS,
+) -> LifecycleView:
+    """The lifecycle risk of the CIs in `scope` (a boolean mask by CI position) as of `now`."""
+    attributes = snapshot.attributes(timeout=ATTRIBUTES_WAIT_SECONDS)
+    if attributes is None:
+        error = snapshot.attributes_error_id
+        note = f"The CI attributes could not be read (error id {error})." if error else "Reading CI attributes…"
+        return LifecycleView(int(scope.sum()), 0, (), (), (), note, near_days, max_age_years)
+    values = lifecycle_values(attributes)
+    parsed = {name: parse_dates(values[name].tolist()) for name in NAMES}
+    installed = _first_install(parsed)
+    index = snapshot.index
+    hardware = np.isin(np.asarray(index.class_names, dtype=object)[index.class_codes], list(HARDWARE_CLASSES))
+    risk = lifecycle_risk(
+        {k: parsed[k.value] for k in EXPIRY_KINDS},
+        installed,
+        hardware,
+        np.datetime64(now, "s"),
+        near_days,
+        max_age_years,
+    )
+    at_risk = risk.at_risk()
+    at_risk = at_risk[scope[at_risk]]
+    return LifecycleView(
+        in_scope=int(scope.sum()),
+        at_risk=len(at_risk),
+        counts=tuple(_counts(risk, scope)),
+        rows=tuple(_rows(snapshot, risk, at_risk)),
+        findings=tuple(lifecycle_findings(snapshot, values, parsed)),
+        near_days=near_days,
+        max_age_years=max_age_years,
+    )
+
+
+def lifecycle_values(attributes: pd.Series) -> pd.DataFrame:
+    """Each lifecycle attribute's raw value by CI position (None where absent); only rows naming one are decoded."""
+    out = pd.DataFrame({name: pd.Series(None, index=range(len(attributes)), dtype="object") for name in NAMES})
+    text = attributes.astype("str")
+    candidates = np.flatnonzero(text.str.contains("|".join(NAMES), regex=True, na=False).to_numpy())
+    for position in candidates.tolist():
+        try:
+            decoded = json.loads(text.iat[position])
+        except ValueError:
+            continue  # not JSON: the details panel shows it as it is
+        if isinstance(decoded, dict):
+            for name in NAMES:
+                if name in decoded:
+                    out.iat[position, out.columns.get_loc(name)] = decoded[name]
+    return out
+
+
+def _first_install(parsed: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Install date, else purchase date; unparseable only when no date of either could be read."""
+    (install, bad_install), (purchase, bad_purchase) = (parsed[name] for name in INSTALL_DATES)
+    when = np.where(np.isnat(install), purchase, install)
+    return when, np.isnat(when) & (bad_install | bad_purchase)
+
+
+def _counts(risk: LifecycleRisk, scope: np.ndarray) -> list[BucketCount]:
+    out = []
+    for kind, codes in risk.buckets.items():
+        tally = np.bincount(codes[scope], minlength=len(Bucket))
+        out.append(BucketCount(LABELS[kind], {BUCKET_LABELS[b]: int(tally[b]) for b in Bucket}))
+    return out
+
+
+def _rank(snapshot: Snapshot) -> np.ndarray:
+    """Criticality rank by CI position: 0 = critical … len(CRITICALITIES) = none."""
+    ranks = {name: i for i, name in enumerate(CRITICALITIES)}
+    text = snapshot.ci["criticality"].astype("str").str.strip().str.lower()
+    return text.map(ranks).fillna(len(CRITICALITIES)).to_numpy(dtype=np.int64)
+
+
+def _rows(snapshot: Snapshot, risk: LifecycleRisk, at_risk: np.ndarray) -> list[RiskRow]:
+    index, rank = snapshot.index, _rank(snapshot)
+    first = risk_order(risk, at_risk, np.zeros(len(at_risk), dtype=np.int64))[:RANKED]
+    services = {int(p): standing_services(index, int(p), rank) for p in first.tolist()}
+    best = np.array([int(rank[services[int(p)][0]]) if len(services[int(p)]) else 99 for p in first.tolist()])
+    ordered = risk_order(risk, first, best)[:LISTED]
+    return [_row(snapshot, risk, int(p), services[int(p)], rank) for p in ordered.tolist()]
+
+
+def _criticality(rank: int) -> str:
+    return CRITICALITIES[rank] if rank < len(CRITICALITIES) else "no criticality"
+
+
+def _row(snapshot: Snapshot, risk: LifecycleRisk, position: int, services: np.ndarray, rank: np.ndarray) -> RiskRow:
+    ci, index = snapshot.ci, snapshot.index
+    dates = {}
+    for kind, codes in risk.buckets.items():
+        code = Bucket(int(codes[position]))
+        when = risk.dates[kind][position]
+        due = code in (Bucket.PAST, Bucket.NEAR)
+        dates[LABELS[kind]] = f"{BUCKET_LABELS[code]} {str(when)[:10]}" if due else ""
+    worst = Bucket(min(int(codes[position]) for codes in risk.buckets.values()))
+    named = [f"{shown_name(ci['name'].iat[s])} ({_criticality(int(rank[s]))})" for s in services.tolist()]
+    return RiskRow(
+        ci_id=index.ci_ids[position].item(),
+        name=shown_name(ci["name"].iat[position]),
+        ci_class=shown_name(ci["class"].iat[position]),
+        location=shown_name(ci["location"].iat[position]) if "location" in ci.columns else "",
+        dates=dates,
+        services=tuple(named),
+        worst=BUCKET_LABELS[worst],
+    )
+
+
+def lifecycle_findings(
+    snapshot: Snapshot, values: pd.DataFrame, parsed: dict[str, tuple[np.ndarray, np.ndarray]]
+) -> list[Finding]:
+    """The lifecycle attributes that are there but are not dates: one finding, examples as "CI: name = value"."""
+    bad = np.zeros(len(values), dtype=bool)
+    examples = []
+    for name in NAMES:
+        rows = np.flatnonzero(parsed[name][1])
+        bad[rows] = True
+        names = snapshot.ci["name"].iloc[rows]
+        examples += [
+            f"{n}: {name} = {v}" for n, v in zip(names.tolist(), values[name].iloc[rows].tolist(), strict=True)
+        ]
+    ids = example_ids(snapshot.index, snapshot.index.ci_ids[np.flatnonzero(bad)])
+    return rows_finding(
+        FINDING_CODE,
+        Severity.WARNING,
+        "Lifecycle dates that are not dates",
+        np.asarray(examples, dtype=object),
+        "counted as 'not a date' in asset lifecycle risk; write them as YYYY-MM-DD",
+        ids,
+    )
