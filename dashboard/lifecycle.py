@@ -1,43 +1,34 @@
 """Asset lifecycle risk as plain rows for the /health page: counts per date kind and bucket, the CIs at risk with the
 business services that stand on them (critical first), and the lifecycle dates that are not dates (a finding).
 
-Dates come from the CI's free attributes (native names in data/README.md): only the rows whose text names one of them
-are decoded. The arithmetic is dashboard/domain/lifecycle.py.
+Dates come from the CI's free attributes (native names in data/README.md), decoded by dashboard/cmdb/lifecycle_dates.py;
+the arithmetic is dashboard/domain/lifecycle.py.
 """
 
-import json
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from dashboard.cmdb.quality import example_ids, rows_finding
+from dashboard.cmdb.lifecycle_dates import LifecycleDates, lifecycle_dates
 from dashboard.cmdb.snapshot import Snapshot
-from dashboard.domain.findings import Finding, Severity
+from dashboard.domain.findings import Finding
 from dashboard.domain.lifecycle import (
     BUCKET_LABELS,
-    HARDWARE_CLASSES,
-    INSTALL_DATES,
     LABELS,
     MAX_AGE_YEARS,
     NEAR_DAYS,
     Bucket,
-    DateKind,
     LifecycleRisk,
     lifecycle_risk,
-    parse_dates,
     risk_order,
     standing_services,
 )
 from dashboard.domain.names import shown_name
 from dashboard.domain.vocabulary import CRITICALITIES
 
-EXPIRY_KINDS = (DateKind.END_OF_SUPPORT, DateKind.END_OF_LIFE, DateKind.WARRANTY)
-NAMES = (*(k.value for k in EXPIRY_KINDS), *INSTALL_DATES)
 LISTED = 300  # CIs at risk listed (the counts cover all); their services are walked for these only
 RANKED = 2_000  # CIs at risk whose services are walked to order them by the most critical service
 ATTRIBUTES_WAIT_SECONDS = 2.0
-FINDING_CODE = "ci.lifecycle_date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,26 +72,20 @@ def lifecycle_view(
     now: np.datetime64,
     near_days: int = NEAR_DAYS,
     max_age_years: int = MAX_AGE_YEARS,
+    dates: LifecycleDates | None = None,
 ) -> LifecycleView:
-    """The lifecycle risk of the CIs in `scope` (a boolean mask by CI position) as of `now`."""
-    attributes = snapshot.attributes(timeout=ATTRIBUTES_WAIT_SECONDS)
-    if attributes is None:
+    """The lifecycle risk of the CIs in `scope` (a boolean mask by CI position) as of `now`.
+
+    `dates` are the snapshot's decoded lifecycle dates (snapshot_dates): pass them when kept per snapshot, so that
+    a filter change does not decode the attributes again.
+    """
+    dates = dates or snapshot_dates(snapshot)
+    if dates is None:
         error = snapshot.attributes_error_id
         note = f"The CI attributes could not be read (error id {error})." if error else "Reading CI attributes…"
         return LifecycleView(int(scope.sum()), 0, (), (), (), note, near_days, max_age_years)
-    values = lifecycle_values(attributes)
-    parsed = {name: parse_dates(values[name].tolist()) for name in NAMES}
-    installed = _first_install(parsed)
-    index = snapshot.index
-    hardware = np.isin(np.asarray(index.class_names, dtype=object)[index.class_codes], list(HARDWARE_CLASSES))
-    risk = lifecycle_risk(
-        {k: parsed[k.value] for k in EXPIRY_KINDS},
-        installed,
-        hardware,
-        np.datetime64(now, "s"),
-        near_days,
-        max_age_years,
-    )
+    moment = np.datetime64(now, "s")
+    risk = lifecycle_risk(dates.expiry, dates.installed, dates.hardware, moment, near_days, max_age_years)
     at_risk = risk.at_risk()
     at_risk = at_risk[scope[at_risk]]
     return LifecycleView(
@@ -108,34 +93,16 @@ def lifecycle_view(
         at_risk=len(at_risk),
         counts=tuple(_counts(risk, scope)),
         rows=tuple(_rows(snapshot, risk, at_risk)),
-        findings=tuple(lifecycle_findings(snapshot, values, parsed)),
+        findings=dates.findings,
         near_days=near_days,
         max_age_years=max_age_years,
     )
 
 
-def lifecycle_values(attributes: pd.Series) -> pd.DataFrame:
-    """Each lifecycle attribute's raw value by CI position (None where absent); only rows naming one are decoded."""
-    out = pd.DataFrame({name: pd.Series(None, index=range(len(attributes)), dtype="object") for name in NAMES})
-    text = attributes.astype("str")
-    candidates = np.flatnonzero(text.str.contains("|".join(NAMES), regex=True, na=False).to_numpy())
-    for position in candidates.tolist():
-        try:
-            decoded = json.loads(text.iat[position])
-        except ValueError:
-            continue  # not JSON: the details panel shows it as it is
-        if isinstance(decoded, dict):
-            for name in NAMES:
-                if name in decoded:
-                    out.iat[position, out.columns.get_loc(name)] = decoded[name]
-    return out
-
-
-def _first_install(parsed: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    """Install date, else purchase date; unparseable only when no date of either could be read."""
-    (install, bad_install), (purchase, bad_purchase) = (parsed[name] for name in INSTALL_DATES)
-    when = np.where(np.isnat(install), purchase, install)
-    return when, np.isnat(when) & (bad_install | bad_purchase)
+def snapshot_dates(snapshot: Snapshot) -> LifecycleDates | None:
+    """The snapshot's lifecycle dates, decoded from its CI attributes (None while they are being read or failed)."""
+    attributes = snapshot.attributes(timeout=ATTRIBUTES_WAIT_SECONDS)
+    return None if attributes is None else lifecycle_dates(snapshot.ci, snapshot.index, attributes)
 
 
 def _counts(risk: LifecycleRisk, scope: np.ndarray) -> list[BucketCount]:
@@ -184,28 +151,4 @@ def _row(snapshot: Snapshot, risk: LifecycleRisk, position: int, services: np.nd
         dates=dates,
         services=tuple(named),
         worst=BUCKET_LABELS[worst],
-    )
-
-
-def lifecycle_findings(
-    snapshot: Snapshot, values: pd.DataFrame, parsed: dict[str, tuple[np.ndarray, np.ndarray]]
-) -> list[Finding]:
-    """The lifecycle attributes that are there but are not dates: one finding, examples as "CI: name = value"."""
-    bad = np.zeros(len(values), dtype=bool)
-    examples = []
-    for name in NAMES:
-        rows = np.flatnonzero(parsed[name][1])
-        bad[rows] = True
-        names = snapshot.ci["name"].iloc[rows]
-        examples += [
-            f"{n}: {name} = {v}" for n, v in zip(names.tolist(), values[name].iloc[rows].tolist(), strict=True)
-        ]
-    ids = example_ids(snapshot.index, snapshot.index.ci_ids[np.flatnonzero(bad)])
-    return rows_finding(
-        FINDING_CODE,
-        Severity.WARNING,
-        "Lifecycle dates that are not dates",
-        np.asarray(examples, dtype=object),
-        "counted as 'not a date' in asset lifecycle risk; write them as YYYY-MM-DD",
-        ids,
     )

@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 
 from dashboard.change_failures import change_failures_view
+from dashboard.cmdb.lifecycle_dates import FINDING_CODE
 from dashboard.cmdb.snapshot import load_snapshot
 from dashboard.domain.vocabulary import CRITICALITIES
 from dashboard.incidents_without_ci import incidents_without_ci_view
-from dashboard.lifecycle import FINDING_CODE, lifecycle_view
+from dashboard.lifecycle import lifecycle_view
 from layouts.change_failures import build_change_failures
 from layouts.incidents_without_ci import build_incidents_without_ci
 from layouts.lifecycle import build_lifecycle

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dashboard.cmdb.lifecycle_dates import FINDING_CODE
 from dashboard.cmdb.snapshot import build_snapshot
 from dashboard.domain.lifecycle import (
     Bucket,
@@ -20,7 +21,7 @@ from dashboard.domain.lifecycle import (
     parse_dates,
     standing_services,
 )
-from dashboard.lifecycle import FINDING_CODE, lifecycle_view
+from dashboard.lifecycle import lifecycle_view
 from layouts import ids
 from layouts.lifecycle import build_lifecycle
 from tests.rows import ci, frames, rel
@@ -213,3 +214,9 @@ def test_lc012_a_servicenow_export_keeps_its_lifecycle_dates_as_native_attribute
         "install_date": "2021-04-01 10:00:00",
     }
     assert (decoded[1]["warranty_expiration"], decoded[1]["end_of_life"]) == ("soon", "2030-01-01")
+
+
+def test_lc013_the_snapshot_reports_lifecycle_dates_that_are_not_dates_among_its_findings():
+    found = {f.code: f for f in snapshot().findings}
+    assert found[FINDING_CODE].count == 1
+    assert found[FINDING_CODE].ci_ids == (7,)
