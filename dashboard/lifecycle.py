@@ -21,13 +21,13 @@ from dashboard.domain.lifecycle import (
     LifecycleRisk,
     lifecycle_risk,
     risk_order,
+    service_ranks,
     standing_services,
 )
 from dashboard.domain.names import shown_name
-from dashboard.domain.vocabulary import CRITICALITIES
+from dashboard.domain.vocabulary import BUSINESS_SERVICE, CRITICALITIES
 
-LISTED = 300  # CIs at risk listed (the counts cover all); their services are walked for these only
-RANKED = 2_000  # CIs at risk whose services are walked to order them by the most critical service
+LISTED = 200  # CIs at risk listed (the counts cover all); their services are walked for these only
 ATTRIBUTES_WAIT_SECONDS = 2.0
 
 
@@ -122,11 +122,9 @@ def _rank(snapshot: Snapshot) -> np.ndarray:
 
 def _rows(snapshot: Snapshot, risk: LifecycleRisk, at_risk: np.ndarray) -> list[RiskRow]:
     index, rank = snapshot.index, _rank(snapshot)
-    first = risk_order(risk, at_risk, np.zeros(len(at_risk), dtype=np.int64))[:RANKED]
-    services = {int(p): standing_services(index, int(p), rank) for p in first.tolist()}
-    best = np.array([int(rank[services[int(p)][0]]) if len(services[int(p)]) else 99 for p in first.tolist()])
-    ordered = risk_order(risk, first, best)[:LISTED]
-    return [_row(snapshot, risk, int(p), services[int(p)], rank) for p in ordered.tolist()]
+    best = service_ranks(index, rank, index.class_mask(BUSINESS_SERVICE))
+    ordered = risk_order(risk, at_risk, best[at_risk])[:LISTED]
+    return [_row(snapshot, risk, p, standing_services(index, p, rank), rank) for p in ordered.tolist()]
 
 
 def _criticality(rank: int) -> str:

@@ -157,6 +157,28 @@ def standing_services(index: GraphIndex, position: int, rank: np.ndarray) -> np.
     return services[np.lexsort((services, rank[services]))]
 
 
+NO_SERVICE = 1 << 30  # the service rank of a CI no business service stands on
+
+
+def service_ranks(index: GraphIndex, rank: np.ndarray, services: np.ndarray) -> np.ndarray:
+    """For every CI, the rank of the most critical business service standing on it (`services` masks the business
+    services, `rank` gives 0 = critical … by position; NO_SERVICE where none does). What a service depends on gets
+    its rank, walking down every edge as impacted_services walks up; a CI's value only ever falls, so each is
+    revisited at most once per distinct rank."""
+    best = np.where(services, rank, NO_SERVICE).astype(np.int64)
+    down = index.down
+    frontier = np.flatnonzero(services)
+    while len(frontier):
+        starts = down.indptr[frontier]
+        counts = down.indptr[frontier + 1] - starts
+        slots = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+        targets, values = down.indices[slots], np.repeat(best[frontier], counts)
+        better = values < best[targets]
+        np.minimum.at(best, targets[better], values[better])
+        frontier = np.unique(targets[better])
+    return best
+
+
 def risk_order(risk: LifecycleRisk, positions: np.ndarray, service_rank: np.ndarray) -> np.ndarray:
     """CIs at risk in the order to act on them: worst bucket first, then the most critical service standing on them
     (`service_rank` per position in `positions`), then the earliest date past or near."""

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from dashboard.cmdb.lifecycle_dates import FINDING_CODE
 from dashboard.cmdb.snapshot import build_snapshot
 from dashboard.domain.lifecycle import (
+    NO_SERVICE,
     Bucket,
     DateKind,
     aged_on,
@@ -19,6 +20,7 @@ from dashboard.domain.lifecycle import (
     lifecycle_risk,
     parse_date,
     parse_dates,
+    service_ranks,
     standing_services,
 )
 from dashboard.lifecycle import lifecycle_view
@@ -220,3 +222,23 @@ def test_lc013_the_snapshot_reports_lifecycle_dates_that_are_not_dates_among_its
     found = {f.code: f for f in snapshot().findings}
     assert found[FINDING_CODE].count == 1
     assert found[FINDING_CODE].ci_ids == (7,)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 7), st.sampled_from(["depends on", "runs on", "connects to", "used by"]), st.integers(0, 7)
+        ),
+        max_size=20,
+    ),
+    st.lists(st.integers(0, 4), min_size=8, max_size=8),
+    st.lists(st.booleans(), min_size=8, max_size=8),
+)
+def test_lc014_a_cis_service_rank_is_that_of_the_most_critical_service_on_it(relationships, ranks, is_service):
+    cis = {i: "business_service" if is_service[i] else "server" for i in range(8)}
+    index = graph(cis, relationships).index
+    rank = np.array(ranks, dtype=np.int64)[index.ci_ids]  # by position
+    best = service_ranks(index, rank, index.class_mask("business_service"))
+    for position in range(index.node_count):
+        on_it = standing_services(index, position, rank)
+        assert best[position] == (rank[on_it].min() if len(on_it) else NO_SERVICE)
