@@ -98,6 +98,7 @@ def _pairs(
     changed = index.locate(id_array(change["ci_id"].iloc[changes]))
     struck = index.locate(id_array(incident["ci_id"].iloc[incidents]))
     opened = times(incident["opened_at"].iloc[incidents])
+    priority = priorities(incident, incidents)
     names = ci["name"]
     pairs = [
         ChangePair(
@@ -111,7 +112,7 @@ def _pairs(
             incident_ci_id=index.ci_ids[struck[k]].item(),
             incident_ci=shown_name(names.iat[struck[k]]),
             opened_at=_datetime(opened[k]),
-            priority=_priority(incident["priority"].iat[i]) if "priority" in incident.columns else None,
+            priority=priority[k],
             hops=int(hops[k]),
             summary=shown_name(incident["summary"].iat[i]) if "summary" in incident.columns else "",
         )
@@ -124,9 +125,12 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _priority(value: object) -> int | None:
-    number = pd.to_numeric(pd.Series([value]), errors="coerce").iat[0]
-    return int(number) if number == number else None
+def priorities(incident: pd.DataFrame, rows: np.ndarray) -> list[int | None]:
+    """The priorities of some incident rows as integers (None where missing or not a number)."""
+    if "priority" not in incident.columns:
+        return [None] * len(rows)
+    numbers = pd.to_numeric(incident["priority"].iloc[rows], errors="coerce").astype("float64").to_numpy()
+    return [int(n) if n == n else None for n in numbers.tolist()]
 
 
 def _datetime(value: np.datetime64) -> datetime:

@@ -7,7 +7,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from dashboard.change_failures import times
+from dashboard.change_failures import priorities, times
 from dashboard.cmdb.derived import id_array
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.incidents_without_ci import GroupCount, group_counts, place_incidents
@@ -73,7 +73,10 @@ def incidents_without_ci_view(
         dangling=int(placed.dangling.sum()),
         by_group=tuple(group_counts(_column(incident, "assignment_group"), rows, placed.without_ci)),
         by_category=tuple(group_counts(_column(incident, "category"), rows, placed.without_ci)),
-        incidents=tuple(_incident(incident, int(row), opened[row]) for row in newest.tolist()),
+        incidents=tuple(
+            _incident(incident, row, opened[row], priority)
+            for row, priority in zip(newest.tolist(), priorities(incident, newest), strict=True)
+        ),
     )
 
 
@@ -83,16 +86,15 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     return frame[name].astype("object").to_numpy()
 
 
-def _incident(frame: pd.DataFrame, row: int, opened: np.datetime64) -> UnplacedIncident:
+def _incident(frame: pd.DataFrame, row: int, opened: np.datetime64, priority: int | None) -> UnplacedIncident:
     def text(name: str) -> str:
         return shown_name(frame[name].iat[row]).strip() if name in frame.columns else ""
 
-    priority = pd.to_numeric(pd.Series([frame["priority"].iat[row]]), errors="coerce").iat[0]
     named = frame["ci_id"].iat[row]
     return UnplacedIncident(
         number=text("number"),
         opened_at=None if np.isnat(opened) else opened.astype("datetime64[us]").item(),
-        priority=int(priority) if priority == priority else None,
+        priority=priority,
         state=text("state"),
         assignment_group=text("assignment_group"),
         category=text("category"),
