@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.domain.graph import GraphIndex
-from dashboard.domain.traverse import ALL_HOPS, Direction, reach
+from dashboard.domain.graph import CSR, GraphIndex
+from dashboard.domain.traverse import distinct
 
 WINDOW = np.timedelta64(24, "h")
 NO_LABEL = "(none)"  # the group of changes whose type or team the CMDB left empty
@@ -75,6 +75,7 @@ def change_failures(
     times = opened_at[located]
     first = np.searchsorted(times, changed_at[changes], side="left")
     last = np.searchsorted(times, changed_at[changes] + window, side="left")
+    up = index.dependency_up()
     above: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for row, lo, hi in zip(changes.tolist(), first.tolist(), last.tolist(), strict=True):
@@ -82,7 +83,7 @@ def change_failures(
             continue
         position = int(changed[row])
         if position not in above:
-            above[position] = _upstream(index, position)
+            above[position] = _upstream(up, position)
         nodes, hops = above[position]
         candidates = located[lo:hi]
         where = np.searchsorted(nodes, incident_ci[candidates]).clip(max=len(nodes) - 1)
@@ -104,11 +105,23 @@ def _considered(
     return np.flatnonzero(in_scope & in_range).astype(np.int64)
 
 
-def _upstream(index: GraphIndex, position: int) -> tuple[np.ndarray, np.ndarray]:
-    """The CI and everything that depends on it (sorted positions), with their hops above it."""
-    walked = reach(index, [position], Direction.UPSTREAM, ALL_HOPS, follow_links=False)
-    order = np.argsort(walked.nodes, kind="stable")
-    return walked.nodes[order].astype(np.int64), walked.depths[order].astype(np.int32)
+def _upstream(up: CSR, position: int) -> tuple[np.ndarray, np.ndarray]:
+    """The CI and everything that depends on it (sorted positions), with their hops above it: a frontier walk like
+    traverse.reach's, without the edges it collects (a third of its time here)."""
+    hops = np.zeros(len(up.indptr) - 1, dtype=np.int32)  # hops + 1; 0: not reached
+    frontier = np.array([position], dtype=np.int64)
+    hops[position], level, layers = 1, 1, [frontier]
+    while len(frontier):
+        starts = up.indptr[frontier]
+        counts = up.indptr[frontier + 1] - starts
+        slots = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+        found = up.indices[slots]
+        frontier = distinct(found[hops[found] == 0].astype(np.int64), len(hops))
+        level += 1
+        hops[frontier] = level
+        layers.append(frontier)
+    nodes = np.sort(np.concatenate(layers))
+    return nodes, hops[nodes] - 1
 
 
 def _result(changes: np.ndarray, pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> ChangeFailures:

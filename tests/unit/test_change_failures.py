@@ -6,10 +6,13 @@ import dash_ag_grid as dag
 import numpy as np
 import pytest
 from dash import dcc
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dashboard.change_failures import change_failures_view
 from dashboard.cmdb.snapshot import build_snapshot
 from dashboard.domain.change_failures import NO_LABEL, change_failures, change_time, failure_rates
+from dashboard.domain.traverse import ALL_HOPS, Direction, reach
 from layouts import ids
 from layouts.change_failures import build_change_failures
 from tests.rows import ci, frames, incident, rel
@@ -231,3 +234,33 @@ def test_cf014_a_servicenow_export_keeps_the_change_type_and_team(tmp_path):
     )
     changes = parse("servicenow", [export]).changes
     assert (changes["type"].iat[0], changes["assignment_group"].iat[0]) == ("Emergency", "Unix Ops")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 7), st.sampled_from(["depends on", "runs on", "connects to", "member of"]), st.integers(0, 7)
+        ),
+        max_size=20,
+    )
+)
+def test_cf015_a_change_is_followed_by_an_incident_on_exactly_what_depends_on_its_ci(relationships):
+    index = graph(dict.fromkeys(range(8), "server"), relationships).index
+    n = index.node_count
+    everything = np.arange(n, dtype=np.int64)
+    found = change_failures(
+        index,
+        everything,
+        np.full(n, T),
+        everything,
+        np.full(n, T + HOUR),
+        np.ones(n, dtype=bool),
+        T,
+        T + HOUR,
+    )
+    for change in range(n):
+        walked = reach(index, [change], Direction.UPSTREAM, ALL_HOPS, follow_links=False)
+        mine = found.pair_change == change
+        assert dict(zip(found.pair_incident[mine].tolist(), found.pair_hops[mine].tolist(), strict=True)) == dict(
+            zip(walked.nodes.tolist(), walked.depths.tolist(), strict=True)
+        )
