@@ -8,7 +8,9 @@ from dash import dcc, html
 
 BAR_COLOUR = "#3a6ea5"  # 5.3:1 on white
 ALERT_COLOUR = "#B22222"  # the Down colour: what went wrong
-ROW_PX, CHART_MIN_PX = 28, 160
+ROW_PX, CHART_MIN_PX = 30, 160
+FONT_PX, TITLE_PX = 14, 17  # plotly's 12 px is small beside the page's text on a wall screen
+TOP_BARS = 15  # bars per chart at most (the grids have every row)
 GRID_PAGE = 15
 
 
@@ -33,7 +35,9 @@ def bar_chart(
     percent: bool = False,
     colour: str = BAR_COLOUR,
 ) -> dcc.Graph:
-    """Horizontal bars, the first label on top, each bar's text beside it; `customdata` carries the label for clicks."""
+    """Horizontal bars, the first TOP_BARS labels on top, each bar's text beside it; `customdata` carries the label
+    for clicks."""
+    labels, values, texts = list(labels)[:TOP_BARS], list(values)[:TOP_BARS], list(texts)[:TOP_BARS]
     figure = go.Figure(
         go.Bar(
             x=list(values),
@@ -48,7 +52,8 @@ def bar_chart(
         )
     )
     figure.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 15}},
+        title={"text": title, "x": 0, "font": {"size": TITLE_PX}},
+        font={"size": FONT_PX},
         height=max(CHART_MIN_PX, 70 + ROW_PX * len(labels)),
         margin={"l": 10, "r": 90, "t": 40, "b": 30},
         template="plotly_white",
@@ -56,7 +61,7 @@ def bar_chart(
         xaxis={"tickformat": ".0%" if percent else ",d", "rangemode": "tozero", "range": [0, 1] if percent else None},
         showlegend=False,
     )
-    return dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False}, className="health-chart")
+    return dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False}, className="report-chart")
 
 
 def grid(grid_id: str, rows: list[dict], columns: Sequence[dict], empty: str) -> html.Div | dag.AgGrid:

@@ -8,7 +8,6 @@ from layouts import ids
 from layouts.health_sections import bar_chart, grid, section
 
 TITLE = "Incidents that name no CI"
-TOP_GROUPS = 15  # bars per chart; the grid has every incident
 INCIDENT_COLUMNS = (
     {"field": "number", "headerName": "Incident", "minWidth": 120, "flex": 1},
     {"field": "opened_at", "headerName": "Opened (UTC)", "minWidth": 150, "flex": 1},
@@ -57,7 +56,7 @@ def lead(view: IncidentsWithoutCIView) -> str:
 
 
 def _counts(graph_id: str, title: str, counts: tuple[GroupCount, ...]) -> dcc.Graph:
-    shown = [c for c in counts if c.without_ci][:TOP_GROUPS]
+    shown = [c for c in counts if c.without_ci]
     return bar_chart(
         graph_id,
         title,

@@ -7,7 +7,7 @@ from dashboard.domain.lifecycle import BUCKET_LABELS, LABELS, Bucket
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
 from dashboard.lifecycle import LISTED, LifecycleView, RiskRow
 from layouts import ids
-from layouts.health_sections import grid, section
+from layouts.health_sections import FONT_PX, TITLE_PX, grid, section
 
 TITLE = "Asset lifecycle risk"
 # The buckets drawn (CIs without a date are counted, not drawn), coloured as the statuses they resemble.
@@ -21,7 +21,7 @@ CI_COLUMNS = (
     {"field": "name", "headerName": "CI", "minWidth": 180, "flex": 2},
     {"field": "class", "headerName": "Class", "minWidth": 110, "flex": 1},
     {"field": "location", "headerName": "Location", "minWidth": 100, "flex": 1},
-    *({"field": label, "headerName": label, "minWidth": 130, "flex": 1} for label in LABELS.values()),
+    *({"field": label, "headerName": label, "minWidth": 150, "flex": 1} for label in LABELS.values()),
     {"field": "services", "headerName": "Business services on it (critical first)", "minWidth": 260, "flex": 3},
 )
 
@@ -37,7 +37,7 @@ def build_lifecycle(view: LifecycleView) -> html.Section:
             html.Div(
                 [
                     html.Strong(f"{finding.title}: {finding.count}. "),
-                    finding.detail,
+                    finding.detail[:1].upper() + finding.detail[1:] + ".",
                     html.Ul([html.Li(e) for e in finding.examples]),
                 ],
                 id=ids.HEALTH_LIFECYCLE_FINDINGS,
@@ -80,15 +80,16 @@ def _buckets(view: LifecycleView) -> dcc.Graph:
     )
     figure.update_layout(
         barmode="stack",
-        title={"text": "CIs by lifecycle date", "x": 0, "font": {"size": 15}},
+        title={"text": "CIs by lifecycle date", "x": 0, "font": {"size": TITLE_PX}},
+        font={"size": FONT_PX},
         height=90 + 40 * len(kinds),
         margin={"l": 10, "r": 20, "t": 40, "b": 30},
         template="plotly_white",
         yaxis={"autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "y": -0.2, "traceorder": "normal"},
     )
     return dcc.Graph(
-        id=ids.HEALTH_LIFECYCLE_BUCKETS, figure=figure, config={"displayModeBar": False}, className="health-chart"
+        id=ids.HEALTH_LIFECYCLE_BUCKETS, figure=figure, config={"displayModeBar": False}, className="report-chart"
     )
 
 
