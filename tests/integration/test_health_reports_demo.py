@@ -96,3 +96,19 @@ def test_hr004_a_cmdb_of_incidents_only_shows_them_all_as_without_ci():
     assert (lifecycle.in_scope, lifecycle.at_risk, lifecycle.rows, lifecycle.findings) == (0, 0, (), ())
     for section in (build_change_failures(changes), build_incidents_without_ci(desk), build_lifecycle(lifecycle)):
         assert section.children
+
+
+def test_hr005_a_csv_bundle_imports_the_change_type_and_team(tmp_path, sqlite_db):
+    from dashboard.cmdb.load import load_frames
+    from dashboard.cmdb.snapshot import build_snapshot
+    from dashboard.imports import import_batch, parse
+
+    (tmp_path / "ci.csv").write_text("id,name,class\n1,web-01,server\n")
+    (tmp_path / "change.csv").write_text(
+        "number,ci_id,state,summary,actual_end,updated_at,type,assignment_group\n"
+        "CHG1,1,closed,Patch,2026-10-01 22:00:00,2026-10-02 08:00:00,emergency,Unix Ops\n"
+    )
+    import_batch(sqlite_db, parse("csv", [tmp_path]), progress=False)
+    snapshot = build_snapshot(load_frames(sqlite_db), fingerprint="f", source="t")
+    change = snapshot.tables["change"]
+    assert change[["type", "assignment_group"]].iloc[0].tolist() == ["emergency", "Unix Ops"]
