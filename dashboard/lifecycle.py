@@ -8,7 +8,9 @@ the arithmetic is dashboard/domain/lifecycle.py.
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
+from dashboard.cmdb.distinct import per_distinct
 from dashboard.cmdb.lifecycle_dates import LifecycleDates, lifecycle_dates
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.findings import Finding
@@ -116,11 +118,16 @@ def _counts(risk: LifecycleRisk, scope: np.ndarray) -> list[BucketCount]:
 def _rank(snapshot: Snapshot) -> np.ndarray:
     """Criticality rank by CI position: 0 = critical … len(CRITICALITIES) = none."""
     ranks = {name: i for i, name in enumerate(CRITICALITIES)}
-    text = snapshot.ci["criticality"].astype("str").str.strip().str.lower()
-    return text.map(ranks).fillna(len(CRITICALITIES)).to_numpy(dtype=np.int64)
+
+    def rank(distinct: pd.Series) -> pd.Series:
+        return distinct.astype("str").str.strip().str.lower().map(ranks).fillna(len(CRITICALITIES))
+
+    return per_distinct(snapshot.ci["criticality"], rank).to_numpy(dtype=np.int64)
 
 
 def _rows(snapshot: Snapshot, risk: LifecycleRisk, at_risk: np.ndarray) -> list[RiskRow]:
+    if not len(at_risk):
+        return []
     index, rank = snapshot.index, _rank(snapshot)
     best = service_ranks(index, rank, index.class_mask(BUSINESS_SERVICE))
     ordered = risk_order(risk, at_risk, best[at_risk])[:LISTED]

@@ -32,8 +32,8 @@ class LifecycleDates:
 def lifecycle_dates(ci: pd.DataFrame, index: GraphIndex, attributes: pd.Series) -> LifecycleDates:
     """Decode the lifecycle attributes of every CI (row i of `ci` and of `attributes` is graph node i)."""
     values = lifecycle_values(attributes)
-    parsed = {name: parse_dates(values[name].tolist()) for name in NAMES}
-    hardware = np.isin(np.asarray(index.class_names, dtype=object)[index.class_codes], sorted(HARDWARE_CLASSES))
+    parsed = {name: _parsed(values[name]) for name in NAMES}
+    hardware = np.isin(index.class_codes, [i for i, name in enumerate(index.class_names) if name in HARDWARE_CLASSES])
     return LifecycleDates(
         expiry={kind: parsed[kind.value] for kind in EXPIRY_KINDS},
         installed=_first_install(parsed),
@@ -63,6 +63,15 @@ def lifecycle_values(attributes: pd.Series) -> pd.DataFrame:
                 if name in decoded:
                     out.iat[position, column] = decoded[name]
     return out
+
+
+def _parsed(values: pd.Series) -> Parsed:
+    """parse_dates of the values that are there (most CIs have none: no Python call for them)."""
+    dates = np.full(len(values), np.datetime64("NaT", "s"), dtype="datetime64[s]")
+    bad = np.zeros(len(values), dtype=bool)
+    there = np.flatnonzero(values.notna().to_numpy())
+    dates[there], bad[there] = parse_dates(values.iloc[there].tolist())
+    return dates, bad
 
 
 def _first_install(parsed: dict[str, Parsed]) -> Parsed:
