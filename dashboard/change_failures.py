@@ -92,33 +92,41 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
 def _pairs(
     snapshot: Snapshot, changes: np.ndarray, incidents: np.ndarray, hops: np.ndarray, changed_at: np.ndarray
 ) -> list[ChangePair]:
-    change, incident, ci = snapshot.tables["change"], snapshot.tables["incident"], snapshot.ci
-    index = snapshot.index
-    types, teams = _column(change, "type"), _column(change, "assignment_group")
+    """The pairs as rows, newest change first; each column is taken for all pairs at once (not cell by cell)."""
+    change, incident, index = snapshot.tables["change"], snapshot.tables["incident"], snapshot.index
     changed = index.locate(id_array(change["ci_id"].iloc[changes]))
     struck = index.locate(id_array(incident["ci_id"].iloc[incidents]))
+    names = snapshot.ci["name"].to_numpy(dtype=object)
+    numbers, summaries = _values(change, "number", changes), _values(incident, "summary", incidents)
+    types, teams = _column(change, "type")[changes].tolist(), _column(change, "assignment_group")[changes].tolist()
+    changed_ids, changed_names = index.ci_ids[changed].tolist(), names[changed].tolist()
+    incident_numbers, priority = _values(incident, "number", incidents), priorities(incident, incidents)
+    struck_ids, struck_names = index.ci_ids[struck].tolist(), names[struck].tolist()
     opened = times(incident["opened_at"].iloc[incidents])
-    priority = priorities(incident, incidents)
-    names = ci["name"]
     pairs = [
         ChangePair(
-            change=shown_name(change["number"].iat[c]),
-            change_type=_text(types[c]),
-            team=_text(teams[c]),
-            changed_ci_id=index.ci_ids[changed[k]].item(),
-            changed_ci=shown_name(names.iat[changed[k]]),
-            changed_at=_datetime(changed_at[c]),
-            incident=shown_name(incident["number"].iat[i]),
-            incident_ci_id=index.ci_ids[struck[k]].item(),
-            incident_ci=shown_name(names.iat[struck[k]]),
+            change=shown_name(numbers[k]),
+            change_type=_text(types[k]),
+            team=_text(teams[k]),
+            changed_ci_id=changed_ids[k],
+            changed_ci=shown_name(changed_names[k]),
+            changed_at=_datetime(changed_at[changes[k]]),
+            incident=shown_name(incident_numbers[k]),
+            incident_ci_id=struck_ids[k],
+            incident_ci=shown_name(struck_names[k]),
             opened_at=_datetime(opened[k]),
             priority=priority[k],
             hops=int(hops[k]),
-            summary=shown_name(incident["summary"].iat[i]) if "summary" in incident.columns else "",
+            summary=shown_name(summaries[k]),
         )
-        for k, (c, i) in enumerate(zip(changes.tolist(), incidents.tolist(), strict=True))
+        for k in range(len(changes))
     ]
     return sorted(pairs, key=lambda p: (p.changed_at, p.change, p.opened_at), reverse=True)
+
+
+def _values(frame: pd.DataFrame, name: str, rows: np.ndarray) -> list[object]:
+    """Some rows of a column as Python values (None for every row when the table lacks the column)."""
+    return frame[name].iloc[rows].tolist() if name in frame.columns else [None] * len(rows)
 
 
 def _text(value: object) -> str:
