@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/health_reports.py --size 100000 > benchmarks/.cache/health-reports.md
 
 On the sample CMDB of --size CIs in SQLite (benchmarks/.cache, generated when missing; or --url), with the whole estate
-in scope and the last --days days as the range: the lifecycle dates decoded once per snapshot, then each section's view
-model, median and min of --calls calls. The report (Markdown) goes to stdout, one JSON object on its last line.
+in scope and the last --days days as the range: the lifecycle basis (its dates decoded, service ranks) kept once per
+snapshot, then each section's view model; median and min of --calls calls. The report (Markdown) goes to stdout, one
+JSON object on its last line.
 """
 
 import argparse
@@ -44,19 +45,19 @@ def measure(url: str, days: int, calls: int) -> dict:
     from dashboard.change_failures import change_failures_view
     from dashboard.cmdb.snapshot import load_snapshot
     from dashboard.incidents_without_ci import incidents_without_ci_view
-    from dashboard.lifecycle import lifecycle_view, snapshot_dates
+    from dashboard.lifecycle import lifecycle_basis, lifecycle_view
 
     log(f"loading {url}")
     snapshot = load_snapshot(url, fingerprint="bench", source="bench")
     snapshot.attributes()
     now = np.datetime64(snapshot.loaded_at.replace(tzinfo=None), "ns")
     start, scope = now - np.timedelta64(days, "D"), np.ones(snapshot.index.node_count, dtype=bool)
-    dates = snapshot_dates(snapshot)
+    basis = lifecycle_basis(snapshot)
     views = {
-        "lifecycle dates (once per snapshot)": lambda: snapshot_dates(snapshot),
+        "lifecycle basis (once per snapshot)": lambda: lifecycle_basis(snapshot),
         "changes followed by incidents": lambda: change_failures_view(snapshot, scope, start, now),
         "incidents that name no CI": lambda: incidents_without_ci_view(snapshot, scope, start, now),
-        "asset lifecycle risk": lambda: lifecycle_view(snapshot, scope, now, dates=dates),
+        "asset lifecycle risk": lambda: lifecycle_view(snapshot, scope, now, basis=basis),
     }
     timings = {}
     for name, call in views.items():

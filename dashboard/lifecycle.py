@@ -68,25 +68,45 @@ class LifecycleView:
     max_age_years: int = MAX_AGE_YEARS
 
 
+@dataclass(frozen=True, slots=True)
+class LifecycleBasis:
+    """What lifecycle risk needs of a snapshot, worked out once: its lifecycle dates, the criticality of every CI
+    (0 = critical …) and that of the most critical business service standing on it (domain service_ranks)."""
+
+    dates: LifecycleDates
+    rank: np.ndarray
+    service_rank: np.ndarray
+
+
+def lifecycle_basis(snapshot: Snapshot) -> LifecycleBasis | None:
+    """The snapshot's lifecycle basis; None while its CI attributes are being read, or when reading them failed."""
+    attributes = snapshot.attributes(timeout=ATTRIBUTES_WAIT_SECONDS)
+    if attributes is None:
+        return None
+    index, rank = snapshot.index, _rank(snapshot)
+    services = service_ranks(index, rank, index.class_mask(BUSINESS_SERVICE))
+    return LifecycleBasis(lifecycle_dates(snapshot.ci, index, attributes), rank, services)
+
+
 def lifecycle_view(
     snapshot: Snapshot,
     scope: np.ndarray,
     now: np.datetime64,
     near_days: int = NEAR_DAYS,
     max_age_years: int = MAX_AGE_YEARS,
-    dates: LifecycleDates | None = None,
+    basis: LifecycleBasis | None = None,
 ) -> LifecycleView:
     """The lifecycle risk of the CIs in `scope` (a boolean mask by CI position) as of `now`.
 
-    `dates` are the snapshot's decoded lifecycle dates (snapshot_dates): pass them when kept per snapshot, so that
-    a filter change does not decode the attributes again.
+    Pass the snapshot's `basis` (lifecycle_basis) when it is kept per snapshot: a filter change then neither decodes
+    the attributes nor walks the graph again.
     """
-    dates = dates or snapshot_dates(snapshot)
-    if dates is None:
+    basis = basis or lifecycle_basis(snapshot)
+    if basis is None:
         error = snapshot.attributes_error_id
         note = f"The CI attributes could not be read (error id {error})." if error else "Reading CI attributes…"
         return LifecycleView(int(scope.sum()), 0, (), (), (), note, near_days, max_age_years)
-    moment = np.datetime64(now, "s")
+    dates, moment = basis.dates, np.datetime64(now, "s")
     risk = lifecycle_risk(dates.expiry, dates.installed, dates.hardware, moment, near_days, max_age_years)
     at_risk = risk.at_risk()
     at_risk = at_risk[scope[at_risk]]
@@ -94,17 +114,11 @@ def lifecycle_view(
         in_scope=int(scope.sum()),
         at_risk=len(at_risk),
         counts=tuple(_counts(risk, scope)),
-        rows=tuple(_rows(snapshot, risk, at_risk)),
+        rows=tuple(_rows(snapshot, basis, risk, at_risk)),
         findings=dates.findings,
         near_days=near_days,
         max_age_years=max_age_years,
     )
-
-
-def snapshot_dates(snapshot: Snapshot) -> LifecycleDates | None:
-    """The snapshot's lifecycle dates, decoded from its CI attributes (None while they are being read or failed)."""
-    attributes = snapshot.attributes(timeout=ATTRIBUTES_WAIT_SECONDS)
-    return None if attributes is None else lifecycle_dates(snapshot.ci, snapshot.index, attributes)
 
 
 def _counts(risk: LifecycleRisk, scope: np.ndarray) -> list[BucketCount]:
@@ -125,13 +139,10 @@ def _rank(snapshot: Snapshot) -> np.ndarray:
     return per_distinct(snapshot.ci["criticality"], rank).to_numpy(dtype=np.int64)
 
 
-def _rows(snapshot: Snapshot, risk: LifecycleRisk, at_risk: np.ndarray) -> list[RiskRow]:
-    if not len(at_risk):
-        return []
-    index, rank = snapshot.index, _rank(snapshot)
-    best = service_ranks(index, rank, index.class_mask(BUSINESS_SERVICE))
-    ordered = risk_order(risk, at_risk, best[at_risk])[:LISTED]
-    return [_row(snapshot, risk, p, standing_services(index, p, rank), rank) for p in ordered.tolist()]
+def _rows(snapshot: Snapshot, basis: LifecycleBasis, risk: LifecycleRisk, at_risk: np.ndarray) -> list[RiskRow]:
+    ordered = risk_order(risk, at_risk, basis.service_rank[at_risk])[:LISTED]
+    rank = basis.rank
+    return [_row(snapshot, risk, p, standing_services(snapshot.index, p, rank), rank) for p in ordered.tolist()]
 
 
 def _criticality(rank: int) -> str:

@@ -49,20 +49,19 @@ def date_findings(ci: pd.DataFrame, index: GraphIndex, attributes: pd.Series | N
 
 def lifecycle_values(attributes: pd.Series) -> pd.DataFrame:
     """Each lifecycle attribute's raw value by CI position (None where absent)."""
-    out = pd.DataFrame({name: pd.Series(None, index=range(len(attributes)), dtype="object") for name in NAMES})
+    out = {name: np.full(len(attributes), None, dtype=object) for name in NAMES}
     text = attributes.astype("str")
     candidates = np.flatnonzero(text.str.contains("|".join(NAMES), regex=True, na=False).to_numpy())
-    columns = {name: out.columns.get_loc(name) for name in NAMES}
-    for position in candidates.tolist():
+    for position, raw in zip(candidates.tolist(), text.iloc[candidates].tolist(), strict=True):
         try:
-            decoded = json.loads(text.iat[position])
+            decoded = json.loads(raw)
         except ValueError:
             continue  # not JSON: the details panel shows it as it is
         if isinstance(decoded, dict):
-            for name, column in columns.items():
+            for name, column in out.items():
                 if name in decoded:
-                    out.iat[position, column] = decoded[name]
-    return out
+                    column[position] = decoded[name]
+    return pd.DataFrame(out)
 
 
 def _parsed(values: pd.Series) -> Parsed:
