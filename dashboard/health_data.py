@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.cmdb.derived import Derived, id_array
-from dashboard.domain.health import status_codes
+from dashboard.domain.health import NO_DATA, status_codes
 from dashboard.domain.health_history import StatusHistory, status_history
 from dashboard.domain.health_incidents import (
     IncidentLog,
@@ -19,6 +19,7 @@ from dashboard.domain.health_incidents import (
     service_members,
 )
 from dashboard.domain.health_scope import ScopeColumns, codes_of, group_cis
+from dashboard.domain.vocabulary import Health
 
 KEY = "health_data"
 
@@ -29,7 +30,7 @@ class HealthData:
 
     now: np.datetime64  # when the snapshot was taken (UTC, naive): the end of every range
     status: StatusHistory
-    shown: np.ndarray  # int8 status per CI as the map shows it (rolled up; no data shown as unknown)
+    shown: np.ndarray  # int8 status per CI from its own latest event (no events: unknown), not rolled up
     log: IncidentLog
     columns: ScopeColumns
     members: ServiceMembers
@@ -70,7 +71,7 @@ def _build(derived: Derived) -> HealthData:
     return HealthData(
         now=now,
         status=status,
-        shown=derived.health.shown(np.arange(index.node_count)),
+        shown=_own(derived.health.own),
         log=log,
         columns=ScopeColumns(location, location_names, group_cis(nodes, groups, group_names)),
         members=service_members(index),
@@ -78,6 +79,11 @@ def _build(derived: Derived) -> HealthData:
         incident_rows=len(incidents),
         incidents_on_cis=int((nodes >= 0).sum()),
     )
+
+
+def _own(own: np.ndarray) -> np.ndarray:
+    """Each CI's own status now; a CI without events is unknown (as the map draws one without data)."""
+    return np.where(own == NO_DATA, int(Health.UNKNOWN), own).astype(np.int8)
 
 
 def _assignment_groups(incidents: pd.DataFrame, nodes: np.ndarray, ci: pd.DataFrame) -> np.ndarray:
