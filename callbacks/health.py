@@ -15,6 +15,7 @@ from dashboard.health_page import filter_options, health_page
 from dashboard.services import Services
 from layouts import ids
 from layouts.health import build_body, build_filters, build_selection
+from layouts.health_charts import FONT
 
 # Runs in the browser, so that a map page's URL changes never cost a request: only a /health URL reaches the server.
 GATE = """function (pathname, search) {
@@ -27,6 +28,31 @@ SCROLL = """function (children) {
     if (children && children.length && panel) { panel.scrollIntoView({block: "start"}); }
     return window.dash_clientside.no_update;
 }""".replace("PANEL", ids.HEALTH_SELECTION)
+# Page text grows with the screen (servicemap.css: up to 28 px on a 4K wall); plotly's sizes are pixels. Scale every
+# chart's fonts and height by the page's font size over the charts' (FONT), from the unscaled height in layout.meta,
+# so that doing it again changes nothing; retried while plotly.js still loads or draws.
+SCALE = """function (children) {
+    var scale = (parseFloat(getComputedStyle(document.body).fontSize) || BASE) / BASE;
+    var size = BASE * scale, tries = 0;
+    function apply() {
+        var pending = false;
+        document.querySelectorAll("#PAGE .dash-graph").forEach(function (graph) {
+            var gd = graph.querySelector(".js-plotly-plot");
+            var base = gd && gd.layout && gd.layout.meta && gd.layout.meta.height;
+            if (!window.Plotly || !gd || !gd._fullLayout || !base) { pending = true; return; }
+            if (Math.abs(gd._fullLayout.height - base * scale) < 1) { return; }
+            var update = {"height": base * scale, "font.size": size, "hoverlabel.font.size": size};
+            (gd.layout.annotations || []).forEach(function (a, i) {
+                update["annotations[" + i + "].font.size"] = size;
+            });
+            graph.style.height = base * scale + "px";  // dcc.Graph sizes the plot to its box
+            window.Plotly.relayout(gd, update);
+        });
+        if (pending && ++tries < 40) { setTimeout(apply, 250); }
+    }
+    if (scale > 1.1 && children) { setTimeout(apply, 0); }
+    return window.dash_clientside.no_update;
+}""".replace("BASE", str(FONT["size"])).replace("PAGE", ids.PAGE_HEALTH)
 FILTERS = ("service", "class", "loc", "group", "days")
 
 
@@ -34,6 +60,7 @@ def register(app: Dash, services: Services) -> None:
     """Attach the health page's callbacks."""
     map_href = app.get_relative_path("/")
     app.clientside_callback(GATE, Output(ids.HEALTH_URL, "data"), Input(ids.URL, "pathname"), Input(ids.URL, "search"))
+    app.clientside_callback(SCALE, Output(ids.HEALTH_BODY, "title"), Input(ids.HEALTH_BODY, "children"))
     app.clientside_callback(
         SCROLL,
         Output(ids.HEALTH_SELECTION, "title"),

@@ -98,13 +98,13 @@ def test_hv004_marks_parse_untrusted_keys_and_select_the_cis_behind_them(derived
 def test_hv005_charts_take_their_colours_from_the_vocabulary_and_carry_click_keys(derived):
     page = health_page(derived, health_data(derived), HealthQuery())
     bars = status_bars(page.by_class, "mixclass")
-    colours = {trace.name: trace.marker.color for trace in bars.data}
+    colours = {trace["name"]: trace["marker"]["color"] for trace in bars["data"]}
     assert colours == {HEALTH_STYLES[h].label: HEALTH_STYLES[h].colour for h in Health}
     incidents = incident_days(page.incidents)
-    assert [t.marker.color for t in incidents.data] == [PRIORITY_COLOURS[p] for p in range(1, 6)]
+    assert [t["marker"]["color"] for t in incidents["data"]] == [PRIORITY_COLOURS[p] for p in range(1, 6)]
     cells = heat(page.heat)
-    assert cells.data[0].customdata[-1][0] == "ci|3"  # the worst CI is drawn at the top (plotly's last row)
-    json.loads(pio.to_json(cells))
+    assert cells["data"][0]["customdata"][-1][0] == "ci|3"  # the worst CI is drawn at the top (plotly's last row)
+    pio.from_json(json.dumps(cells))  # a figure plotly accepts
 
 
 def test_hv006_the_body_has_a_graph_per_chart_and_the_filters_show_the_url(derived):
@@ -114,6 +114,8 @@ def test_hv006_the_body_has_a_graph_per_chart_and_the_filters_show_the_url(deriv
     graphs = [c for c in _walk(body) if isinstance(c, dcc.Graph)]
     assert {g.id["name"] for g in graphs} >= {"mixclass", "mixloc", "day", "heat", "inc", "pareto-inc"}
     assert all(g.id["type"] == ids.HEALTH_CHART for g in graphs)
+    for graph in graphs:
+        pio.from_json(json.dumps(graph.figure))  # plotly accepts every figure (they are built as plain dicts)
     filters = build_filters(filter_options(derived, data), page.query)
     dropdowns = {c.id["name"]: c for c in _walk(filters) if isinstance(c, dcc.Dropdown)}
     assert dropdowns["class"].value == ["database"]
