@@ -54,7 +54,7 @@ def build(url: str, args: argparse.Namespace) -> tuple[Any, Any, dict[str, float
     from dashboard.cmdb.derived import Derived
     from dashboard.cmdb.snapshot import load_snapshot
     from dashboard.domain.health_history import status_history
-    from dashboard.domain.health_incidents import incident_log, service_members
+    from dashboard.domain.health_incidents import incident_log, service_members, service_pairs
     from dashboard.domain.health_scope import ScopeColumns, codes_of, group_cis
     from dashboard.health_data import KEY, HealthData, _own
 
@@ -103,7 +103,8 @@ def build(url: str, args: argparse.Namespace) -> tuple[Any, Any, dict[str, float
     columns = timed(
         "groups' CIs", lambda: ScopeColumns(location, location_names, group_cis(nodes, groups, group_names))
     )
-    data = HealthData(now, status, _own(derived.health.own), log_, columns, members, events, incidents,
+    pairs = timed("incidents below every service", lambda: service_pairs(log_, members))
+    data = HealthData(now, status, _own(derived.health.own), log_, columns, members, pairs, events, incidents,
                       int((nodes >= 0).sum()))  # fmt: skip
     derived.values[KEY] = data
     return derived, data, seconds

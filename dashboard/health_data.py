@@ -17,6 +17,7 @@ from dashboard.domain.health_incidents import (
     incident_log,
     reopened_numbers,
     service_members,
+    service_pairs,
 )
 from dashboard.domain.health_scope import ScopeColumns, codes_of, group_cis
 from dashboard.domain.vocabulary import Health
@@ -34,6 +35,7 @@ class HealthData:
     log: IncidentLog
     columns: ScopeColumns
     members: ServiceMembers
+    pairs: tuple[np.ndarray, np.ndarray]  # (service, log entry) of every incident below a service: service_pairs
     health_rows: int  # health events the snapshot holds
     incident_rows: int  # incidents it holds, and of them those that name a CI it holds
     incidents_on_cis: int
@@ -74,7 +76,8 @@ def _build(derived: Derived) -> HealthData:
         shown=_own(derived.health.own),
         log=log,
         columns=ScopeColumns(location, location_names, group_cis(nodes, groups, group_names)),
-        members=service_members(index),
+        members=(members := service_members(index)),
+        pairs=service_pairs(log, members),
         health_rows=len(health),
         incident_rows=len(incidents),
         incidents_on_cis=int((nodes >= 0).sum()),

@@ -21,8 +21,9 @@ from dashboard.domain.health_incidents import (
     Reliability,
     by_service,
     in_scope,
+    per_ci_key,
     per_day,
-    reliability,
+    per_group,
     repeat_offenders,
 )
 from dashboard.domain.health_scope import HealthQuery, filter_of, scope_mask
@@ -140,6 +141,7 @@ def health_page(derived: Derived, data: HealthData, query: HealthQuery) -> Healt
     end = data.now
     start = end - np.timedelta64(query.days, "D")
     entries = in_scope(data.log, mask, start, end, narrowed=chosen.narrowed, groups=query.groups)
+    selected = data.log.selected(entries)
     names = _Names(derived)
     daily = daily_status(data.status, mask, start, end)
     down = down_time(data.status, mask, start, end)
@@ -161,12 +163,10 @@ def health_page(derived: Derived, data: HealthData, query: HealthQuery) -> Healt
         ),
         heat=_heat(worst_days(daily, down, HEAT_ROWS), names),
         incidents=_incident_days(data, entries, start, end),
-        by_service=_services(names, data, entries),
-        by_class_reliability=_classes(index.class_codes, index.class_names, data, entries),
-        by_group=_groups(data, entries),
-        pareto_incidents=_pareto(
-            *np.unique(data.log.nodes[entries][data.log.nodes[entries] >= 0], return_counts=True), names
-        ),
+        by_service=_services(names, data, selected),
+        by_class_reliability=_classes(index.class_codes, index.class_names, data, selected),
+        by_group=_bars(per_group(data.log, selected), data.log.group_names, _keys("group", data.log.group_names)),
+        pareto_incidents=_pareto(*_per_ci(data.log.nodes[entries]), names),
         pareto_down=_pareto(*down, names),
         offenders=_offenders(data, entries, names, index.class_codes, index.class_names),
     )
@@ -257,29 +257,26 @@ def _bars(figures: Reliability, labels: tuple[str, ...], keys: tuple[str, ...]) 
     )
 
 
-def _services(names: "_Names", data: HealthData, entries: np.ndarray) -> ReliabilityBars:
+def _keys(kind: str, values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{kind}|{v}" for v in values)
+
+
+def _services(names: "_Names", data: HealthData, selected: np.ndarray) -> ReliabilityBars:
     services = data.members.services
-    keys = tuple(f"svc|{i}" for i in names.ids_of(services))
-    return _bars(by_service(data.log, entries, data.members), names.of(services), keys)
+    figures = by_service(data.log, selected, data.pairs, len(services))
+    return _bars(figures, names.of(services), _keys("svc", names.ids_of(services)))
 
 
-def _classes(codes: np.ndarray, names: tuple[str, ...], data: HealthData, entries: np.ndarray) -> ReliabilityBars:
-    nodes = data.log.nodes[entries]
-    keys = np.where(nodes >= 0, codes[np.maximum(nodes, 0)], -1).astype(np.int64)
-    figures = reliability(keys, nodes, data.log.opened[entries], data.log.resolved[entries], len(names))
-    return _bars(figures, tuple(class_label(n) for n in names), tuple(f"class|{n}" for n in names))
+def _classes(codes: np.ndarray, names: tuple[str, ...], data: HealthData, selected: np.ndarray) -> ReliabilityBars:
+    figures = per_ci_key(data.log, selected, codes, len(names))
+    return _bars(figures, tuple(map(class_label, names)), _keys("class", names))
 
 
-def _groups(data: HealthData, entries: np.ndarray) -> ReliabilityBars:
-    log = data.log
-    figures = reliability(
-        log.group[entries].astype(np.int64),
-        log.nodes[entries],
-        log.opened[entries],
-        log.resolved[entries],
-        len(log.group_names),
-    )
-    return _bars(figures, log.group_names, tuple(f"group|{g}" for g in log.group_names))
+def _per_ci(nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The CIs (ascending positions) of some incidents' CI positions, and how many incidents each."""
+    counts = np.bincount(nodes[nodes >= 0])
+    named = np.flatnonzero(counts)
+    return named, counts[named]
 
 
 def _pareto(nodes: np.ndarray, values: np.ndarray, names: _Names) -> ParetoBars:

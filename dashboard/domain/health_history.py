@@ -67,7 +67,8 @@ def status_history(nodes: np.ndarray, statuses: np.ndarray, observed: np.ndarray
     first_day = np.datetime64(start.min() if len(start) else now, "D")
     # The window's last day is the one `now` falls in; at midnight sharp, the day that just ended.
     day_count = max(1, int((np.datetime64(now - NS, "D") - first_day) / DAY) + 1)
-    rows_of, row = np.unique(node, return_inverse=True)
+    first = np.r_[True, ~same] if len(node) else np.empty(0, dtype=bool)  # node is sorted: no np.unique needed
+    rows_of, row = node[first], np.cumsum(first) - 1
     worst = _worst_per_day(row, status, start, end, first_day, len(rows_of), day_count)
     down = status == Health.DOWN
     return StatusHistory(first_day, rows_of, worst, node[down], start[down], end[down])
@@ -91,7 +92,9 @@ def _worst_per_day(
     offset = np.arange(int(span.sum())) - np.repeat(np.cumsum(span) - span, span)
     cells = np.repeat(row * days + day0, span) + offset
     worst = np.full(rows * days, NO_DATA, dtype=np.int8)
-    np.maximum.at(worst, cells, np.repeat(status, span))
+    if len(cells):  # intervals come by CI, then time: their cells ascend, so each cell's run is reduced in one pass
+        starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
+        worst[cells[starts]] = np.maximum.reduceat(np.repeat(status, span), starts)
     return worst.reshape(rows, days)
 
 
@@ -114,28 +117,48 @@ def daily_status(history: StatusHistory, mask: np.ndarray, start: np.datetime64,
     """Worst status per day of the CIs in scope, counted per status, over the days that overlap [start, end)."""
     days = history.day_slice(start, end)
     inside = mask[history.nodes]
-    cells = history.worst[inside, days]
+    everyone = bool(inside.all())
+    cells = history.worst[:, days] if everyone else history.worst[inside, days]  # a view when nothing is filtered
     counts = np.zeros((cells.shape[1], STATUS_COUNT), dtype=np.int64)
-    for status in range(STATUS_COUNT):
-        counts[:, status] = (cells == status).sum(axis=0)
-    return DailyStatus(history.days()[days], counts, cells, history.nodes[inside])
+    for day in range(cells.shape[1]):
+        counts[day] = np.bincount(cells[:, day].astype(np.int16) - NO_DATA, minlength=STATUS_COUNT + 1)[1:]
+    return DailyStatus(history.days()[days], counts, cells, history.nodes if everyone else history.nodes[inside])
 
 
 def down_time(
     history: StatusHistory, mask: np.ndarray, start: np.datetime64, end: np.datetime64
 ) -> tuple[np.ndarray, np.ndarray]:
-    """CIs in scope with down-time in [start, end), worst first (then by position), and their down hours."""
+    """CIs in scope with down-time in [start, end) (ascending positions), and their down hours."""
     start, end = np.datetime64(start, "ns"), np.datetime64(end, "ns")
     inside = mask[history.down_nodes]
     begin = np.maximum(history.down_start[inside], start)
     until = np.minimum(history.down_end[inside], end)
     hours = np.maximum(until - begin, np.timedelta64(0, "ns")) / HOUR
-    nodes, where = np.unique(history.down_nodes[inside], return_inverse=True)
-    total = np.bincount(where, weights=hours, minlength=len(nodes))
-    some = total > 0
-    nodes, total = nodes[some], total[some]
-    order = np.lexsort((nodes, -total))
-    return nodes[order], total[order]
+    total = np.bincount(history.down_nodes[inside], weights=hours, minlength=len(mask))
+    nodes = np.flatnonzero(total > 0)
+    return nodes, total[nodes]
+
+
+def top(primary: np.ndarray, secondary: np.ndarray | None, limit: int) -> np.ndarray:
+    """Indices of the `limit` first by larger primary, then larger secondary, then smaller index, in that order.
+
+    O(n) but for the few chosen (a partition per key instead of sorting a million values).
+    """
+    picked = _picked(primary, secondary, np.arange(len(primary)), limit)
+    keys = (picked, -secondary[picked], -primary[picked]) if secondary is not None else (picked, -primary[picked])
+    return picked[np.lexsort(keys)]
+
+
+def _picked(primary: np.ndarray, secondary: np.ndarray | None, among: np.ndarray, limit: int) -> np.ndarray:
+    """The `limit` of `among` (ascending indices) that come first by (-primary, -secondary, index); all if fewer."""
+    if len(among) <= limit:
+        return among
+    values = primary[among]
+    threshold = np.partition(values, len(values) - limit)[len(values) - limit]  # the limit-th largest
+    above, ties = among[values > threshold], among[values == threshold]
+    if secondary is None:
+        return np.concatenate([above, ties[: limit - len(above)]])
+    return np.concatenate([above, _picked(secondary, None, ties, limit - len(above))])
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +178,11 @@ def worst_days(daily: DailyStatus, down: tuple[np.ndarray, np.ndarray], limit: i
     """
     down_nodes, down_hours = down
     hours = np.zeros(len(daily.nodes))
-    hours[np.searchsorted(daily.nodes, down_nodes)] = down_hours  # down CIs in scope are among daily's, sorted
-    bad_days = (daily.cells >= Health.DEGRADED).sum(axis=1)
-    some = (bad_days > 0) | (hours > 0)
-    order = np.lexsort((daily.nodes, -bad_days, -hours))
-    order = order[some[order]][:limit]
+    if len(down_nodes):  # the down CIs in scope are among the daily status's, both ascending
+        hours[np.searchsorted(daily.nodes, down_nodes)] = down_hours
+    bad_days = np.count_nonzero(daily.cells >= Health.DEGRADED, axis=1)
+    order = top(hours, bad_days, limit)
+    order = order[(bad_days[order] > 0) | (hours[order] > 0)]
     return WorstDays(daily.nodes[order], daily.days, daily.cells[order], hours[order])
 
 
@@ -182,11 +205,12 @@ class Pareto:
 
 
 def pareto(nodes: np.ndarray, values: np.ndarray, limit: int) -> Pareto:
-    """The `limit` biggest contributors by value (ties by position), with their cumulative share of the total."""
+    """The `limit` biggest contributors by value (ties by the order given: pass positions ascending), with their
+    cumulative share of the total."""
     some = values > 0
     nodes, values = nodes[some], values[some]
-    order = np.lexsort((nodes, -values))[:limit]
+    order = top(values, None, limit)
     total = float(values.sum())
-    top = values[order]
-    cumulative = np.cumsum(top) / total if total else np.zeros(len(top))
-    return Pareto(nodes[order], top, cumulative, total, len(nodes))
+    shown = values[order]
+    cumulative = np.cumsum(shown) / total if total else np.zeros(len(shown))
+    return Pareto(nodes[order], shown, cumulative, total, len(nodes))

@@ -91,9 +91,10 @@ def codes_of(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
 def group_cis(nodes: np.ndarray, groups: np.ndarray, group_names: tuple[str, ...]) -> dict[str, np.ndarray]:
     """For each assignment group, the sorted distinct CI positions its incidents name (incident rows: node, group)."""
     named = (nodes >= 0) & (groups >= 0)
-    pairs = np.unique(np.stack([groups[named].astype(np.int64), nodes[named].astype(np.int64)]), axis=1)
-    starts = np.searchsorted(pairs[0], np.arange(len(group_names) + 1))
-    return {name: pairs[1, starts[i] : starts[i + 1]] for i, name in enumerate(group_names)}
+    width = int(nodes.max()) + 1 if named.any() else 1
+    pairs = np.unique(groups[named].astype(np.int64) * width + nodes[named])  # (group, CI) as one sortable number
+    starts = np.searchsorted(pairs, np.arange(len(group_names) + 1) * width)
+    return {name: pairs[starts[i] : starts[i + 1]] % width for i, name in enumerate(group_names)}
 
 
 @dataclass(frozen=True, slots=True)

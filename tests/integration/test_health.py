@@ -190,3 +190,18 @@ def test_hp007_a_forged_pattern_matching_input_is_refused(demo, forged):
     }
     status, _ = post(demo, body)
     assert status == 400
+
+
+def test_hp008_an_empty_cmdb_says_so_and_a_click_finds_nothing(sqlite_db):
+    write(sqlite_db, ci=[])
+    app = create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0, anonymous=True))
+    status, answer = show(app, search="?service=5&days=0")
+    assert status == 200
+    text = json.dumps(answer["response"][ids.HEALTH_BODY])
+    assert "0 CIs in scope" in text
+    assert "holds no health events" in text
+    assert "holds no incidents" in text
+    assert not figures(answer["response"][ids.HEALTH_BODY])
+    status, answer = click(app, "day|2026-11-30|4")
+    assert status == 200
+    assert ": 0 CIs" in json.dumps(answer["response"][ids.HEALTH_SELECTION])

@@ -12,17 +12,21 @@ from dashboard.domain.health_history import (
     pareto,
     status_history,
     status_mix,
+    top,
     worst_days,
 )
 from dashboard.domain.health_incidents import (
     by_service,
     in_scope,
     incident_log,
+    per_ci_key,
     per_day,
+    per_group,
     reliability,
     reopened_numbers,
     repeat_offenders,
     service_members,
+    service_pairs,
 )
 from dashboard.domain.health_scope import (
     DEFAULT_DAYS,
@@ -59,8 +63,8 @@ def test_hh001_down_time_runs_to_the_next_event_or_to_now_and_is_clipped_to_the_
     # CI 0: down 10:00 → ok 13:00 (3 h), down again at 70 h until now (2 h); CI 1: down from 50 h (22 h); CI 2 never.
     h = history([(0, DOWN, 10), (0, OK, 13), (0, DOWN, 70), (1, OK, 0), (1, DOWN, 50), (2, DOWN, 5), (2, OK, 5)])
     nodes, hours = down_time(h, ALL3, D0, NOW)
-    assert nodes.tolist() == [1, 0]
-    assert hours.tolist() == [22.0, 5.0]
+    assert nodes.tolist() == [0, 1]
+    assert hours.tolist() == [5.0, 22.0]
     nodes, hours = down_time(h, ALL3, D0 + 11 * H, D0 + 60 * H)  # CI 0: 11–13 (2 h); CI 1: 50–60 (10 h)
     assert dict(zip(nodes.tolist(), hours.tolist(), strict=True)) == {1: 10.0, 0: 2.0}
     nodes, _ = down_time(h, np.array([True, False, True]), D0, NOW)
@@ -126,7 +130,7 @@ def log_of(rows: list[tuple[int, int, float, float | None, str]], reopened: tupl
 def test_hh006_mttr_is_the_mean_time_to_resolve_of_resolved_incidents_only():
     log = log_of([(0, 1, 0, 4, "net"), (0, 2, 10, 12, "net"), (1, 3, 20, None, "db"), (1, 3, 30, 29, "db")])
     entries = in_scope(log, np.ones(2, dtype=bool), D0, NOW, narrowed=False)
-    figures = reliability(log.group[entries], log.nodes[entries], log.opened[entries], log.resolved[entries], 2)
+    figures = reliability(log.group[entries], log.nodes[entries], log.opened_hours[entries], log.to_resolve[entries], 2)
     db, net = log.group_names.index("db"), log.group_names.index("net")
     assert figures.mttr_hours[net] == 3.0  # (4 + 2) / 2
     assert np.isnan(figures.mttr_hours[db])  # one open, one resolved before it was opened: neither counts
@@ -139,7 +143,7 @@ def test_hh007_mtbf_is_the_mean_gap_between_successive_openings_on_the_same_ci()
     log = log_of([(0, 1, 0, 1, "g"), (0, 1, 10, 11, "g"), (1, 1, 5, 6, "g"), (0, 1, 40, 41, "g")])
     entries = in_scope(log, np.ones(2, dtype=bool), D0, NOW, narrowed=False)
     classes = np.array([0, 0])[log.nodes[entries]]
-    figures = reliability(classes, log.nodes[entries], log.opened[entries], log.resolved[entries], 1)
+    figures = reliability(classes, log.nodes[entries], log.opened_hours[entries], log.to_resolve[entries], 1)
     assert figures.gaps.tolist() == [2]
     assert figures.mtbf_hours.tolist() == [20.0]
 
@@ -153,7 +157,7 @@ def test_hh008_a_service_counts_the_incidents_of_every_ci_it_depends_on_as_one_t
     # Incidents on the switch (5) at 0 h and the app (2) at 6 h are the service's; the orphan server (6) is not.
     log = log_of([(pos[5], 1, 0, 2, "g"), (pos[2], 2, 6, 10, "g"), (pos[6], 1, 3, 4, "g")])
     entries = in_scope(log, np.ones(index.node_count, dtype=bool), D0, NOW, narrowed=False)
-    figures = by_service(log, entries, members)
+    figures = by_service(log, log.selected(entries), service_pairs(log, members), len(members.services))
     assert figures.incidents.tolist() == [2]
     assert figures.mttr_hours.tolist() == [3.0]  # (2 + 4) / 2
     assert figures.mtbf_hours.tolist() == [6.0]
@@ -264,3 +268,71 @@ def test_hh017_a_chosen_service_the_cmdb_does_not_hold_scopes_nothing():
     columns = ScopeColumns(np.full(built.index.node_count, -1, dtype=np.int32), (), {})
     assert not scope_mask(built.index, columns, chosen).any()
     assert filter_of(built.index, HealthQuery(services=(1, 404))).services == (built.index.position(1),)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3)), max_size=60),
+    st.integers(1, 10),
+    st.booleans(),
+)
+def test_hh018_top_is_the_head_of_a_full_sort_by_primary_secondary_then_index(pairs, limit, with_secondary):
+    primary = np.array([p for p, _ in pairs], dtype=float)
+    secondary = np.array([s for _, s in pairs], dtype=np.int64)
+    index = np.arange(len(pairs))
+    if with_secondary:
+        expected = np.lexsort((index, -secondary, -primary))[:limit]
+        assert top(primary, secondary, limit).tolist() == expected.tolist()
+    else:
+        expected = np.lexsort((index, -primary))[:limit]
+        assert top(primary, None, limit).tolist() == expected.tolist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(-1, 4), st.integers(0, 50)), max_size=40))
+def test_hh019_mtbf_is_the_same_whether_or_not_incidents_come_in_opening_order(rows):
+    keys = np.array([r[0] for r in rows], dtype=np.int64)
+    series = np.array([r[1] for r in rows], dtype=np.int64)
+    opened = np.array([float(r[2]) for r in rows])
+    resolved = np.full(len(rows), np.nan)
+    order = np.argsort(opened, kind="stable")
+    shuffled = reliability(keys, series, opened, resolved, 4)
+    ordered = reliability(keys[order], series[order], opened[order], resolved[order], 4)
+    assert np.array_equal(shuffled.gaps, ordered.gaps)
+    assert np.allclose(shuffled.mtbf_hours, ordered.mtbf_hours, equal_nan=True)
+
+
+def test_hh020_per_class_and_per_group_from_the_presorted_orders_match_a_sort_of_the_selection():
+    # Group "a" on CI 0 at 0, 10, 40 h; group "b" on CI 0 at 20 h; CI 1 (class 1) at 5 and 8 h; one without a CI.
+    log = log_of(
+        [(0, 1, 0, 1, "a"), (0, 1, 10, 12, "a"), (1, 1, 5, 6, "b"), (0, 1, 20, 21, "b"), (1, 1, 8, None, "b"),
+         (0, 1, 40, 41, "a"), (-1, 1, 2, 5, "a")]
+    )  # fmt: skip
+    entries = in_scope(log, np.ones(2, dtype=bool), D0, NOW, narrowed=False)
+    selected = log.selected(entries)
+    classes = per_ci_key(log, selected, np.array([0, 1]), 2)
+    assert classes.mtbf_hours.tolist() == [(10 + 10 + 20) / 3, 3.0]  # CI 0: 0→10→20→40; CI 1: 5→8
+    groups = per_group(log, selected)
+    a, b = log.group_names.index("a"), log.group_names.index("b")
+    assert groups.mtbf_hours[a] == 20.0  # a's own incidents on CI 0: 0→10→40
+    assert groups.mttr_hours[a] == (1 + 2 + 1 + 3) / 4  # the incident without a CI counts in its group's MTTR
+    assert groups.gaps[b] == 1  # b: CI 1 5→8; CI 0 once
+    without_first_day = log.selected(in_scope(log, np.ones(2, dtype=bool), D0 + 9 * H, NOW, narrowed=False))
+    assert per_ci_key(log, without_first_day, np.array([0, 1]), 2).gaps.tolist() == [2, 0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from([OK, MAINT, DEG, DOWN]), st.integers(0, 71)), max_size=30))
+def test_hh021_the_worst_status_per_day_is_what_a_plain_loop_over_the_intervals_finds(events):
+    h = history(events)
+    expected: dict[tuple[int, int], int] = {}
+    ordered = sorted(range(len(events)), key=lambda i: (events[i][0], events[i][2], i))
+    for at, i in enumerate(ordered):
+        node, status, hour = events[i]
+        following = [events[j][2] for j in ordered[at + 1 :] if events[j][0] == node]
+        until = following[0] if following else 72
+        for day in range(hour // 24, max(hour, until - 1) // 24 + 1):
+            expected[node, day] = max(expected.get((node, day), NO_DATA), status)
+    offset = int((h.first_day - np.datetime64("2026-11-20")) / np.timedelta64(1, "D"))  # the first event's day
+    found = {(int(n), offset + d): int(h.worst[r, d]) for r, n in enumerate(h.nodes) for d in range(h.day_count)}
+    assert {k: v for k, v in found.items() if v != NO_DATA} == expected
