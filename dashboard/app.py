@@ -20,6 +20,7 @@ from dashboard import auth, background, compression, fast_json, guard, headers
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
+from dashboard.health_data import health_data
 from dashboard.services import Services
 from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
@@ -81,7 +82,8 @@ def create_app(
             profile=profile_named(settings.profile),
             deadline_seconds=settings.cmdb_deadline_seconds,
         ),
-        DerivedCache(warmers=(warm_wall,)),
+        # /health's per-snapshot data is warmed too (seconds at 1M CIs), so that its first page is a filter change.
+        DerivedCache(warmers=(warm_wall, health_data)),
     )
     app = Dash(
         __name__,

@@ -97,3 +97,16 @@ def test_bh005_on_a_4k_wall_the_charts_grow_with_the_page_text(browser, served, 
     """
     WebDriverWait(browser, WAIT).until(lambda d: (s := d.execute_script(sized)) and s[0] > 1.5 * s[1])
     assert browser.execute_script(sized)[2] > 20  # the fonts too
+
+
+def test_bh006_choosing_a_class_in_its_filter_puts_it_in_the_url_and_redraws(browser, served):
+    open_health(browser, served)
+    before = browser.find_element(By.CSS_SELECTOR, ".health-scope").text
+    browser.find_element(By.CSS_SELECTOR, ".health-filter-class .dash-dropdown").click()
+    option = WebDriverWait(browser, WAIT).until(
+        lambda d: next((o for o in d.find_elements(By.XPATH, "//*[@role='option']") if o.text == "Database"), None)
+    )
+    option.click()
+    WebDriverWait(browser, WAIT).until(lambda d: "class=database" in d.current_url)
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.CSS_SELECTOR, ".health-scope").text != before)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
