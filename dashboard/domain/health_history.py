@@ -2,7 +2,8 @@
 
 Definitions (docs/health.md says the same for readers):
 - A CI's *status interval* runs from one of its health events to its next event, the last one to `now` (the time the
-  snapshot was taken, passed by the caller). Before its first event in the window a CI has no data.
+  snapshot was taken, passed by the caller). Before its first event in the window a CI has no data. Times count to
+  the millisecond; events of a CI at the same time follow one another in the order of the table.
 - *Down-time* of a CI over [start, end): the time its intervals with status `down` overlap [start, end).
 - A CI's *status on a day* (UTC) is the worst status (health.Health order: down > degraded > unknown > maintenance > ok)
   of the intervals that overlap that day; a CI is *observed* on a day when one of its intervals overlaps it.
@@ -57,10 +58,9 @@ def status_history(nodes: np.ndarray, statuses: np.ndarray, observed: np.ndarray
     now = np.datetime64(now, "ns")
     observed = np.asarray(observed, dtype="datetime64[ns]")
     keep = (np.asarray(nodes) >= 0) & ~np.isnat(observed) & (observed <= now)
-    order = np.lexsort((observed[keep], np.asarray(nodes)[keep]))
-    node = np.asarray(nodes, dtype=np.int64)[keep][order]
-    status = np.asarray(statuses, dtype=np.int8)[keep][order]
-    start = observed[keep][order]
+    node, status, start = _by_ci_then_time(
+        np.asarray(nodes, dtype=np.int64)[keep], np.asarray(statuses, dtype=np.int8)[keep], observed[keep]
+    )
     end = np.full(len(node), now, dtype="datetime64[ns]")
     same = node[1:] == node[:-1]
     end[:-1][same] = start[1:][same]
@@ -72,6 +72,25 @@ def status_history(nodes: np.ndarray, statuses: np.ndarray, observed: np.ndarray
     worst = _worst_per_day(row, status, start, end, first_day, len(rows_of), day_count)
     down = status == Health.DOWN
     return StatusHistory(first_day, rows_of, worst, node[down], start[down], end[down])
+
+
+MS = 1_000_000  # ns
+
+
+def _by_ci_then_time(node: np.ndarray, status: np.ndarray, observed: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The events sorted by CI, then time (to the millisecond), then their order in the table (as own_status does).
+
+    CI and time packed into one int64 and sorted stably: half the time of np.lexsort over five million events. Falls
+    back to lexsort when they do not fit in 63 bits.
+    """
+    if not len(node):
+        return node, status, observed
+    origin = observed.min()
+    ms = (observed - origin).astype(np.int64) // MS
+    time_bits, node_bits = int(ms.max()).bit_length(), int(node.max()).bit_length()
+    fits = node_bits + time_bits <= 63
+    order = np.argsort((node << time_bits) | ms, kind="stable") if fits else np.lexsort((ms, node))
+    return node[order], status[order], origin + ms[order] * np.timedelta64(MS, "ns")
 
 
 def _worst_per_day(
@@ -89,12 +108,16 @@ def _worst_per_day(
     day1 = ((last.astype("datetime64[D]") - first_day) / DAY).astype(np.int64)
     day0, day1 = np.minimum(day0, days - 1), np.minimum(day1, days - 1)  # an event at `now` sharp: the last day
     span = day1 - day0 + 1
-    offset = np.arange(int(span.sum())) - np.repeat(np.cumsum(span) - span, span)
-    cells = np.repeat(row * days + day0, span) + offset
+    cell = row * days + day0  # ascending: the intervals come by CI, then time
     worst = np.full(rows * days, NO_DATA, dtype=np.int8)
-    if len(cells):  # intervals come by CI, then time: their cells ascend, so each cell's run is reduced in one pass
-        starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
-        worst[cells[starts]] = np.maximum.reduceat(np.repeat(status, span), starts)
+    spanning = np.arange(len(cell))
+    for offset in range(int(span.max()) if len(span) else 0):  # the k-th day of every interval that has one
+        if offset:
+            spanning = spanning[span[spanning] > offset]
+        cells, statuses = cell[spanning] + offset, status[spanning]
+        runs = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])  # equal cells are neighbours: reduce each run
+        cells = cells[runs]
+        worst[cells] = np.maximum(worst[cells], np.maximum.reduceat(statuses, runs))
     return worst.reshape(rows, days)
 
 
