@@ -5,6 +5,7 @@ only while the URL's path is /health (callbacks/health.py), so that no dcc.Graph
 cold map load never fetches plotly.js.
 """
 
+import json
 from urllib.parse import quote
 
 import dash_ag_grid as dag
@@ -39,7 +40,7 @@ def build_health_page() -> html.Div:
     return html.Div(
         [
             dcc.Store(id=ids.HEALTH_URL),
-            html.Div(id=ids.HEALTH_FILTERS, className="health-filters"),
+            html.Div(id=ids.HEALTH_FILTERS, className="health-filters", role="search", **{"aria-label": "Filters"}),
             html.Div(id=ids.HEALTH_SELECTION, className="health-selection", **{"aria-live": "polite"}),
             html.Main(id=ids.HEALTH_BODY, className="health-body"),
         ],
@@ -49,14 +50,21 @@ def build_health_page() -> html.Div:
     )
 
 
+def dom_id(component_id: dict) -> str:
+    """The DOM id Dash gives a component with a pattern-matching id (its JSON, keys sorted, no spaces)."""
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+
+
 def _dropdown(
     name: str, label: str, options: tuple[tuple[str, str], ...], value: object, multi: bool = True
-) -> html.Label:
-    return html.Label(
+) -> html.Div:
+    # The label's id is the dropdown's DOM id + "-label": assets/control_names.js then names the dropdown by it.
+    control = {"type": ids.HEALTH_FILTER, "name": name}
+    return html.Div(
         [
-            html.Span(label, className="filter-label"),
+            html.Label(label, htmlFor=dom_id(control), id=dom_id(control) + "-label", className="filter-label"),
             dcc.Dropdown(
-                id={"type": ids.HEALTH_FILTER, "name": name},
+                id=control,
                 options=[{"value": v, "label": t} for v, t in options],
                 value=value,
                 multi=multi,

@@ -110,3 +110,10 @@ def test_bh006_choosing_a_class_in_its_filter_puts_it_in_the_url_and_redraws(bro
     WebDriverWait(browser, WAIT).until(lambda d: "class=database" in d.current_url)
     WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.CSS_SELECTOR, ".health-scope").text != before)
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_bh007_the_page_has_no_serious_accessibility_violation(browser, served):
+    from tests.browser.test_accessibility_browser import assert_accessible
+
+    open_health(browser, served)
+    assert_accessible(browser)
