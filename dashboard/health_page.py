@@ -120,6 +120,7 @@ class HealthPage:
     scope_cis: int
     scope_incidents: int
     missing: tuple[str, ...]  # what the CMDB lacks for some charts, in words
+    monitored: bool  # the snapshot holds health events (else every status is unknown)
     by_class: StatusBars
     by_location: StatusBars
     daily: DailyShares
@@ -152,6 +153,7 @@ def health_page(derived: Derived, data: HealthData, query: HealthQuery) -> Healt
         scope_cis=int(mask.sum()),
         scope_incidents=len(entries),
         missing=_missing(data),
+        monitored=data.health_rows > 0,
         by_class=_mix(
             data, mask, index.class_codes, tuple(class_label(c) for c in index.class_names), index.class_names
         ),
@@ -209,9 +211,9 @@ def _missing(data: HealthData) -> tuple[str, ...]:
         gaps.append("The CMDB holds no incidents: incidents over time, MTTR, MTBF and the offenders are empty.")
     elif data.incidents_on_cis < data.incident_rows:
         gaps.append(
-            f"{data.incident_rows - data.incidents_on_cis:,} of {data.incident_rows:,} incidents name no CI the CMDB "
-            "holds: they count in incidents over time (with no filter set) and in MTTR per assignment group, but in "
-            "nothing per CI, class or service."
+            f"{data.incident_rows - data.incidents_on_cis:,} of the {data.incident_rows:,} incidents the CMDB holds "
+            "name no CI it holds: they count in incidents over time (with no filter set) and in MTTR per assignment "
+            "group, but in nothing per CI, class or service."
         )
     return tuple(gaps)
 

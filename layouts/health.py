@@ -121,16 +121,12 @@ def build_body(page: HealthPage, map_href: str) -> list:
 
 
 def _status_now(page: HealthPage) -> html.Div:
-    by_class = (
-        _graph("mixclass", status_bars(page.by_class, "mixclass"))
-        if page.by_class.labels
-        else _empty("No CI in scope.")
-    )
-    by_location = (
-        _graph("mixloc", status_bars(page.by_location, "mixloc"))
-        if page.by_location.labels
-        else _empty("No CI in scope.")
-    )
+    def chart(name: str, bars: object) -> object:
+        if not page.monitored:
+            return _empty("No health events: every CI's status is unknown.")
+        return _graph(name, status_bars(bars, name)) if bars.labels else _empty("No CI in scope.")
+
+    by_class, by_location = chart("mixclass", page.by_class), chart("mixloc", page.by_location)
     reading = (
         "How many CIs of each class are down, degraded or fine right now, by their own latest monitoring event "
         "(the map also colours a CI by what it depends on). Unknown: no event. Click a bar for its CIs."

@@ -62,7 +62,13 @@ def status_bars(bars: StatusBars, kind: str) -> dict:
         )
         for status in STACK_ORDER
     ]
-    return _figure(traces, 120 + 28 * len(labels), barmode="stack", xaxis={"title": {"text": "CIs"}})
+    largest = max((sum(row) for row in counts), default=0)
+    return _figure(traces, 120 + 28 * len(labels), barmode="stack", xaxis=_count_axis("CIs", largest))
+
+
+def _count_axis(title: str, largest: int) -> dict:
+    """An axis of whole counts: no 0.5 CIs on a small scale."""
+    return {"title": {"text": title}, "tickformat": ",d", **({"dtick": 1} if largest <= 8 else {})}
 
 
 def daily_shares(daily: DailyShares) -> dict:
@@ -148,7 +154,8 @@ def incident_days(days: IncidentDays) -> dict:
         )
         for priority in sorted(PRIORITY_COLOURS)
     ]
-    return _figure(traces, 340, barmode="stack", yaxis={"title": {"text": "incidents opened"}}, xaxis={"type": "date"})
+    largest = max((sum(row) for row in days.counts), default=0)
+    return _figure(traces, 340, barmode="stack", yaxis=_count_axis("incidents opened", largest), xaxis={"type": "date"})
 
 
 def reliability(bars: ReliabilityBars) -> dict:
@@ -217,7 +224,7 @@ def pareto_chart(bars: ParetoBars, unit: str) -> dict:
         traces,
         420,
         xaxis={"tickangle": -40, "type": "category"},
-        yaxis={"title": {"text": unit}},
+        yaxis=_count_axis(unit, int(max(bars.values, default=0))) if unit == "incidents" else {"title": {"text": unit}},
         yaxis2={
             "title": {"text": "cumulative %"},
             "range": [0, 105],

@@ -55,8 +55,8 @@ def test_hv001_the_page_counts_the_scope_and_says_what_is_missing(derived):
     assert page.scope_cis == 4
     assert page.scope_incidents == 4
     assert page.missing == (
-        "1 of 4 incidents name no CI the CMDB holds: they count in incidents over time (with no filter set) and in "
-        "MTTR per assignment group, but in nothing per CI, class or service.",
+        "1 of the 4 incidents the CMDB holds name no CI it holds: they count in incidents over time (with no filter "
+        "set) and in MTTR per assignment group, but in nothing per CI, class or service.",
     )
     assert page.pareto_incidents.names[0] == "db-1"
     assert page.pareto_incidents.values[0] == 2
