@@ -28,6 +28,7 @@ from dashboard.domain.health_incidents import (
 )
 from dashboard.domain.health_scope import HealthQuery, filter_of, scope_mask
 from dashboard.domain.names import shown_name
+from dashboard.domain.notices import Notice
 from dashboard.domain.vocabulary import class_label
 from dashboard.health_data import HealthData
 
@@ -152,7 +153,7 @@ def health_page(derived: Derived, data: HealthData, query: HealthQuery) -> Healt
         end=_when(end),
         scope_cis=int(mask.sum()),
         scope_incidents=len(entries),
-        missing=_missing(data),
+        missing=_missing(data, derived.snapshot.old_health),
         monitored=data.health_rows > 0,
         by_class=_mix(
             data, mask, index.class_codes, tuple(class_label(c) for c in index.class_names), index.class_names
@@ -202,11 +203,13 @@ def _rows(matrix: np.ndarray) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(int(v) for v in row) for row in matrix)
 
 
-def _missing(data: HealthData) -> tuple[str, ...]:
+def _missing(data: HealthData, old_health: Notice | None) -> tuple[str, ...]:
     gaps = []
     if not data.health_rows:
         gaps.append("The CMDB holds no health events in the window: status mix, health over time, the heatmap and "
                     "down-time have nothing to show.")  # fmt: skip
+        if old_health is not None:  # events exist, all older than the window: say how old, and what to set
+            gaps.append(old_health.text)
     if not data.incident_rows:
         gaps.append("The CMDB holds no incidents: incidents over time, MTTR, MTBF and the offenders are empty.")
     elif data.incidents_on_cis < data.incident_rows:

@@ -205,3 +205,18 @@ def test_hp008_an_empty_cmdb_says_so_and_a_click_finds_nothing(sqlite_db):
     status, answer = click(app, "day|2026-11-30|4")
     assert status == 200
     assert ": 0 CIs" in json.dumps(answer["response"][ids.HEALTH_SELECTION])
+
+
+def test_hp009_netbox_shaped_data_says_its_health_events_are_older_than_the_window(shared_data, sqlite_db):
+    from dashboard.imports import import_batch, parse
+
+    import_batch(sqlite_db, parse("netbox-json", [shared_data / "netbox-demo/netbox-demo-v3.6.json"]), progress=False)
+    app = create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0, anonymous=True))
+    status, answer = show(app)
+    assert status == 200
+    text = json.dumps(answer["response"][ids.HEALTH_BODY])
+    assert "holds no incidents" in text  # a NetBox estate has devices and statuses, no incidents
+    assert "older than the 7-day health window" in text  # the fixture's events are from its export, years ago
+    assert "SERVICEMAP_HEALTH_DAYS=" in text
+    filters = json.dumps(answer["response"][ids.HEALTH_FILTERS])
+    assert "Rack" in filters  # its classes are offered as filters
