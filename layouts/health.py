@@ -13,7 +13,7 @@ from dash import dcc, html
 
 from dashboard.domain.health_scope import RANGES, HealthQuery
 from dashboard.health_marks import MAX_ROWS, CIList
-from dashboard.health_page import FilterOptions, HealthPage, Offender, range_text
+from dashboard.health_page import FilterOptions, HealthPage, Offender, StatusBars, range_text
 from layouts import ids
 from layouts.health_charts import daily_shares, heat, incident_days, pareto_chart, reliability, status_bars
 
@@ -121,7 +121,7 @@ def build_body(page: HealthPage, map_href: str) -> list:
 
 
 def _status_now(page: HealthPage) -> html.Div:
-    def chart(name: str, bars: object) -> object:
+    def chart(name: str, bars: StatusBars) -> dcc.Graph | html.P:
         if not page.monitored:
             return _empty("No health events: every CI's status is unknown.")
         return _graph(name, status_bars(bars, name)) if bars.labels else _empty("No CI in scope.")
