@@ -8,9 +8,11 @@ from dash import Dash, Input, Output, State, no_update
 from callbacks.pages import QUALITY_PATH, page_of
 from dashboard.auth import cause_for_viewer, source_for_viewer
 from dashboard.cmdb.snapshot import Snapshot
+from dashboard.cmdb_health_view import cmdb_health_view
 from dashboard.domain.notices import cmdb_notices
 from dashboard.services import Services
 from layouts import ids
+from layouts.cmdb_health import build_cmdb_health
 from layouts.notices import build_notices
 from layouts.overview import DataAge, build_body, build_status
 
@@ -61,5 +63,6 @@ def _quality_body(snapshot: Snapshot, map_href: str) -> list:
         snapshot.index.node_count, snapshot.index.edge_count, counts["relationship"], snapshot.old_health
     )
     findings = list(snapshot.findings)
-    body = build_body(source_for_viewer(snapshot.source), counts, snapshot.class_counts, findings, map_href)
+    health = build_cmdb_health(cmdb_health_view(snapshot), map_href)
+    body = build_body(source_for_viewer(snapshot.source), counts, snapshot.class_counts, findings, map_href, health)
     return build_notices(notices) + body

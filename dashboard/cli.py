@@ -13,9 +13,11 @@ import sqlalchemy as sa
 
 from dashboard import __version__, logs
 from dashboard.cmdb import schema
+from dashboard.cmdb.cmdb_health import cmdb_health
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
+from dashboard.domain.cmdb_health import DIMENSIONS, percent
 from dashboard.settings import DEMO_CIS, DEMO_SEED, Settings, demo_database_url
 
 if TYPE_CHECKING:
@@ -303,12 +305,17 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     snapshot = status.snapshot
     if args.json:
-        out = {"counts": snapshot.counts(), "findings": [f.as_dict() for f in snapshot.findings]}
+        total = cmdb_health(snapshot).total
+        scores = {d: getattr(total, d) for d in ("overall", *DIMENSIONS)}
+        out = {"counts": snapshot.counts(), "cmdb_health": scores, "findings": [f.as_dict() for f in snapshot.findings]}
         print(json.dumps(out, indent=2, default=str))
         return EXIT_OK
     seconds = sum(snapshot.seconds.values())
     print(f"Loaded {redacted(settings.database_url)} via {snapshot.load_path} in {seconds:.2f} s")
     print("  " + ", ".join(f"{name}: {count:,}" for name, count in snapshot.counts().items()))
+    total = cmdb_health(snapshot).total
+    parts = ", ".join(f"{d} {percent(getattr(total, d))}" for d in DIMENSIONS)
+    print(f"CMDB health {percent(total.overall)} ({parts})")
     if not snapshot.findings:
         print("No data-quality findings.")
     for finding in snapshot.findings:

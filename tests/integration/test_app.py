@@ -109,3 +109,17 @@ def test_pl004_the_data_quality_body_is_sent_only_while_its_page_is_shown(app):
     assert ids.OVERVIEW_STATUS in on_map.get_json()["response"]
     on_quality = app.server.test_client().post("/_dash-update-component", json=overview_request(app))
     assert "Relationships to or from a CI" in json.dumps(on_quality.get_json()["response"][ids.OVERVIEW_BODY])
+
+
+def test_ch101_the_quality_page_shows_the_cmdb_health_score_and_each_snapshot_adds_a_trend_point(app):
+    from dashboard.cmdb.health_trend import read_trend, trend_file
+    from dashboard.settings import data_home
+
+    snapshot = app.server.extensions["servicemap"].store.snapshot
+    answer = app.server.test_client().post("/_dash-update-component", json=overview_request(app)).get_json()
+    text = json.dumps(answer["response"][ids.OVERVIEW_BODY])
+    assert "CMDB health" in text
+    assert "Completeness" in text
+    assert "By class, worst first" in text
+    points = read_trend(trend_file(data_home(), snapshot.source))
+    assert points[-1].loaded_at == snapshot.loaded_at
