@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from dashboard import __version__, logs
+from dashboard import __version__, logs, report_cli
 from dashboard.cmdb import schema
 from dashboard.cmdb.cmdb_health import cmdb_health
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path
@@ -113,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
         "fault of servicemap); 1 bad usage or an unreadable file; 2 a database or file that cannot be reached"
     )
     imp.set_defaults(run=_import)
+
+    report_cli.add_parser(commands, _source_flags)
+    commands.choices["report"].set_defaults(run=_report)
 
     ddl = commands.add_parser("schema", help="print the native CMDB tables' CREATE statements")
     ddl.add_argument("--dialect", default="sqlite", choices=("sqlite", "postgresql", "mysql"), help="SQL dialect")
@@ -325,6 +328,10 @@ def _check(args: argparse.Namespace) -> int:
         if finding.examples:
             print(f"{'':38}e.g. {'; '.join(finding.examples[:3])}")
     return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    return report_cli.run(args, _settings(args))
 
 
 def _serve(args: argparse.Namespace) -> int:
