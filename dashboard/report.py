@@ -18,6 +18,7 @@ from dashboard.domain.vocabulary import BUSINESS_SERVICE, CRITICALITIES, Health
 from dashboard.wall import Tile, service_tile
 
 MAX_FINDINGS = 10
+MAX_SINCE = 20  # the worst services' trouble start is worked out (replaying the health history costs per service)
 AT_RISK_PRIORITIES = 2  # open P1 or P2 beneath a service put it at risk, whatever its status
 
 
@@ -54,6 +55,7 @@ def build_report(derived: Derived, *, now: datetime, window: timedelta, scope: t
     risks = [_risk(derived, int(s), opened) for s in services]
     at_risk = [r for r in risks if r is not None]
     at_risk.sort(key=_worst_first)
+    at_risk[:MAX_SINCE] = [_with_since(derived, r) for r in at_risk[:MAX_SINCE]]
     open_ = derived.open_incidents
     priorities = np.clip(np.nan_to_num(open_.priorities, nan=5), 1, 5).astype(np.int64)
     return Report(
@@ -120,5 +122,11 @@ def _risk(derived: Derived, position: int, opened: np.ndarray) -> ServiceRisk | 
     urgent = int(derived.incidents.by_priority[below, :AT_RISK_PRIORITIES].sum())
     if status < Health.DEGRADED and not urgent:
         return None
-    tile = service_tile(derived, int(derived.snapshot.index.ci_ids[position]))
+    tile = service_tile(derived, int(derived.snapshot.index.ci_ids[position]), with_since=False)
     return ServiceRisk(tile, int(opened[below].sum())) if tile is not None else None
+
+
+def _with_since(derived: Derived, risk: ServiceRisk) -> ServiceRisk:
+    """The entry with its tile's trouble start (worked out for the MAX_SINCE worst only)."""
+    tile = service_tile(derived, risk.tile.ci_id) if risk.tile.ci_id is not None else None
+    return ServiceRisk(tile, risk.opened_in_window) if tile is not None else risk

@@ -16,7 +16,7 @@ from plotly.offline import get_plotlyjs
 
 from dashboard.domain.cmdb_health import DIMENSIONS, percent
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
-from dashboard.report import Report, ServiceRisk, common_fault
+from dashboard.report import MAX_SINCE, Report, ServiceRisk, common_fault
 
 CSS = """
 html { font-size: clamp(15px, 0.8vw, 30px); }  /* a 4K screen reads it at the size a laptop does */
@@ -120,7 +120,12 @@ def _risk_table(report: Report, map_url: str) -> str:
         "Likely fault",
     )
     rows = [_risk_row(r, map_url) for r in report.at_risk]
-    return _table(head, rows, numeric={4, 5, 6, 7})
+    note = (
+        f"<p class=meta>Since: when the service's trouble started, worked out for the {MAX_SINCE} worst.</p>"
+        if len(rows) > MAX_SINCE
+        else ""
+    )
+    return _table(head, rows, numeric={4, 5, 6, 7}) + note
 
 
 def _risk_row(risk: ServiceRisk, map_url: str) -> list[str]:
