@@ -18,7 +18,7 @@ from dashboard.domain.vocabulary import BUSINESS_SERVICE, CRITICALITIES, Health
 from dashboard.wall import Tile, service_tile
 
 MAX_FINDINGS = 10
-MAX_SINCE = 20  # the worst services' trouble start is worked out (replaying the health history costs per service)
+MAX_SINCE = 8  # the worst services' trouble start is worked out (replaying the health history costs per service)
 AT_RISK_PRIORITIES = 2  # open P1 or P2 beneath a service put it at risk, whatever its status
 
 

@@ -121,7 +121,7 @@ def _risk_table(report: Report, map_url: str) -> str:
     )
     rows = [_risk_row(r, map_url) for r in report.at_risk]
     note = (
-        f"<p class=meta>Since: when the service's trouble started, worked out for the {MAX_SINCE} worst.</p>"
+        f"<p class=meta>Since: when the service's trouble started, worked out for the {MAX_SINCE} worst only.</p>"
         if len(rows) > MAX_SINCE
         else ""
     )
