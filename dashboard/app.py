@@ -16,7 +16,7 @@ from callbacks import paths as paths_callbacks
 from callbacks import selection as selection_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks.pages import HEALTH_PATH, QUALITY_PATH
-from dashboard import auth, background, compression, fast_json, guard, headers
+from dashboard import auth, background, compression, fast_json, guard, headers, page_scripts, report_route
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
@@ -109,6 +109,8 @@ def create_app(
 
     app.layout = page
     compression.install(app)  # first: its after-request hook runs last, over the finished answer
+    page_scripts.install(app)
+    report_route.install(app, services)
     auth.install(app, access, settings)
     guard.install(app)
     headers.install(app, settings.frame_ancestor_list)
