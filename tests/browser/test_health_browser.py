@@ -117,3 +117,16 @@ def test_bh007_the_page_has_no_serious_accessibility_violation(browser, served):
 
     open_health(browser, served)
     assert_accessible(browser)
+
+
+def test_bh008_behind_a_proxy_path_the_page_draws_and_a_click_opens_the_map_under_the_prefix(
+    browser, served_behind_stripping_proxy
+):
+    open_health(browser, served_behind_stripping_proxy)
+    trace = browser.execute_script(TRACE_JS, "pareto-inc", "incidents")
+    ci_id = int(trace["keys"][0].removeprefix("ci|"))
+    target = bar(browser, "pareto-inc", trace["index"], 0)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+    ActionChains(browser).move_to_element(target).pause(0.3).click().perform()
+    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(ROOT_JS) == ci_id)
+    assert f"/servicemap/?root={ci_id}" in browser.current_url
