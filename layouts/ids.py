@@ -69,6 +69,17 @@ MAP_PATH_TO = "map-path-to"
 MAP_PATH_BOX = "map-path-box"
 MAP_OPENED = "map-opened"
 
+# The asset-health page (/health): its container, the URL it was asked for, its three parts, and the pattern-matching
+# types of what its callback puts in (charts and filters exist only while /health was shown: see layouts/health.py).
+PAGE_HEALTH = "page-health"
+NAV_HEALTH = "nav-health"
+HEALTH_URL = "health-url"
+HEALTH_FILTERS = "health-filters"
+HEALTH_BODY = "health-body"
+HEALTH_SELECTION = "health-selection"
+HEALTH_CHART = "health-figure"  # {"type": HEALTH_CHART, "name": …} on every dcc.Graph of the page
+HEALTH_FILTER = "health-filter"  # {"type": HEALTH_FILTER, "name": "service" | "class" | "loc" | "group" | "days"}
+
 # /health report sections: changes followed by incidents, incidents that name no CI, asset lifecycle risk.
 HEALTH_CHANGE_FAILURES = "health-change-failures"
 HEALTH_CHANGE_FAILURES_BY_TYPE = "health-change-failures-by-type"
