@@ -5,7 +5,7 @@ from dash import dcc, html
 from dashboard.change_failures import ChangeFailuresView, ChangePair
 from dashboard.domain.change_failures import FailureRate
 from layouts import ids
-from layouts.health_sections import ALERT_COLOUR, bar_chart, grid, section
+from layouts.health_sections import ALERT_COLOUR, MAP_COLUMN, bar_chart, grid, map_link, section
 
 TITLE = "Changes followed by incidents"
 PAIR_COLUMNS = (
@@ -23,8 +23,9 @@ PAIR_COLUMNS = (
 )
 
 
-def build_change_failures(view: ChangeFailuresView) -> html.Section:
-    """The section: a headline, the rate per change type and per team, and every (change, incident) pair."""
+def build_change_failures(view: ChangeFailuresView, map_href: str | None = None) -> html.Section:
+    """The section: a headline, the rate per change type and per team, and every (change, incident) pair (with a
+    link to each CI on the map when `map_href` is the map's path)."""
     lead = (
         f"{view.failed} of {view.changes} changes ({view.rate:.0%}) were followed within 24 hours by an incident on "
         "the changed CI or on something that depends on it. Review the changes of the types and teams on top first."
@@ -40,8 +41,15 @@ def build_change_failures(view: ChangeFailuresView) -> html.Section:
         else []
     )
     rows = [pair_row(pair) for pair in view.pairs]
-    table = grid(ids.HEALTH_CHANGE_FAILURES_PAIRS, rows, PAIR_COLUMNS, "No change was followed by an incident.")
-    return section(ids.HEALTH_CHANGE_FAILURES, TITLE, lead, [html.Div(charts, className="health-charts"), table])
+    columns = PAIR_COLUMNS
+    if map_href is not None:
+        columns = (*PAIR_COLUMNS[:4], {"field": "changed_map", **MAP_COLUMN}, *PAIR_COLUMNS[4:8])
+        columns += ({"field": "incident_map", **MAP_COLUMN}, *PAIR_COLUMNS[8:])
+        for row in rows:
+            row["changed_map"] = map_link(map_href, row["changed_ci_id"])
+            row["incident_map"] = map_link(map_href, row["incident_ci_id"])
+    table = grid(ids.HEALTH_CHANGE_FAILURES_PAIRS, rows, columns, "No change was followed by an incident.")
+    return section(ids.HEALTH_CHANGE_FAILURES, TITLE, lead, [html.Div(charts, className="report-charts"), table])
 
 
 def _rates(graph_id: str, title: str, rates: tuple[FailureRate, ...]) -> dcc.Graph:

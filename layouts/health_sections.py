@@ -1,10 +1,13 @@
 """Parts the report sections of /health share: a titled section, a horizontal bar chart, a plain-text grid."""
 
 from collections.abc import Sequence
+from urllib.parse import quote
 
 import dash_ag_grid as dag
 import plotly.graph_objects as go
 from dash import dcc, html
+
+from layouts import ids
 
 BAR_COLOUR = "#3a6ea5"  # 5.3:1 on white
 ALERT_COLOUR = "#B22222"  # the Down colour: what went wrong
@@ -20,7 +23,7 @@ def section(section_id: str, title: str, lead: str, children: Sequence[object]) 
     return html.Section(
         [html.H2(title, id=heading), html.P(lead, className="note"), *children],
         id=section_id,
-        className="health-section",
+        className="report-section",
         **{"aria-labelledby": heading},
     )
 
@@ -54,14 +57,28 @@ def bar_chart(
     figure.update_layout(
         title={"text": title, "x": 0, "font": {"size": TITLE_PX}},
         font={"size": FONT_PX},
-        height=max(CHART_MIN_PX, 70 + ROW_PX * len(labels)),
+        height=(height := max(CHART_MIN_PX, 70 + ROW_PX * len(labels))),
+        meta={"height": height},  # read by /health's scaling on big screens (callbacks/health.py)
         margin={"l": 10, "r": 90, "t": 40, "b": 30},
         template="plotly_white",
         yaxis={"autorange": "reversed", "automargin": True},
         xaxis={"tickformat": ".0%" if percent else ",d", "rangemode": "tozero", "range": [0, 1] if percent else None},
         showlegend=False,
     )
-    return dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False}, className="report-chart")
+    return dcc.Graph(id=chart_id(graph_id), figure=figure, config={"displayModeBar": False}, className="report-chart")
+
+
+def chart_id(name: str) -> dict:
+    """A chart's id, of the pattern every dcc.Graph of /health has ({"type": HEALTH_CHART, "name": …})."""
+    return {"type": ids.HEALTH_CHART, "name": name}
+
+
+MAP_COLUMN = {"headerName": "Map", "cellRenderer": "markdown", "flex": 1, "minWidth": 110, "sortable": False}
+
+
+def map_link(map_href: str, ci_id: object) -> str:
+    """A markdown link to the map centred on a CI (the id quoted, so that no CMDB text can make it another link)."""
+    return f"[open on map]({map_href}?root={quote(str(ci_id), safe='')})"
 
 
 def grid(grid_id: str, rows: list[dict], columns: Sequence[dict], empty: str) -> html.Div | dag.AgGrid:

@@ -31,7 +31,7 @@ def build_incidents_without_ci(view: IncidentsWithoutCIView) -> html.Section:
                     _counts(ids.HEALTH_NO_CI_BY_GROUP, "Incidents without CI by assignment group", view.by_group),
                     _counts(ids.HEALTH_NO_CI_BY_CATEGORY, "Incidents without CI by category", view.by_category),
                 ],
-                className="health-charts",
+                className="report-charts",
             )
         )
     listed = f"The newest {LISTED} of them:" if view.without_ci > LISTED else ""

@@ -7,9 +7,13 @@ from dashboard.domain.lifecycle import BUCKET_LABELS, LABELS, Bucket
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
 from dashboard.lifecycle import LISTED, LifecycleView, RiskRow
 from layouts import ids
-from layouts.health_sections import FONT_PX, TITLE_PX, grid, section
+from layouts.health_sections import FONT_PX, MAP_COLUMN, TITLE_PX, chart_id, grid, map_link, section
 
 TITLE = "Asset lifecycle risk"
+NO_DATES = (
+    "No CI in scope has a lifecycle date: the CMDB's CI attributes name no end_of_support, end_of_life, "
+    "warranty_expiration, install_date or purchase_date (data/README.md)."
+)
 # The buckets drawn (CIs without a date are counted, not drawn), coloured as the statuses they resemble.
 DRAWN: dict[Bucket, str] = {
     Bucket.PAST: HEALTH_STYLES[Health.DOWN].colour,
@@ -26,11 +30,15 @@ CI_COLUMNS = (
 )
 
 
-def build_lifecycle(view: LifecycleView) -> html.Section:
-    """The section: how many CIs are past or near each date, which ones, what stands on them, and bad dates."""
+def build_lifecycle(view: LifecycleView, map_href: str | None = None) -> html.Section:
+    """The section: how many CIs are past or near each date, which ones, what stands on them, and bad dates (with a
+    link to each CI on the map when `map_href` is the map's path)."""
     parts: list[object] = []
-    if view.counts:
+    dated = any(count.counts[BUCKET_LABELS[bucket]] for count in view.counts for bucket in DRAWN)
+    if dated:
         parts.append(_buckets(view))
+    elif not view.note:
+        parts.append(html.P(NO_DATES, className="note empty"))
     if view.findings:
         finding = view.findings[0]
         parts.append(
@@ -47,7 +55,12 @@ def build_lifecycle(view: LifecycleView) -> html.Section:
     if view.at_risk > LISTED:
         parts.append(html.P(f"The first {LISTED} of {view.at_risk} CIs at risk:", className="note"))
     rows = [risk_row(row) for row in view.rows]
-    parts.append(grid(ids.HEALTH_LIFECYCLE_CIS, rows, CI_COLUMNS, view.note or "No CI is past or near a date."))
+    columns = CI_COLUMNS
+    if map_href is not None:
+        columns = (CI_COLUMNS[0], {"field": "map", **MAP_COLUMN}, *CI_COLUMNS[1:])
+        for row in rows:
+            row["map"] = map_link(map_href, row["ci_id"])
+    parts.append(grid(ids.HEALTH_LIFECYCLE_CIS, rows, columns, view.note or "No CI is past or near a date."))
     return section(ids.HEALTH_LIFECYCLE, TITLE, lead(view), parts)
 
 
@@ -82,15 +95,15 @@ def _buckets(view: LifecycleView) -> dcc.Graph:
         barmode="stack",
         title={"text": "CIs by lifecycle date", "x": 0, "font": {"size": TITLE_PX}},
         font={"size": FONT_PX},
-        height=90 + 40 * len(kinds),
+        height=(height := 90 + 40 * len(kinds)),
+        meta={"height": height},  # read by /health's scaling on big screens (callbacks/health.py)
         margin={"l": 10, "r": 20, "t": 40, "b": 30},
         template="plotly_white",
         yaxis={"autorange": "reversed", "automargin": True},
         legend={"orientation": "h", "y": -0.2, "traceorder": "normal"},
     )
-    return dcc.Graph(
-        id=ids.HEALTH_LIFECYCLE_BUCKETS, figure=figure, config={"displayModeBar": False}, className="report-chart"
-    )
+    graph_id = chart_id(ids.HEALTH_LIFECYCLE_BUCKETS)
+    return dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False}, className="report-chart")
 
 
 def risk_row(row: RiskRow) -> dict:

@@ -112,3 +112,25 @@ def test_hr005_a_csv_bundle_imports_the_change_type_and_team(tmp_path, sqlite_db
     snapshot = build_snapshot(load_frames(sqlite_db), fingerprint="f", source="t")
     change = snapshot.tables["change"]
     assert change[["type", "assignment_group"]].iloc[0].tolist() == ["emergency", "Unix Ops"]
+
+
+def test_hr006_the_health_page_ends_with_the_three_sections_and_links_their_cis_to_the_map(demo_cmdb):
+    import json
+
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+    from layouts import ids
+    from tests.integration.test_health import figures, show
+
+    app = create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, anonymous=True))
+    status, answer = show(app, search="?days=90")
+    assert status == 200
+    body = answer["response"][ids.HEALTH_BODY]
+    text = json.dumps(body)
+    for section in (ids.HEALTH_CHANGE_FAILURES, ids.HEALTH_NO_CI, ids.HEALTH_LIFECYCLE):
+        assert f'"id": "{section}"' in text
+    drawn = figures(body)
+    assert {ids.HEALTH_CHANGE_FAILURES_BY_TYPE, ids.HEALTH_NO_CI_BY_GROUP, ids.HEALTH_LIFECYCLE_BUCKETS} <= set(drawn)
+    assert "[open on map](/?root=" in text
+    narrowed = json.dumps(show(app, search="?days=90&class=server")[1]["response"][ids.HEALTH_BODY])
+    assert narrowed != text  # the sections follow the page's filters

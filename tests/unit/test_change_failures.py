@@ -196,7 +196,7 @@ def test_cf012_the_section_draws_rates_and_pairs():
     )
     section = build_change_failures(view)
     assert section.id == ids.HEALTH_CHANGE_FAILURES
-    found = {c.id: c for c in _walk(section) if getattr(c, "id", None)}
+    found = {_name(c.id): c for c in _walk(section) if getattr(c, "id", None)}
     by_type = found[ids.HEALTH_CHANGE_FAILURES_BY_TYPE]
     assert isinstance(by_type, dcc.Graph)
     assert list(by_type.figure.data[0].y) == [r.label for r in view.by_type]
@@ -214,6 +214,11 @@ def test_cf013_an_empty_scope_says_so():
     assert (view.changes, view.failed, view.pairs, view.rate) == (0, 0, (), 0.0)
     section = build_change_failures(view)
     assert "No change in this scope" in section.children[1].children
+
+
+def _name(component_id):
+    """A string id, or the name of a /health chart's pattern id."""
+    return component_id["name"] if isinstance(component_id, dict) else component_id
 
 
 def _walk(component):

@@ -106,7 +106,9 @@ def test_nc005_the_section_draws_counts_and_incidents():
     assert section.id == ids.HEALTH_NO_CI
     assert "3 of 4 incidents (75%) name no CI" in section.children[1].children
     charts = section.children[2].children
-    assert [c.id for c in charts] == [ids.HEALTH_NO_CI_BY_GROUP, ids.HEALTH_NO_CI_BY_CATEGORY]
+    assert [c.id for c in charts] == [
+        {"type": ids.HEALTH_CHART, "name": name} for name in (ids.HEALTH_NO_CI_BY_GROUP, ids.HEALTH_NO_CI_BY_CATEGORY)
+    ]
     assert list(charts[0].figure.data[0].y) == ["Service Desk", "Network"]  # groups with none without CI: no bar
     grid = section.children[-1]
     assert isinstance(grid, dag.AgGrid)

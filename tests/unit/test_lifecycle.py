@@ -190,7 +190,7 @@ def test_lc011_the_section_draws_buckets_cis_and_the_finding():
     section = build_lifecycle(view)
     assert section.id == ids.HEALTH_LIFECYCLE
     chart, finding, table = section.children[2:]
-    assert chart.id == ids.HEALTH_LIFECYCLE_BUCKETS
+    assert chart.id == {"type": ids.HEALTH_CHART, "name": ids.HEALTH_LIFECYCLE_BUCKETS}
     assert [bar.name for bar in chart.figure.data] == ["Past", "Near", "Not a date", "Fine"]
     assert finding.id == ids.HEALTH_LIFECYCLE_FINDINGS
     assert isinstance(table, dag.AgGrid)
