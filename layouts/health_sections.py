@@ -21,7 +21,7 @@ def section(section_id: str, title: str, lead: str, children: Sequence[object]) 
     """A section under a visible heading that names its region, with one line saying what it shows."""
     heading = f"{section_id}-heading"
     return html.Section(
-        [html.H2(title, id=heading), html.P(lead, className="note"), *children],
+        [html.H3(title, id=heading), html.P(lead, className="note"), *children],
         id=section_id,
         className="report-section",
         **{"aria-labelledby": heading},
@@ -59,13 +59,18 @@ def bar_chart(
         font={"size": FONT_PX},
         height=(height := max(CHART_MIN_PX, 70 + ROW_PX * len(labels))),
         meta={"height": height},  # read by /health's scaling on big screens (callbacks/health.py)
-        margin={"l": 10, "r": 90, "t": 40, "b": 30},
+        margin={"l": 10, "r": 130, "t": 40, "b": 30},
         template="plotly_white",
         yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"tickformat": ".0%" if percent else ",d", "rangemode": "tozero", "range": [0, 1] if percent else None},
+        xaxis=_axis(percent),
         showlegend=False,
     )
     return dcc.Graph(id=chart_id(graph_id), figure=figure, config={"displayModeBar": False}, className="report-chart")
+
+
+def _axis(percent: bool) -> dict:
+    """The value axis: shares from 0 to 100 % (with room for the text beside a full bar), or counts from 0."""
+    return {"tickformat": ".0%", "range": [0, 1.05]} if percent else {"tickformat": ",d", "rangemode": "tozero"}
 
 
 def chart_id(name: str) -> dict:
