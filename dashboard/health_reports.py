@@ -12,6 +12,7 @@ import numpy as np
 from dashboard.change_failures import ChangeFailuresView, change_failures_view
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.health_scope import HealthQuery, filter_of, scope_mask
+from dashboard.domain.lifecycle import BUCKET_LABELS, LABELS, Bucket, DateKind, lifecycle_risk
 from dashboard.health_data import HealthData
 from dashboard.incidents_without_ci import IncidentsWithoutCIView, incidents_without_ci_view
 from dashboard.lifecycle import LifecycleBasis, LifecycleView, lifecycle_basis, lifecycle_view
@@ -54,3 +55,16 @@ def _build(derived: Derived, data: HealthData, query: HealthQuery, basis: Lifecy
         without_ci=incidents_without_ci_view(snapshot, mask, start, end),
         lifecycle=lifecycle_view(snapshot, mask, end, basis=basis),  # without a basis: it says why
     )
+
+
+def lifecycle_marked(
+    derived: Derived, mask: np.ndarray, now: np.datetime64, kind: str, bucket: int | None
+) -> tuple[np.ndarray, str]:
+    """The CIs in scope behind a bar of the lifecycle chart (`life|<date kind>|<bucket>`), and a heading for them."""
+    basis = _basis(derived)
+    if basis is None or bucket is None or kind not in {k.value for k in DateKind} or bucket not in set(Bucket):
+        return np.empty(0, dtype=np.int64), "CIs by lifecycle date"
+    dates = basis.dates
+    risk = lifecycle_risk(dates.expiry, dates.installed, dates.hardware, np.datetime64(now, "s"))
+    nodes = np.flatnonzero(mask & (risk.buckets[DateKind(kind)] == bucket))
+    return nodes, f"{LABELS[DateKind(kind)]}: CIs {BUCKET_LABELS[Bucket(bucket)].lower()}"

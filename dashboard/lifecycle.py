@@ -39,6 +39,7 @@ class BucketCount:
 
     kind: str  # its label
     counts: dict[str, int]  # bucket label → CIs
+    name: str = ""  # the DateKind value (a click on a bar names it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +126,7 @@ def _counts(risk: LifecycleRisk, scope: np.ndarray) -> list[BucketCount]:
     out = []
     for kind, codes in risk.buckets.items():
         tally = np.bincount(codes[scope], minlength=len(Bucket))
-        out.append(BucketCount(LABELS[kind], {BUCKET_LABELS[b]: int(tally[b]) for b in Bucket}))
+        out.append(BucketCount(LABELS[kind], {BUCKET_LABELS[b]: int(tally[b]) for b in Bucket}, kind.value))
     return out
 
 

@@ -85,7 +85,7 @@ def _buckets(view: LifecycleView) -> dcc.Graph:
                 x=[count.counts[BUCKET_LABELS[bucket]] for count in view.counts],
                 orientation="h",
                 marker={"color": colour, "line": {"color": "#333333", "width": 0.5}},
-                customdata=[BUCKET_LABELS[bucket]] * len(kinds),
+                customdata=[f"life|{count.name}|{int(bucket)}" for count in view.counts],  # health_marks.py
                 hovertemplate="%{y}: %{x} CIs " + BUCKET_LABELS[bucket].lower() + "<extra></extra>",
             )
             for bucket, colour in DRAWN.items()

@@ -134,3 +134,25 @@ def test_hr006_the_health_page_ends_with_the_three_sections_and_links_their_cis_
     assert "[open on map](/?root=" in text
     narrowed = json.dumps(show(app, search="?days=90&class=server")[1]["response"][ids.HEALTH_BODY])
     assert narrowed != text  # the sections follow the page's filters
+
+
+def test_hr007_a_click_on_a_lifecycle_bar_lists_its_cis_and_a_forged_one_selects_nothing(demo_cmdb):
+    import json
+
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+    from layouts import ids
+    from tests.integration.test_health import click, show
+
+    app = create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, anonymous=True))
+    show(app, search="?days=90")  # the page as shown first: the lifecycle basis is kept with the snapshot
+    status, answer = click(app, "life|warranty_expiration|0", "?days=90")
+    assert status == 200
+    text = json.dumps(answer["response"][ids.HEALTH_SELECTION]["children"])
+    assert "Warranty: CIs past" in text
+    assert "open on map" in text
+    for forged in ("life|warranty_expiration|9", "life|nonsense|0", "life|end_of_life|x"):
+        status, answer = click(app, forged, "?days=90")
+        assert status in (200, 204)
+        if status == 200 and ids.HEALTH_SELECTION in answer.get("response", {}):
+            assert "open on map" not in json.dumps(answer["response"][ids.HEALTH_SELECTION])
