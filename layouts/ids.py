@@ -68,3 +68,6 @@ MAP_PANEL = "map-panel"
 MAP_PATH_TO = "map-path-to"
 MAP_PATH_BOX = "map-path-box"
 MAP_OPENED = "map-opened"
+
+# Availability and SLA of a business service (issue 13, dashboard/availability.py) and time travel (as of T).
+DETAILS_AVAILABILITY = "details-availability"

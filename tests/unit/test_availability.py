@@ -19,6 +19,7 @@ from dashboard.domain.availability import (
 )
 from dashboard.domain.health import own_status, status_codes
 from dashboard.domain.vocabulary import Health
+from layouts.availability import duration, percent
 from tests.unit.graphs import DIAMOND_CIS, DIAMOND_RELS, graph
 
 HOUR = 3600 * SECOND
@@ -256,3 +257,17 @@ def test_av016_merged_periods_are_disjoint_sorted_and_the_figures_add_up(spans, 
 def test_av017_per_period_of_no_outage_is_full_availability():
     figures = per_period(merge([], []), np.array([MIDNIGHT, MIDNIGHT + DAY]), MIDNIGHT, MIDNIGHT + DAY)
     assert [(f.outage_seconds, f.availability) for f in figures] == [(0.0, 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"), [(0.998234, "99.82 %"), (1.0, "100.00 %"), (0.999999, "99.99 %"), (0.5, "50.00 %")]
+)
+def test_av018_availability_is_never_rounded_up_to_a_full_hundred(share, shown):
+    assert percent(share) == shown
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"), [(-720, "−12 min"), (2592, "+43 min"), (-3 * 3600, "−3.0 h"), (5 * 86400, "+5.0 d")]
+)
+def test_av019_budgets_are_signed_minutes_hours_or_days(seconds, shown):
+    assert duration(seconds) == shown
