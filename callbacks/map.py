@@ -12,9 +12,10 @@ from callbacks.map_table import EMPTY_TABLE, table_answer
 from callbacks.pages import on_map_page
 from callbacks.paths import NOTHING_DRAWN, drawn_key, mark_selection
 from callbacks.roots import default_root, opening_scope, root_options
+from dashboard.asof import as_of_notices
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.notices import cmdb_notices, filter_empty, incidents_without_ci, unknown_root
-from dashboard.domain.viewstate import ViewState, parse, to_query
+from dashboard.domain.viewstate import ViewState, bad_as_of, parse, to_query
 from dashboard.domain.vocabulary import class_label
 from dashboard.map_filters import filter_fields
 from dashboard.maps import MapModel, build_map
@@ -92,7 +93,7 @@ def register(app: Dash, services: Services) -> None:
         if wanted.root is None:
             wanted = ViewState(**{**_fields(wanted), "root": state.root})
         # The selection stays: the details panel keeps it while it is on the new map.
-        selection = {"embed": state.embed, "sel": state.sel, "path": state.path}
+        selection = {"embed": state.embed, "sel": state.sel, "path": state.path, "as_of": state.as_of}
         if wanted.root != state.root:
             carried = {"details": state.details, "view": state.view, **filter_fields(state), **selection}
             state = ViewState(**{**_fields(wanted), "impact": False, "expanded": frozenset(), **carried})
@@ -160,7 +161,9 @@ def register(app: Dash, services: Services) -> None:
             no_update if as_table else elements,
             no_update if as_table else layout_for(model, drawn_key(state)),
             build_heading(model, label),
-            build_notice(model) + build_notices((*filtered, *general)),
+            build_notices(as_of_notices(derived, state, bad_as_of(search)))  # first: the past never looks live
+            + build_notice(model)
+            + build_notices((*filtered, *general)),
             build_impact(model),
             not model.impacted,
             build_trail([(name, href) for _, name, href in trail]),

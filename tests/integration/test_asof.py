@@ -1,0 +1,101 @@
+"""The map as of a time (asof=) through the app's callbacks: statuses, incidents and changes as they were, a banner
+that says it is not live and that the topology is today's, and a bad asof= ignored with a notice."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.settings import Settings
+from layouts import ids
+from tests.callbacks import callback_request, post
+from tests.rows import ci, health, incident, rel, write
+
+NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def ago(hours: float) -> datetime:
+    return NOW - timedelta(hours=hours)
+
+
+def stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """Service 1 → app 2 → server 3; the server was down from 20 h to 18 h ago, the app had a P1 from 19 h to 17 h
+    ago, the server a change 21 h ago."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('asof') / 'cmdb.sqlite'}"
+    write(
+        url,
+        ci=[ci(1, "Payments", "business_service"), ci(2, "pay-api", "application"), ci(3, "pay-db01", "server")],
+        relationship=[rel(1, 1, "depends on", 2), rel(2, 2, "runs on", 3)],
+        health=[
+            health(1, 3, "ok", observed_at=ago(30)),
+            health(2, 3, "down", observed_at=ago(20)),
+            health(3, 3, "ok", observed_at=ago(18)),
+            health(4, 2, "ok", observed_at=ago(30)),
+        ],
+        incident=[incident("INC1", 2, 1, "resolved", opened_at=ago(19), resolved_at=ago(17))],
+        change=[
+            {
+                "number": "CHG1",
+                "ci_id": 3,
+                "state": "closed",
+                "summary": "Patch",
+                "planned_start": ago(21),
+                "planned_end": ago(20.5),
+                "actual_start": ago(21),
+                "actual_end": ago(20.5),
+                "updated_at": ago(20),
+            }
+        ],
+    )
+    return create_app(Settings.from_env({}, database_url=url, refresh_seconds=0, anonymous=True))
+
+
+def draw(app, search):
+    values = {f"{ids.URL}.search": search, f"{ids.MAP_TRAIL_STORE}.data": [], f"{ids.MAP_GRAPH}.layout": None}
+    status, data = post(app, callback_request(app, ids.MAP_GRAPH, "elements", values, "url.search"))
+    assert status == 200
+    response = data["response"]
+    classes = {e["data"]["id"]: e["classes"].split() for e in response[ids.MAP_GRAPH]["elements"]}
+    return classes, str(response[ids.MAP_NOTICE])
+
+
+def test_ao001_the_map_as_of_t_shows_the_statuses_and_incidents_of_then(app):
+    classes, notice = draw(app, f"?root=1&asof={stamp(ago(18.5))}")
+    assert "s-down" in classes["ci-3"]
+    assert "s-down" in classes["ci-1"]  # rolled up as it was
+    assert {"inc", "p-high"} <= set(classes["ci-2"])
+    assert f"As of {stamp(ago(18.5)).replace('T', ' ')} UTC — not live." in notice
+    assert "the topology (CIs and relationships) is today's" in notice
+
+
+def test_ao002_the_live_map_shows_now_and_no_banner(app):
+    classes, notice = draw(app, "?root=1")
+    assert "s-ok" in classes["ci-3"]
+    assert "s-ok" in classes["ci-1"]
+    assert "inc" not in classes["ci-2"]
+    assert "not live" not in notice
+
+
+def test_ao003_changes_are_counted_in_the_days_before_t(app):
+    classes, _ = draw(app, f"?root=1&changes=1&asof={stamp(ago(20))}")
+    assert "chg" in classes["ci-3"]
+    classes, _ = draw(app, f"?root=1&changes=1&asof={stamp(ago(22))}")  # before the change
+    assert "chg" not in classes["ci-3"]
+
+
+def test_ao004_a_bad_asof_is_ignored_with_a_notice_never_a_traceback(app):
+    classes, notice = draw(app, "?root=1&asof=last%20tuesday")
+    assert "s-ok" in classes["ci-3"]
+    assert "is not a time: this map is live" in notice
+    assert "not live" not in notice.replace("this map is live", "")
+
+
+def test_ao005_before_the_health_window_the_map_says_statuses_are_unknown(app):
+    classes, notice = draw(app, f"?root=1&asof={stamp(ago(24 * 30))}")
+    assert "s-unknown" in classes["ci-1"]
+    assert "before the health history the snapshot holds" in notice
