@@ -3,11 +3,13 @@ error budget left against a target.
 
 Outage periods come from two sources, merged (overlaps counted once):
 - **health**: the service is out while its *rolled-up* status (health.py) is down. The health events of everything
-  the service depends on are replayed in time order; the roll-up is redone only at the times where some CI's own
-  status changed whether it is down or whether it has data at all — the only two facts the down-ness of a roll-up
-  depends on — and not at all when no CI below the service ever reported down. A service whose own latest event
-  says maintenance is not out (planned maintenance is not counted against it), nor is a CI in maintenance, degraded
-  or unknown: only down is.
+  the service depends on are replayed in time order, and the roll-up is redone only where it could turn: at the
+  times where some CI's own status changed whether it is down, or whether it has data at all (the only two facts
+  the down-ness of a roll-up depends on; the second only matters where redundancy groups, "member of", are below
+  the service), and only while some CI below it is down (with none down, nothing rolls up to down). A service
+  with more such steps than WORK allows has its newest ones replayed and says from when its outages are known.
+  A service whose own latest event says maintenance is not out (planned maintenance is not counted against it),
+  nor is a CI in maintenance, degraded or unknown: only down is.
 - **incidents**: P1 incidents on the service or on any CI it depends on, from opened to resolved (open ones: to
   now). P2 incidents count only when `count_p2` is set (default: a P2 is a degradation, not an outage). Canceled
   incidents, and closed ones without a resolution time, do not count.
@@ -22,14 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from dashboard.domain.graph import GraphIndex
-from dashboard.domain.health import NO_DATA, roll_up
+from dashboard.domain.health import NO_DATA, REDUNDANT_TYPE, roll_up
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.vocabulary import INCIDENT_OPEN_STATES, Health
 
 SECOND = 1_000_000_000  # ns
 DAY = 86_400 * SECOND
 DEFAULT_TARGET = 99.9
-WORK = 50_000_000  # nodes + edges rolled up per service, summed over its replayed steps
+WORK = 20_000_000  # nodes + edges rolled up per service, summed over its replayed steps
 PERIODS = ("day", "week", "month")
 
 
@@ -192,31 +194,45 @@ def health_outages(
 def _replay(
     sub: GraphIndex, root: int, nodes: np.ndarray, codes: np.ndarray, times: np.ndarray, now: int
 ) -> tuple[Intervals, int]:
-    """Roll up at each time where some CI's down-ness or has-data changed: the root's down stretches, and the time
-    from which they are known (the first event's, or the first replayed step's when there were too many)."""
+    """Roll up at each time where some CI's down-ness or has-data changed while some CI was down: the root's down
+    stretches, and the time from which they are known (the first event's, or the last skipped step's when there
+    were too many to replay)."""
     bits = np.where(codes == Health.DOWN, 2, 1).astype(np.int8)  # 1: has data, 2: down (0 before a CI's first)
     previous = _previous_of_same_node(nodes, bits)
-    matters = (bits != previous) | (nodes == root)  # the service's own maintenance decides too
+    delta = (bits == 2).astype(np.int64) - (previous == 2)
+    downs = np.cumsum(delta)  # CIs down after each event
+    surely = np.cumsum(np.where(_worst_of_reach(sub, root)[nodes], delta, 0))  # … that surely take the root down
+    maintenance = (codes == Health.MAINTENANCE).astype(np.int8)
+    excused = (nodes == root) & (maintenance != _previous_of_same_node(nodes, maintenance))
+    groups = bool((sub.edge_type == REDUNDANT_TYPE).any())
+    # With groups, a member that gains data can end its group's "all members down"; without, only down-ness counts.
+    changed = bits != previous if groups else (bits == 2) != (previous == 2)
+    matters = changed | excused  # the service's own maintenance decides too
     ends = np.flatnonzero(np.r_[times[1:] != times[:-1], True])  # the last event of each distinct time
     step_ends = ends[np.maximum.reduceat(matters, np.r_[0, ends[:-1] + 1]).astype(bool)]
+    # With nothing down, the root is not down; with a CI down that it reaches through worst-of edges alone, it is
+    # down: a roll-up is needed only while the CIs down are all behind a group ("member of").
+    uncertain = (downs > 0) & (surely == 0)
+    rolled = step_ends[uncertain[step_ends]]
     steps = max(10, WORK // max(1, sub.node_count + sub.edge_count))
     own = np.full(sub.node_count, NO_DATA, dtype=np.int8)
     start_at = 0
-    if len(step_ends) > steps:  # too many to replay: the newest `steps`, from the statuses before them
-        start_at = int(step_ends[-steps - 1]) + 1
+    if len(rolled) > steps:  # too many to replay: the newest `steps`, from the statuses before them
+        cut = int(rolled[-steps - 1])
+        start_at = cut + 1
         own[nodes[:start_at]] = codes[:start_at]  # in time order: each node's latest wins
-        step_ends = step_ends[-steps:]
-    known_from = int(times[start_at])
+        step_ends = step_ends[step_ends > cut]
+    known_from = int(times[start_at - 1] if start_at else times[0])
     down_from: list[int] = []
     down_to: list[int] = []
-    was_down = bool(start_at) and _is_down(sub, own, root)
+    was_down = bool(start_at) and _is_down(sub, own, root, downs[start_at - 1], surely[start_at - 1])
     if was_down:
         down_from.append(known_from)
     applied = start_at
     for last in step_ends.tolist():
         own[nodes[applied : last + 1]] = codes[applied : last + 1]
         applied = last + 1
-        down = _is_down(sub, own, root)
+        down = _is_down(sub, own, root, downs[last], surely[last])
         if down != was_down:
             (down_from if down else down_to).append(int(times[last]))
             was_down = down
@@ -225,9 +241,33 @@ def _replay(
     return merge(np.asarray(down_from), np.asarray(down_to)), known_from
 
 
-def _is_down(sub: GraphIndex, own: np.ndarray, root: int) -> bool:
-    """Whether the root's rolled-up status is down (its own maintenance excuses it: planned, not an outage)."""
-    return own[root] != Health.MAINTENANCE and int(roll_up(sub, own)[root]) == Health.DOWN
+def _is_down(sub: GraphIndex, own: np.ndarray, root: int, downs: int, surely: int) -> bool:
+    """Whether the root's rolled-up status is down, from how many CIs below it are down and how many of them it
+    reaches through worst-of edges alone; a roll-up only when that does not decide. Its own maintenance excuses it
+    (planned, not an outage)."""
+    if own[root] == Health.MAINTENANCE or downs == 0:
+        return False
+    return surely > 0 or int(roll_up(sub, own)[root]) == Health.DOWN
+
+
+def _worst_of_reach(sub: GraphIndex, root: int) -> np.ndarray:
+    """Per node: whether the root reaches it through dependency edges that are not group membership (a CI down
+    there takes the root down whatever else holds)."""
+    csr = sub.down.without(sub.edge_symmetric | (sub.edge_type == REDUNDANT_TYPE))
+    seen = np.zeros(sub.node_count, dtype=bool)
+    seen[root] = True
+    frontier = np.array([root], dtype=np.int64)
+    for _ in range(MAX_DEPTH):
+        starts, counts = csr.indptr[frontier], np.diff(csr.indptr)[frontier]
+        if not counts.sum():
+            break
+        slots = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        fresh = np.unique(csr.indices[slots])
+        frontier = fresh[~seen[fresh]]
+        if not len(frontier):
+            break
+        seen[frontier] = True
+    return seen
 
 
 def _previous_of_same_node(nodes: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -184,11 +184,14 @@ def test_av013_sla_targets_are_read_leniently(raw, expected):
 
 
 def test_av014_too_many_steps_replay_the_newest_and_say_from_when(monkeypatch):
-    monkeypatch.setattr(av, "WORK", 0)  # 10 steps at most
-    events = [(5, "down" if i % 2 else "ok", i) for i in range(30)]
-    found, since = health_of(DIAMOND, 1, events, now=h(30))
-    assert since == h(20)
-    assert pairs(found) == [(21, 22), (23, 24), (25, 26), (27, 28), (29, 30)]
+    # Both members of the cluster down at every odd hour, for an hour (with groups, each step is a roll-up).
+    events = [(ci, "down" if i % 2 else "ok", i) for i in range(30) for ci in (4, 5)]
+    whole, _ = health_of(CLUSTERED, 1, events, now=h(30))
+    monkeypatch.setattr(av, "WORK", 0)  # 10 roll-ups at most: the newest ten down hours, from the one before them
+    found, since = health_of(CLUSTERED, 1, events, now=h(30))
+    assert since == h(9)
+    assert pairs(found) == [(s, e) for s, e in pairs(whole) if s >= 9]
+    assert pairs(found) == [(hour, hour + 1) for hour in range(9, 30, 2)]
 
 
 def _brute_force(built, service, events, now):
@@ -218,12 +221,19 @@ STATUSES = st.sampled_from(["ok", "degraded", "down", "maintenance", "unknown"])
 EVENTS = st.lists(st.tuples(st.sampled_from([1, 2, 3, 4, 5]), STATUSES, st.integers(0, 40)), max_size=25)
 
 
+CLUSTERED = graph(
+    {1: "business_service", 2: "application", 3: "cluster", 4: "server", 5: "server"},
+    [(1, "depends on", 2), (2, "runs on", 3), (4, "member of", 3), (5, "member of", 3)],
+)
+CHAIN = graph(
+    {1: "business_service", 2: "application", 3: "application", 4: "server", 5: "switch"},
+    [(1, "depends on", 2), (1, "depends on", 3), (2, "runs on", 4), (4, "uplinked to", 5), (5, "connects to", 3)],
+)
+
+
 @settings(max_examples=60, deadline=None)
-@given(EVENTS)
-def test_av015_replaying_only_where_down_or_data_changed_equals_rolling_up_after_every_event(events):
-    cis = {1: "business_service", 2: "application", 3: "cluster", 4: "server", 5: "server"}
-    rels = [(1, "depends on", 2), (2, "runs on", 3), (4, "member of", 3), (5, "member of", 3)]
-    built = graph(cis, rels)
+@given(EVENTS, st.sampled_from([CLUSTERED, CHAIN]))
+def test_av015_replaying_only_where_down_or_data_changed_equals_rolling_up_after_every_event(events, built):
     found, _ = health_of(built, 1, events, now=h(50))
     expected = _brute_force(built, 1, events, h(50))
     assert pairs(found) == pairs(expected)
