@@ -31,7 +31,8 @@ from dashboard.domain.vocabulary import INCIDENT_OPEN_STATES, Health
 SECOND = 1_000_000_000  # ns
 DAY = 86_400 * SECOND
 DEFAULT_TARGET = 99.9
-WORK = 20_000_000  # nodes + edges rolled up per service, summed over its replayed steps
+WORK = 20_000_000
+NEVER = np.iinfo(np.int64).max  # nodes + edges rolled up per service, summed over its replayed steps
 PERIODS = ("day", "week", "month")
 
 
@@ -201,15 +202,16 @@ def _replay(
     previous = _previous_of_same_node(nodes, bits)
     delta = (bits == 2).astype(np.int64) - (previous == 2)
     downs = np.cumsum(delta)  # CIs down after each event
-    surely = np.cumsum(np.where(_worst_of_reach(sub, root)[nodes], delta, 0))  # … that surely take the root down
+    worst_of = _reach_mask(sub, np.array([root]), sub.edge_symmetric | (sub.edge_type == REDUNDANT_TYPE))
+    surely = np.cumsum(np.where(worst_of[nodes], delta, 0))  # … that surely take the root down
     maintenance = (codes == Health.MAINTENANCE).astype(np.int8)
     excused = (nodes == root) & (maintenance != _previous_of_same_node(nodes, maintenance))
-    groups = bool((sub.edge_type == REDUNDANT_TYPE).any())
-    # With groups, a member that gains data can end its group's "all members down"; without, only down-ness counts.
-    changed = bits != previous if groups else (bits == 2) != (previous == 2)
-    matters = changed | excused  # the service's own maintenance decides too
+    matters = ((bits == 2) != (previous == 2)) | excused  # the service's own maintenance decides too
     ends = np.flatnonzero(np.r_[times[1:] != times[:-1], True])  # the last event of each distinct time
-    step_ends = ends[np.maximum.reduceat(matters, np.r_[0, ends[:-1] + 1]).astype(bool)]
+    # Having data matters only where a group member gains it (that can end its group's "all members down"), and a
+    # member gains it once: when the first of the CIs it stands on reports.
+    gains = np.isin(times[ends], _member_first_data(sub, nodes, times))
+    step_ends = ends[np.maximum.reduceat(matters, np.r_[0, ends[:-1] + 1]).astype(bool) | gains]
     # With nothing down, the root is not down; with a CI down that it reaches through worst-of edges alone, it is
     # down: a roll-up is needed only while the CIs down are all behind a group ("member of").
     uncertain = (downs > 0) & (surely == 0)
@@ -250,18 +252,42 @@ def _is_down(sub: GraphIndex, own: np.ndarray, root: int, downs: int, surely: in
     return surely > 0 or int(roll_up(sub, own)[root]) == Health.DOWN
 
 
-def _worst_of_reach(sub: GraphIndex, root: int) -> np.ndarray:
-    """Per node: whether the root reaches it through dependency edges that are not group membership (a CI down
-    there takes the root down whatever else holds)."""
-    csr = sub.down.without(sub.edge_symmetric | (sub.edge_type == REDUNDANT_TYPE))
-    seen = np.zeros(sub.node_count, dtype=bool)
-    seen[root] = True
-    frontier = np.array([root], dtype=np.int64)
-    for _ in range(MAX_DEPTH):
-        starts, counts = csr.indptr[frontier], np.diff(csr.indptr)[frontier]
-        if not counts.sum():
+def _member_first_data(sub: GraphIndex, nodes: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """The times at which group members first have data (their own, or of anything below them), from events in
+    time order."""
+    redundant = sub.edge_type == REDUNDANT_TYPE
+    if not redundant.any():
+        return np.empty(0, dtype=np.int64)
+    first = np.full(sub.node_count, NEVER, dtype=np.int64)
+    first[nodes[::-1]] = times[::-1]  # reversed: each node's earliest event is written last
+    down = sub.dependency_down()
+    for _ in range(MAX_DEPTH + 1):  # the earliest of a node's own and of everything below it
+        below = np.full(sub.node_count, NEVER, dtype=np.int64)
+        has = down.indptr[1:] > down.indptr[:-1]
+        if has.any():
+            below[has] = np.minimum.reduceat(first[down.indices], down.indptr[:-1][has])
+        updated = np.minimum(first, below)
+        if np.array_equal(updated, first):
             break
-        slots = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        first = updated
+    found = first[sub.edge_target[redundant]]
+    return np.unique(found[found != NEVER])
+
+
+def _reach_mask(sub: GraphIndex, starts: np.ndarray, skipped: np.ndarray) -> np.ndarray:
+    """Per node: whether it is one of `starts` or below one of them through edges not `skipped` (a mask over edges).
+    From the service through edges that are not group membership: a CI down there takes the service down whatever
+    else holds."""
+    csr = sub.down.without(skipped)
+    seen = np.zeros(sub.node_count, dtype=bool)
+    frontier = np.unique(np.asarray(starts, dtype=np.int64))
+    seen[frontier] = True
+    for _ in range(MAX_DEPTH):
+        starts_, counts = csr.indptr[frontier], np.diff(csr.indptr)[frontier]
+        total = int(counts.sum())
+        if not total:
+            break
+        slots = np.repeat(starts_ - np.cumsum(counts) + counts, counts) + np.arange(total)
         fresh = np.unique(csr.indices[slots])
         frontier = fresh[~seen[fresh]]
         if not len(frontier):
