@@ -63,6 +63,13 @@ def overlays(derived: Derived, state: ViewState, needed: np.ndarray | None = Non
     )
 
 
+def open_counts(derived: Derived, state: ViewState) -> np.ndarray:
+    """Open incidents per CI: now, or (with `as_of`) then."""
+    if state.as_of is None:
+        return derived.incidents.open_count
+    return overlay_at(derived.snapshot.index.node_count, incidents(derived), moment(state.as_of)).open_count
+
+
 def changes_before(derived: Derived, at: int, days: int) -> np.ndarray:
     """Changes per CI that started (actual, else planned) in the `days` days up to `at`."""
     change = derived.snapshot.tables["change"]

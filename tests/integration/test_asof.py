@@ -99,3 +99,10 @@ def test_ao005_before_the_health_window_the_map_says_statuses_are_unknown(app):
     classes, notice = draw(app, f"?root=1&asof={stamp(ago(24 * 30))}")
     assert "s-unknown" in classes["ci-1"]
     assert "before the health history the snapshot holds" in notice
+
+
+def test_ao006_only_cis_with_incidents_keeps_those_open_then(app):
+    classes, _ = draw(app, f"?root=1&only=incidents&asof={stamp(ago(18))}")
+    assert "ci-2" in classes  # its P1 was open 18 h ago
+    classes, _ = draw(app, "?root=1&only=incidents")
+    assert "ci-2" not in classes  # resolved since
