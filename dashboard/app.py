@@ -6,6 +6,7 @@ import dash_cytoscape as cyto
 import flask
 from dash import Dash, html
 
+from callbacks import asof as asof_callbacks
 from callbacks import filters as filter_callbacks
 from callbacks import map as map_callbacks
 from callbacks import map_table as map_table_callbacks
@@ -33,6 +34,7 @@ FEATURES = (
     wall_callbacks,
     selection_callbacks,
     paths_callbacks,
+    asof_callbacks,
 )
 STATUS_TICK_MS = 10_000
 

@@ -71,3 +71,6 @@ MAP_OPENED = "map-opened"
 
 # Availability and SLA of a business service (issue 13, dashboard/availability.py) and time travel (as of T).
 DETAILS_AVAILABILITY = "details-availability"
+MAP_ASOF = "map-asof"  # the time-travel slider (seconds since 1970; its right end is live)
+MAP_ASOF_SHOWN = "map-asof-shown"
+MAP_ASOF_LIVE = "map-asof-live"

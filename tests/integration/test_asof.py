@@ -8,7 +8,7 @@ import pytest
 from dashboard.app import create_app
 from dashboard.settings import Settings
 from layouts import ids
-from tests.callbacks import callback_request, post
+from tests.callbacks import callback_request, post, request_for_key
 from tests.rows import ci, health, incident, rel, write
 
 NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
@@ -106,3 +106,51 @@ def test_ao006_only_cis_with_incidents_keeps_those_open_then(app):
     assert "ci-2" in classes  # its P1 was open 18 h ago
     classes, _ = draw(app, "?root=1&only=incidents")
     assert "ci-2" not in classes  # resolved since
+
+
+def slider(app, search):
+    values = {f"{ids.URL}.search": search, f"{ids.SNAPSHOT_VERSION}.data": 1}
+    status, data = post(app, callback_request(app, ids.MAP_ASOF, "min", values, "url.search"))
+    assert status == 200
+    return data["response"]
+
+
+def travel(app, search, value, start, end, triggered=f"{ids.MAP_ASOF}.value"):
+    values = {
+        f"{ids.MAP_ASOF}.value": value,
+        f"{ids.MAP_ASOF_LIVE}.n_clicks": 1,
+        f"{ids.URL}.search": search,
+        f"{ids.MAP_ASOF}.min": start,
+        f"{ids.MAP_ASOF}.max": end,
+    }
+    key = next(k for k, c in app.callback_map.items() if any(i["id"] == ids.MAP_ASOF_LIVE for i in c["inputs"]))
+    status, data = post(app, request_for_key(app, key, values, triggered))
+    assert status in (200, 204)
+    return data.get("response", {}).get(ids.URL, {}).get("search")  # None: nothing written
+
+
+def seconds(moment: datetime) -> int:
+    return int(moment.replace(tzinfo=UTC).timestamp())
+
+
+def test_ao007_the_slider_spans_the_health_history_and_sits_at_now_when_live(app):
+    answer = slider(app, "?root=1")
+    start, end = answer[ids.MAP_ASOF]["min"], answer[ids.MAP_ASOF]["max"]
+    assert start == seconds(ago(30)) - seconds(ago(30)) % 3600  # the oldest event, whole hours down
+    assert abs(end - seconds(NOW)) < 120  # the snapshot was loaded a moment ago
+    assert answer[ids.MAP_ASOF]["value"] == end
+    assert answer[ids.MAP_ASOF_SHOWN]["children"] == "Live"
+    assert answer[ids.MAP_ASOF_LIVE]["hidden"] is True
+    then = slider(app, f"?root=1&asof={stamp(ago(19))}")
+    assert then[ids.MAP_ASOF]["value"] == seconds(ago(19))
+    assert then[ids.MAP_ASOF_SHOWN]["children"].endswith("UTC — not live")
+    assert then[ids.MAP_ASOF_LIVE]["hidden"] is False
+
+
+def test_ao008_moving_the_slider_writes_asof_and_its_right_end_or_the_button_goes_live(app):
+    start, end = seconds(ago(30)), seconds(NOW)
+    moved = travel(app, "?root=1&depth=2", seconds(ago(19)), start, end)
+    assert moved == f"?root=1&depth=2&asof={stamp(ago(19)).replace(':', '%3A')}"
+    assert travel(app, moved, end, start, end) == "?root=1&depth=2"
+    assert travel(app, moved, seconds(ago(19)), start, end) is None  # the URL set the slider: nothing moved
+    assert travel(app, moved, seconds(ago(19)), start, end, f"{ids.MAP_ASOF_LIVE}.n_clicks") == "?root=1&depth=2"
