@@ -72,7 +72,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     if first is None or last is None:
         raise SystemExit("the sample has no health events in the window")
     moments = np.linspace(first, last, args.times + 2)[1:-1].astype(np.int64)
-    stamps = [str(np.datetime64(int(m), "s")) for m in moments]
+    stamps = [str(np.datetime64(int(m), "ns").astype("datetime64[s]")) for m in moments]
     roots = biggest_roots(app, args.roots)
     client = app.server.test_client()
     live = timed_draws(app, client, derived, roots, [None], args.calls)

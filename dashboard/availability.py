@@ -131,6 +131,6 @@ def _health_note(health_from: int | None, start: int) -> str:
     if health_from is None:
         return "No health events below this service: outages from incidents only."
     if health_from > start:
-        since = str(np.datetime64(health_from, "m")).replace("T", " ")
+        since = str(np.datetime64(health_from, "ns").astype("datetime64[m]")).replace("T", " ")
         return f"Health history from {since} UTC; before that, outages from incidents only."
     return ""

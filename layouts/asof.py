@@ -2,6 +2,8 @@
 
 from dash import dcc, html
 
+from dashboard.asof import DiffView
+from dashboard.domain.vocabulary import HEALTH_STYLES, Health
 from layouts import ids
 
 
@@ -33,3 +35,49 @@ def slider_marks(days: list[tuple[int, str]], end: int) -> dict:
     step = max(1, -(-len(days) // 8))
     marks = dict(days[::step])
     return marks | {end: "now"}
+
+
+MAX_LISTED = 50
+
+
+def build_diff(view: DiffView) -> list:
+    """'Between T1 and T2 on this map: …' with each list folded (status changes, incidents, changes)."""
+    counts = (
+        f"{len(view.statuses):,} CI{'s' if len(view.statuses) != 1 else ''} changed status (marked on the map), "
+        f"{len(view.opened):,} incident{'s' if len(view.opened) != 1 else ''} opened, {len(view.resolved):,} resolved, "
+        f"{len(view.changes):,} change{'s' if len(view.changes) != 1 else ''}."
+    )
+    lists = [
+        ("Status changes", [f"{s.name}: {_label(s.before)} → {_label(s.after)}" for s in view.statuses]),
+        ("Incidents opened", list(view.opened)),
+        ("Incidents resolved", list(view.resolved)),
+        ("Changes", list(view.changes)),
+    ]
+    return [
+        html.Div(
+            [
+                html.Strong(f"Between {view.since} and {view.until} on this map: "),
+                html.Span(counts),
+                *(_folded(title, lines) for title, lines in lists if lines),
+            ],
+            className="notice-box n-asof-diff",
+        )
+    ]
+
+
+def diff_data(view: DiffView) -> dict[str, str]:
+    """Per element id of a CI whose status changed: what it was before ('Down → OK')."""
+    return {f"ci-{s.ci_id}": f"{_label(s.before)} → {_label(s.after)}" for s in view.statuses}
+
+
+def _label(status: Health) -> str:
+    return HEALTH_STYLES[status].label
+
+
+def _folded(title: str, lines: list[str]) -> html.Details:
+    shown = lines[:MAX_LISTED]
+    more = [html.Li(f"and {len(lines) - MAX_LISTED:,} more")] if len(lines) > MAX_LISTED else []
+    return html.Details(
+        [html.Summary(f"{title} ({len(lines):,})"), html.Ul([html.Li(line) for line in shown] + more)],
+        className="diff-list",
+    )

@@ -461,6 +461,8 @@ STYLESHEET: list[dict] = [
     # A dependency path ("how does X depend on Y?"): blue and thick, unlike impact's vermilion.
     {"selector": "edge.path", "style": {"width": 5, "line-color": "#0072B2", "target-arrow-color": "#0072B2"}},
     {"selector": "node.path", "style": {"border-color": "#0072B2", "border-width": 6, "border-style": "double"}},
+    # Status changed between diff= and the map's time (dashboard/asof.py): a thick reddish-purple double rim.
+    {"selector": "node.diff", "style": {"border-color": "#CC79A7", "border-width": 8, "border-style": "double"}},
     {"selector": ":selected", "style": {"overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 8}},
     *KEYBOARD_FOCUS_RULES,
 ]

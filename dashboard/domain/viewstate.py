@@ -45,6 +45,7 @@ class ViewState:
     sel: int | None = None  # CI id shown in the details panel (and selected on the map)
     path: int | None = None  # CI id: the dependency paths between `sel` and it are highlighted (needs sel)
     as_of: str | None = None  # a UTC time (as_of_text): the map as it was then (domain/asof.py); None: live
+    diff: str | None = None  # a UTC time before as_of (or now): what changed since then is marked on the map
 
     def with_root(self, root: int) -> "ViewState":
         """The same view re-rooted on another CI (groups opened under the old root are closed)."""
@@ -77,6 +78,7 @@ def parse(search: str | None) -> ViewState:
         sel=(sel := whole_number(one("sel"))),
         path=whole_number(one("path")) if sel is not None else None,
         as_of=as_of_text(one("asof")),
+        diff=as_of_text(one("diff")),
     )
 
 
@@ -114,6 +116,8 @@ def to_query(state: ViewState) -> str:
             pairs.append(("path", str(state.path)))
     if state.as_of is not None:
         pairs.append(("asof", state.as_of))
+    if state.diff is not None:
+        pairs.append(("diff", state.diff))
     return "?" + urlencode(pairs) if pairs else ""
 
 
@@ -139,9 +143,9 @@ def as_of_text(raw: str) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
 
 
-def bad_as_of(search: str | None) -> str:
-    """The `asof=` value of a query string when it is not a time (cut to 40 characters), else ""."""
-    raw = query_values(search).get("asof", "")
+def bad_as_of(search: str | None, name: str = "asof") -> str:
+    """The `asof=` (or `diff=`) value of a query string when it is not a time (cut to 40 characters), else ""."""
+    raw = query_values(search).get(name, "")
     return raw[:40] if raw and as_of_text(raw) is None else ""
 
 

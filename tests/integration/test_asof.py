@@ -98,7 +98,10 @@ def test_ao004_a_bad_asof_is_ignored_with_a_notice_never_a_traceback(app):
 def test_ao005_before_the_health_window_the_map_says_statuses_are_unknown(app):
     classes, notice = draw(app, f"?root=1&asof={stamp(ago(24 * 30))}")
     assert "s-unknown" in classes["ci-1"]
-    assert "before the health history the snapshot holds" in notice
+    assert (
+        f"before the health history the snapshot holds (oldest event: {stamp(ago(30))[:16].replace('T', ' ')} UTC)"
+        in notice
+    )
 
 
 def test_ao006_only_cis_with_incidents_keeps_those_open_then(app):
@@ -154,3 +157,30 @@ def test_ao008_moving_the_slider_writes_asof_and_its_right_end_or_the_button_goe
     assert travel(app, moved, end, start, end) == "?root=1&depth=2"
     assert travel(app, moved, seconds(ago(19)), start, end) is None  # the URL set the slider: nothing moved
     assert travel(app, moved, seconds(ago(19)), start, end, f"{ids.MAP_ASOF_LIVE}.n_clicks") == "?root=1&depth=2"
+
+
+def elements(app, search):
+    values = {f"{ids.URL}.search": search, f"{ids.MAP_TRAIL_STORE}.data": [], f"{ids.MAP_GRAPH}.layout": None}
+    _, data = post(app, callback_request(app, ids.MAP_GRAPH, "elements", values, "url.search"))
+    return {e["data"]["id"]: e for e in data["response"][ids.MAP_GRAPH]["elements"]}
+
+
+def test_ao009_diff_marks_the_cis_whose_status_changed_and_lists_what_changed(app):
+    search = f"?root=1&asof={stamp(ago(18.5))}&diff={stamp(ago(25))}"
+    drawn = elements(app, search)
+    changed = {i for i, e in drawn.items() if "diff" in e["classes"].split()}
+    assert changed == {"ci-1", "ci-2", "ci-3"}  # the server went down, and with it what stands on it
+    assert drawn["ci-3"]["data"]["was"] == "OK → Down"
+    _, notice = draw(app, search)
+    assert "3 CIs changed status (marked on the map), 1 incident opened, 0 resolved, 1 change." in notice
+    assert "INC1 P1 · pay-api" in notice
+    assert "CHG1 · pay-db01" in notice
+
+
+def test_ao010_diff_without_asof_compares_with_now_and_a_bad_diff_is_reported(app):
+    _, notice = draw(app, f"?root=1&diff={stamp(ago(19.5))}")
+    assert f"Between {stamp(ago(19.5))[:16].replace('T', ' ')} UTC and now on this map" in notice
+    assert "1 incident opened, 1 resolved" in notice
+    classes, notice = draw(app, "?root=1&diff=whenever")
+    assert "“diff=whenever” is not a time: nothing is compared." in notice
+    assert not any("diff" in c for c in classes.values())

@@ -87,3 +87,11 @@ def test_vs101_asof_takes_a_time_in_any_iso_spelling_and_round_trips(raw, expect
 def test_vs102_a_bad_asof_is_ignored_and_reported(raw):
     assert parse(f"?root=5&asof={raw}") == ViewState(root=5)
     assert bad_as_of(f"?root=5&asof={raw}") == raw
+
+
+def test_vs103_diff_takes_a_time_like_asof_and_round_trips():
+    state = parse("?root=5&asof=2026-11-20T10:00&diff=2026-11-20T08:00")
+    assert state.diff == "2026-11-20T08:00"
+    assert parse(to_query(state)) == state
+    assert parse("?root=5&diff=soon") == ViewState(root=5)
+    assert bad_as_of("?root=5&diff=soon", "diff") == "soon"
