@@ -104,13 +104,14 @@ def health_at(index: GraphIndex, history: HealthHistory, at: int, needed: np.nda
     if needed is None:
         own, rows = own_at(history, at, np.arange(index.node_count))
         return HealthState(own, rows, roll_up(index, own))
-    below = np.sort(reach(index, np.asarray(needed), Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes)
+    walked = reach(index, np.asarray(needed), Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False)
+    below = np.sort(walked.nodes)
     own_sub, rows_sub = own_at(history, at, below)
     own = np.full(index.node_count, NO_DATA, dtype=np.int8)
     own_row = np.full(index.node_count, -1, dtype=np.int64)
     rolled = np.full(index.node_count, NO_DATA, dtype=np.int8)
     own[below], own_row[below] = own_sub, rows_sub
-    rolled[below] = roll_up(index.induced(below), own_sub)
+    rolled[below] = roll_up(index.induced(below, walked.edges), own_sub)  # the walk's edges: no pass over all
     return HealthState(own, own_row, rolled)
 
 

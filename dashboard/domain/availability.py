@@ -165,9 +165,11 @@ def per_period(outages: Intervals, edges: np.ndarray, start: int, end: int) -> t
     )
 
 
-def service_closure(index: GraphIndex, service: int) -> np.ndarray:
-    """The service and everything it depends on (dependency edges only, as health rolls up), sorted."""
-    return np.sort(reach(index, [service], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes)
+def service_closure(index: GraphIndex, service: int) -> tuple[np.ndarray, np.ndarray]:
+    """The service and everything it depends on (dependency edges only, as health rolls up), sorted, and the edges
+    between them."""
+    walked = reach(index, [service], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False)
+    return np.sort(walked.nodes), walked.edges
 
 
 def health_outages(
@@ -175,7 +177,7 @@ def health_outages(
 ) -> tuple[Intervals, int | None]:
     """Periods the service's rolled-up status was down, from events (node, Health code, ns) in any order, and the
     time from which they are known (None when nothing below the service has events)."""
-    below = service_closure(index, service)
+    below, edges = service_closure(index, service)
     inside = np.full(index.node_count, -1, dtype=np.int64)
     inside[below] = np.arange(len(below))
     nodes = np.asarray(nodes, dtype=np.int64)
@@ -188,7 +190,7 @@ def health_outages(
     first_time = int(at[0])
     if not (code == Health.DOWN).any():
         return EMPTY, first_time
-    sub = index.induced(below)
+    sub = index.induced(below, edges)
     return _replay(sub, int(inside[service]), sub_nodes, code, at, now)
 
 
@@ -319,7 +321,7 @@ def incident_outages(
 ) -> tuple[Intervals, int]:
     """Periods of P1 (and, with count_p2, P2) incidents on the service or anything it depends on, and their count."""
     inside = np.zeros(index.node_count + 1, dtype=bool)
-    inside[service_closure(index, service)] = True
+    inside[service_closure(index, service)[0]] = True
     nodes = np.asarray(nodes, dtype=np.int64)
     priority = np.nan_to_num(np.asarray(priorities, dtype=float), nan=5)
     state = np.char.lower(np.char.strip(np.asarray(states, dtype=object).astype(str)))
