@@ -86,6 +86,6 @@ def position(state: ViewState, start: int, end: int) -> int:
 
 
 def days(start: int, end: int) -> list[tuple[int, str]]:
-    """Midnights between the ends, with labels such as 'Nov 24'."""
+    """Midnights between the ends, with labels such as '24 Nov'."""
     first = start - start % 86400 + 86400
-    return [(seconds, datetime.fromtimestamp(seconds, UTC).strftime("%b %d")) for seconds in range(first, end, 86400)]
+    return [(seconds, datetime.fromtimestamp(seconds, UTC).strftime("%d %b")) for seconds in range(first, end, 86400)]

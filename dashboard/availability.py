@@ -22,7 +22,7 @@ from dashboard.domain.health import status_codes
 from dashboard.domain.vocabulary import BUSINESS_SERVICE
 
 DAYS = 30  # the range the details panel and the wall show
-TARGET_ATTRIBUTE = "sla_target"
+TARGET_ATTRIBUTES = ("sla_target", "sla_pct")  # the first a CI has is its target (the sample writes sla_pct)
 ATTRIBUTES_WAIT_SECONDS = 3.0
 
 
@@ -100,30 +100,35 @@ def _build(derived: Derived, position: int, default_target: float, count_p2: boo
         now,
         count_p2=count_p2,
     )
-    target = _attribute_target(derived, position)
+    named, target = _attribute_target(derived, position)
     figures = report(
         [health, incidents],
         start,
         now,
         target if target is not None else default_target,
-        "attribute" if target is not None else "setting",
+        named if target is not None else "setting",
         health_from=health_from,
         incidents_counted=counted,
     )
     return AvailabilityView(days, figures, _health_note(health_from, start))
 
 
-def _attribute_target(derived: Derived, position: int) -> float | None:
-    """The CI's `sla_target` attribute, when it has one that reads as a percentage."""
+def _attribute_target(derived: Derived, position: int) -> tuple[str, float | None]:
+    """The CI's target attribute (`sla_target`, else `sla_pct`) and its value, when it reads as a percentage."""
     values = derived.snapshot.attributes(timeout=ATTRIBUTES_WAIT_SECONDS)
     raw = values.iat[position] if values is not None else None
-    if not isinstance(raw, str) or TARGET_ATTRIBUTE not in raw:
-        return None
+    if not isinstance(raw, str) or "sla_" not in raw:
+        return "", None
     try:
         parsed = json.loads(raw)
     except ValueError:
-        return None
-    return parse_target(parsed.get(TARGET_ATTRIBUTE)) if isinstance(parsed, dict) else None
+        return "", None
+    if not isinstance(parsed, dict):
+        return "", None
+    for name in TARGET_ATTRIBUTES:
+        if (target := parse_target(parsed.get(name))) is not None:
+            return name, target
+    return "", None
 
 
 def _health_note(health_from: int | None, start: int) -> str:

@@ -30,11 +30,17 @@ def build_time_travel() -> html.Div:
     )
 
 
+MAX_MARKS = 4  # the controls are narrow: four dates and "now" fit without overlapping
+
+
 def slider_marks(days: list[tuple[int, str]], end: int) -> dict:
-    """Marks: a label per day (at most eight, evenly spread) and 'now' at the right end."""
-    step = max(1, -(-len(days) // 8))
-    marks = dict(days[::step])
-    return marks | {end: "now"}
+    """Marks: up to MAX_MARKS days, evenly spread, counted back from the newest, and 'now' at the right end (a day
+    too close to it is left out)."""
+    if days:
+        step = max(1, -(-len(days) // MAX_MARKS))
+        room = (end - days[0][0]) / max(1, len(days)) * step * 0.6
+        days = [day for day in days[::-1][::step] if end - day[0] >= room][::-1]
+    return dict(days) | {end: "now"}
 
 
 MAX_LISTED = 50

@@ -44,7 +44,8 @@ def build_availability(view: AvailabilityView) -> list:
     """The availability section of a business service's details."""
     result = view.report
     spent = result.budget_left_seconds < 0
-    where = "its sla_target attribute" if result.target_source == "attribute" else "the default (SERVICEMAP_SLA_TARGET)"
+    source = result.target_source
+    where = "the default (SERVICEMAP_SLA_TARGET)" if source == "setting" else f"its {source} attribute"
     notes = [f"Target from {where}. Outage: rolled-up status down, or a P1 incident on it or below it."]
     if view.health_note:
         notes.append(view.health_note)

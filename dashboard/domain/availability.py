@@ -76,7 +76,7 @@ class AvailabilityReport:
     start: np.datetime64
     end: np.datetime64
     target: float  # percent, e.g. 99.9
-    target_source: str  # "attribute" (the CI's sla_target) or "setting"
+    target_source: str  # the CI attribute it came from ("sla_target", "sla_pct"), or "setting"
     outages: Intervals
     outage_seconds: float
     availability: float  # 0 … 1

@@ -26,7 +26,8 @@ def cmdb(tmp_path_factory):
             ci(1, "Payments", "business_service", attributes=json.dumps({"sla_target": "99.5 %"})),
             ci(2, "pay-api", "application"),
             ci(3, "pay-db01", "server"),
-            ci(4, "Intranet", "business_service"),
+            ci(4, "Intranet", "business_service", attributes=json.dumps({"sla_target": "high"})),
+            ci(5, "Shop", "business_service", attributes=json.dumps({"sla_pct": 99.95})),
         ],
         relationship=[rel(1, 1, "depends on", 2), rel(2, 2, "runs on", 3)],
         health=[
@@ -63,7 +64,7 @@ def test_sla001_outages_from_health_and_p1_incidents_are_merged_against_the_attr
     result = view.report
     assert result.outage_seconds == pytest.approx(3 * HOURS, abs=2)
     assert result.target == pytest.approx(99.5)
-    assert result.target_source == "attribute"
+    assert result.target_source == "sla_target"
     assert result.incidents_counted == 1  # the P2 is a degradation
     assert result.budget_left_seconds == pytest.approx(30 * 86400 * 0.005 - 3 * HOURS, abs=2)
     assert sum(d.outage_seconds for d in result.days) == pytest.approx(result.outage_seconds)
@@ -103,3 +104,10 @@ def test_sla004_a_service_without_an_attribute_takes_the_setting_and_says_it_has
 
 def test_sla005_other_cis_have_no_availability(app):
     assert "Availability 30 d" not in details(app, 3)
+
+
+def test_sla006_the_sample_generators_sla_pct_is_a_target_too(app):
+    derived = derived_of(app)
+    view = service_availability(derived, derived.snapshot.index.position(5), default_target=99.0)
+    assert view.report.target == pytest.approx(99.95)
+    assert view.report.target_source == "sla_pct"

@@ -15,6 +15,7 @@ from dashboard.domain.asof import (
 )
 from dashboard.domain.health import NO_DATA, own_status, status_codes
 from dashboard.domain.vocabulary import Health
+from layouts.asof import slider_marks
 from tests.unit.graphs import DIAMOND_CIS, DIAMOND_RELS, graph
 
 HOUR = 3_600_000_000_000
@@ -158,3 +159,13 @@ def test_as009_no_events_at_all_is_no_data_everywhere():
     history = history_of(DIAMOND, [])
     assert history.first is None
     assert (health_at(DIAMOND.index, history, h(1)).rolled == NO_DATA).all()
+
+
+def test_as010_the_slider_shows_at_most_four_days_and_now_without_crowding():
+    day = 86400
+    days = [(n * day, f"d{n}") for n in range(1, 8)]  # seven midnights
+    marks = slider_marks(days, 7 * day + 3600)  # loaded an hour after the last midnight
+    assert marks[7 * day + 3600] == "now"
+    assert 7 * day not in marks  # an hour before "now": too close to read
+    assert len(marks) <= 5
+    assert slider_marks([], 100) == {100: "now"}
