@@ -110,8 +110,7 @@ def as_of_notices(derived: Derived, state: ViewState, bad: str, bad_diff: str = 
         Notice(
             "asof.past",
             f"As of {when} UTC — not live.",
-            "Statuses, open incidents and changes as they were then; the topology (CIs and relationships) is "
-            "today's: the CMDB keeps no history of it. Remove asof= from the address for the live map.",
+            "Statuses, incidents and changes as they were; the topology is today's (the CMDB keeps no history of it).",
         )
     ]
     at = moment(state.as_of)

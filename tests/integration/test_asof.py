@@ -70,7 +70,7 @@ def test_ao001_the_map_as_of_t_shows_the_statuses_and_incidents_of_then(app):
     assert "s-down" in classes["ci-1"]  # rolled up as it was
     assert {"inc", "p-high"} <= set(classes["ci-2"])
     assert f"As of {stamp(ago(18.5)).replace('T', ' ')} UTC — not live." in notice
-    assert "the topology (CIs and relationships) is today's" in notice
+    assert "the topology is today's (the CMDB keeps no history of it)" in notice
 
 
 def test_ao002_the_live_map_shows_now_and_no_banner(app):
