@@ -21,6 +21,7 @@ def build_time_travel() -> html.Div:
                 marks={},
                 included=False,
                 updatemode="mouseup",
+                allow_direct_input=False,  # its box would show seconds since 1970; the line below says the time
                 className="asof-slider",
             ),
             html.P("Live", id=ids.MAP_ASOF_SHOWN, className="note", **{"aria-live": "polite"}),

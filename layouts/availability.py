@@ -9,6 +9,7 @@ from dashboard.domain.availability import AvailabilityReport
 from layouts import ids
 
 BELOW, MET = "#D55E00", "#0072B2"  # Okabe-Ito vermilion and blue, as the status palette
+HALF_DAY = 43_200
 
 
 def percent(share: float) -> str:
@@ -75,7 +76,10 @@ def _day_chart(result: AvailabilityReport) -> dcc.Graph:
         name="availability",
     )
     figure.add_hline(y=result.target, line={"dash": "dash", "color": "#1d2430"})
-    low = min([*shares, result.target])
+    # The axis follows the days counted at least half a day: today, an hour old and down, would squash every other
+    # bar into 0–100 %; a bar below the axis runs off its foot, vermilion.
+    whole = [share for share, day in zip(shares, result.days, strict=True) if day.seconds >= HALF_DAY]
+    low = min([*whole, result.target])
     figure.update_layout(
         height=160,
         margin={"l": 50, "r": 10, "t": 10, "b": 30},
