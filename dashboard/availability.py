@@ -1,10 +1,11 @@
 """A business service's availability against its SLA target, from the current snapshot (docs/availability.md).
 
 The arrays the domain needs (health events and incidents as node positions, codes and times) are made once per
-snapshot; a service's figures once per snapshot while among the views asked for recently.
+snapshot, and a service's figures once per snapshot.
 """
 
 import json
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from dashboard.domain.vocabulary import BUSINESS_SERVICE
 DAYS = 30  # the range the details panel and the wall show
 TARGET_ATTRIBUTES = ("sla_target", "sla_pct")  # the first a CI has is its target (the sample writes sla_pct)
 ATTRIBUTES_WAIT_SECONDS = 3.0
+WALL_SECONDS = 0.5  # new availabilities worked out per wall refresh, at most (then kept for the snapshot)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +80,28 @@ def is_service(derived: Derived, position: int) -> bool:
 def service_availability(
     derived: Derived, position: int, *, default_target: float, count_p2: bool = False, days: int = DAYS
 ) -> AvailabilityView:
-    """The availability of the service at a position over the `days` days before the snapshot was loaded."""
-    key = ("availability", position, default_target, count_p2, days)
-    return derived.recent(key, lambda: _build(derived, position, default_target, count_p2, days))
+    """The availability of the service at a position over the `days` days before the snapshot was loaded (kept per
+    snapshot: a few hundred bytes a service)."""
+    key = _key(position, default_target, count_p2, days)
+    return derived.kept(key, lambda: _build(derived, position, default_target, count_p2, days))
+
+
+def ready_or_within(
+    derived: Derived, positions: list[int], *, default_target: float, count_p2: bool, seconds: float = WALL_SECONDS
+) -> dict[int, AvailabilityView]:
+    """The availability of the services at `positions` already worked out, and of as many more as `seconds` allow:
+    a wall's refresh is never held up by more (the rest come with the next refreshes)."""
+    found: dict[int, AvailabilityView] = {}
+    deadline = time.perf_counter() + seconds
+    for position in positions:
+        known = _key(position, default_target, count_p2, DAYS) in derived.values
+        if known or time.perf_counter() < deadline:
+            found[position] = service_availability(derived, position, default_target=default_target, count_p2=count_p2)
+    return found
+
+
+def _key(position: int, default_target: float, count_p2: bool, days: int) -> str:
+    return f"availability.{position}.{default_target}.{int(count_p2)}.{days}"
 
 
 def _build(derived: Derived, position: int, default_target: float, count_p2: bool, days: int) -> AvailabilityView:

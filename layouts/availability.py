@@ -41,6 +41,13 @@ def availability_line(view: AvailabilityView) -> str:
     )
 
 
+def wall_line(view: AvailabilityView) -> str:
+    """A wall tile's line, short enough for one line of a tile: '99.82 % · budget −12 min' (over the last 30 days;
+    the budget's sign says whether the target is met)."""
+    result = view.report
+    return f"{percent(result.availability)} · budget\u00a0{duration(result.budget_left_seconds)}"
+
+
 def build_availability(view: AvailabilityView) -> list:
     """The availability section of a business service's details."""
     result = view.report

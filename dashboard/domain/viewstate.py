@@ -177,6 +177,7 @@ class WallState:
     services: frozenset[int] = field(default_factory=frozenset)  # CI ids; empty: every business service
     theme: str = "dark"
     tiles: str = ""  # one of WALL_TILES; "": the default for this CMDB (see dashboard/wall_cis.py)
+    sla: bool = False  # sla=1: each full tile of a business service says its availability (dashboard/availability.py)
 
     @property
     def tick_seconds(self) -> int:
@@ -199,4 +200,5 @@ def parse_wall(search: str | None) -> WallState:
         services=frozenset(number_list(one("services"), MAX_WALL_SERVICES)),
         theme="light" if one("theme") == "light" else "dark",
         tiles=one("tiles") if one("tiles") in WALL_TILES else "",
+        sla=one("sla") == "1",
     )

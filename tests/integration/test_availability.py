@@ -28,12 +28,15 @@ def cmdb(tmp_path_factory):
             ci(3, "pay-db01", "server"),
             ci(4, "Intranet", "business_service", attributes=json.dumps({"sla_target": "high"})),
             ci(5, "Shop", "business_service", attributes=json.dumps({"sla_pct": 99.95})),
+            ci(6, "Broken", "business_service"),
+            ci(7, "broken-app", "application"),
         ],
-        relationship=[rel(1, 1, "depends on", 2), rel(2, 2, "runs on", 3)],
+        relationship=[rel(1, 1, "depends on", 2), rel(2, 2, "runs on", 3), rel(3, 6, "depends on", 7)],
         health=[
             health(1, 3, "ok", observed_at=now - timedelta(hours=30)),
             health(2, 3, "down", observed_at=now - timedelta(hours=20)),
             health(3, 3, "ok", observed_at=now - timedelta(hours=18)),
+            health(5, 7, "down", observed_at=now - timedelta(hours=2)),  # down for the last two hours
         ],
         incident=[
             # Overlaps the health outage by an hour: 20 h ago to 17 h ago in all.
@@ -111,3 +114,18 @@ def test_sla006_the_sample_generators_sla_pct_is_a_target_too(app):
     view = service_availability(derived, derived.snapshot.index.position(5), default_target=99.0)
     assert view.report.target == pytest.approx(99.95)
     assert view.report.target_source == "sla_pct"
+
+
+def wall_tiles(app, search):
+    values = {f"{ids.WALL_REQUEST}.data": {"tick": 1}, f"{ids.URL}.search": search}
+    status, data = post(app, callback_request(app, ids.WALL_TILES, "children", values))
+    assert status == 200
+    return json.dumps(data["response"][ids.WALL_TILES]["children"], ensure_ascii=False)
+
+
+def test_sla007_with_sla_1_a_wall_tile_says_the_services_availability(app):
+    shown = wall_tiles(app, "?sla=1")
+    # Down for two hours of 30 days against the 99 % setting: 7.2 h allowed, 5.2 h left.
+    assert "99.72 % · budget\u00a0+5.2 h" in shown
+    assert "tile-sla" in shown
+    assert "tile-sla" not in wall_tiles(app, "")

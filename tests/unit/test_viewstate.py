@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.domain.viewstate import DEFAULT_DEPTH, MAX_DEPTH, ViewState, bad_as_of, parse, to_query
+from dashboard.domain.viewstate import DEFAULT_DEPTH, MAX_DEPTH, ViewState, bad_as_of, parse, parse_wall, to_query
 
 
 @pytest.mark.parametrize(
@@ -95,3 +95,9 @@ def test_vs103_diff_takes_a_time_like_asof_and_round_trips():
     assert parse(to_query(state)) == state
     assert parse("?root=5&diff=soon") == ViewState(root=5)
     assert bad_as_of("?root=5&diff=soon", "diff") == "soon"
+
+
+def test_vs104_a_wall_says_availability_with_sla_1_only():
+    assert parse_wall("?sla=1").sla is True
+    assert parse_wall("?sla=yes").sla is False
+    assert parse_wall("").sla is False
