@@ -20,6 +20,7 @@ from dashboard.domain.vocabulary import class_label
 from dashboard.services import Services
 from dashboard.settings import Settings
 from layouts import ids
+from layouts.asof import build_live_note
 from layouts.availability import build_availability
 from layouts.details import build_ci_details, build_edge_details, build_group_details, build_hint
 from layouts.filters import MAX_VIA_SHOWN, build_via_details
@@ -187,7 +188,8 @@ def _ci_panel(derived: Derived, state: ViewState, position: int, base: str, sett
             derived, position, default_target=settings.sla_target, count_p2=settings.sla_count_p2
         )
         extra = tuple(build_availability(view))
-    return build_ci_details(info, focus, base + to_query(hit), culprits, extra)
+    panel = build_ci_details(info, focus, base + to_query(hit), culprits, extra)
+    return [build_live_note(state.as_of), *panel] if state.as_of is not None else panel
 
 
 def _shown(shown: object) -> tuple[set[int], set[str]]:

@@ -47,6 +47,14 @@ def slider_marks(days: list[tuple[int, str]], end: int) -> dict:
 MAX_LISTED = 50
 
 
+def build_live_note(as_of: str) -> html.P:
+    """Above a CI's details while the map is as of a time: the details are today's, not those of then."""
+    return html.P(
+        f"The map is as of {as_of.replace('T', ' ')} UTC; these details (status, record, incidents) are live.",
+        className="note as-of-live",
+    )
+
+
 def build_diff(view: DiffView) -> list:
     """'Between T1 and T2 on this map: …' with each list folded (status changes, incidents, changes)."""
     counts = (

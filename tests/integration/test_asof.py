@@ -184,3 +184,13 @@ def test_ao010_diff_without_asof_compares_with_now_and_a_bad_diff_is_reported(ap
     classes, notice = draw(app, "?root=1&diff=whenever")
     assert "“diff=whenever” is not a time: nothing is compared." in notice
     assert not any("diff" in c for c in classes.values())
+
+
+def test_ao011_the_details_panel_says_it_is_live_while_the_map_is_as_of_a_time(app):
+    values = {
+        f"{ids.URL}.search": f"?root=1&sel=3&asof={stamp(ago(19))}",
+        f"{ids.MAP_SHOWN}.data": {"cis": [3], "edges": []},
+        f"{ids.MAP_PANEL}.data": {},
+    }
+    _, data = post(app, callback_request(app, ids.MAP_DETAILS, "children", values, "url.search"))
+    assert "these details (status, record, incidents) are live" in str(data["response"][ids.MAP_DETAILS])
