@@ -71,8 +71,8 @@ def test_sla001_outages_from_health_and_p1_incidents_are_merged_against_the_attr
     assert result.incidents_counted == 1  # the P2 is a degradation
     assert result.budget_left_seconds == pytest.approx(30 * 86400 * 0.005 - 3 * HOURS, abs=2)
     assert sum(d.outage_seconds for d in result.days) == pytest.approx(result.outage_seconds)
-    oldest = (datetime.now(UTC) - timedelta(hours=30)).strftime("%Y-%m-%d %H:%M")
-    assert view.health_note.startswith(f"Health history from {oldest[:13]}")  # the oldest event, 30 h ago
+    oldest = derived.snapshot.tables["health"]["observed_at"].min()  # 30 h ago
+    assert view.health_note.startswith(f"Health history from {oldest:%Y-%m-%d %H:%M} UTC;")
 
 
 def test_sla002_p2_incidents_count_when_the_setting_says_so(app):
