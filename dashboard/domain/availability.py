@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.domain.graph import GraphIndex
+from dashboard.domain.graph import CSR, GraphIndex
 from dashboard.domain.health import NO_DATA, REDUNDANT_TYPE, roll_up
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.vocabulary import INCIDENT_OPEN_STATES, Health
@@ -212,7 +212,9 @@ def _replay(
     ends = np.flatnonzero(np.r_[times[1:] != times[:-1], True])  # the last event of each distinct time
     # Having data matters only where a group member gains it (that can end its group's "all members down"), and a
     # member gains it once: when the first of the CIs it stands on reports.
-    gains = np.isin(times[ends], _member_first_data(sub, nodes, times))
+    first = _first_data(sub, nodes, times)
+    members = first[sub.edge_target[sub.edge_type == REDUNDANT_TYPE]]
+    gains = np.isin(times[ends], members[members != NEVER])
     step_ends = ends[np.maximum.reduceat(matters, np.r_[0, ends[:-1] + 1]).astype(bool) | gains]
     # With nothing down, the root is not down; with a CI down that it reaches through worst-of edges alone, it is
     # down: a roll-up is needed only while the CIs down are all behind a group ("member of").
@@ -229,14 +231,15 @@ def _replay(
     known_from = int(times[start_at - 1] if start_at else times[0])
     down_from: list[int] = []
     down_to: list[int] = []
-    was_down = bool(start_at) and _is_down(sub, own, root, downs[start_at - 1], surely[start_at - 1])
+    behind = _Behind(sub, first)
+    was_down = bool(start_at) and _is_down(behind, own, root, known_from, downs[start_at - 1], surely[start_at - 1])
     if was_down:
         down_from.append(known_from)
     applied = start_at
     for last in step_ends.tolist():
         own[nodes[applied : last + 1]] = codes[applied : last + 1]
         applied = last + 1
-        down = _is_down(sub, own, root, downs[last], surely[last])
+        down = _is_down(behind, own, root, int(times[last]), downs[last], surely[last])
         if down != was_down:
             (down_from if down else down_to).append(int(times[last]))
             was_down = down
@@ -245,43 +248,72 @@ def _replay(
     return merge(np.asarray(down_from), np.asarray(down_to)), known_from
 
 
-def _is_down(sub: GraphIndex, own: np.ndarray, root: int, downs: int, surely: int) -> bool:
+def _is_down(behind: "_Behind", own: np.ndarray, root: int, at: int, downs: int, surely: int) -> bool:
     """Whether the root's rolled-up status is down, from how many CIs below it are down and how many of them it
-    reaches through worst-of edges alone; a roll-up only when that does not decide. Its own maintenance excuses it
-    (planned, not an outage)."""
+    reaches through worst-of edges alone; a roll-up (of what stands on the CIs down) only when that does not
+    decide. Its own maintenance excuses it (planned, not an outage)."""
     if own[root] == Health.MAINTENANCE or downs == 0:
         return False
-    return surely > 0 or int(roll_up(sub, own)[root]) == Health.DOWN
+    return surely > 0 or behind.is_down(own, root, at)
 
 
-def _member_first_data(sub: GraphIndex, nodes: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """The times at which group members first have data (their own, or of anything below them), from events in
-    time order."""
-    redundant = sub.edge_type == REDUNDANT_TYPE
-    if not redundant.any():
-        return np.empty(0, dtype=np.int64)
+class _Behind:
+    """The roll-up of a service's down-ness over what stands on the CIs that are down, and what those stand on
+    directly: nothing else can be down, and of the rest only whether it has data counts (a member with data that
+    is not down keeps its group up). Exact, and small where few CIs are down."""
+
+    def __init__(self, sub: GraphIndex, first: np.ndarray) -> None:
+        self.sub = sub
+        self.first = first
+        self.up = sub.dependency_up()
+        self.down = sub.dependency_down()
+
+    def is_down(self, own: np.ndarray, root: int, at: int) -> bool:
+        """Whether the root rolls up to down with these own statuses at time `at`."""
+        sub = self.sub
+        above = _reach_csr(self.up, np.flatnonzero(own == Health.DOWN), sub.node_count)
+        if not above[root]:
+            return False
+        parents = np.flatnonzero(above)
+        starts, counts = self.down.indptr[parents], np.diff(self.down.indptr)[parents]
+        slots = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        edges = self.down.edges[slots]
+        nodes = np.union1d(parents, self.down.indices[slots])
+        part = sub.induced(nodes, edges)
+        rest = ~above[nodes]  # not down: only whether they have data by now counts
+        has_data = self.first[nodes] <= at
+        local = np.where(rest, np.where(has_data, int(Health.OK), NO_DATA), own[nodes]).astype(np.int8)
+        return int(roll_up(part, local)[int(np.searchsorted(nodes, root))]) == Health.DOWN
+
+
+def _first_data(sub: GraphIndex, nodes: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Per node: when it first has data, its own or of anything below it (NEVER: not in these events), from events
+    in time order."""
     first = np.full(sub.node_count, NEVER, dtype=np.int64)
     first[nodes[::-1]] = times[::-1]  # reversed: each node's earliest event is written last
     down = sub.dependency_down()
+    has = down.indptr[1:] > down.indptr[:-1]
     for _ in range(MAX_DEPTH + 1):  # the earliest of a node's own and of everything below it
         below = np.full(sub.node_count, NEVER, dtype=np.int64)
-        has = down.indptr[1:] > down.indptr[:-1]
         if has.any():
             below[has] = np.minimum.reduceat(first[down.indices], down.indptr[:-1][has])
         updated = np.minimum(first, below)
         if np.array_equal(updated, first):
             break
         first = updated
-    found = first[sub.edge_target[redundant]]
-    return np.unique(found[found != NEVER])
+    return first
 
 
 def _reach_mask(sub: GraphIndex, starts: np.ndarray, skipped: np.ndarray) -> np.ndarray:
     """Per node: whether it is one of `starts` or below one of them through edges not `skipped` (a mask over edges).
     From the service through edges that are not group membership: a CI down there takes the service down whatever
     else holds."""
-    csr = sub.down.without(skipped)
-    seen = np.zeros(sub.node_count, dtype=bool)
+    return _reach_csr(sub.down.without(skipped), starts, sub.node_count)
+
+
+def _reach_csr(csr: CSR, starts: np.ndarray, node_count: int) -> np.ndarray:
+    """Per node: whether it is one of `starts` or reached from one of them along the CSR."""
+    seen = np.zeros(node_count, dtype=bool)
     frontier = np.unique(np.asarray(starts, dtype=np.int64))
     seen[frontier] = True
     for _ in range(MAX_DEPTH):

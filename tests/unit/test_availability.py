@@ -231,6 +231,21 @@ CHAIN = graph(
 )
 
 
+NESTED = graph(
+    {1: "business_service", 2: "application", 3: "cluster", 4: "server", 5: "server", 8: "switch", 9: "database"},
+    [(1, "depends on", 2), (2, "runs on", 3), (4, "member of", 3), (5, "member of", 3), (4, "uplinked to", 8),
+     (5, "uplinked to", 8), (2, "depends on", 9), (9, "runs on", 4)],
+)  # fmt: skip
+NESTED_EVENTS = st.lists(st.tuples(st.sampled_from([1, 2, 3, 4, 5, 8, 9]), STATUSES, st.integers(0, 40)), max_size=25)
+
+
+@settings(max_examples=80, deadline=None)
+@given(NESTED_EVENTS)
+def test_av020_a_member_with_data_only_below_it_keeps_its_group_up_as_a_full_roll_up_says(events):
+    found, _ = health_of(NESTED, 1, events, now=h(50))
+    assert pairs(found) == pairs(_brute_force(NESTED, 1, events, h(50)))
+
+
 @settings(max_examples=60, deadline=None)
 @given(EVENTS, st.sampled_from([CLUSTERED, CHAIN]))
 def test_av015_replaying_only_where_down_or_data_changed_equals_rolling_up_after_every_event(events, built):
