@@ -8,6 +8,7 @@ from dash import Dash, html
 
 from callbacks import asof as asof_callbacks
 from callbacks import filters as filter_callbacks
+from callbacks import health as health_callbacks
 from callbacks import map as map_callbacks
 from callbacks import map_table as map_table_callbacks
 from callbacks import overview as overview_callbacks
@@ -15,11 +16,12 @@ from callbacks import pages as pages_callbacks
 from callbacks import paths as paths_callbacks
 from callbacks import selection as selection_callbacks
 from callbacks import wall as wall_callbacks
-from callbacks.pages import QUALITY_PATH
-from dashboard import auth, background, compression, fast_json, guard, headers
+from callbacks.pages import HEALTH_PATH, QUALITY_PATH
+from dashboard import auth, background, compression, fast_json, guard, headers, page_scripts, report_route
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
+from dashboard.health_data import health_data
 from dashboard.services import Services
 from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
@@ -34,6 +36,7 @@ FEATURES = (
     wall_callbacks,
     selection_callbacks,
     paths_callbacks,
+    health_callbacks,
     asof_callbacks,
 )
 STATUS_TICK_MS = 10_000
@@ -81,7 +84,8 @@ def create_app(
             profile=profile_named(settings.profile),
             deadline_seconds=settings.cmdb_deadline_seconds,
         ),
-        DerivedCache(warmers=(warm_wall,)),
+        # /health's per-snapshot data is warmed too (seconds at 1M CIs), so that its first page is a filter change.
+        DerivedCache(warmers=(warm_wall, health_data)),
     )
     app = Dash(
         __name__,
@@ -101,10 +105,14 @@ def create_app(
         # Built per page load, so that it carries the snapshot version being served (see build_shell).
         snapshot = services.store.snapshot
         version = snapshot.version if snapshot is not None else None
-        return build_shell(settings.title, STATUS_TICK_MS, map_href, quality_href, version)
+        return build_shell(
+            settings.title, STATUS_TICK_MS, map_href, quality_href, version, app.get_relative_path(HEALTH_PATH)
+        )
 
     app.layout = page
     compression.install(app)  # first: its after-request hook runs last, over the finished answer
+    page_scripts.install(app)
+    report_route.install(app, services)
     auth.install(app, access, settings)
     guard.install(app)
     headers.install(app, settings.frame_ancestor_list)

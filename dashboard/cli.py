@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from dashboard import __version__, logs
+from dashboard import __version__, logs, report_cli
 from dashboard.cmdb import schema
+from dashboard.cmdb.cmdb_health import cmdb_health
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
+from dashboard.domain.cmdb_health import DIMENSIONS, percent
 from dashboard.settings import DEMO_CIS, DEMO_SEED, Settings, demo_database_url
 
 if TYPE_CHECKING:
@@ -111,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
         "fault of servicemap); 1 bad usage or an unreadable file; 2 a database or file that cannot be reached"
     )
     imp.set_defaults(run=_import)
+
+    report_cli.add_parser(commands, _source_flags)
+    commands.choices["report"].set_defaults(run=_report)
 
     ddl = commands.add_parser("schema", help="print the native CMDB tables' CREATE statements")
     ddl.add_argument("--dialect", default="sqlite", choices=("sqlite", "postgresql", "mysql"), help="SQL dialect")
@@ -303,12 +308,17 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     snapshot = status.snapshot
     if args.json:
-        out = {"counts": snapshot.counts(), "findings": [f.as_dict() for f in snapshot.findings]}
+        total = cmdb_health(snapshot).total
+        scores = {d: getattr(total, d) for d in ("overall", *DIMENSIONS)}
+        out = {"counts": snapshot.counts(), "cmdb_health": scores, "findings": [f.as_dict() for f in snapshot.findings]}
         print(json.dumps(out, indent=2, default=str))
         return EXIT_OK
     seconds = sum(snapshot.seconds.values())
     print(f"Loaded {redacted(settings.database_url)} via {snapshot.load_path} in {seconds:.2f} s")
     print("  " + ", ".join(f"{name}: {count:,}" for name, count in snapshot.counts().items()))
+    total = cmdb_health(snapshot).total
+    parts = ", ".join(f"{d} {percent(getattr(total, d))}" for d in DIMENSIONS)
+    print(f"CMDB health {percent(total.overall)} ({parts})")
     if not snapshot.findings:
         print("No data-quality findings.")
     for finding in snapshot.findings:
@@ -318,6 +328,10 @@ def _check(args: argparse.Namespace) -> int:
         if finding.examples:
             print(f"{'':38}e.g. {'; '.join(finding.examples[:3])}")
     return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    return report_cli.run(args, _settings(args))
 
 
 def _serve(args: argparse.Namespace) -> int:

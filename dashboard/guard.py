@@ -111,9 +111,39 @@ def callback_request_problem(callback_map: dict, body: object) -> str | None:
         if not isinstance(sent, list) or len(sent) != len(expected):
             return f"{part} do not match the callback"
         for item, want in zip(sent, expected, strict=True):
-            if not isinstance(item, dict) or (item.get("id"), item.get("property")) != (want["id"], want["property"]):
+            if not _matches(item, want):
                 return f"{part} do not match the callback"
     return None
+
+
+MAX_PATTERN_ITEMS = 100  # components one pattern-matching (ALL) input may list
+
+
+def _matches(item: object, want: dict) -> bool:
+    """True when a sent input or state is the registered one: the same id and property, or for a pattern-matching id
+    (registered as its JSON text, e.g. the /health charts) a list of components whose ids fit the pattern."""
+    if not want["id"].startswith("{"):
+        return isinstance(item, dict) and (item.get("id"), item.get("property")) == (want["id"], want["property"])
+    pattern = json.loads(want["id"])
+    return (
+        isinstance(item, list)
+        and len(item) <= MAX_PATTERN_ITEMS
+        and all(isinstance(one, dict) and one.get("property") == want["property"] for one in item)
+        and all(_fits(one.get("id"), pattern) for one in item)
+    )
+
+
+def _fits(ident: object, pattern: dict) -> bool:
+    """True when a component id has the pattern's keys, its fixed values, and a plain value where it has a wildcard."""
+    if not isinstance(ident, dict) or set(ident) != set(pattern):
+        return False
+    for key, value in pattern.items():
+        if isinstance(value, list):  # a wildcard (["ALL"]): any string or number
+            if not isinstance(ident[key], str | int) or isinstance(ident[key], bool):
+                return False
+        elif ident[key] != value:
+            return False
+    return True
 
 
 def _outputs_in_key(key: str) -> list[tuple[str, str]]:

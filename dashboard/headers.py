@@ -3,6 +3,9 @@ allowed by its hash), framing limited to configured origins, no MIME sniffing, n
 answers are never cached, and no software version is named.
 """
 
+import base64
+import hashlib
+
 import flask
 from dash import Dash
 from werkzeug.serving import WSGIRequestHandler
@@ -24,10 +27,17 @@ _POLICY = (
 )
 
 
-def content_security_policy(app: Dash, frame_ancestors: tuple[str, ...]) -> str:
-    """The CSP for this app: its inline scripts' hashes, and who may frame it ('self' and the allowed origins)."""
+def content_security_policy(app: Dash, frame_ancestors: tuple[str, ...], scripts: tuple[str, ...] = ()) -> str:
+    """The CSP for this app: its inline scripts' hashes (and those of `scripts`, the inline scripts of a page of our
+    own such as /report), and who may frame it ('self' and the allowed origins)."""
     ancestors = " ".join(("'self'", *frame_ancestors))
-    return "; ".join(_POLICY).format(hashes=" ".join(app.csp_hashes()), ancestors=ancestors)
+    hashes = (*app.csp_hashes(), *(script_hash(s) for s in scripts))
+    return "; ".join(_POLICY).format(hashes=" ".join(hashes), ancestors=ancestors)
+
+
+def script_hash(script: str) -> str:
+    """The CSP source that allows one inline script: 'sha256-…' of its text."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
 
 
 def install(app: Dash, frame_ancestors: tuple[str, ...] = ()) -> None:
@@ -40,7 +50,8 @@ def install(app: Dash, frame_ancestors: tuple[str, ...] = ()) -> None:
             return response  # a host application's own pages set their own headers
         if not policy:  # the hashes are known once Dash has its config, i.e. at the first request
             policy.append(content_security_policy(app, frame_ancestors))
-        response.headers["Content-Security-Policy"] = policy[0]
+        if "Content-Security-Policy" not in response.headers:  # a page of our own may have set a stricter one
+            response.headers["Content-Security-Policy"] = policy[0]
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"

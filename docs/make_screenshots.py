@@ -33,6 +33,7 @@ VIEWS = (
     ("quality", "quality", None),
     ("wall", "wall", None),
     ("wall-rotation", "wall?rotate=60", None),
+    ("health", "health", None),
 )
 
 
@@ -76,6 +77,9 @@ def shoot(url: str, target: Path, width: int, height: int, tap: str | None) -> N
         rotation = "return document.getElementById('wall-rotation')?.hidden !== false"
         while "rotate=" in url and driver.execute_script(rotation) and time.monotonic() < deadline + 60:
             time.sleep(0.5)
+        plotted = "return document.querySelectorAll('#page-health .js-plotly-plot').length"
+        while url.endswith("health") and not driver.execute_script(plotted) and time.monotonic() < deadline:
+            time.sleep(0.2)
         time.sleep(2.5 if "/?" in url else 4.0)  # a map settles: labels, then a fit
         if tap:
             driver.execute_script(

@@ -69,6 +69,17 @@ MAP_PATH_TO = "map-path-to"
 MAP_PATH_BOX = "map-path-box"
 MAP_OPENED = "map-opened"
 
+# The asset-health page (/health): its container, the URL it was asked for, its three parts, and the pattern-matching
+# types of what its callback puts in (charts and filters exist only while /health was shown: see layouts/health.py).
+PAGE_HEALTH = "page-health"
+NAV_HEALTH = "nav-health"
+HEALTH_URL = "health-url"
+HEALTH_FILTERS = "health-filters"
+HEALTH_BODY = "health-body"
+HEALTH_SELECTION = "health-selection"
+HEALTH_CHART = "health-figure"  # {"type": HEALTH_CHART, "name": …} on every dcc.Graph of the page
+HEALTH_FILTER = "health-filter"  # {"type": HEALTH_FILTER, "name": "service" | "class" | "loc" | "group" | "days"}
+
 # Availability and SLA of a business service (issue 13, dashboard/availability.py) and time travel (as of T).
 DETAILS_AVAILABILITY = "details-availability"
 MAP_ASOF = "map-asof"  # the time-travel slider (seconds since 1970; its right end is live)

@@ -75,11 +75,13 @@ def build_body(
     classes: dict[str, int],
     findings: list[Finding],
     map_href: str = "/",
+    health: html.Section | None = None,
 ) -> list:
-    """Where the data comes from (None: not shown), counts per table and class, and the data-quality findings (worst
-    first, each with links to its example CIs on the map at `map_href`)."""
+    """Where the data comes from (None: not shown), the CMDB health section when given, counts per table and class,
+    and the data-quality findings (worst first, each with links to its example CIs on the map at `map_href`)."""
     return [
         *([html.P(["Source: ", html.Code(source)])] if source is not None else []),
+        *([health] if health is not None else []),
         html.Section([html.H2("Contents"), _table(("Table", "Rows"), counts.items())], className="card"),
         html.Section([html.H2("CIs by class"), _table(("Class", "CIs"), classes.items())], className="card"),
         html.Section([html.H2("Data quality"), _findings(findings, map_href)], className="card wide"),

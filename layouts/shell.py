@@ -3,13 +3,19 @@
 from dash import dcc, html
 
 from layouts import ids
+from layouts.health import build_health_page
 from layouts.map import build_map_page
 from layouts.overview import build_quality_page
 from layouts.wall import build_wall_page
 
 
 def build_shell(
-    title: str, tick_ms: int, map_href: str, quality_href: str, snapshot_version: int | None = None
+    title: str,
+    tick_ms: int,
+    map_href: str,
+    quality_href: str,
+    snapshot_version: int | None = None,
+    health_href: str = "/health",
 ) -> html.Div:
     """Every page of the app; the URL's path decides which one is visible.
 
@@ -29,6 +35,7 @@ def build_shell(
                         [
                             dcc.Link("Service map", href=map_href, id=ids.NAV_MAP, className="nav"),
                             dcc.Link("Data quality", href=quality_href, id=ids.NAV_QUALITY, className="nav"),
+                            dcc.Link("Asset health", href=health_href, id=ids.NAV_HEALTH, className="nav"),
                         ]
                     ),
                     html.Div(
@@ -44,6 +51,7 @@ def build_shell(
             html.Div(build_map_page([]), id=ids.PAGE_MAP),
             build_quality_page(),
             build_wall_page(),
+            build_health_page(),
         ],
         className="page",
     )

@@ -28,8 +28,12 @@ def request_for_key(app: Dash, key: str, values: dict[str, object], triggered: s
         if not registered.get("no_output")  # a callback without outputs is registered under a hash
     ]
 
-    def filled(items: list[dict]) -> list[dict]:
-        return [{**item, "value": values.get(f"{item['id']}.{item['property']}")} for item in items]
+    def filled(items: list[dict]) -> list:
+        # A pattern-matching (ALL) id stands for a list of components: none of them is on the page here.
+        return [
+            [] if item["id"].startswith("{") else {**item, "value": values.get(f"{item['id']}.{item['property']}")}
+            for item in items
+        ]
 
     return {
         "output": key,

@@ -111,3 +111,15 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "README.md").is_file():
         pytest.skip(f"the shared real data is not at {SHARED_DATA} (set SERVICEMAP_SHARED_DATA to where it is)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """servicemap's own files (secret key, CMDB health trend) go to a scratch folder, never the user's home."""
+    previous = os.environ.get("SERVICEMAP_HOME")
+    os.environ["SERVICEMAP_HOME"] = str(tmp_path_factory.mktemp("servicemap-home"))
+    yield
+    if previous is None:
+        os.environ.pop("SERVICEMAP_HOME", None)
+    else:
+        os.environ["SERVICEMAP_HOME"] = previous

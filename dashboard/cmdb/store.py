@@ -15,12 +15,15 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from dashboard.cmdb import connect
+from dashboard.cmdb.cmdb_health import cmdb_health
 from dashboard.cmdb.connect import read_only_engine, redacted
 from dashboard.cmdb.fingerprint import fingerprint
+from dashboard.cmdb.health_trend import record, trend_file
 from dashboard.cmdb.profiles import Profile
 from dashboard.cmdb.profiles.native import NATIVE
 from dashboard.cmdb.snapshot import Snapshot, load_snapshot
 from dashboard.logs import cause_of, log_event, new_error_id
+from dashboard.settings import data_home
 
 DEADLINE_SECONDS = 120.0  # a refresh (fingerprint, load, checks) running longer has overrun
 MAX_OVERRUN = 3  # attempts running at once (all but one of them overrun); no new one starts until one ends
@@ -233,6 +236,15 @@ def _check(snapshot: Snapshot) -> None:
         version=snapshot.version,
         seconds=round(time.perf_counter() - start, 3),
         findings=len(findings),
+    )
+    start = time.perf_counter()
+    score = cmdb_health(snapshot)
+    record(trend_file(data_home(), snapshot.source), snapshot.fingerprint, snapshot.loaded_at, score)
+    log_event(
+        "snapshot_scored",
+        version=snapshot.version,
+        seconds=round(time.perf_counter() - start, 3),
+        score=score.total.overall,
     )
 
 

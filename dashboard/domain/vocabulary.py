@@ -205,3 +205,7 @@ INCIDENT_PRIORITIES: tuple[int, ...] = (1, 2, 3, 4, 5)
 INCIDENT_OPEN_STATES: tuple[str, ...] = ("new", "in_progress", "on_hold")
 INCIDENT_STATES: tuple[str, ...] = (*INCIDENT_OPEN_STATES, "resolved", "closed", "canceled")
 CHANGE_STATES: tuple[str, ...] = ("new", "assess", "scheduled", "implement", "review", "closed", "canceled")
+
+# Incident priorities as the /health charts colour them (P1 … P5): dark to light, so that they read in grey too;
+# P1 is Down's red and P2 Degraded's amber darkened, so that a chart's red means the same as the map's.
+PRIORITY_COLOURS: dict[int, str] = {1: "#B22222", 2: "#D55E00", 3: "#E69F00", 4: "#56B4E9", 5: "#C8C8C8"}

@@ -60,7 +60,10 @@ def test_dp101_a_click_puts_sel_in_the_url_keeps_the_zoom_and_a_reload_restores_
     click_node(browser, f"ci-{SCHEDULING}")
     WebDriverWait(browser, WAIT).until(lambda d: f"sel={SCHEDULING}" in search(d))
     WebDriverWait(browser, WAIT).until(lambda d: "Focus here" in details_text(d))
-    browser.execute_script(f"{CY}.zoom({{level: 1.7, renderedPosition: {{x: 200, y: 200}}}})")
+    # Zoom in about the next CI to click, so it stays where it was drawn (a fixed point could push it off the canvas).
+    browser.execute_script(
+        f"const cy = {CY}; cy.zoom({{level: 1.7, renderedPosition: cy.$id('ci-41').renderedPosition()}})"
+    )
     view = browser.execute_script(f"const cy = {CY}; return [cy.zoom(), cy.pan().x, cy.pan().y]")
     click_node(browser, "ci-41")
     WebDriverWait(browser, WAIT).until(lambda d: "sel=41" in search(d))

@@ -57,3 +57,21 @@ def test_pl002_a_url_without_a_root_still_draws_the_default_map(recorded, served
     assert "root=" in recorded.execute_script("return location.search")
     # The first call finds no root and draws nothing; the URL with the default root draws the map.
     assert 1 <= len(map_requests(callbacks)) <= 2
+
+
+def test_pl005_the_page_runs_without_babel_polyfill_and_no_script_fails(browser, served):
+    browser.get_log("browser")  # drop what earlier tests left
+    browser.get(served + "?root=5&depth=2&sel=5")
+    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(CY_NODES_JS) > 0)
+    scripts = browser.execute_script("return [...document.scripts].map(s => s.src)")
+    assert not [s for s in scripts if "polyfill" in s]
+    assert browser.execute_script("return typeof regeneratorRuntime.mark") == "function"
+    # The async parts that use it: the picker's dropdown, the table view (ag-grid), the details panel's chart.
+    browser.find_element("id", "map-root").click()
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements("css selector", "input.dash-dropdown-search"))
+    browser.get(served + "?root=5&depth=2&view=table")
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements("css selector", "#map-table-nodes .ag-row"))
+    browser.get(served + "quality")
+    WebDriverWait(browser, WAIT).until(lambda d: "CMDB health" in d.find_element("id", "overview-body").text)
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and e.get("source") == "javascript"]
+    assert errors == []

@@ -21,8 +21,9 @@ def app(sqlite_db):
     return create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0, anonymous=True))
 
 
-def overview_request(app, tick=0):
-    return callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": tick})
+def overview_request(app, tick=0, pathname="/quality"):
+    values = {f"{ids.OVERVIEW_TICK}.n_intervals": tick, f"{ids.URL}.pathname": pathname}
+    return callback_request(app, ids.OVERVIEW_STATUS, "children", values)
 
 
 def test_ap001_page_and_layout_are_served(app):
@@ -50,6 +51,9 @@ def test_ap003_every_callback_id_exists_in_the_layout(app):
     layout = app.server.test_client().get("/_dash-layout").get_data(as_text=True)
     for callback in app.callback_map.values():
         for item in [*callback["inputs"], *callback["state"]]:
+            if item["id"].startswith("{"):  # a pattern-matching id: components a callback puts in later (/health)
+                assert json.loads(item["id"])["type"] in vars(ids).values(), item
+                continue
             assert f'"{item["id"]}"' in layout, item
     for output, callback in app.callback_map.items():
         if callback.get("no_output"):  # registered under a hash of its inputs: nothing to find in the layout
@@ -100,3 +104,25 @@ def _components(node: object) -> list[dict]:
     if not isinstance(node, dict) or "props" not in node:
         return []
     return [node, *_components(node["props"].get("children"))]
+
+
+def test_pl004_the_data_quality_body_is_sent_only_while_its_page_is_shown(app):
+    on_map = app.server.test_client().post("/_dash-update-component", json=overview_request(app, pathname="/"))
+    assert ids.OVERVIEW_BODY not in on_map.get_json()["response"]  # the map's cold load does not render a hidden page
+    assert ids.OVERVIEW_STATUS in on_map.get_json()["response"]
+    on_quality = app.server.test_client().post("/_dash-update-component", json=overview_request(app))
+    assert "Relationships to or from a CI" in json.dumps(on_quality.get_json()["response"][ids.OVERVIEW_BODY])
+
+
+def test_ch101_the_quality_page_shows_the_cmdb_health_score_and_each_snapshot_adds_a_trend_point(app):
+    from dashboard.cmdb.health_trend import read_trend, trend_file
+    from dashboard.settings import data_home
+
+    snapshot = app.server.extensions["servicemap"].store.snapshot
+    answer = app.server.test_client().post("/_dash-update-component", json=overview_request(app)).get_json()
+    text = json.dumps(answer["response"][ids.OVERVIEW_BODY])
+    assert "CMDB health" in text
+    assert "Completeness" in text
+    assert "By class, worst first" in text
+    points = read_trend(trend_file(data_home(), snapshot.source))
+    assert points[-1].loaded_at == snapshot.loaded_at

@@ -121,7 +121,12 @@ def _after_a_failed_refresh(cmdb, tmp_path, **settings):
 def _answers(app, **request) -> str:
     client = app.server.test_client()
     bodies = [
-        callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 1}),
+        callback_request(
+            app,
+            ids.OVERVIEW_STATUS,
+            "children",
+            {f"{ids.OVERVIEW_TICK}.n_intervals": 1, f"{ids.URL}.pathname": "/quality"},
+        ),
         callback_request(app, ids.WALL_TILES, "children", {f"{ids.WALL_REQUEST}.data": {"tick": 1}}),
     ]
     answers = [client.post("/_dash-update-component", json=body, **request) for body in bodies]

@@ -90,7 +90,10 @@ def test_hg004_the_map_says_stale_with_the_same_sentence(proxied_db, proxy):
     proxy.stall()
     app.server.extensions["servicemap"].store.refresh()
     body = callback_request(
-        app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 1, f"{ids.SNAPSHOT_VERSION}.data": 1}
+        app,
+        ids.OVERVIEW_STATUS,
+        "children",
+        {f"{ids.OVERVIEW_TICK}.n_intervals": 1, f"{ids.SNAPSHOT_VERSION}.data": 1, f"{ids.URL}.pathname": "/quality"},
     )
     status, data = post(app, body)
     assert status == 200

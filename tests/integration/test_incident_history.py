@@ -271,7 +271,9 @@ def test_ih012_importing_into_a_database_of_an_earlier_version_upgrades_it(empty
 
 def test_ih013_the_data_quality_page_counts_incidents_without_ci(imported):
     app = create_app(Settings.from_env({}, database_url=imported, refresh_seconds=0, anonymous=True))
-    request = callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 0})
+    request = callback_request(
+        app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 0, f"{ids.URL}.pathname": "/quality"}
+    )
     response = app.server.test_client().post("/_dash-update-component", json=request)
     assert response.status_code == 200
     text = response.get_data(as_text=True)

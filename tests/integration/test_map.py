@@ -204,7 +204,9 @@ def test_mp014_a_failed_refresh_dims_the_map_and_says_stale(tmp_path):
     app = create_app(Settings.from_env({}, database_url=url, refresh_seconds=0, anonymous=True))
     shutil.move(tmp_path / "cmdb.sqlite", tmp_path / "gone.sqlite")
     assert app.server.extensions["servicemap"].store.refresh() is False
-    body = callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 1})
+    body = callback_request(
+        app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 1, f"{ids.URL}.pathname": "/quality"}
+    )
     status, data = post(app, body)
     assert status == 200
     assert data["response"][ids.MAP_GRAPH]["className"] == "map stale"

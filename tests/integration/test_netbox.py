@@ -162,7 +162,9 @@ def test_nb004_serving_the_netbox_profile_shows_the_overview(netbox_url):
     app = create_app(
         Settings.from_env({}, database_url=netbox_url, profile="netbox", refresh_seconds=0, anonymous=True)
     )
-    body = callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 0})
+    body = callback_request(
+        app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 0, f"{ids.URL}.pathname": "/quality"}
+    )
     status, data = post(app, body)
     assert status == 200
     text = json.dumps(data)

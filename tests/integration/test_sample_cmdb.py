@@ -1,6 +1,7 @@
 """generate → load → snapshot on every backend, and `check` finding exactly the planted dirt."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -39,6 +40,7 @@ def test_sc001_check_finds_every_planted_category_with_the_right_counts(demo, ca
     url, planted = demo
     report = check_json(url, capsys)
     found = {f["code"]: f for f in report["findings"]}
+    assert 0 < report["cmdb_health"]["correctness"] < 1  # the planted duplicates, orphans and stale CIs count
     for code, field in PLANTED_FINDINGS.items():
         assert found[code]["count"] == getattr(planted, field), code
     assert f"{planted.cycle_cis} CIs on cycles" in found["graph.cycle"]["detail"]
@@ -57,6 +59,7 @@ def test_sc002_check_prints_a_readable_report(demo, capsys):
     out = capsys.readouterr().out
     assert "relationship.dangling" in out
     assert "Dependency cycles" in out
+    assert re.search(r"CMDB health \d+\.\d % \(completeness \d+\.\d %, correctness \d+\.\d %, compliance", out)
 
 
 def test_sc003_check_exits_2_when_the_cmdb_cannot_be_read(tmp_path, capsys):

@@ -206,7 +206,9 @@ def test_sn011_the_app_serves_a_servicenow_replica(sqlite_db):
     build_replica(sqlite_db)
     settings = Settings.from_env({}, database_url=sqlite_db, profile="servicenow", refresh_seconds=0, anonymous=True)
     app = create_app(settings)
-    request = callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 0})
+    request = callback_request(
+        app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 0, f"{ids.URL}.pathname": "/quality"}
+    )
     response = app.server.test_client().post("/_dash-update-component", json=request)
     assert response.status_code == 200
     text = response.get_data(as_text=True)

@@ -53,9 +53,8 @@ def wall(app, search=""):
 
 
 def quality(app):
-    status, data = post(
-        app, callback_request(app, ids.OVERVIEW_STATUS, "children", {f"{ids.OVERVIEW_TICK}.n_intervals": 0})
-    )
+    values = {f"{ids.OVERVIEW_TICK}.n_intervals": 0, f"{ids.URL}.pathname": "/quality"}
+    status, data = post(app, callback_request(app, ids.OVERVIEW_STATUS, "children", values))
     assert status == 200
     return json.dumps(data["response"][ids.OVERVIEW_BODY]["children"])
 

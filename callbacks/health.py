@@ -1,0 +1,143 @@
+"""Asset-health wiring: the page is built only while the URL's path is /health; its filters write the URL; a click
+on a chart's mark opens the CI on the map or lists the CIs behind it. What the browser sends is untrusted."""
+
+from urllib.parse import urlencode
+
+from dash import Dash, Input, Output, State, ctx, html, no_update
+from dash.dependencies import ALL
+
+from callbacks.pages import HEALTH_PATH, page_of
+from dashboard.domain.health_scope import HealthQuery, health_query, parse_health
+from dashboard.domain.untrusted import text
+from dashboard.health_data import health_data
+from dashboard.health_marks import cis_behind, map_root, mark_of
+from dashboard.health_page import filter_options, health_page
+from dashboard.services import Services
+from layouts import ids
+from layouts.health import build_body, build_filters, build_selection
+from layouts.health_charts import FONT
+
+# Runs in the browser, so that a map page's URL changes never cost a request: only a /health URL reaches the server.
+GATE = """function (pathname, search) {
+    var path = (pathname || "").replace(/\\/+$/, "");
+    if (!/\\/health$/.test(path)) { return window.dash_clientside.no_update; }
+    return {pathname: pathname, search: search || ""};
+}"""
+SCROLL = """function (children) {
+    var panel = document.getElementById("PANEL");
+    if (children && children.length && panel) { panel.scrollIntoView({block: "start"}); }
+    return window.dash_clientside.no_update;
+}""".replace("PANEL", ids.HEALTH_SELECTION)
+# Page text grows with the screen (servicemap.css: up to 28 px on a 4K wall); plotly's sizes are pixels. Scale every
+# chart's fonts and height by the page's font size over the charts' (FONT), from the unscaled height in layout.meta,
+# so that doing it again changes nothing; retried while plotly.js still loads or draws.
+SCALE = """function (children) {
+    var scale = (parseFloat(getComputedStyle(document.body).fontSize) || BASE) / BASE;
+    var size = BASE * scale, tries = 0;
+    function apply() {
+        var pending = false;
+        document.querySelectorAll("#PAGE .dash-graph").forEach(function (graph) {
+            var gd = graph.querySelector(".js-plotly-plot");
+            var base = gd && gd.layout && gd.layout.meta && gd.layout.meta.height;
+            if (!window.Plotly || !gd || !gd._fullLayout || !base) { pending = true; return; }
+            if (Math.abs(gd._fullLayout.height - base * scale) < 1) { return; }
+            var update = {"height": base * scale, "font.size": size, "hoverlabel.font.size": size};
+            (gd.layout.annotations || []).forEach(function (a, i) {
+                update["annotations[" + i + "].font.size"] = size;
+            });
+            graph.style.height = base * scale + "px";  // dcc.Graph sizes the plot to its box
+            window.Plotly.relayout(gd, update);
+        });
+        if (pending && ++tries < 40) { setTimeout(apply, 250); }
+    }
+    if (scale > 1.1 && children) { setTimeout(apply, 0); }
+    return window.dash_clientside.no_update;
+}""".replace("BASE", str(FONT["size"])).replace("PAGE", ids.PAGE_HEALTH)
+FILTERS = ("service", "class", "loc", "group", "days")
+
+
+def register(app: Dash, services: Services) -> None:
+    """Attach the health page's callbacks."""
+    map_href = app.get_relative_path("/")
+    app.clientside_callback(GATE, Output(ids.HEALTH_URL, "data"), Input(ids.URL, "pathname"), Input(ids.URL, "search"))
+    app.clientside_callback(SCALE, Output(ids.HEALTH_BODY, "title"), Input(ids.HEALTH_BODY, "children"))
+    app.clientside_callback(
+        SCROLL,
+        Output(ids.HEALTH_SELECTION, "title"),
+        Input(ids.HEALTH_SELECTION, "children"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output(ids.HEALTH_FILTERS, "children"),
+        Output(ids.HEALTH_BODY, "children"),
+        Output(ids.HEALTH_SELECTION, "children"),
+        Input(ids.HEALTH_URL, "data"),
+        State({"type": ids.HEALTH_FILTER, "name": ALL}, "value"),
+        prevent_initial_call=True,
+    )
+    def show(asked: object, shown_filters: object) -> tuple:
+        pathname = asked.get("pathname") if isinstance(asked, dict) else None
+        if page_of(app, pathname) != HEALTH_PATH:
+            return no_update, no_update, no_update
+        derived = services.current()
+        if derived is None:
+            return [], [html.P("No data loaded yet.", className="note")], []
+        data = health_data(derived)
+        query = parse_health(asked.get("search"))
+        filters = (
+            no_update
+            if _filtered(ctx.states_list, shown_filters) == query
+            else build_filters(filter_options(derived, data), query)
+        )
+        return filters, build_body(health_page(derived, data, query), map_href), []
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input({"type": ids.HEALTH_FILTER, "name": ALL}, "value"),
+        State(ids.URL, "pathname"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def filtered(values: object, pathname: object, search: object) -> str:
+        if page_of(app, pathname) != HEALTH_PATH:
+            return no_update
+        query = _filtered(ctx.inputs_list, values)
+        return no_update if query is None or query == parse_health(search) else health_query(query)
+
+    @app.callback(
+        Output(ids.HEALTH_SELECTION, "children", allow_duplicate=True),
+        Output(ids.URL, "pathname", allow_duplicate=True),
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input({"type": ids.HEALTH_CHART, "name": ALL}, "clickData"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def clicked(_clicks: object, search: object) -> tuple:
+        triggered = ctx.triggered[0] if ctx.triggered else {}
+        mark = mark_of(triggered.get("value") if isinstance(triggered, dict) else None)
+        derived = services.current()
+        if mark is None or derived is None:
+            return no_update, no_update, no_update
+        root = map_root(mark)
+        if root is not None:
+            return no_update, map_href, root
+        cis = cis_behind(derived, health_data(derived), parse_health(search), mark)
+        return build_selection(cis, map_href), no_update, no_update
+
+
+def _filtered(listed: object, values: object) -> HealthQuery | None:
+    """The query the filters' values describe (as the URL would carry them), None when there are no filters."""
+    specs = listed[0] if isinstance(listed, list) and listed and isinstance(listed[0], list) else []
+    if not specs or not isinstance(values, list) or len(values) != len(specs):
+        return None
+    pairs: list[tuple[str, str]] = []
+    for spec, value in zip(specs, values, strict=True):
+        name = spec.get("id", {}).get("name") if isinstance(spec, dict) and isinstance(spec.get("id"), dict) else None
+        if name not in FILTERS:
+            continue
+        chosen = value if isinstance(value, list) else [value]
+        pairs += [
+            (name, text(str(v), 200)) for v in chosen[:50] if isinstance(v, str | int) and not isinstance(v, bool)
+        ]
+    return parse_health(urlencode(pairs))

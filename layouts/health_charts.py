@@ -1,0 +1,236 @@
+"""The /health page's plotly figures, built from its view model (dashboard/health_page.py): data in, figures out.
+
+Figures are plain dicts (what dcc.Graph sends anyway): plotly.graph_objects validates every property on the server,
+which cost more than computing the page (170 ms of 230 at 100,000 CIs, benchmarks/health.py). Status colours come
+from the vocabulary (HEALTH_STYLES), priority colours from PRIORITY_COLOURS: one definition of colour for the map,
+the wall and these charts. Every mark carries its click key in `customdata` (dashboard/health_marks.py says what
+each selects).
+"""
+
+from dashboard.domain.health import NO_DATA
+from dashboard.domain.vocabulary import HEALTH_STYLES, PRIORITY_COLOURS, Health
+from dashboard.health_page import DailyShares, Heat, IncidentDays, ParetoBars, ReliabilityBars, StatusBars
+
+NO_DATA_COLOUR = "#FFFFFF"
+FONT = {"family": "system-ui, sans-serif", "size": 14}
+# Worst status first in the legend and at the bottom of every stack, where the eye starts.
+STACK_ORDER = (Health.DOWN, Health.DEGRADED, Health.UNKNOWN, Health.MAINTENANCE, Health.OK)
+
+
+GRID = "#e5e8ec"
+
+
+def _figure(traces: list[dict], height: int, **layout: object) -> dict:
+    """A figure: the traces, and the page's common layout (white, one font, a legend above) with `layout` over it."""
+    axis = {"gridcolor": GRID, "zerolinecolor": GRID, "automargin": True}
+    common = {
+        "height": height,
+        "meta": {"height": height},  # the unscaled height: a big screen scales charts from it (callbacks/health.py)
+        "font": FONT,
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
+        "hoverlabel": {"font": FONT},
+        "clickmode": "event",
+        "xaxis": axis,
+        "yaxis": axis,
+    }
+    for key, value in layout.items():
+        common[key] = {**axis, **value} if key.startswith(("xaxis", "yaxis")) and isinstance(value, dict) else value
+    return {"data": traces, "layout": common}
+
+
+def _bar(**trace: object) -> dict:
+    return {"type": "bar", **trace}
+
+
+def status_bars(bars: StatusBars, kind: str) -> dict:
+    """CIs per status now, one horizontal stacked bar per class or location (kind: "mixclass" or "mixloc")."""
+    labels = list(reversed(bars.labels))  # the largest at the top
+    counts = list(reversed(bars.counts))
+    keys = list(reversed(bars.keys))
+    traces = [
+        _bar(
+            y=labels,
+            x=[row[status] for row in counts],
+            orientation="h",
+            name=HEALTH_STYLES[status].label,
+            marker={"color": HEALTH_STYLES[status].colour, "line": {"color": "#555555", "width": 0.5}},
+            customdata=[f"{kind}|{key}|{int(status)}" for key in keys],
+            hovertemplate="%{y}: %{x} CIs " + HEALTH_STYLES[status].label + "<extra>click for the CIs</extra>",
+        )
+        for status in STACK_ORDER
+    ]
+    largest = max((sum(row) for row in counts), default=0)
+    return _figure(traces, 120 + 28 * len(labels), barmode="stack", xaxis=_count_axis("CIs", largest))
+
+
+def _count_axis(title: str, largest: int) -> dict:
+    """An axis of whole counts: no 0.5 CIs on a small scale."""
+    return {"title": {"text": title}, "tickformat": ",d", **({"dtick": 1} if largest <= 8 else {})}
+
+
+def daily_shares(daily: DailyShares) -> dict:
+    """The share of CIs per status per day, stacked to 100 %, with the share down or degraded above each day."""
+    traces = [
+        _bar(
+            x=list(daily.days),
+            y=[100 * row[status] for row in daily.shares],
+            name=HEALTH_STYLES[status].label,
+            marker={"color": HEALTH_STYLES[status].colour, "line": {"color": "#555555", "width": 0.5}},
+            customdata=[f"day|{day}|{int(status)}" for day in daily.days],
+            text=[str(row[status]) for row in daily.counts],
+            textposition="none",
+            hovertemplate="%{x}: %{y:.1f} % "
+            + HEALTH_STYLES[status].label
+            + " (%{text} CIs)<extra>click for the CIs</extra>",
+        )
+        for status in STACK_ORDER
+    ]
+    bad = [
+        {
+            "x": day,
+            "y": 100,
+            "text": f"{100 * (row[Health.DOWN] + row[Health.DEGRADED]):.0f} %",
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": FONT,
+        }
+        for day, row in zip(daily.days, daily.shares, strict=True)
+    ]
+    return _figure(
+        traces,
+        380,
+        barmode="stack",
+        annotations=bad,
+        yaxis={
+            "title": {"text": "% of the CIs observed that day"},
+            "range": [0, 112],
+            "tickvals": [0, 25, 50, 75, 100],
+        },
+        xaxis={"type": "category"},
+    )
+
+
+def heat(rows: Heat) -> dict:
+    """The worst CIs × days, each cell coloured by the CI's worst status that day (white: no events)."""
+    colours = [NO_DATA_COLOUR, *(HEALTH_STYLES[h].colour for h in Health)]
+    scale = []
+    for i, colour in enumerate(colours):  # one flat band per code from NO_DATA (-1) to DOWN (4)
+        scale += [[i / len(colours), colour], [(i + 1) / len(colours), colour]]
+    labels = {NO_DATA: "no events", **{int(h): HEALTH_STYLES[h].label for h in Health}}
+    names = [
+        f"{name} ({hours:g} h down)" if hours else name for name, hours in zip(rows.names, rows.down_hours, strict=True)
+    ]
+    trace = {
+        "type": "heatmap",
+        "z": [list(r) for r in reversed(rows.cells)],
+        "x": list(rows.days),
+        "y": list(reversed(names)),
+        "zmin": NO_DATA - 0.5,
+        "zmax": int(Health.DOWN) + 0.5,
+        "colorscale": scale,
+        "showscale": False,
+        "xgap": 2,
+        "ygap": 2,
+        "customdata": [[f"ci|{ci}"] * len(rows.days) for ci in reversed(rows.ci_ids)],
+        "text": [[labels[c] for c in r] for r in reversed(rows.cells)],
+        "hovertemplate": "%{y}<br>%{x}: %{text}<extra>click to open on the map</extra>",
+    }
+    return _figure([trace], 120 + 26 * len(rows.names), xaxis={"type": "category", "side": "top"})
+
+
+def incident_days(days: IncidentDays) -> dict:
+    """Incidents opened per day, stacked by priority (P1 at the bottom)."""
+    traces = [
+        _bar(
+            x=list(days.days),
+            y=[row[priority - 1] for row in days.counts],
+            name=f"P{priority}",
+            marker={"color": PRIORITY_COLOURS[priority], "line": {"color": "#555555", "width": 0.5}},
+            customdata=[f"inc|{day}|{priority}" for day in days.days],
+            hovertemplate="%{x}: %{y} P" + str(priority) + " incidents opened<extra>click for their CIs</extra>",
+        )
+        for priority in sorted(PRIORITY_COLOURS)
+    ]
+    largest = max((sum(row) for row in days.counts), default=0)
+    return _figure(traces, 340, barmode="stack", yaxis=_count_axis("incidents opened", largest), xaxis={"type": "date"})
+
+
+def reliability(bars: ReliabilityBars) -> dict:
+    """MTTR and MTBF side by side, one row per service, class or group (most incidents at the top)."""
+    labels = [f"{label} ({n})" for label, n in zip(bars.labels, bars.incidents, strict=True)][::-1]
+    keys = list(bars.keys)[::-1]
+    traces = [
+        _bar(
+            y=labels,
+            x=list(values)[::-1],
+            orientation="h",
+            name=name,
+            xaxis=axis,
+            marker={"color": colour},
+            customdata=keys,
+            hovertemplate="%{y}: " + name + " %{x} h<extra>click for the CIs</extra>",
+        )
+        for values, colour, name, axis in (
+            (bars.mttr_hours, "#0072B2", "MTTR", "x"),
+            (bars.mtbf_hours, "#6b7482", "MTBF", "x2"),
+        )
+    ]
+    subplots = (("MTTR: mean time to resolve (hours)", 0.24), ("MTBF: mean time between failures (hours)", 0.76))
+    titles = [
+        {"text": text, "x": x, "y": 1, "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
+         "showarrow": False, "font": FONT}
+        for text, x in subplots
+    ]  # fmt: skip
+    return _figure(
+        traces,
+        150 + 28 * len(labels),
+        showlegend=False,
+        annotations=titles,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"domain": [0, 0.48]},
+        xaxis2={"domain": [0.52, 1], "anchor": "y"},
+    )
+
+
+def pareto_chart(bars: ParetoBars, unit: str) -> dict:
+    """The biggest contributors as bars (CIs, biggest first) and the running share of the total as a line."""
+    names = list(bars.names)
+    customdata = [f"ci|{ci}" for ci in bars.ci_ids]
+    traces = [
+        _bar(
+            x=names,
+            y=list(bars.values),
+            name=unit,
+            marker={"color": HEALTH_STYLES[Health.DOWN].colour},
+            customdata=customdata,
+            hovertemplate="%{x}: %{y} " + unit + "<extra>click to open on the map</extra>",
+        ),
+        {
+            "type": "scatter",
+            "x": names,
+            "y": [100 * c for c in bars.cumulative],
+            "yaxis": "y2",
+            "name": "cumulative % of the total",
+            "mode": "lines+markers",
+            "line": {"color": "#111111"},
+            "customdata": customdata,
+            "hovertemplate": "%{x}: %{y:.0f} % of all " + unit + " so far<extra></extra>",
+        },
+    ]
+    return _figure(
+        traces,
+        420,
+        xaxis={"tickangle": -40, "type": "category"},
+        yaxis=_count_axis(unit, int(max(bars.values, default=0))) if unit == "incidents" else {"title": {"text": unit}},
+        yaxis2={
+            "title": {"text": "cumulative %"},
+            "range": [0, 105],
+            "tickvals": [0, 25, 50, 75, 100],
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+        },
+    )

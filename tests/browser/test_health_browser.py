@@ -1,0 +1,132 @@
+"""The asset-health page in headless Chromium: /health draws its charts, and a click on a mark leads to the CIs
+behind it (one CI: the map centred on it; many: a list whose links open each on the map)."""
+
+import re
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+WAIT = 20
+pytestmark = pytest.mark.browser
+PLOTS = "return document.querySelectorAll('#page-health .js-plotly-plot').length"
+ROOT_JS = """
+const el = document.querySelector('#map-graph');
+const cy = el && el._cyreg && el._cyreg.cy;
+const root = cy ? cy.nodes('.root') : [];
+return root.length === 1 ? root.data('ci_id') : null;
+"""
+# The chart of a section (layouts/health.py names each section after its chart) and one of its traces' marks.
+TRACE_JS = """
+const gd = document.querySelector('.health-' + arguments[0] + ' .js-plotly-plot');
+if (!gd || !gd.data) return null;
+const trace = gd.data.find((t) => t.name === arguments[1]) || gd.data[0];
+return {keys: trace.customdata, x: trace.x, y: trace.y, index: gd.data.indexOf(trace)};
+"""
+
+
+def open_health(browser, served, query=""):
+    browser.get(served + "health" + query)
+    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(PLOTS) >= 6)
+
+
+def bar(browser, section, trace_index, point):
+    """The drawn bar of a trace's point, to click on."""
+    traces = browser.find_elements(By.CSS_SELECTOR, f".health-{section} .js-plotly-plot .barlayer .trace")
+    return traces[trace_index].find_elements(By.CSS_SELECTOR, ".point")[point]
+
+
+def test_bh001_health_draws_its_charts_and_hides_the_map(browser, served):
+    open_health(browser, served)
+    assert not browser.find_element(By.ID, "page-map").is_displayed()
+    assert "active" in browser.find_element(By.ID, "nav-health").get_attribute("class")
+    headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#page-health h3")]
+    assert "Status now, by class" in headings
+    assert "Top offending CIs: incidents" in headings
+    assert "CIs in scope" in browser.find_element(By.CSS_SELECTOR, ".health-scope").text
+
+
+def test_bh002_a_click_on_a_top_offender_opens_the_map_centred_on_it(browser, served):
+    open_health(browser, served)
+    trace = browser.execute_script(TRACE_JS, "pareto-inc", "incidents")
+    ci_id = int(trace["keys"][0].removeprefix("ci|"))
+    target = bar(browser, "pareto-inc", trace["index"], 0)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+    ActionChains(browser).move_to_element(target).pause(0.3).click().perform()
+    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(ROOT_JS) == ci_id)
+    assert f"root={ci_id}" in browser.current_url
+    assert browser.find_element(By.ID, "page-map").is_displayed()
+
+
+def test_bh003_a_click_on_a_status_bar_lists_its_cis_and_each_links_to_the_map(browser, served):
+    open_health(browser, served)
+    trace = browser.execute_script(TRACE_JS, "mixclass", "OK")
+    point = len(trace["x"]) - 1  # the class with most CIs is drawn at the top, as the last point
+    expected = int(trace["x"][point])
+    target = bar(browser, "mixclass", trace["index"], point)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+    ActionChains(browser).move_to_element(target).pause(0.3).click().perform()
+    heading = WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#health-selection h3") or None
+    )[0]
+    assert "that are OK now" in heading.text
+    assert int(re.search(r": ([\d,]+) CIs", heading.text).group(1).replace(",", "")) == expected
+    link = WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#health-selection .ag-cell a") or None
+    )[0]
+    ci_id = int(link.get_attribute("href").rsplit("root=", 1)[1])
+    link.click()
+    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(ROOT_JS) == ci_id)
+
+
+def test_bh004_a_filter_writes_the_url_and_narrows_the_page(browser, served):
+    open_health(browser, served, "?class=server&days=7")
+    scope = browser.find_element(By.CSS_SELECTOR, ".health-scope").text
+    assert "the last 7 days" in scope
+    assert "Physical server" in browser.find_element(By.CSS_SELECTOR, ".health-filter-class").text
+    assert int(scope.split(" CIs in scope")[0].replace(",", "")) < 2000
+
+
+def test_bh005_on_a_4k_wall_the_charts_grow_with_the_page_text(browser, served, screen):
+    screen(3840, 2160)
+    open_health(browser, served)
+    sized = """
+        const gd = document.querySelector('.health-mixclass .js-plotly-plot');
+        return gd && gd._fullLayout ? [gd._fullLayout.height, gd.layout.meta.height, gd._fullLayout.font.size] : null;
+    """
+    WebDriverWait(browser, WAIT).until(lambda d: (s := d.execute_script(sized)) and s[0] > 1.5 * s[1])
+    assert browser.execute_script(sized)[2] > 20  # the fonts too
+
+
+def test_bh006_choosing_a_class_in_its_filter_puts_it_in_the_url_and_redraws(browser, served):
+    open_health(browser, served)
+    before = browser.find_element(By.CSS_SELECTOR, ".health-scope").text
+    browser.find_element(By.CSS_SELECTOR, ".health-filter-class .dash-dropdown").click()
+    option = WebDriverWait(browser, WAIT).until(
+        lambda d: next((o for o in d.find_elements(By.XPATH, "//*[@role='option']") if o.text == "Database"), None)
+    )
+    option.click()
+    WebDriverWait(browser, WAIT).until(lambda d: "class=database" in d.current_url)
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.CSS_SELECTOR, ".health-scope").text != before)
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_bh007_the_page_has_no_serious_accessibility_violation(browser, served):
+    from tests.browser.test_accessibility_browser import assert_accessible
+
+    open_health(browser, served)
+    assert_accessible(browser)
+
+
+def test_bh008_behind_a_proxy_path_the_page_draws_and_a_click_opens_the_map_under_the_prefix(
+    browser, served_behind_stripping_proxy
+):
+    open_health(browser, served_behind_stripping_proxy)
+    trace = browser.execute_script(TRACE_JS, "pareto-inc", "incidents")
+    ci_id = int(trace["keys"][0].removeprefix("ci|"))
+    target = bar(browser, "pareto-inc", trace["index"], 0)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
+    ActionChains(browser).move_to_element(target).pause(0.3).click().perform()
+    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(ROOT_JS) == ci_id)
+    assert f"/servicemap/?root={ci_id}" in browser.current_url
