@@ -6,21 +6,24 @@ an unknown CI id, a wrong type or an absurd depth gives a plain message or nothi
 
 from urllib.parse import urlencode
 
+import numpy as np
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from callbacks.map_table import EMPTY_TABLE, table_answer
 from callbacks.pages import on_map_page
 from callbacks.paths import NOTHING_DRAWN, drawn_key, mark_selection
 from callbacks.roots import default_root, opening_scope, root_options
+from dashboard.asof import DiffView, as_of_notices, diff_view
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.notices import cmdb_notices, filter_empty, incidents_without_ci, unknown_root
-from dashboard.domain.viewstate import ViewState, parse, to_query
+from dashboard.domain.viewstate import ViewState, bad_as_of, parse, to_query
 from dashboard.domain.vocabulary import class_label
 from dashboard.map_filters import filter_fields
 from dashboard.maps import MapModel, build_map
 from dashboard.recent_maps import recent_maps
 from dashboard.services import Services
 from layouts import ids
+from layouts.asof import build_diff, diff_data
 from layouts.impact import build_impact, impact_csv
 from layouts.map import (
     ONLY_INCIDENTS,
@@ -92,7 +95,13 @@ def register(app: Dash, services: Services) -> None:
         if wanted.root is None:
             wanted = ViewState(**{**_fields(wanted), "root": state.root})
         # The selection stays: the details panel keeps it while it is on the new map.
-        selection = {"embed": state.embed, "sel": state.sel, "path": state.path}
+        selection = {
+            "embed": state.embed,
+            "sel": state.sel,
+            "path": state.path,
+            "as_of": state.as_of,
+            "diff": state.diff,
+        }
         if wanted.root != state.root:
             carried = {"details": state.details, "view": state.view, **filter_fields(state), **selection}
             state = ViewState(**{**_fields(wanted), "impact": False, "expanded": frozenset(), **carried})
@@ -160,7 +169,10 @@ def register(app: Dash, services: Services) -> None:
             no_update if as_table else elements,
             no_update if as_table else layout_for(model, drawn_key(state)),
             build_heading(model, label),
-            build_notice(model) + build_notices((*filtered, *general)),
+            build_notices(as_of_notices(derived, state, bad_as_of(search), bad_as_of(search, "diff")))
+            + (build_diff(changed) if (changed := _diff(derived, model)) is not None else [])
+            + build_notice(model)
+            + build_notices((*filtered, *general)),
             build_impact(model),
             not model.impacted,
             build_trail([(name, href) for _, name, href in trail]),
@@ -171,7 +183,9 @@ def register(app: Dash, services: Services) -> None:
     def _drawn(derived: Derived, state: ViewState, position: int) -> tuple[MapModel, list[dict]]:
         model = build_map(derived, state, position, budget=services.settings.map_budget)
         # Kept per view (sel and path included), so the selection is marked once, on the kept elements.
-        return model, mark_selection(derived, state, build_elements(model))
+        elements = mark_selection(derived, state, build_elements(model))
+        changed = _diff(derived, model)
+        return model, mark_diff(elements, diff_data(changed)) if changed is not None else elements
 
     @app.callback(
         Output(ids.MAP_DOWNLOAD, "data"),
@@ -199,6 +213,22 @@ def register(app: Dash, services: Services) -> None:
         if derived is None:
             return []
         return root_options(derived, typed if isinstance(typed, str) else "", value)
+
+
+def _diff(derived: Derived, model: MapModel) -> DiffView | None:
+    """What changed on the map's CIs since `diff=` (None without it)."""
+    cis = np.array([node.ci_id for node in model.nodes if node.ci_id is not None], dtype=np.int64)
+    return diff_view(derived, model.state, derived.snapshot.index.locate(cis))
+
+
+def mark_diff(elements: list[dict], changed: dict[str, str]) -> list[dict]:
+    """The elements with the CIs whose status changed in class `diff`, and what it was in their data."""
+    for element in elements:
+        was = changed.get(element["data"]["id"])
+        if was is not None:
+            element["classes"] += " diff"
+            element["data"]["was"] = was
+    return elements
 
 
 def _cmdb_notices(derived: Derived) -> tuple:

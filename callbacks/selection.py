@@ -10,6 +10,7 @@ from dataclasses import replace
 from dash import Dash, Input, Output, State, ctx, no_update
 
 from callbacks.paths import path_section
+from dashboard.availability import is_service, service_availability
 from dashboard.cmdb.derived import Derived
 from dashboard.details import ci_details
 from dashboard.domain.names import shown_name
@@ -17,7 +18,10 @@ from dashboard.domain.untrusted import bounded, prefixed_id, text, whole_number
 from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.domain.vocabulary import class_label
 from dashboard.services import Services
+from dashboard.settings import Settings
 from layouts import ids
+from layouts.asof import build_live_note
+from layouts.availability import build_availability
 from layouts.details import build_ci_details, build_edge_details, build_group_details, build_hint
 from layouts.filters import MAX_VIA_SHOWN, build_via_details
 from layouts.paths import build_opened
@@ -95,7 +99,7 @@ def register(app: Dash, services: Services) -> None:
             # A CI: shown at once, as the URL's sel= will name it (what was tapped is on the map).
             state = selected(state, node, False)
             cis = cis | ({state.sel} if state.sel is not None else set())
-        children, kept = follow(derived, state, (cis, edges), panel, base)
+        children, kept = follow(derived, state, (cis, edges), panel, base, services.settings)
         if isinstance(kept, dict) and "ci" in kept:
             return children, kept, path_section(derived, state, cis, base), False
         return children, kept, no_update, True if kept is not no_update else no_update
@@ -140,7 +144,14 @@ def group_label(derived: Derived, key: str) -> str:
     return f"{class_label(class_name)} group of {owner}"
 
 
-def follow(derived: Derived, state: ViewState, shown: tuple[set[int], set[str]], panel: dict, base: str) -> tuple:
+def follow(
+    derived: Derived,
+    state: ViewState,
+    shown: tuple[set[int], set[str]],
+    panel: dict,
+    base: str,
+    settings: Settings | None = None,
+) -> tuple:
     """The panel for the current view: the selected CI while it is on the map, an edge while it is drawn, an opened
     group's note while it is open; else the hint."""
     cis, edges = shown
@@ -148,7 +159,7 @@ def follow(derived: Derived, state: ViewState, shown: tuple[set[int], set[str]],
         position = derived.snapshot.index.position(state.sel)
         if position is None or state.sel not in cis:
             return build_hint(), {}
-        return _ci_panel(derived, state, position, base), {"ci": state.sel}
+        return _ci_panel(derived, state, position, base, settings or Settings()), {"ci": state.sel}
     if "edge" in panel:
         return (no_update, no_update) if panel["edge"] in edges else (build_hint(), {})
     key = panel.get("group")
@@ -158,7 +169,7 @@ def follow(derived: Derived, state: ViewState, shown: tuple[set[int], set[str]],
     return build_hint(), {}
 
 
-def _ci_panel(derived: Derived, state: ViewState, position: int, base: str) -> list:
+def _ci_panel(derived: Derived, state: ViewState, position: int, base: str, settings: Settings) -> list:
     info = ci_details(derived, position)
     focus = base + to_query(state.with_root(info.ci_id))
     hit = ViewState(
@@ -171,7 +182,14 @@ def _ci_panel(derived: Derived, state: ViewState, position: int, base: str) -> l
         sel=state.sel,
     )
     culprits = [base + to_query(state.with_root(ci_id)) for ci_id, _ in info.culprits]
-    return build_ci_details(info, focus, base + to_query(hit), culprits)
+    extra = ()
+    if is_service(derived, position):
+        view = service_availability(
+            derived, position, default_target=settings.sla_target, count_p2=settings.sla_count_p2
+        )
+        extra = tuple(build_availability(view))
+    panel = build_ci_details(info, focus, base + to_query(hit), culprits, extra)
+    return [build_live_note(state.as_of), *panel] if state.as_of is not None else panel
 
 
 def _shown(shown: object) -> tuple[set[int], set[str]]:

@@ -3,16 +3,20 @@ a timer in the browser, outside Dash's callbacks, says how old the data is and s
 rotation's map is fitted to the screen in the browser (see assets/wall.js).
 """
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
 from dashboard.auth import cause_for_viewer
+from dashboard.availability import is_service, ready_or_within
+from dashboard.cmdb.derived import Derived
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.cmdb.store import StoreStatus
 from dashboard.domain.viewstate import parse_wall
 from dashboard.services import Services
-from dashboard.wall import rotation_step, service_tile, trouble_map
+from dashboard.settings import Settings
+from dashboard.wall import WallModel, rotation_step, service_tile, trouble_map
 from dashboard.wall_cis import wall_of
 from layouts import ids
 from layouts.map import build_elements
@@ -72,6 +76,8 @@ def register(app: Dash, services: Services) -> None:
         snapshot = derived.snapshot
         answer = _answer(status, snapshot, now)
         model = wall_of(derived, wall)
+        if wall.sla:
+            model = with_availability(derived, model, services.settings)
         heading = build_wall_heading(model.heading, snapshot.old_health, model.left_out)
         naive_now = now.replace(tzinfo=None)
         step = rotation_step(now.timestamp(), wall.rotate, len(model.not_ok))
@@ -86,6 +92,16 @@ def register(app: Dash, services: Services) -> None:
         tiles = build_tiles(model, naive_now)
         kind = tiles_class(len(tiles), model.notice is not None, model.rest is not None)
         return tiles, kind, False, True, [], [], answer, heading
+
+
+def with_availability(derived: Derived, model: WallModel, settings: Settings) -> WallModel:
+    """The wall with each full tile of a business service saying its availability (as far as worked out yet)."""
+    index = derived.snapshot.index
+    positions = {t.ci_id: index.position(t.ci_id) for t in model.tiles if t.ci_id is not None}
+    services = [p for p in positions.values() if p is not None and is_service(derived, p)]
+    views = ready_or_within(derived, services, default_target=settings.sla_target, count_p2=settings.sla_count_p2)
+    tiles = tuple(replace(t, availability=views.get(positions.get(t.ci_id))) for t in model.tiles)
+    return replace(model, tiles=tiles)
 
 
 def _answer(status: StoreStatus, snapshot: Snapshot | None, now: datetime) -> dict:

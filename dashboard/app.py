@@ -6,6 +6,7 @@ import dash_cytoscape as cyto
 import flask
 from dash import Dash, html
 
+from callbacks import asof as asof_callbacks
 from callbacks import filters as filter_callbacks
 from callbacks import health as health_callbacks
 from callbacks import map as map_callbacks
@@ -36,6 +37,7 @@ FEATURES = (
     selection_callbacks,
     paths_callbacks,
     health_callbacks,
+    asof_callbacks,
 )
 STATUS_TICK_MS = 10_000
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from dashboard.asof import open_counts
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.contraction import contract
 from dashboard.domain.graph import SYMMETRIC_TYPES
@@ -173,7 +174,7 @@ def _items_of_members(hood: Neighbourhood) -> tuple[np.ndarray, np.ndarray]:
 def _passes(derived: Derived, state: ViewState, cis: np.ndarray) -> np.ndarray:
     passes = np.ones(len(cis), dtype=bool)
     if state.incidents_only:
-        passes &= derived.incidents.open_count[cis] > 0
+        passes &= open_counts(derived, state)[cis] > 0  # open then, when the map is as of a time
     for f in FILTERS:
         chosen = getattr(state, f.field)
         if not chosen:

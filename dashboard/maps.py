@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dashboard.asof import Overlays, overlays
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.graph import SYMMETRIC_TYPES
 from dashboard.domain.impact import Impact, impact
@@ -118,7 +119,8 @@ def map_of(derived: Derived, state: ViewState, hood: Neighbourhood) -> MapModel:
         on_path[hit.path_nodes] = True
     cut = filtered_view(derived, state, hood)
     hood = cut.hood if cut is not None else hood
-    nodes = _nodes(derived, hood, state, on_path, cut)
+    shown = overlays(derived, state, _needed(hood, hit) if state.as_of is not None else None)  # live or as of T
+    nodes = _nodes(derived, hood, state, on_path, cut, shown)
     edges = _edges(derived, hood, nodes, on_path) + (_via_edges(derived, cut, nodes) if cut is not None else ())
     ci = snapshot.ci
     return MapModel(
@@ -131,19 +133,32 @@ def map_of(derived: Derived, state: ViewState, hood: Neighbourhood) -> MapModel:
         hidden_cis=hood.hidden_cis,
         trimmed_cis=hood.trimmed_cis,
         depth_cut=hood.depth_cut,
-        impacted=_impacted(derived, hit) if hit is not None else (),
+        impacted=_impacted(derived, hit, shown) if hit is not None else (),
         filters=cut.summary if cut is not None else None,
     )
 
 
+def _needed(hood: Neighbourhood, hit: Impact | None) -> np.ndarray:
+    """The nodes a map shows a status for: its CIs, the members of its groups, the services an impact lists."""
+    parts = [hood.nodes, *(g.members for g in hood.groups)]
+    if hit is not None:
+        parts.append(np.asarray(hit.services, dtype=np.int64))
+    return np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in parts]))
+
+
 def _nodes(
-    derived: Derived, hood: Neighbourhood, state: ViewState, on_path: np.ndarray, cut: Shortcuts | None = None
+    derived: Derived,
+    hood: Neighbourhood,
+    state: ViewState,
+    on_path: np.ndarray,
+    cut: Shortcuts | None,
+    shown: Overlays,
 ) -> tuple[MapNode, ...]:
     snapshot = derived.snapshot
     index = snapshot.index
-    health = derived.health
-    incidents = derived.incidents
-    changes = derived.changes(state.change_days) if state.change_days else derived.no_changes
+    health = shown.health
+    incidents = shown.incidents
+    changes = shown.changes
     layers = np.concatenate(
         [
             _layers(index.class_names, index.class_codes[hood.nodes]),
@@ -195,7 +210,7 @@ def _nodes(
     ]
     offset = len(hood.nodes)
     if hood.groups:
-        result += _group_nodes(derived, hood, changes, on_path, where.x[offset:].tolist(), where.y[offset:].tolist())
+        result += _group_nodes(derived, hood, shown, on_path, where.x[offset:].tolist(), where.y[offset:].tolist())
     return tuple(result)
 
 
@@ -226,19 +241,19 @@ def node_labels(derived: Derived, nodes: np.ndarray) -> list[str]:
 
 
 def _group_nodes(
-    derived: Derived, hood: Neighbourhood, changes: np.ndarray, on_path: np.ndarray, x: list[float], y: list[float]
+    derived: Derived, hood: Neighbourhood, shown: Overlays, on_path: np.ndarray, x: list[float], y: list[float]
 ) -> list[MapNode]:
     """Group nodes: worst member status, their open incidents and changes summed, all in one pass over members."""
     index = derived.snapshot.index
     members = np.concatenate([g.members for g in hood.groups])
     starts = np.cumsum([0] + [len(g.members) for g in hood.groups[:-1]])
-    priority = derived.incidents.worst_priority[members].astype(np.int16)
+    priority = shown.incidents.worst_priority[members].astype(np.int16)
     columns = zip(
         hood.groups,
-        np.maximum.reduceat(derived.health.shown(members), starts).tolist(),
-        np.add.reduceat(derived.incidents.open_count[members], starts).tolist(),
+        np.maximum.reduceat(shown.health.shown(members), starts).tolist(),
+        np.add.reduceat(shown.incidents.open_count[members], starts).tolist(),
         np.minimum.reduceat(np.where(priority > 0, priority, 99), starts).tolist(),
-        np.add.reduceat(changes[members], starts).tolist(),
+        np.add.reduceat(shown.changes[members], starts).tolist(),
         np.maximum.reduceat(on_path[members], starts).tolist(),
         x,
         y,
@@ -339,16 +354,16 @@ def _via_edges(derived: Derived, cut: Shortcuts, nodes: tuple[MapNode, ...]) -> 
     )
 
 
-def _impacted(derived: Derived, hit: Impact) -> tuple[ImpactedService, ...]:
+def _impacted(derived: Derived, hit: Impact, overlays: Overlays) -> tuple[ImpactedService, ...]:
     ci = derived.snapshot.ci
-    shown = derived.health.shown(hit.services)
+    shown = overlays.health.shown(hit.services)
     return tuple(
         ImpactedService(
             ci_id=int(derived.snapshot.index.ci_ids[s]),
             name=str(ci["name"].iat[s]),
             criticality=_text(ci["criticality"].iat[s]),
             status=Health(int(shown[i])),
-            open_incidents=int(derived.incidents.open_count[s]),
+            open_incidents=int(overlays.incidents.open_count[s]),
             hops=int(hit.hops[i]),
         )
         for i, s in enumerate(hit.services)

@@ -60,6 +60,10 @@ class Settings:
     oidc_issuer: str = ""  # auth=oidc: the provider's discovery URL (or its base URL)
     oidc_client_id: str = ""
     oidc_client_secret: str = field(default="", repr=False)
+    # Availability (docs/availability.md): the SLA target of a business service without an `sla_target` attribute, in
+    # percent, and whether P2 incidents count as outages (by default only P1 do).
+    sla_target: float = 99.9
+    sla_count_p2: bool = False
 
     @property
     def frame_ancestor_list(self) -> tuple[str, ...]:
@@ -96,6 +100,8 @@ class Settings:
             raise ValueError(f"url_prefix: {self.url_prefix!r} may hold only letters, digits, '-', '_', '.' and '/'")
         if self.cmdb_deadline_seconds <= 0:
             raise ValueError(f"cmdb_deadline_seconds must be more than 0, not {self.cmdb_deadline_seconds}")
+        if not 0 < self.sla_target <= 100:
+            raise ValueError(f"sla_target must be a percentage above 0 and at most 100, not {self.sla_target}")
         refresh = self.refresh_seconds
         if refresh != 0:
             refresh = max(refresh, MIN_REFRESH_SECONDS)

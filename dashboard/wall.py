@@ -9,6 +9,7 @@ from datetime import datetime
 
 import numpy as np
 
+from dashboard.availability import AvailabilityView
 from dashboard.cmdb.derived import Derived, id_array
 from dashboard.details import text
 from dashboard.domain.graph import GraphIndex
@@ -52,6 +53,7 @@ class Tile:
     oldest_open: datetime | None = None  # a group of incidents: when the oldest of them was opened
     most_named: str = ""  # a group of incidents: the CI most of them name, and how many do
     since_known: bool = True  # False: the trouble started at `since` or before (the health history does not say)
+    availability: AvailabilityView | None = None  # ?sla=1: a business service's availability (callbacks/wall.py)
 
 
 @dataclass(frozen=True, slots=True)

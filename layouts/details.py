@@ -21,8 +21,11 @@ _WRAPPED = {"wrapText": True, "autoHeight": True, "cellStyle": {"lineHeight": "1
 _LABELS = {"opened_at": "Opened", "planned_start": "Planned", "standing": "State", "what": "Number · summary"}
 
 
-def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culprit_hrefs: list[str]) -> list:
-    """The panel for one CI, with 'focus here' and 'what does this impact?' as links (they change the URL)."""
+def build_ci_details(
+    details: CIDetails, focus_href: str, impact_href: str, culprit_hrefs: list[str], extra: tuple = ()
+) -> list:
+    """The panel for one CI, with 'focus here' and 'what does this impact?' as links (they change the URL); `extra`
+    (a business service's availability) comes right after the record."""
     style = HEALTH_STYLES[details.status]
     return [
         html.H2(details.name, className="ci-name"),
@@ -47,6 +50,7 @@ def build_ci_details(details: CIDetails, focus_href: str, impact_href: str, culp
             className="fields",
         ),
         *([html.P(details.attributes_note, className="note")] if details.attributes_note else []),
+        *extra,
         *_dangling(details.dangling),
         html.H3(f"Incidents ({len(details.incidents)})"),
         _grid("details-incidents", details.incidents, INCIDENT_COLUMNS),

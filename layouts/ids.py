@@ -80,6 +80,12 @@ HEALTH_SELECTION = "health-selection"
 HEALTH_CHART = "health-figure"  # {"type": HEALTH_CHART, "name": …} on every dcc.Graph of the page
 HEALTH_FILTER = "health-filter"  # {"type": HEALTH_FILTER, "name": "service" | "class" | "loc" | "group" | "days"}
 
+# Availability and SLA of a business service (issue 13, dashboard/availability.py) and time travel (as of T).
+DETAILS_AVAILABILITY = "details-availability"
+MAP_ASOF = "map-asof"  # the time-travel slider (seconds since 1970; its right end is live)
+MAP_ASOF_SHOWN = "map-asof-shown"
+MAP_ASOF_LIVE = "map-asof-live"
+
 # /health report sections: changes followed by incidents, incidents that name no CI, asset lifecycle risk.
 HEALTH_CHANGE_FAILURES = "health-change-failures"
 HEALTH_CHANGE_FAILURES_BY_TYPE = "health-change-failures-by-type"

@@ -14,6 +14,7 @@ from dashboard.domain.viewstate import LAYOUTS, MAX_DEPTH, ViewState
 from dashboard.domain.vocabulary import HEALTH_STYLES, RELATIONSHIP_STYLES, class_label
 from dashboard.maps import MapEdge, MapModel, MapNode
 from layouts import ids
+from layouts.asof import build_time_travel
 from layouts.details import build_hint
 from layouts.filters import VIA_STYLE, build_filters, filter_notice, via_data
 from layouts.legend import build_legend
@@ -141,6 +142,7 @@ def _controls(root_options: list[dict]) -> list:
         build_filters(ONLY_INCIDENTS),
         html.Label("Overlays", htmlFor=ids.MAP_CHANGES, id=f"{ids.MAP_CHANGES}-label"),
         dcc.Dropdown(id=ids.MAP_CHANGES, options=CHANGE_OPTIONS, value=0, clearable=False, searchable=False),
+        build_time_travel(),
         build_legend(),
     ]
 
@@ -459,6 +461,8 @@ STYLESHEET: list[dict] = [
     # A dependency path ("how does X depend on Y?"): blue and thick, unlike impact's vermilion.
     {"selector": "edge.path", "style": {"width": 5, "line-color": "#0072B2", "target-arrow-color": "#0072B2"}},
     {"selector": "node.path", "style": {"border-color": "#0072B2", "border-width": 6, "border-style": "double"}},
+    # Status changed between diff= and the map's time (dashboard/asof.py): a thick reddish-purple double rim.
+    {"selector": "node.diff", "style": {"border-color": "#CC79A7", "border-width": 8, "border-style": "double"}},
     {"selector": ":selected", "style": {"overlay-color": "#0072B2", "overlay-opacity": 0.25, "overlay-padding": 8}},
     *KEYBOARD_FOCUS_RULES,
 ]

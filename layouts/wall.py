@@ -13,6 +13,7 @@ from dashboard.domain.notices import Notice
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
 from dashboard.wall import MAX_FAULTS, Tile, Trouble, WallModel
 from layouts import ids
+from layouts.availability import wall_line
 from layouts.map import STYLESHEET
 from layouts.wall_services import build_services_wall
 
@@ -140,6 +141,9 @@ def _tile(tile: Tile, now: datetime) -> html.Div:
         lines.append(
             html.Div([html.Span("Likely fault: ", className="muted"), fault], className="tile-fault", title=fault)
         )
+    if tile.availability is not None:
+        spent = " spent" if tile.availability.report.budget_left_seconds < 0 else ""
+        lines.append(html.Div(wall_line(tile.availability), className=f"tile-sla{spent}"))
     marks = {"data-ci": str(tile.ci_id)} if tile.ci_id is not None else {}
     lines[0] = html.Div(breakable(tile.name), className="tile-name", title=tile.name)
     return html.Div(lines, className=f"tile t-{status}", **marks)

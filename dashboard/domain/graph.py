@@ -147,14 +147,25 @@ class GraphIndex:
             return None
         return position if position >= 0 else None
 
-    def induced(self, nodes: np.ndarray) -> "GraphIndex":
-        """The subgraph of some nodes (sorted positions) and the edges between them; node i is nodes[i]."""
+    def induced(self, nodes: np.ndarray, edges: np.ndarray | None = None) -> "GraphIndex":
+        """The subgraph of some nodes (sorted positions) and the edges between them; node i is nodes[i].
+
+        `edges`: those edges (ids) between them only, as a walk found them — no pass over every edge of the graph.
+        """
         nodes = np.asarray(nodes, dtype=np.int64)
+        if edges is not None:
+            kept = np.asarray(edges, dtype=np.int64)
+            source = np.searchsorted(nodes, self.edge_source[kept]).astype(np.int32)
+            target = np.searchsorted(nodes, self.edge_target[kept]).astype(np.int32)
+            return self._sub(nodes, kept, source, target)
         inside = np.full(self.node_count, -1, dtype=np.int64)
         inside[nodes] = np.arange(len(nodes))
         kept = np.flatnonzero((inside[self.edge_source] >= 0) & (inside[self.edge_target] >= 0))
         source = inside[self.edge_source[kept]].astype(np.int32)
         target = inside[self.edge_target[kept]].astype(np.int32)
+        return self._sub(nodes, kept, source, target)
+
+    def _sub(self, nodes: np.ndarray, kept: np.ndarray, source: np.ndarray, target: np.ndarray) -> "GraphIndex":
         symmetric = self.edge_symmetric[kept]
         down, up = _walks(source, target, symmetric, len(nodes))
         ci_ids = self.ci_ids[nodes]

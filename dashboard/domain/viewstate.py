@@ -5,6 +5,7 @@ pasted or forged link gives a valid view.
 """
 
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from dashboard.domain.neighbourhood import Scope
@@ -43,6 +44,8 @@ class ViewState:
     view: str = "map"  # one of VIEWS
     sel: int | None = None  # CI id shown in the details panel (and selected on the map)
     path: int | None = None  # CI id: the dependency paths between `sel` and it are highlighted (needs sel)
+    as_of: str | None = None  # a UTC time (as_of_text): the map as it was then (domain/asof.py); None: live
+    diff: str | None = None  # a UTC time before as_of (or now): what changed since then is marked on the map
 
     def with_root(self, root: int) -> "ViewState":
         """The same view re-rooted on another CI (groups opened under the old root are closed)."""
@@ -74,6 +77,8 @@ def parse(search: str | None) -> ViewState:
         view=one("view") if one("view") in VIEWS else "map",
         sel=(sel := whole_number(one("sel"))),
         path=whole_number(one("path")) if sel is not None else None,
+        as_of=as_of_text(one("asof")),
+        diff=as_of_text(one("diff")),
     )
 
 
@@ -109,7 +114,39 @@ def to_query(state: ViewState) -> str:
         pairs.append(("sel", str(state.sel)))
         if state.path is not None:
             pairs.append(("path", str(state.path)))
+    if state.as_of is not None:
+        pairs.append(("asof", state.as_of))
+    if state.diff is not None:
+        pairs.append(("diff", state.diff))
     return "?" + urlencode(pairs) if pairs else ""
+
+
+AS_OF_YEARS = (1971, 9998)
+
+
+def as_of_text(raw: str) -> str | None:
+    """A time for `asof=` as one spelling (2026-11-20T10:00 or …T10:00:30, UTC), from ISO 8601 with or without a
+    zone, a date alone (midnight) or seconds since 1970; None for anything else (the map then says so)."""
+    raw = raw.strip()
+    if not raw or len(raw) > 40:
+        return None
+    try:
+        moment = (
+            datetime.fromtimestamp(int(raw), UTC) if raw.isascii() and raw.isdigit() else datetime.fromisoformat(raw)
+        )
+    except (ValueError, OverflowError, OSError):
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    if not AS_OF_YEARS[0] <= moment.year <= AS_OF_YEARS[1]:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
+
+
+def bad_as_of(search: str | None, name: str = "asof") -> str:
+    """The `asof=` (or `diff=`) value of a query string when it is not a time (cut to 40 characters), else ""."""
+    raw = query_values(search).get(name, "")
+    return raw[:40] if raw and as_of_text(raw) is None else ""
 
 
 def _depth(text: str) -> int | None:
@@ -140,6 +177,7 @@ class WallState:
     services: frozenset[int] = field(default_factory=frozenset)  # CI ids; empty: every business service
     theme: str = "dark"
     tiles: str = ""  # one of WALL_TILES; "": the default for this CMDB (see dashboard/wall_cis.py)
+    sla: bool = False  # sla=1: each full tile of a business service says its availability (dashboard/availability.py)
 
     @property
     def tick_seconds(self) -> int:
@@ -162,4 +200,5 @@ def parse_wall(search: str | None) -> WallState:
         services=frozenset(number_list(one("services"), MAX_WALL_SERVICES)),
         theme="light" if one("theme") == "light" else "dark",
         tiles=one("tiles") if one("tiles") in WALL_TILES else "",
+        sla=one("sla") == "1",
     )

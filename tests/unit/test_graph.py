@@ -1,6 +1,7 @@
 import numpy as np
 
 from dashboard.domain.graph import IdLookup, build_index
+from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from tests.unit.graphs import DIAMOND_CIS, DIAMOND_RELS, graph, ids_of
 
 
@@ -105,3 +106,14 @@ def test_gi008_direct_table_and_binary_search_agree():
         assert np.array_equal(lookup.locate(probe), searched)
         first = {int(ci_id): position for position, ci_id in reversed(list(enumerate(ci_ids)))}
         assert searched.tolist() == [first.get(int(ci_id), -1) for ci_id in probe]
+
+
+def test_gr901_induced_from_a_walks_edges_equals_induced_by_a_pass_over_every_edge():
+    built = graph(DIAMOND_CIS, DIAMOND_RELS)
+    walked = reach(built.index, [built.index.position(1)], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False)
+    nodes = np.sort(walked.nodes)
+    whole, quick = built.index.induced(nodes), built.index.induced(nodes, walked.edges)
+    assert sorted(zip(whole.edge_source.tolist(), whole.edge_target.tolist(), strict=True)) == sorted(
+        zip(quick.edge_source.tolist(), quick.edge_target.tolist(), strict=True)
+    )
+    assert quick.ci_ids.tolist() == whole.ci_ids.tolist()

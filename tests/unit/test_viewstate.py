@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.domain.viewstate import DEFAULT_DEPTH, MAX_DEPTH, ViewState, parse, to_query
+from dashboard.domain.viewstate import DEFAULT_DEPTH, MAX_DEPTH, ViewState, bad_as_of, parse, parse_wall, to_query
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,41 @@ def test_dp010_a_path_needs_a_selected_ci_and_forged_ids_are_dropped():
     assert parse("?root=5&sel=x&path=7") == ViewState(root=5)
     assert parse("?root=5&sel=42&path=-1") == ViewState(root=5, sel=42)
     assert to_query(ViewState(root=5, sel=42, path=7)) == "?root=5&sel=42&path=7"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-11-20T10:00", "2026-11-20T10:00"),
+        ("2026-11-20 10:00:30", "2026-11-20T10:00:30"),
+        ("2026-11-20T11:00+01:00", "2026-11-20T10:00"),
+        ("2026-11-20T10:00:00Z", "2026-11-20T10:00"),
+        ("2026-11-20", "2026-11-20T00:00"),
+        ("1795168800", "2026-11-20T10:00"),
+    ],
+)
+def test_vs101_asof_takes_a_time_in_any_iso_spelling_and_round_trips(raw, expected):
+    state = parse(f"?root=5&asof={raw.replace('+', '%2B')}")
+    assert state.as_of == expected
+    assert parse(to_query(state)) == state
+    assert bad_as_of(f"?asof={raw.replace('+', '%2B')}") == ""
+
+
+@pytest.mark.parametrize("raw", ["yesterday", "2026-13-01", "0", "99999999999999999", "<script>", "9999-12-31T23:59"])
+def test_vs102_a_bad_asof_is_ignored_and_reported(raw):
+    assert parse(f"?root=5&asof={raw}") == ViewState(root=5)
+    assert bad_as_of(f"?root=5&asof={raw}") == raw
+
+
+def test_vs103_diff_takes_a_time_like_asof_and_round_trips():
+    state = parse("?root=5&asof=2026-11-20T10:00&diff=2026-11-20T08:00")
+    assert state.diff == "2026-11-20T08:00"
+    assert parse(to_query(state)) == state
+    assert parse("?root=5&diff=soon") == ViewState(root=5)
+    assert bad_as_of("?root=5&diff=soon", "diff") == "soon"
+
+
+def test_vs104_a_wall_says_availability_with_sla_1_only():
+    assert parse_wall("?sla=1").sla is True
+    assert parse_wall("?sla=yes").sla is False
+    assert parse_wall("").sla is False
