@@ -12,10 +12,12 @@ from dashboard.domain.untrusted import text
 from dashboard.health_data import health_data
 from dashboard.health_marks import cis_behind, map_root, mark_of
 from dashboard.health_page import filter_options, health_page
+from dashboard.health_reports import health_reports
 from dashboard.services import Services
 from layouts import ids
 from layouts.health import build_body, build_filters, build_selection
 from layouts.health_charts import FONT
+from layouts.health_reports import build_reports
 
 # Runs in the browser, so that a map page's URL changes never cost a request: only a /health URL reaches the server.
 GATE = """function (pathname, search) {
@@ -90,7 +92,8 @@ def register(app: Dash, services: Services) -> None:
             if _filtered(ctx.states_list, shown_filters) == query
             else build_filters(filter_options(derived, data), query)
         )
-        return filters, build_body(health_page(derived, data, query), map_href), []
+        reports = build_reports(health_reports(derived, data, query), map_href)
+        return filters, [*build_body(health_page(derived, data, query), map_href), reports], []
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),

@@ -2,8 +2,9 @@
 
 Every mark carries a key (plotly `customdata`) written by layouts/health.py from the view model:
 `ci|<id>` and `svc|<id>` open the map on that CI; `mixclass|<class>|<status>`, `mixloc|<location>|<status>`,
-`day|<YYYY-MM-DD>|<status>`, `inc|<YYYY-MM-DD>|<priority>`, `class|<class>` and `group|<group>` list the CIs behind
-the mark, within the page's scope and range. The key comes back from the browser: it is parsed as untrusted text.
+`day|<YYYY-MM-DD>|<status>`, `inc|<YYYY-MM-DD>|<priority>`, `class|<class>`, `group|<group>` and
+`life|<lifecycle date kind>|<bucket>` (layouts/lifecycle.py) list the CIs behind the mark, within the page's scope
+and range. The key comes back from the browser: it is parsed as untrusted text.
 """
 
 from dataclasses import dataclass
@@ -15,13 +16,15 @@ from dashboard.domain.graph import GraphIndex
 from dashboard.domain.health_history import STATUS_COUNT, daily_status
 from dashboard.domain.health_incidents import PRIORITIES, in_scope
 from dashboard.domain.health_scope import HealthQuery, filter_of, scope_mask
+from dashboard.domain.lifecycle import Bucket
 from dashboard.domain.names import shown_name
 from dashboard.domain.untrusted import text, whole_number
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health, class_label
 from dashboard.health_data import HealthData
+from dashboard.health_reports import lifecycle_marked
 
 MAX_ROWS = 500  # CIs listed for one mark (the heading says how many there are in all)
-KINDS = ("ci", "svc", "mixclass", "mixloc", "day", "inc", "class", "group")
+KINDS = ("ci", "svc", "mixclass", "mixloc", "day", "inc", "class", "group", "life")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +56,9 @@ def mark_of(click: object) -> Mark | None:
     if kind not in KINDS or not rest:
         return None
     value, _, number = rest.partition("|")
-    if kind in ("mixclass", "mixloc", "day", "inc"):
+    if kind in ("mixclass", "mixloc", "day", "inc", "life"):
         parsed = whole_number(number)
-        limit = PRIORITIES if kind == "inc" else STATUS_COUNT - 1
+        limit = PRIORITIES if kind == "inc" else len(Bucket) - 1 if kind == "life" else STATUS_COUNT - 1
         if parsed is None or parsed > limit:
             return None
         return Mark(kind, value, parsed)
@@ -76,7 +79,10 @@ def cis_behind(derived: Derived, data: HealthData, query: HealthQuery, mark: Mar
     mask = scope_mask(index, data.columns, chosen)
     start = data.now - np.timedelta64(query.days, "D")
     entries = in_scope(data.log, mask, start, data.now, narrowed=chosen.narrowed, groups=query.groups)
-    nodes, title, without = _select(index, data, mask, entries, start, mark)
+    if mark.kind == "life":  # a bar of the lifecycle chart (dashboard/health_reports.py)
+        (nodes, title), without = lifecycle_marked(derived, mask, data.now, mark.value, mark.number), 0
+    else:
+        nodes, title, without = _select(index, data, mask, entries, start, mark)
     counts = np.bincount(data.log.nodes[entries][data.log.nodes[entries] >= 0], minlength=index.node_count)
     nodes = np.unique(nodes)
     order = np.lexsort((nodes, -data.shown[nodes], -counts[nodes]))

@@ -76,6 +76,8 @@ CREATE TABLE change (
 	actual_start DATETIME, 
 	actual_end DATETIME, 
 	updated_at DATETIME NOT NULL, 
+	type VARCHAR(32), 
+	assignment_group VARCHAR(128), 
 	PRIMARY KEY (number)
 );
 

@@ -85,3 +85,17 @@ DETAILS_AVAILABILITY = "details-availability"
 MAP_ASOF = "map-asof"  # the time-travel slider (seconds since 1970; its right end is live)
 MAP_ASOF_SHOWN = "map-asof-shown"
 MAP_ASOF_LIVE = "map-asof-live"
+
+# /health report sections: changes followed by incidents, incidents that name no CI, asset lifecycle risk.
+HEALTH_CHANGE_FAILURES = "health-change-failures"
+HEALTH_CHANGE_FAILURES_BY_TYPE = "health-change-failures-by-type"
+HEALTH_CHANGE_FAILURES_BY_TEAM = "health-change-failures-by-team"
+HEALTH_CHANGE_FAILURES_PAIRS = "health-change-failures-pairs"
+HEALTH_NO_CI = "health-no-ci"
+HEALTH_NO_CI_BY_GROUP = "health-no-ci-by-group"
+HEALTH_NO_CI_BY_CATEGORY = "health-no-ci-by-category"
+HEALTH_NO_CI_INCIDENTS = "health-no-ci-incidents"
+HEALTH_LIFECYCLE = "health-lifecycle"
+HEALTH_LIFECYCLE_BUCKETS = "health-lifecycle-buckets"
+HEALTH_LIFECYCLE_CIS = "health-lifecycle-cis"
+HEALTH_LIFECYCLE_FINDINGS = "health-lifecycle-findings"

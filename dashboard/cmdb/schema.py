@@ -97,6 +97,8 @@ change = sa.Table(
     sa.Column("actual_start", sa.DateTime),
     sa.Column("actual_end", sa.DateTime),
     sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("type", sa.String(32), comment="standard, normal, emergency, as the source names them"),
+    sa.Column("assignment_group", sa.String(128), comment="the team that implements the change"),
     sa.Index("ix_change_ci", "ci_id"),
     sa.Index("ix_change_updated_at", "updated_at"),
 )

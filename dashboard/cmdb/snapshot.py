@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from dashboard.cmdb import quality, schema
 from dashboard.cmdb.distinct import per_distinct
 from dashboard.cmdb.freshness import health_outside_window
+from dashboard.cmdb.lifecycle_dates import date_findings
 from dashboard.cmdb.load import ATTRIBUTES, DeferredRead, Frames, read_attributes, reading_frames
 from dashboard.cmdb.profiles import Profile
 from dashboard.cmdb.profiles.native import NATIVE
@@ -236,7 +237,7 @@ def _snapshot(
         load_path=frames.path,
         seconds={**frames.seconds, "index": graph.seconds},
         class_counts={str(k): int(v) for k, v in graph.ci["class"].value_counts().items()},
-        _findings=Lazy(partial(_findings, early, tables, graph.raw_class, graph.built)),
+        _findings=Lazy(partial(_findings, early, tables, graph.raw_class, graph.built, attributes)),
         _attributes=attributes,
         old_health=old[0] if old else None,
     )
@@ -278,13 +279,19 @@ def _occurrences(ids: pd.Series) -> pd.MultiIndex:
 
 
 def _findings(
-    early: tuple[Finding, ...], tables: dict[str, pd.DataFrame], raw_class: pd.Series, built: BuiltIndex
+    early: tuple[Finding, ...],
+    tables: dict[str, pd.DataFrame],
+    raw_class: pd.Series,
+    built: BuiltIndex,
+    attributes: Lazy[_Attributes],
 ) -> tuple[Finding, ...]:
+    read = attributes.get()  # the store reads them first; the lifecycle dates in them are checked too
     return (
         *early,
         *quality.ci_findings(tables["ci"], raw_class, built),
         *quality.relationship_findings(tables["relationship"], built),
         *quality.event_findings(tables, built),
+        *date_findings(tables["ci"], built.index, read.values if read is not None else None),
     )
 
 

@@ -25,7 +25,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                   "assignment_group", "category", "location", "contact_type", "business_service", "scope"),
     "health": ("ci", "status", "metric", "value", "observed_at", "scope"),
     "changes": ("number", "ci", "state", "summary", "planned_start", "planned_end", "actual_start", "actual_end",
-                "updated_at", "scope"),
+                "updated_at", "type", "assignment_group", "scope"),
     # Calls from source to target per time bucket (traces.py): one row per (source, target, bucket_start).
     "traffic": ("source", "target", "bucket_start", "bucket_seconds", "requests", "errors", "p50_ms", "p95_ms",
                 "scope"),

@@ -3,7 +3,8 @@
 ci.csv (id, name, class, status, criticality, environment, location, owner, updated_at, attributes),
 relationship.csv (source_id, target_id, type, updated_at), incident.csv (number, ci_id, priority, state, opened_at,
 resolved_at, summary, updated_at), health.csv (ci_id, status, metric, value, observed_at) and change.csv (number,
-ci_id, state, summary, planned_start, planned_end, actual_start, actual_end, updated_at). Every file is optional;
+ci_id, state, summary, planned_start, planned_end, actual_start, actual_end, updated_at, and optionally type and
+assignment_group). Every file is optional;
 ids are the bundle's own (any text), references may also be names of the bundle's CIs. The folder is one key scope
 (named as batch.place_names says): its files refer to each other, and to nothing else unless the import joins by name.
 Give the folder or the files.

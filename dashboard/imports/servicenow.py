@@ -147,8 +147,8 @@ def _cis(rows: pd.DataFrame, origins: pd.Series, stem: str) -> tuple[pd.DataFram
         raw_class = raw_class.fillna(stem)
     sys_id = _column(rows, "sys_id")
     attributes = [
-        json.dumps({k: v for k, v in (("sys_id", s), ("sys_class_name", c)) if isinstance(v, str)})
-        for s, c in zip(sys_id, raw_class, strict=True)
+        json.dumps({k: v for k, v in (("sys_id", s), ("sys_class_name", c), *dates) if isinstance(v, str) and v})
+        for s, c, dates in zip(sys_id, raw_class, _lifecycle(rows), strict=True)
     ]
     parsed = {
         "key": sys_id,
@@ -163,6 +163,16 @@ def _cis(rows: pd.DataFrame, origins: pd.Series, stem: str) -> tuple[pd.DataFram
         "attributes": attributes,
     }
     return frame("cis", pd.DataFrame(parsed, index=rows.index), origins.tolist()), []
+
+
+def _lifecycle(rows: pd.DataFrame) -> list[tuple[tuple[str, object], ...]]:
+    """Each row's lifecycle dates as (native attribute, text as exported): kept as written, checked when shown."""
+    present = [(column, native) for column, native in statuses.SERVICENOW_LIFECYCLE.items() if column in rows.columns]
+    columns = [rows[column].astype("object").str.strip().tolist() for column, _ in present]
+    return [
+        tuple((native, values[i]) for (_, native), values in zip(present, columns, strict=True))
+        for i in range(len(rows))
+    ]
 
 
 def _optional(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
@@ -243,5 +253,7 @@ def _changes(rows: pd.DataFrame, origins: pd.Series, _stem: str) -> tuple[pd.Dat
         "actual_start": _column(rows, "work_start"),
         "actual_end": _column(rows, "work_end"),
         "updated_at": _column(rows, "sys_updated_on"),
+        "type": _column(rows, "type"),
+        "assignment_group": _column(rows, "assignment_group"),
     }
     return frame("changes", pd.DataFrame(parsed, index=rows.index), origins.tolist()), []

@@ -26,6 +26,7 @@ from dashboard.imports.batch import ORIGIN, Rejection
 Resolve = Callable[[pd.Series], tuple[pd.Series, pd.Series]]  # references -> (ids, reasons where not found)
 MAX_TEXT = 255
 # An incident's optional text columns and their sizes (schema.incident).
+CHANGE_TEXT = {"type": 32, "assignment_group": 128}
 INCIDENT_TEXT = {"assignment_group": 128, "category": 128, "location": 128, "contact_type": 64, "business_service": 255}
 DEFAULT_CI_STATUS = "operational"
 
@@ -169,8 +170,9 @@ def _changes(rows: pd.DataFrame, reasons: _Reasons, resolve: Resolve | None) -> 
     times = {c: _time(rows[c], reasons, c) for c in ("planned_start", "planned_end", "actual_start", "actual_end")}
     updated = _time(rows["updated_at"], reasons, "updated_at").fillna(_now())
     summary = _text(rows["summary"]).fillna("").str.slice(0, MAX_TEXT)
+    context = {name: _text(rows[name]).str.slice(0, size) for name, size in CHANGE_TEXT.items()}
     return pd.DataFrame({"number": number, "ci_id": ci, "state": state, "summary": summary, **times,
-                         "updated_at": updated})  # fmt: skip
+                         "updated_at": updated, **context})  # fmt: skip
 
 
 def _traffic(rows: pd.DataFrame, reasons: _Reasons, resolve: Resolve | None) -> pd.DataFrame:

@@ -5,6 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -121,10 +122,12 @@ def test_sn005_dangling_and_unknown_relationships_are_findings(replica):
 def test_sn006_ci_details_keep_sys_id_and_mapped_attributes(replica):
     snapshot = snapshot_of(replica)
     ci = snapshot.ci.set_index("name")
-    assert json.loads(snapshot.attributes().iat[position(snapshot, "lnx01")]) == {
+    attributes = json.loads(snapshot.attributes().iat[position(snapshot, "lnx01")])
+    assert {k: attributes.pop(k) for k in ("sys_id", "sys_class_name")} == {
         "sys_id": sys_id("lnx01"),
         "sys_class_name": "cmdb_ci_linux_server",
     }
+    assert set(attributes) == {"warranty_expiration", "install_date"}  # lifecycle dates: test_sn025
     assert ci.loc["lnx01", ["location", "owner"]].tolist() == ["FRA1", "Unix Team"]
     assert ci.loc[["Online Banking", "Payments", "HR Portal"], "criticality"].tolist() == ["critical", "high", "low"]
     assert ci.loc["Online Banking", "environment"] == "production"
@@ -378,3 +381,22 @@ def test_sn024_day_and_month_first_dates_only_when_the_file_tells(tmp_path, open
     rejected = [r.reason for r in batch.rejected]
     assert len(rejected) == expected.count(None)
     assert all("the day and the month cannot be told apart" in reason for reason in rejected)
+
+
+def test_sn025_lifecycle_dates_and_the_change_type_and_team_are_read(replica):
+    from dashboard.cmdb.lifecycle_dates import lifecycle_dates
+    from dashboard.domain.lifecycle import DateKind, parse_date
+
+    snapshot = snapshot_of(replica)
+    attributes = json.loads(snapshot.attributes().iat[position(snapshot, "lnx01")])
+    assert parse_date(attributes["warranty_expiration"]) == np.datetime64("2027-03-31")
+    assert parse_date(attributes["install_date"]) == np.datetime64("2021-04-01T10:00:00")
+    dates = lifecycle_dates(snapshot.ci, snapshot.index, snapshot.attributes())
+    warranty, bad = dates.expiry[DateKind.WARRANTY]
+    assert warranty[position(snapshot, "lnx02")] == np.datetime64("2020-01-31")
+    assert not bad.any()
+    assert "ci.lifecycle_date" not in {f.code for f in snapshot.findings}
+    change = snapshot.tables["change"].set_index("number")
+    assert change.loc["CHG0030001", ["type", "assignment_group"]].tolist() == ["emergency", "Unix Team"]
+    assert change.loc["CHG0030002", "type"] == "normal"
+    assert pd.isna(change.loc["CHG0030002", "assignment_group"])

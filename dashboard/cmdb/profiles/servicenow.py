@@ -5,7 +5,6 @@ Every value is mapped through dashboard/cmdb/profiles/statuses.py; docs/servicen
 ServiceNow documentation it follows. Optional tables and columns may be missing: they read as empty and are reported.
 """
 
-import json
 from datetime import datetime
 
 import pandas as pd
@@ -15,6 +14,7 @@ from dashboard.cmdb import schema
 from dashboard.cmdb.distinct import per_distinct
 from dashboard.cmdb.profiles import statuses
 from dashboard.cmdb.profiles.base import Plan, Present, SourceTable, change_fingerprint, mapped, stable_ids
+from dashboard.cmdb.profiles.packed import packed, unpacked
 from dashboard.domain.vocabulary import HEALTH_BY_NAME, Health
 
 # The source tables read, each with the column that tells it changed (the fingerprint reads these).
@@ -165,7 +165,14 @@ def _ci(present: Present, missing: list[str]) -> sa.Select | None:
         names["location"].label("location"),
         names["support_group"].label("owner"),
         ci.c(CHANGE_MARKER).label("updated_at"),
+        _attributes(ci).label("attributes"),
     ).select_from(source)
+
+
+def _attributes(ci: SourceTable) -> sa.ColumnElement:
+    """sys_id, sys_class_name and the lifecycle dates the table has, packed (see packed.py)."""
+    lifecycle = [(n, ci.c(c)) for c, n in statuses.SERVICENOW_LIFECYCLE.items() if ci.has(c)]
+    return packed([("sys_id", ci.c("sys_id")), ("sys_class_name", ci.c("sys_class_name")), *lifecycle])
 
 
 def _display(
@@ -252,6 +259,7 @@ def _change(present: Present, missing: list[str]) -> sa.Select | None:
     change = SourceTable("change_request", present, missing)
     if not _usable(change, ("number", "cmdb_ci")):
         return None
+    team, source = _display(change, "assignment_group", "sys_user_group", present, missing, change.table)
     return sa.select(
         change.c("number").label("number"),
         change.c("cmdb_ci").label("ci_id"),
@@ -262,7 +270,9 @@ def _change(present: Present, missing: list[str]) -> sa.Select | None:
         change.c("work_start").label("actual_start"),
         change.c("work_end").label("actual_end"),
         change.c(CHANGE_MARKER).label("updated_at"),
-    ).select_from(change.table)
+        (_text(change.c("type")) if change.has("type") else sa.null()).label("type"),
+        team.label("assignment_group"),
+    ).select_from(source)
 
 
 def _health(present: Present, missing: list[str], since: datetime | None) -> sa.Select | None:
@@ -318,10 +328,8 @@ def _translate_ci(frame: pd.DataFrame) -> pd.DataFrame:
     frame["class"] = native_class(raw_class).fillna("")
     frame["criticality"] = mapped(frame["criticality"], statuses.SERVICENOW_CRITICALITY, None)
     frame["environment"] = mapped(frame["environment"], statuses.SERVICENOW_ENVIRONMENT, None)
-    frame["attributes"] = [
-        json.dumps({"sys_id": s, "sys_class_name": c}) if isinstance(s, str) else None
-        for s, c in zip(sys_id, raw_class, strict=True)
-    ]
+    if "attributes" in frame.columns:  # else read later, on their own (load.reading_frames)
+        frame["attributes"] = unpacked(frame["attributes"])
     frame["id"] = stable_ids(sys_id)
     return frame
 

@@ -171,3 +171,12 @@ NETBOX_ROLE_CLASSES: tuple[tuple[str, str], ...] = (
 NETBOX_DEVICE_CLASS = "device"  # a role no keyword matches, or no role
 # Cables in these states carry traffic (or still do): only they connect devices. Planned cables do not.
 NETBOX_CABLE_CONNECTED: tuple[str, ...] = ("connected", "decommissioning")
+
+# ServiceNow lifecycle fields → the native lifecycle attributes (data/README.md). cmdb_ci has warranty_expiration,
+# install_date and purchase_date; end of life and end of support belong to the hardware model's lifecycle and are
+# read when an export carries them as columns of these names.
+SERVICENOW_LIFECYCLE: dict[str, str] = {
+    "warranty_expiration": "warranty_expiration", "install_date": "install_date", "purchase_date": "purchase_date",
+    "end_of_life": "end_of_life", "eol_date": "end_of_life", "end_of_support": "end_of_support",
+    "eos_date": "end_of_support",
+}  # fmt: skip

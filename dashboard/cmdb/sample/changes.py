@@ -84,3 +84,14 @@ def _lifecycle(
         "actual_end": np.where(implemented, actual_end, nat),
         "updated_at": updated,
     }
+
+
+CHANGE_TYPES = ("standard", "normal", "emergency")
+_TYPE_WEIGHTS = (0.55, 0.38, 0.07)
+
+
+def change_context(rng: np.random.Generator, ci: dict[str, np.ndarray], changes: dict[str, np.ndarray]) -> None:
+    """Add each change's type and team (the changed CI's owner) to the change table's columns."""
+    n = len(changes["ci_id"])
+    changes["type"] = np.asarray(CHANGE_TYPES, dtype=object)[weighted(rng, n, _TYPE_WEIGHTS)]
+    changes["assignment_group"] = ci["owner"][changes["ci_id"] - 1].astype(object)

@@ -2,17 +2,20 @@
 
 import numpy as np
 
-from dashboard.cmdb.sample.changes import change_rows, in_maintenance
+from dashboard.cmdb.sample.changes import change_context, change_rows, in_maintenance
 from dashboard.cmdb.sample.dirt import Dirty, plant
 from dashboard.cmdb.sample.enterprise import build_enterprise, recent
 from dashboard.cmdb.sample.health import health_rows
 from dashboard.cmdb.sample.incidents import incident_rows
+from dashboard.cmdb.sample.lifecycle import with_lifecycle
 from dashboard.cmdb.sample.outages import pick_outages
+from dashboard.cmdb.sample.service_desk import add_service_desk
 from dashboard.cmdb.sample.spec import SampleSpec, sizes_for
 from dashboard.cmdb.sample.write import Columns
 from dashboard.domain.vocabulary import RELATIONSHIP_TYPES
 
 _CI_ORDER = ("id", "name", "class", "status", "criticality", "environment", "location", "owner", "updated_at")
+_CHANGE_CONTEXT, _SERVICE_DESK, _LIFECYCLE = 13, 14, 15  # second seeds of the streams of columns added later
 _TYPE_NAMES = np.array([t.name for t in RELATIONSHIP_TYPES], dtype=object)
 
 
@@ -36,6 +39,10 @@ def sample_tables(spec: SampleSpec) -> tuple[dict[str, Columns], Dirty]:
     outages = pick_outages(rng, enterprise, now)
     incident = incident_rows(rng, ci, orphans, outages, now, spec.incident_days)
     change = change_rows(rng, ci, orphans, now)
+    # Columns added later draw from streams of their own, so that every earlier column stays as it was for a seed.
+    change_context(np.random.default_rng([spec.seed, _CHANGE_CONTEXT]), ci, change)
+    incident = add_service_desk(np.random.default_rng([spec.seed, _SERVICE_DESK]), ci, incident, now)
+    ci = {**ci, "attributes": with_lifecycle(np.random.default_rng([spec.seed, _LIFECYCLE]), ci, now)}
     health = health_rows(rng, ci, orphans, outages, in_maintenance(change), now)
     tables = {
         "ci": {name: ci[name] for name in (*_CI_ORDER, "attributes")},

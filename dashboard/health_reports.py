@@ -1,0 +1,70 @@
+"""The /health page's report sections for one URL: changes followed by incidents, incidents that name no CI and asset
+lifecycle risk, over the page's scope mask and range (docs/health_changes_lifecycle.md).
+
+Computed once per (snapshot, URL) among the recently asked ones; the lifecycle basis once per snapshot, as soon as
+the CI attributes have been read (until then the lifecycle section says so, and nothing is kept).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dashboard.change_failures import ChangeFailuresView, change_failures_view
+from dashboard.cmdb.derived import Derived
+from dashboard.domain.health_scope import HealthQuery, filter_of, scope_mask
+from dashboard.domain.lifecycle import BUCKET_LABELS, LABELS, Bucket, DateKind, lifecycle_risk
+from dashboard.health_data import HealthData
+from dashboard.incidents_without_ci import IncidentsWithoutCIView, incidents_without_ci_view
+from dashboard.lifecycle import LifecycleBasis, LifecycleView, lifecycle_basis, lifecycle_view
+
+BASIS_KEY = "lifecycle_basis"
+
+
+@dataclass(frozen=True, slots=True)
+class HealthReports:
+    """The three sections' view models for one URL."""
+
+    changes: ChangeFailuresView
+    without_ci: IncidentsWithoutCIView
+    lifecycle: LifecycleView
+
+
+def health_reports(derived: Derived, data: HealthData, query: HealthQuery) -> HealthReports:
+    """The sections for a URL: kept among the recent views once the lifecycle basis exists, else built afresh."""
+    basis = _basis(derived)
+    if basis is None:
+        return _build(derived, data, query, None)
+    return derived.recent(("health_reports", query), lambda: _build(derived, data, query, basis))
+
+
+def _basis(derived: Derived) -> LifecycleBasis | None:
+    """The snapshot's lifecycle basis, kept once its attributes are read (None, and not kept, until then)."""
+    snapshot = derived.snapshot
+    if BASIS_KEY not in derived.values and snapshot.attributes(timeout=0) is None:
+        return None
+    return derived.kept(BASIS_KEY, lambda: lifecycle_basis(snapshot))
+
+
+def _build(derived: Derived, data: HealthData, query: HealthQuery, basis: LifecycleBasis | None) -> HealthReports:
+    snapshot, index = derived.snapshot, derived.snapshot.index
+    mask = scope_mask(index, data.columns, filter_of(index, query))
+    end = data.now
+    start = end - np.timedelta64(query.days, "D")
+    return HealthReports(
+        changes=change_failures_view(snapshot, mask, start, end),
+        without_ci=incidents_without_ci_view(snapshot, mask, start, end),
+        lifecycle=lifecycle_view(snapshot, mask, end, basis=basis),  # without a basis: it says why
+    )
+
+
+def lifecycle_marked(
+    derived: Derived, mask: np.ndarray, now: np.datetime64, kind: str, bucket: int | None
+) -> tuple[np.ndarray, str]:
+    """The CIs in scope behind a bar of the lifecycle chart (`life|<date kind>|<bucket>`), and a heading for them."""
+    basis = _basis(derived)
+    if basis is None or bucket is None or kind not in {k.value for k in DateKind} or bucket not in set(Bucket):
+        return np.empty(0, dtype=np.int64), "CIs by lifecycle date"
+    dates = basis.dates
+    risk = lifecycle_risk(dates.expiry, dates.installed, dates.hardware, np.datetime64(now, "s"))
+    nodes = np.flatnonzero(mask & (risk.buckets[DateKind(kind)] == bucket))
+    return nodes, f"{LABELS[DateKind(kind)]}: CIs {BUCKET_LABELS[Bucket(bucket)].lower()}"

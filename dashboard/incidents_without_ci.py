@@ -1,0 +1,104 @@
+"""Incidents that name no CI, as plain rows for the /health page: counts by assignment group and by category, and
+the newest of them. The arithmetic is dashboard/domain/incidents_without_ci.py."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from dashboard.change_failures import priorities, times
+from dashboard.cmdb.derived import id_array
+from dashboard.cmdb.snapshot import Snapshot
+from dashboard.domain.incidents_without_ci import GroupCount, group_counts, place_incidents
+from dashboard.domain.names import shown_name
+
+LISTED = 500  # incidents listed at most (the newest); the counts cover all of them
+
+
+@dataclass(frozen=True, slots=True)
+class UnplacedIncident:
+    """An incident the CMDB cannot place on a CI."""
+
+    number: str
+    opened_at: datetime | None
+    priority: int | None
+    state: str
+    assignment_group: str
+    category: str
+    business_service: str  # as the source names it
+    named_ci: str  # the CI id it names that the CMDB does not have; empty when it names none
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentsWithoutCIView:
+    """What the "incidents that name no CI" section shows; total = with_ci + without_ci."""
+
+    total: int
+    with_ci: int
+    without_ci: int
+    dangling: int  # of without_ci: they name a CI id the CMDB does not have
+    by_group: tuple[GroupCount, ...]
+    by_category: tuple[GroupCount, ...]
+    incidents: tuple[UnplacedIncident, ...]  # the newest LISTED of them
+
+    @property
+    def share(self) -> float:
+        """Without CI / all incidents in view."""
+        return self.without_ci / self.total if self.total else 0.0
+
+
+def incidents_without_ci_view(
+    snapshot: Snapshot, scope: np.ndarray, start: np.datetime64, end: np.datetime64
+) -> IncidentsWithoutCIView:
+    """The incidents opened in [start, end) on CIs in `scope` or on no CI at all, and those without CI in detail."""
+    incident = snapshot.tables["incident"]
+    ids = id_array(incident["ci_id"])
+    opened = times(incident["opened_at"])
+    placed = place_incidents(
+        snapshot.index.locate(ids),
+        incident["ci_id"].notna().to_numpy(),
+        opened,
+        scope,
+        np.datetime64(start, "ns"),
+        np.datetime64(end, "ns"),
+    )
+    rows = np.concatenate([placed.with_ci, placed.without_ci])
+    newest = placed.without_ci[np.argsort(opened[placed.without_ci], kind="stable")[::-1][:LISTED]]
+    return IncidentsWithoutCIView(
+        total=placed.total,
+        with_ci=len(placed.with_ci),
+        without_ci=len(placed.without_ci),
+        dangling=int(placed.dangling.sum()),
+        by_group=tuple(group_counts(_column(incident, "assignment_group"), rows, placed.without_ci)),
+        by_category=tuple(group_counts(_column(incident, "category"), rows, placed.without_ci)),
+        incidents=tuple(
+            _incident(incident, row, opened[row], priority)
+            for row, priority in zip(newest.tolist(), priorities(incident, newest), strict=True)
+        ),
+    )
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(frame), None, dtype=object)
+    return frame[name].astype("object").to_numpy()
+
+
+def _incident(frame: pd.DataFrame, row: int, opened: np.datetime64, priority: int | None) -> UnplacedIncident:
+    def text(name: str) -> str:
+        return shown_name(frame[name].iat[row]).strip() if name in frame.columns else ""
+
+    named = frame["ci_id"].iat[row]
+    return UnplacedIncident(
+        number=text("number"),
+        opened_at=None if np.isnat(opened) else opened.astype("datetime64[us]").item(),
+        priority=priority,
+        state=text("state"),
+        assignment_group=text("assignment_group"),
+        category=text("category"),
+        business_service=text("business_service"),
+        named_ci="" if pd.isna(named) else shown_name(int(named) if isinstance(named, float) else named),
+        summary=text("summary"),
+    )

@@ -1,0 +1,105 @@
+"""Parts the report sections of /health share: a titled section, a horizontal bar chart, a plain-text grid."""
+
+from collections.abc import Sequence
+from urllib.parse import quote
+
+import dash_ag_grid as dag
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from layouts import ids
+
+BAR_COLOUR = "#3a6ea5"  # 5.3:1 on white
+ALERT_COLOUR = "#B22222"  # the Down colour: what went wrong
+ROW_PX, CHART_MIN_PX = 30, 160
+FONT_PX, TITLE_PX = 14, 17  # plotly's 12 px is small beside the page's text on a wall screen
+TOP_BARS = 15  # bars per chart at most (the grids have every row)
+GRID_PAGE = 15
+
+
+def section(section_id: str, title: str, lead: str, children: Sequence[object]) -> html.Section:
+    """A section under a visible heading that names its region, with one line saying what it shows."""
+    heading = f"{section_id}-heading"
+    return html.Section(
+        [html.H3(title, id=heading), html.P(lead, className="note"), *children],
+        id=section_id,
+        className="report-section",
+        **{"aria-labelledby": heading},
+    )
+
+
+def bar_chart(
+    graph_id: str,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    *,
+    percent: bool = False,
+    colour: str = BAR_COLOUR,
+) -> dcc.Graph:
+    """Horizontal bars, the first TOP_BARS labels on top, each bar's text beside it; `customdata` carries the label
+    for clicks."""
+    labels, values, texts = list(labels)[:TOP_BARS], list(values)[:TOP_BARS], list(texts)[:TOP_BARS]
+    figure = go.Figure(
+        go.Bar(
+            x=list(values),
+            y=list(labels),
+            orientation="h",
+            text=list(texts),
+            textposition="outside",
+            cliponaxis=False,
+            marker={"color": colour},
+            customdata=list(labels),
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title={"text": title, "x": 0, "font": {"size": TITLE_PX}},
+        font={"size": FONT_PX},
+        height=(height := max(CHART_MIN_PX, 70 + ROW_PX * len(labels))),
+        meta={"height": height},  # read by /health's scaling on big screens (callbacks/health.py)
+        margin={"l": 10, "r": 130, "t": 40, "b": 30},
+        template="plotly_white",
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis=_axis(percent),
+        showlegend=False,
+    )
+    return dcc.Graph(id=chart_id(graph_id), figure=figure, config={"displayModeBar": False}, className="report-chart")
+
+
+def _axis(percent: bool) -> dict:
+    """The value axis: shares from 0 to 100 % (with room for the text beside a full bar), or counts from 0."""
+    return {"tickformat": ".0%", "range": [0, 1.05]} if percent else {"tickformat": ",d", "rangemode": "tozero"}
+
+
+def chart_id(name: str) -> dict:
+    """A chart's id, of the pattern every dcc.Graph of /health has ({"type": HEALTH_CHART, "name": …})."""
+    return {"type": ids.HEALTH_CHART, "name": name}
+
+
+MAP_COLUMN = {"headerName": "Map", "cellRenderer": "markdown", "flex": 1, "minWidth": 110, "sortable": False}
+
+
+def map_link(map_href: str, ci_id: object) -> str:
+    """A markdown link to the map centred on a CI (the id quoted, so that no CMDB text can make it another link)."""
+    return f"[open on map]({map_href}?root={quote(str(ci_id), safe='')})"
+
+
+def grid(grid_id: str, rows: list[dict], columns: Sequence[dict], empty: str) -> html.Div | dag.AgGrid:
+    """Rows as a sortable, filterable grid of plain text cells (a note saying `empty` when there are none)."""
+    if not rows:
+        return html.P(empty, className="note", id=grid_id)
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=rows,
+        columnDefs=list(columns),
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        dashGridOptions={
+            "domLayout": "autoHeight",
+            "pagination": len(rows) > GRID_PAGE,
+            "paginationPageSize": GRID_PAGE,
+        },
+        className="ag-theme-quartz grid",
+        style={"width": "100%"},
+    )
