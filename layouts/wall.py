@@ -109,6 +109,27 @@ def build_wall_heading(heading: str, old_health: Notice | None, left_out: str = 
     return parts
 
 
+def as_of_label(as_of: str, year: int) -> str:
+    """The wall's banner for `asof=` (a ViewState.as_of), read from five metres: "AS OF 30 Nov 14:00 UTC — NOT
+    LIVE"; the year too when it is not `year` (the data's), seconds when not zero."""
+    moment = datetime.fromisoformat(as_of)
+    day = f"{moment.day} {moment:%b}" + (f" {moment.year}" if moment.year != year else "")
+    clock = f"{moment:%H:%M:%S}" if moment.second else f"{moment:%H:%M}"
+    return f"AS OF {day} {clock} UTC — NOT LIVE"
+
+
+def build_as_of_banner(label: str, notices: tuple[Notice, ...]) -> html.Div:
+    """Across the top of a wall as of a past time: the big label, then what it means (the notices of time)."""
+    lines = [html.Div(label, className="as-of-label")]
+    lines += [html.Div(n.text.strip(), className="as-of-note") for n in notices]
+    return html.Div(lines, className="wall-as-of", role="alert")
+
+
+def build_time_alerts(notices: tuple[Notice, ...]) -> list:
+    """Lines in the heading for what the wall says about time outside a past view (a bad `asof=` it ignored)."""
+    return [html.Div(n.text, className="health-old", role="alert") for n in notices]
+
+
 # (most tiles, columns, rows): wide grids for a 16:9 screen, so that each tile keeps room for its five lines.
 _GRIDS = ((4, 2, 2), (8, 4, 2), (12, 4, 3), (18, 6, 3), (24, 6, 4), (32, 8, 4), (49, 8, 7))
 

@@ -40,3 +40,16 @@ def test_ab002_a_services_details_show_its_availability(browser, served):
     line = WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "details-availability"))
     assert line.text.startswith("Availability 30 d: ")
     assert browser.find_elements(By.CSS_SELECTOR, ".availability-chart .main-svg")
+
+
+def test_ab003_a_wall_as_of_a_time_shows_the_not_live_banner_and_still_its_data_clock(browser, served):
+    from datetime import UTC, datetime, timedelta
+
+    when = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:00")
+    browser.get(served + f"wall?asof={when}")
+    banner = WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.CSS_SELECTOR, ".wall-as-of"))
+    assert "UTC — NOT LIVE" in banner.text
+    assert banner.text.startswith("AS OF ")
+    status = browser.find_element(By.ID, "wall-status")
+    WebDriverWait(browser, WAIT).until(lambda d: status.text.startswith("Worked out from data read at"))
+    assert "as-of" in browser.find_element(By.ID, "page-wall").get_attribute("class")
