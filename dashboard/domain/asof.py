@@ -186,3 +186,19 @@ def what_changed(
         resolved=incidents.rows[(incidents.resolved > t1) & (incidents.resolved <= t2)],
         changes=np.flatnonzero((stamps > t1) & (stamps <= t2)),
     )
+
+
+def worst_between(history: HealthHistory, nodes: np.ndarray, start: int, at: int) -> np.ndarray:
+    """Each node's worst status over [start, at]: the status in effect at `start` and every event after it up to
+    `at` (NO_DATA: none) — a day cut at T, as /health counts the day T falls in."""
+    nodes = np.asarray(nodes, dtype=np.int64)
+    carried, _ = own_at(history, start, nodes)
+    if not len(history.keys) or not len(nodes):
+        return carried
+    ranks = history.keys % history.stride
+    low, high = np.searchsorted(history.times, [start, at], side="right")  # ranks after start, up to at
+    inside = (ranks >= low) & (ranks < high)
+    owners = history.keys[inside] // history.stride
+    worst = np.full(max(int(nodes.max()), int(owners.max(initial=0))) + 1, NO_DATA, dtype=np.int8)
+    np.maximum.at(worst, owners, history.codes[inside])
+    return np.maximum(carried, worst[nodes])

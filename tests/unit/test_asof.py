@@ -201,3 +201,15 @@ def test_as013_the_walls_banner_says_the_day_and_time_and_not_live_in_capitals()
 
     assert as_of_label("2026-11-30T14:00", 2026) == "AS OF 30 Nov 14:00 UTC — NOT LIVE"
     assert as_of_label("2025-01-03T09:05:30", 2026) == "AS OF 3 Jan 2025 09:05:30 UTC — NOT LIVE"
+
+
+def test_as014_the_worst_status_of_a_day_cut_at_t_leaves_out_later_events():
+    from dashboard.domain.asof import worst_between
+
+    history = history_of(DIAMOND, EVENTS)  # CI 5: ok 0 h, down 10 h, ok 11 h; CI 3: degraded 5 h, ok 6 h
+    nodes = DIAMOND.index.locate(np.array([5, 3, 2, 4], dtype=np.int64))
+    ok, degraded, down = int(Health.OK), int(Health.DEGRADED), int(Health.DOWN)
+    assert worst_between(history, nodes, h(0), h(9)).tolist() == [ok, degraded, ok, NO_DATA]  # CI 5's down is later
+    assert worst_between(history, nodes, h(0), h(10)).tolist() == [down, degraded, ok, NO_DATA]
+    assert worst_between(history, nodes, h(7), h(12)).tolist() == [down, ok, ok, NO_DATA]  # CI 3 ok since 6 h
+    assert worst_between(history, nodes, h(11.5), h(12)).tolist() == [ok, ok, ok, NO_DATA]  # the status carried in
