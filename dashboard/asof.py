@@ -294,3 +294,10 @@ def views_at(derived: Derived, as_of: str | None) -> Derived:
 def live_of(derived: Derived) -> Derived:
     """The live views behind views of a past time (themselves when live)."""
     return derived.live if isinstance(derived, DerivedAsOf) else derived
+
+
+def warm_as_of(derived: Derived) -> None:
+    """The histories every `asof=` reads (sorted health events, incidents as times), in the views' warm-up: the first
+    past map, wall or /health after a reload does not pay for them."""
+    history(derived)
+    incidents(derived)

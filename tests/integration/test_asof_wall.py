@@ -139,3 +139,12 @@ def test_aw006_the_rotation_shows_the_trouble_map_of_then(app, monkeypatch):
     title = json.dumps(answer[ids.WALL_TITLE]["children"])
     assert "Payments" in title
     assert "pay-db01" in title
+
+
+def test_aw007_the_warm_up_sorts_the_histories_of_asof_so_the_first_past_view_does_not(sqlite_db):
+    write(sqlite_db, ci=[ci(1, "Payments", "business_service")], health=[health(1, 1, "ok")])
+    fresh = create_app(Settings.from_env({}, database_url=sqlite_db, refresh_seconds=0, anonymous=True))
+    services = fresh.server.extensions["servicemap"]
+    derived = services.views.of(services.store.snapshot)
+    assert derived.warmed.wait(30)
+    assert {"asof_health", "asof_incidents"} <= set(derived.values)
