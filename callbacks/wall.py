@@ -105,15 +105,12 @@ def register(app: Dash, services: Services) -> None:
                 title = build_rotation_title(tile, trouble, step + 1, len(model.not_ok), naive_now)
                 graph = build_rotation_map(build_elements(trouble.map))
                 return no_update, no_update, True, False, title, graph, answer, heading
-        tiles = build_tiles(model, naive_now)
+        tiles = build_tiles(model, naive_now, banner=wall.as_of is not None)
         kind = tiles_class(len(tiles), model.notice is not None, model.rest is not None)
         return tiles, kind, False, True, [], [], answer, heading
 
 
-WALL_AS_OF = (
-    "Statuses, open incidents and likely faults as they were then; the services and what they depend on are "
-    "today's (the CMDB keeps no history of them)."
-)
+WALL_AS_OF = "Statuses, incidents and likely faults as they were then, on today's services and dependencies."
 
 
 def time_banner(derived: Derived, wall: WallState, bad: str) -> list:

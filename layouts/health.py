@@ -115,7 +115,7 @@ def build_body(page: HealthPage, map_href: str, time_notices: tuple[Notice, ...]
     page says about `asof=` (a banner for a past time, or a bad value it ignored)."""
     scope = f"{page.scope_cis:,} CIs in scope; {page.scope_incidents:,} incidents opened in {range_text(page)}."
     if page.open_then is not None:
-        scope += f" {open_then_text(page.open_then)} at {page.end} UTC."
+        scope += f" At {page.end} UTC, {open_then_text(page.open_then)}."
     return [
         *build_time_banner(time_notices),
         html.P(scope, className="health-scope"),
@@ -133,9 +133,10 @@ def _status_now(page: HealthPage) -> html.Div:
 
     by_class, by_location = chart("mixclass", page.by_class), chart("mixloc", page.by_location)
     when = "right now" if page.query.as_of is None else f"at {page.end} UTC"
+    unknown = "no event" if page.query.as_of is None else "no event at or before then (its first came later)"
     reading = (
         f"How many CIs of each class are down, degraded or fine {when}, by their own latest monitoring event "
-        "(the map also colours a CI by what it depends on). Unknown: no event. Click a bar for its CIs."
+        f"(the map also colours a CI by what it depends on). Unknown: {unknown}. Click a bar for its CIs."
     )
     now = "now" if page.query.as_of is None else f"at {page.end} UTC"
     return html.Div(

@@ -39,7 +39,7 @@ def test_ah001_the_status_then_lists_the_server_down_then_and_ok_now(app):
 def test_ah002_the_range_ends_then_and_incidents_resolved_later_count_as_open(app):
     text = body(app, f"?asof={AS_OF}&days=7")
     assert f"– {SHOWN} UTC)" in text  # the last 7 days up to the time
-    assert "2 incidents in scope were open (P1 1, P2 1) at" in text  # INC1 on pay-api and INC2 on no CI
+    assert f"At {SHOWN} UTC, 2 incidents in scope were open (P1 1, P2 1)." in text  # INC1 on pay-api and INC2 on no CI
     assert "Status at " in text
     assert "incidents in scope were open" not in body(app, "?days=7")
 
