@@ -4,6 +4,8 @@
 The histories are sorted once per snapshot; a map as of T rolls up only its own CIs and what they depend on.
 """
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -283,12 +285,34 @@ class DerivedAsOf(Derived):
     traffic = property(lambda self: self.live.traffic)
 
 
+TIMES_KEPT = 4  # times whose views are kept per snapshot: each holds a roll-up of every CI (tens of MB at 1M CIs)
+
+
+class _Times:
+    """The views of the few most recently asked times: a URL cannot make the server keep more."""
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[str, DerivedAsOf] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def of(self, live: Derived, as_of: str) -> "DerivedAsOf":
+        with self.lock:
+            found = self.kept.get(as_of)
+            if found is None:
+                found = self.kept[as_of] = DerivedAsOf(live, as_of)  # cheap: its views are built on first use
+                while len(self.kept) > TIMES_KEPT:
+                    self.kept.popitem(last=False)
+            self.kept.move_to_end(as_of)
+            return found
+
+
 def views_at(derived: Derived, as_of: str | None) -> Derived:
-    """The views of the time `as_of` (a ViewState.as_of), kept while recently asked for; the live ones for None."""
+    """The views of the time `as_of` (a ViewState.as_of), kept while among the TIMES_KEPT last asked; the live ones
+    for None."""
     if as_of is None:
         return derived
     live = live_of(derived)
-    return live.recent(("asof_views", as_of), lambda: DerivedAsOf(live, as_of))
+    return live.kept("asof_times", _Times).of(live, as_of)
 
 
 def live_of(derived: Derived) -> Derived:

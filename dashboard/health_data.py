@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from dashboard.asof import history, moment
+from dashboard.asof import history, moment, views_at
 from dashboard.cmdb.derived import Derived, id_array
 from dashboard.domain.asof import HealthHistory, own_at, worst_between
 from dashboard.domain.health import NO_DATA, status_codes
@@ -116,11 +116,11 @@ def _reopened(incidents: pd.DataFrame, history: pd.DataFrame | None) -> np.ndarr
 def health_data_at(derived: Derived, as_of: str | None) -> HealthData:
     """The page's data as it was at `as_of` (a ViewState.as_of; None: now, `health_data`): "now" is that time, the
     status now is each CI's own status then, incidents resolved later count as open, and the day the time falls in
-    ends at it. Kept while recently asked for."""
+    ends at it. Kept with the views of that time (dashboard/asof.py views_at)."""
     data = health_data(derived)
     if as_of is None:
         return data
-    return derived.recent((KEY, as_of), lambda: _as_of(derived, data, as_of))
+    return views_at(derived, as_of).kept(KEY, lambda: _as_of(derived, data, as_of))  # kept with that time's views
 
 
 def _as_of(derived: Derived, data: HealthData, as_of: str) -> HealthData:

@@ -148,3 +148,13 @@ def test_aw007_the_warm_up_sorts_the_histories_of_asof_so_the_first_past_view_do
     derived = services.views.of(services.store.snapshot)
     assert derived.warmed.wait(30)
     assert {"asof_health", "asof_incidents"} <= set(derived.values)
+
+
+def test_aw008_urls_with_many_times_cannot_grow_what_is_kept(app):
+    from dashboard.asof import TIMES_KEPT
+
+    for minutes in range(TIMES_KEPT + 3):
+        refresh(app, f"?asof={stamp(ago(18.5) + timedelta(minutes=minutes))}")
+    services = app.server.extensions["servicemap"]
+    live = services.views.of(services.store.snapshot)
+    assert len(live.values["asof_times"].kept) == TIMES_KEPT
