@@ -53,7 +53,7 @@ def test_rp001_the_report_lists_services_at_risk_worst_first_with_what_to_do(tro
     code, page, said = run_report(troubled, tmp_path, capsys, "--map-url", "https://sm.example.com/")
     assert code == 0
     assert "2 services at risk of 3" in said
-    services = re.findall(r'<a href="https://sm.example.com/\?root=(\d+)">', page.split("Open incidents")[0])
+    services = re.findall(r'<a href="https://sm.example.com/\?root=(\d+)">', page.split("Top problem CIs")[0])
     assert services[0] == "1"  # down first; Cashiers (OK, nothing below) is not listed
     assert "20" not in services
     assert "2 of 3 business services need attention (1 down, 0 degraded" in page
@@ -130,4 +130,9 @@ def test_rp006_the_demo_gets_a_report(tmp_path, capsys):
     code, page, said = run_report(url, tmp_path, capsys)
     assert code == 0
     assert "services at risk of 16" in said
-    assert page.count("<section>") == 3
+    assert page.count("<section>") == 7
+    for title in ("Services at risk", "Top problem CIs", "Changes followed by incidents", "CMDB data quality"):
+        assert f"<h2>{title}</h2>" in page
+    for title in ("Open incidents", "Incidents not tied to a CI", "Asset lifecycle risk"):
+        assert f"<h2>{title}</h2>" in page
+    assert "Availability, 30 d" in page
