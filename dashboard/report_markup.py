@@ -16,7 +16,8 @@ def bar(labels: list[str], values: list[int], colours: list[str], title: str) ->
     figure.update_layout(
         title={"text": title, "font": {"size": 15}}, height=280, margin={"l": 40, "r": 10, "t": 40, "b": 30}
     )
-    return pio.to_html(figure, full_html=False, include_plotlyjs=False, config={"staticPlot": True})
+    chart = pio.to_html(figure, full_html=False, include_plotlyjs=False, config={"staticPlot": True})
+    return f'<div class="chart">{chart}</div>'
 
 
 def table(head: Iterable[str], rows: list[list[str]], numeric: Collection[int] = ()) -> str:
