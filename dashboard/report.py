@@ -22,7 +22,7 @@ from dashboard.wall import Tile, service_tile
 MAX_FINDINGS = 10
 # The trouble start of the worst services is worked out until this much time is spent (replaying a service's
 # health history costs about 1.6 s at 1M CIs, milliseconds on the demo): the report says for how many.
-SINCE_SECONDS = 8.0
+SINCE_SECONDS = 5.0
 DEFAULT_SLA = Sla()
 AT_RISK_PRIORITIES = 2  # open P1 or P2 beneath a service put it at risk, whatever its status
 
