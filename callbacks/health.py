@@ -9,13 +9,16 @@ from dash.dependencies import ALL
 from callbacks.pages import HEALTH_PATH, page_of
 from dashboard.domain.health_scope import HealthQuery, health_query, parse_health
 from dashboard.domain.untrusted import text
+from dashboard.health_availability import health_availability
 from dashboard.health_data import health_data
 from dashboard.health_marks import cis_behind, map_root, mark_of
 from dashboard.health_page import filter_options, health_page
 from dashboard.health_reports import health_reports
+from dashboard.report_sections import Sla
 from dashboard.services import Services
 from layouts import ids
 from layouts.health import build_body, build_filters, build_selection
+from layouts.health_availability import build_health_availability
 from layouts.health_charts import FONT
 from layouts.health_reports import build_reports
 
@@ -61,6 +64,7 @@ FILTERS = ("service", "class", "loc", "group", "days")
 def register(app: Dash, services: Services) -> None:
     """Attach the health page's callbacks."""
     map_href = app.get_relative_path("/")
+    sla = Sla(services.settings.sla_target, services.settings.sla_count_p2)
     app.clientside_callback(GATE, Output(ids.HEALTH_URL, "data"), Input(ids.URL, "pathname"), Input(ids.URL, "search"))
     app.clientside_callback(SCALE, Output(ids.HEALTH_BODY, "title"), Input(ids.HEALTH_BODY, "children"))
     app.clientside_callback(
@@ -93,7 +97,8 @@ def register(app: Dash, services: Services) -> None:
             else build_filters(filter_options(derived, data), query)
         )
         reports = build_reports(health_reports(derived, data, query), map_href)
-        return filters, [*build_body(health_page(derived, data, query), map_href), reports], []
+        availability = build_health_availability(health_availability(derived, data, query, sla), map_href)
+        return filters, [*build_body(health_page(derived, data, query), map_href), availability, reports], []
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
