@@ -12,13 +12,16 @@ from dashboard.asof import as_of_notices
 from dashboard.domain.health_scope import HealthQuery, health_query, parse_health
 from dashboard.domain.untrusted import text
 from dashboard.domain.viewstate import ViewState, bad_as_of
+from dashboard.health_availability import health_availability
 from dashboard.health_data import health_data, health_data_at
 from dashboard.health_marks import cis_behind, map_root, mark_of
 from dashboard.health_page import filter_options, health_page
 from dashboard.health_reports import health_reports
+from dashboard.report_sections import Sla
 from dashboard.services import Services
 from layouts import ids
 from layouts.health import build_body, build_filters, build_selection
+from layouts.health_availability import build_availability_not_as_of, build_health_availability
 from layouts.health_charts import FONT
 from layouts.health_reports import build_reports
 
@@ -64,6 +67,7 @@ FILTERS = ("service", "class", "loc", "group", "days")
 def register(app: Dash, services: Services) -> None:
     """Attach the health page's callbacks."""
     map_href = app.get_relative_path("/")
+    sla = Sla(services.settings.sla_target, services.settings.sla_count_p2)
     app.clientside_callback(GATE, Output(ids.HEALTH_URL, "data"), Input(ids.URL, "pathname"), Input(ids.URL, "search"))
     app.clientside_callback(SCALE, Output(ids.HEALTH_BODY, "title"), Input(ids.HEALTH_BODY, "children"))
     app.clientside_callback(
@@ -99,8 +103,13 @@ def register(app: Dash, services: Services) -> None:
         )
         href = map_at(map_href, query.as_of)
         reports = build_reports(health_reports(derived, data, query), href)
+        availability = (
+            build_availability_not_as_of()
+            if query.as_of
+            else build_health_availability(health_availability(derived, data, query, sla), map_href)
+        )
         notices = as_of_notices(derived, ViewState(as_of=query.as_of), bad_as_of(text(search, 2000)), page="page")
-        return filters, [*build_body(health_page(derived, data, query), href, notices), reports], []
+        return filters, [*build_body(health_page(derived, data, query), href, notices), availability, reports], []
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),

@@ -3,7 +3,9 @@
 Every mark carries a key (plotly `customdata`) written by layouts/health.py from the view model:
 `ci|<id>` and `svc|<id>` open the map on that CI; `mixclass|<class>|<status>`, `mixloc|<location>|<status>`,
 `day|<YYYY-MM-DD>|<status>`, `inc|<YYYY-MM-DD>|<priority>`, `class|<class>`, `group|<group>` and
-`life|<lifecycle date kind>|<bucket>` (layouts/lifecycle.py) list the CIs behind the mark, within the page's scope
+`life|<lifecycle date kind>|<bucket>` (layouts/lifecycle.py), `chgtype|<type>` and `chgteam|<team>` (the CIs that
+failed changes changed: layouts/change_failures.py), `nocigroup|<group>` and `nocicat|<category>` (incidents with no
+CI: only their count; layouts/incidents_without_ci.py) list the CIs behind the mark, within the page's scope
 and range. The key comes back from the browser: it is parsed as untrusted text.
 """
 
@@ -21,10 +23,24 @@ from dashboard.domain.names import shown_name
 from dashboard.domain.untrusted import text, whole_number
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health, class_label
 from dashboard.health_data import HealthData
-from dashboard.health_reports import lifecycle_marked
+from dashboard.health_reports import REPORT_KINDS, lifecycle_marked, report_marked
 
 MAX_ROWS = 500  # CIs listed for one mark (the heading says how many there are in all)
-KINDS = ("ci", "svc", "mixclass", "mixloc", "day", "inc", "class", "group", "life")
+KINDS = (
+    "ci",
+    "svc",
+    "mixclass",
+    "mixloc",
+    "day",
+    "inc",
+    "class",
+    "group",
+    "life",
+    "chgtype",
+    "chgteam",
+    "nocigroup",
+    "nocicat",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +97,8 @@ def cis_behind(derived: Derived, data: HealthData, query: HealthQuery, mark: Mar
     entries = in_scope(data.log, mask, start, data.now, narrowed=chosen.narrowed, groups=query.groups)
     if mark.kind == "life":  # a bar of the lifecycle chart (dashboard/health_reports.py)
         (nodes, title), without = lifecycle_marked(derived, mask, data.now, mark.value, mark.number), 0
+    elif mark.kind in REPORT_KINDS:  # a bar of the change-failure or no-CI charts
+        nodes, title, without = report_marked(derived, data, query, mark.kind, mark.value)
     else:
         now = "now" if query.as_of is None else f"at {query.as_of.replace('T', ' ')} UTC"
         nodes, title, without = _select(index, data, mask, entries, start, mark, now)

@@ -68,3 +68,24 @@ def lifecycle_marked(
     risk = lifecycle_risk(dates.expiry, dates.installed, dates.hardware, np.datetime64(now, "s"))
     nodes = np.flatnonzero(mask & (risk.buckets[DateKind(kind)] == bucket))
     return nodes, f"{LABELS[DateKind(kind)]}: CIs {BUCKET_LABELS[Bucket(bucket)].lower()}"
+
+
+REPORT_KINDS = ("chgtype", "chgteam", "nocigroup", "nocicat")
+
+
+def report_marked(
+    derived: Derived, data: HealthData, query: HealthQuery, kind: str, label: str
+) -> tuple[np.ndarray, str, int]:
+    """The CIs behind a bar of the change-failure charts (the CIs its failed changes changed), or, for a bar of the
+    no-CI charts, none and the count of its incidents (they name no CI); a heading for them."""
+    reports = health_reports(derived, data, query)
+    if kind in ("chgtype", "chgteam"):
+        pairs = [p for p in reports.changes.pairs if (p.change_type if kind == "chgtype" else p.team) == label]
+        ids = np.array(sorted({p.changed_ci_id for p in pairs if isinstance(p.changed_ci_id, int)}), dtype=np.int64)
+        nodes = derived.snapshot.index.locate(ids)
+        what = "change type" if kind == "chgtype" else "team"
+        return nodes[nodes >= 0], f"CIs changed by failed changes of {what} {label or '(none)'}", 0
+    counts = reports.without_ci.by_group if kind == "nocigroup" else reports.without_ci.by_category
+    without = sum(c.without_ci for c in counts if c.label == label)
+    what = "assignment group" if kind == "nocigroup" else "category"
+    return np.empty(0, dtype=np.int64), f"Incidents of {what} {label or '(none)'} that name no CI", without

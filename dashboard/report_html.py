@@ -5,30 +5,34 @@ of plotly.min.js beside the page (the /report route serves it). Links to the map
 are named by id and name only.
 """
 
-import html
 import re
-from collections.abc import Collection, Iterable
 from datetime import datetime
 
-import plotly.graph_objects as go
-import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from dashboard.domain.cmdb_health import DIMENSIONS, percent
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
-from dashboard.report import MAX_SINCE, Report, ServiceRisk, common_fault
+from dashboard.report import Report, ServiceRisk, common_fault
+from dashboard.report_markup import bar, ci_link, e, section, table
+from dashboard.report_parts import changes, lifecycle, top_cis, unplaced
+from dashboard.report_sections import MAX_AVAILABILITY
+from layouts.availability import duration
+from layouts.availability import percent as availability_percent
 
 CSS = """
 html { font-size: clamp(15px, 0.8vw, 30px); }  /* a 4K screen reads it at the size a laptop does */
-body { font: 1rem/1.45 system-ui, sans-serif; color: #1d2430; margin: 2em auto; max-width: 72em; padding: 0 1.5em; }
+body { font: 1rem/1.45 system-ui, sans-serif; color: #1d2430; margin: 2em auto; max-width: 80em; padding: 0 1.5em; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.25em; margin: 1.6em 0 0.4em; }
 .meta { color: #5b6575; }
 .stale { background: #b42318; color: #fff; font-weight: 700; padding: 0.5em 0.8em; }
 .next { background: #eef4ff; border-left: 4px solid #0072B2; padding: 0.5em 0.8em; }
 table { border-collapse: collapse; width: 100%; margin: 0.6em 0; }
-th, td { text-align: left; padding: 0.3em 0.8em 0.3em 0; border-bottom: 1px solid #dde1e7; vertical-align: top; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.status { display: inline-block; padding: 0 0.5em; border-radius: 0.3em; font-weight: 600; }
+th, td { text-align: left; padding: 0.3em 0.8em 0.3em 0; border-bottom: 1px solid #dde1e7; vertical-align: top;
+  overflow-wrap: anywhere; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.when { white-space: nowrap; }
+.status { display: inline-block; padding: 0 0.5em; border-radius: 0.3em; font-weight: 600; white-space: nowrap; }
+th { overflow-wrap: normal; }
 @media print { body { margin: 0; max-width: none; } section { break-inside: avoid-page; } a { color: inherit; } }
 """
 
@@ -39,9 +43,17 @@ def report_html(
     """The whole page; plotly_js is "inline" or the URL of plotly.min.js; map_url the map's base URL (or "");
     stale_since when the CMDB has not been read since then (the page then says so before anything else)."""
     script = (
-        f"<script>{get_plotlyjs()}</script>" if plotly_js == "inline" else f'<script src="{_e(plotly_js)}"></script>'
+        f"<script>{get_plotlyjs()}</script>" if plotly_js == "inline" else f'<script src="{e(plotly_js)}"></script>'
     )
-    sections = (_services(report, map_url), _incidents(report), _quality(report, map_url))
+    sections = (
+        _services(report, map_url),
+        top_cis(report, map_url),
+        changes(report, map_url),
+        _quality(report, map_url),
+        _incidents(report),
+        unplaced(report),
+        lifecycle(report, map_url),
+    )
     body = "\n".join((_header(report, stale_since), *sections))
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -62,7 +74,7 @@ def _header(report: Report, stale_since: datetime | None) -> str:
     return (
         f"<header><h1>servicemap report</h1>{stale}"
         f'<p class="meta">Made {report.generated_at:%Y-%m-%d %H:%M} UTC from the CMDB as read at '
-        f"{report.loaded_at:%Y-%m-%d %H:%M} UTC · window: the last {days:g} days · scope: {_e(scope)}</p></header>"
+        f"{report.loaded_at:%Y-%m-%d %H:%M} UTC · window: the last {days:g} days · scope: {e(scope)}</p></header>"
     )
 
 
@@ -81,27 +93,27 @@ def _services(report: Report, map_url: str) -> str:
         step = (
             "Model the business services (class business_service) and what they depend on, so that trouble has a place."
         )
-        return _section("Services at risk", f"<p>{summary}</p>", step, "")
+        return section("Services at risk", f"<p>{summary}</p>", step, "")
     common = common_fault(report.at_risk)
     if common is not None:
         ci_id, name, many = common
         step = (
-            f"{_ci_link(ci_id, name, map_url)} is the likely fault of {many} of these services: start there. "
+            f"{ci_link(ci_id, name, map_url)} is the likely fault of {many} of these services: start there. "
             "Then go down the table, worst first (status, then criticality)."
         )
     elif report.at_risk:
         first = report.at_risk[0].tile
-        fault = f", starting with {_e(first.fault.name)}, the likely fault" if first.fault else ""
-        step = f"Open {_e(first.name)}'s map first{fault}; then go down the table, worst first."
+        fault = f", starting with {e(first.fault.name)}, the likely fault" if first.fault else ""
+        step = f"Open {e(first.name)}'s map first{fault}; then go down the table, worst first."
     else:
         step = "Nothing to do: every service in scope is OK or in maintenance, with no open P1 or P2 below it."
-    chart = _bar(
+    chart = bar(
         [HEALTH_STYLES[h].label for h in Health],
         list(report.status_counts),
         [HEALTH_STYLES[h].colour for h in Health],
         "Business services by status",
     )
-    return _section("Services at risk", f"<p>{summary}</p>", step, chart + _risk_table(report, map_url))
+    return section("Services at risk", f"<p>{summary}</p>", step, chart + _risk_table(report, map_url))
 
 
 def _risk_table(report: Report, map_url: str) -> str:
@@ -117,40 +129,47 @@ def _risk_table(report: Report, map_url: str) -> str:
         "Open P2",
         "Open P3–5",
         f"Opened, {days:g} d",
+        f"Availability, {report.sections.availability_days} d",
+        "Budget left",
         "Likely fault",
     )
-    rows = [_risk_row(r, map_url) for r in report.at_risk]
+    rows = [_risk_row(r, report, map_url) for r in report.at_risk]
     note = (
-        f"<p class=meta>Since: when the service's trouble started, worked out for the {MAX_SINCE} worst only.</p>"
-        if len(rows) > MAX_SINCE
-        else ""
+        f"<p class=meta>Since: when the service's trouble started, worked out for the {report.since_for} worst "
+        f"only; availability for the {MAX_AVAILABILITY} worst (docs/availability.md says how it is measured).</p>"
+        if len(rows) > min(report.since_for, MAX_AVAILABILITY)
+        else "<p class=meta>Availability against each service's target: docs/availability.md says how.</p>"
     )
-    return _table(head, rows, numeric={4, 5, 6, 7}) + note
+    return table(head, rows, numeric={4, 5, 6, 7, 8, 9}) + note
 
 
-def _risk_row(risk: ServiceRisk, map_url: str) -> list[str]:
+def _risk_row(risk: ServiceRisk, report: Report, map_url: str) -> list[str]:
     tile = risk.tile
+    sla = report.sections.availability.get(tile.ci_id) if tile.ci_id is not None else None
+    measured = sla.report if sla is not None else None
     style = HEALTH_STYLES[tile.status]
-    status = f'<span class="status" style="background:{style.colour};color:{style.ink}">{_e(style.label)}</span>'
-    since = f"{tile.since:%Y-%m-%d %H:%M}" if tile.since else ""
-    fault = _ci_link(tile.fault.ci_id, tile.fault.name, map_url) if tile.fault else ""
+    status = f'<span class="status" style="background:{style.colour};color:{style.ink}">{e(style.label)}</span>'
+    since = f"<span class=when>{tile.since:%Y-%m-%d %H:%M}</span>" if tile.since else ""
+    fault = ci_link(tile.fault.ci_id, tile.fault.name, map_url) if tile.fault else ""
     p = tile.incidents
     return [
-        _ci_link(tile.ci_id, tile.name, map_url) if tile.ci_id is not None else _e(tile.name),
-        _e(tile.criticality),
+        ci_link(tile.ci_id, tile.name, map_url) if tile.ci_id is not None else e(tile.name),
+        e(tile.criticality),
         status,
         since,
         str(p[0]),
         str(p[1]),
         str(sum(p[2:])),
         str(risk.opened_in_window),
+        f"{availability_percent(measured.availability)} of {measured.target:g} %" if measured else "",
+        duration(measured.budget_left_seconds) if measured else "",
         fault,
     ]
 
 
 def _incidents(report: Report) -> str:
     total = sum(report.open_by_priority)
-    chart = _bar(
+    chart = bar(
         [f"P{p}" for p in range(1, 6)], list(report.open_by_priority), ["#1d2430"] * 5, "Open incidents by priority"
     )
     text = f"<p>{total:,} open incidents; {report.open_without_ci:,} of them name no CI the CMDB has.</p>"
@@ -161,7 +180,7 @@ def _incidents(report: Report) -> str:
         )
     else:
         step = "Every open incident names a CI: nothing to link."
-    return _section("Open incidents", text, step, chart)
+    return section("Open incidents", text, step, chart)
 
 
 def _quality(report: Report, map_url: str) -> str:
@@ -171,62 +190,28 @@ def _quality(report: Report, map_url: str) -> str:
     failing = [c for c in report.health.checks if c.failing][:5]
     if failing:
         worst = failing[0]
-        step = f"Fix the check that fails most first: “{_e(worst.title)}” — {worst.failing:,} of {worst.checked:,} CIs."
+        step = f"Fix the check that fails most first: “{e(worst.title)}” — {worst.failing:,} of {worst.checked:,} CIs."
     else:
         step = "Every CI passes every check: keep it so."
-    checks = _table(
+    checks = table(
         ("Part", "A CI passes when it", "Failing", "For example"),
         [
             [
-                _e(c.dimension),
-                _e(c.title),
+                e(c.dimension),
+                e(c.title),
                 f"{c.failing:,} of {c.checked:,}",
-                ", ".join(_ci_link(i, n, map_url) for i, n in c.examples[:3]),
+                ", ".join(ci_link(i, n, map_url) for i, n in c.examples[:3]),
             ]
             for c in failing
         ],
         numeric={2},
     )
-    findings = _table(
+    findings = table(
         ("Severity", "Finding", "Count", "Handling"),
-        [[_e(str(f.severity)), _e(f.title), f"{f.count:,}", _e(f.detail)] for f in report.findings],
+        [[e(str(f.severity)), e(f.title), f"{f.count:,}", e(f.detail)] for f in report.findings],
         numeric={2},
     )
-    return _section("CMDB data quality", text, step, checks + "<h3>Worst findings</h3>" + findings)
-
-
-def _section(title: str, text: str, step: str, rest: str) -> str:
-    return f'<section><h2>{_e(title)}</h2>{text}<p class="next"><b>What to do next:</b> {step}</p>{rest}</section>'
-
-
-def _bar(labels: list[str], values: list[int], colours: list[str], title: str) -> str:
-    figure = go.Figure(go.Bar(x=labels, y=values, marker={"color": colours, "line": {"color": "#3d4552", "width": 1}}))
-    figure.update_layout(
-        title={"text": title, "font": {"size": 15}}, height=280, margin={"l": 40, "r": 10, "t": 40, "b": 30}
-    )
-    return pio.to_html(figure, full_html=False, include_plotlyjs=False, config={"staticPlot": True})
-
-
-def _table(head: Iterable[str], rows: list[list[str]], numeric: Collection[int] = ()) -> str:
-    if not rows:
-        return "<p>None.</p>"
-    th = "".join(f"<th{' class=num' if i in numeric else ''}>{_e(h)}</th>" for i, h in enumerate(head))
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td{' class=num' if i in numeric else ''}>{cell}</td>" for i, cell in enumerate(row))
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _ci_link(ci_id: int, name: str, map_url: str) -> str:
-    label = _e(name) if name else f"#{ci_id}"
-    return f'<a href="{_e(map_url)}?root={ci_id}">{label}</a>' if map_url else f"{label} (#{ci_id})"
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return section("CMDB data quality", text, step, checks + "<h3>Worst findings</h3>" + findings)
 
 
 _INLINE_SCRIPT = re.compile(r"<script(?: type=\"text/javascript\")?>(.*?)</script>", re.DOTALL)

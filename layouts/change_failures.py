@@ -34,8 +34,8 @@ def build_change_failures(view: ChangeFailuresView, map_href: str | None = None)
     )
     charts = (
         [
-            _rates(ids.HEALTH_CHANGE_FAILURES_BY_TYPE, "Change-failure rate by change type", view.by_type),
-            _rates(ids.HEALTH_CHANGE_FAILURES_BY_TEAM, "Change-failure rate by team", view.by_team),
+            _rates(ids.HEALTH_CHANGE_FAILURES_BY_TYPE, "Change-failure rate by change type", view.by_type, "chgtype"),
+            _rates(ids.HEALTH_CHANGE_FAILURES_BY_TEAM, "Change-failure rate by team", view.by_team, "chgteam"),
         ]
         if view.changes
         else []
@@ -52,7 +52,7 @@ def build_change_failures(view: ChangeFailuresView, map_href: str | None = None)
     return section(ids.HEALTH_CHANGE_FAILURES, TITLE, lead, [html.Div(charts, className="report-charts"), table])
 
 
-def _rates(graph_id: str, title: str, rates: tuple[FailureRate, ...]) -> dcc.Graph:
+def _rates(graph_id: str, title: str, rates: tuple[FailureRate, ...], kind: str) -> dcc.Graph:
     return bar_chart(
         graph_id,
         title,
@@ -61,6 +61,7 @@ def _rates(graph_id: str, title: str, rates: tuple[FailureRate, ...]) -> dcc.Gra
         [f"{r.rate:.0%} ({r.failed} of {r.changes})" for r in rates],
         percent=True,
         colour=ALERT_COLOUR,
+        keys=[f"{kind}|{r.label}" for r in rates],  # a click lists the CIs those failed changes changed
     )
 
 

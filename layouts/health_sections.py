@@ -36,7 +36,9 @@ def bar_chart(
     texts: Sequence[str],
     *,
     percent: bool = False,
-    colour: str = BAR_COLOUR,
+    colour: str | Sequence[str] = BAR_COLOUR,
+    value_range: tuple[float, float] | None = None,
+    keys: Sequence[str] | None = None,
 ) -> dcc.Graph:
     """Horizontal bars, the first TOP_BARS labels on top, each bar's text beside it; `customdata` carries the label
     for clicks."""
@@ -49,8 +51,8 @@ def bar_chart(
             text=list(texts),
             textposition="outside",
             cliponaxis=False,
-            marker={"color": colour},
-            customdata=list(labels),
+            marker={"color": colour if isinstance(colour, str) else list(colour)[:TOP_BARS]},
+            customdata=list(keys)[:TOP_BARS] if keys is not None else list(labels),
             hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
@@ -62,7 +64,7 @@ def bar_chart(
         margin={"l": 10, "r": 130, "t": 40, "b": 30},
         template="plotly_white",
         yaxis={"autorange": "reversed", "automargin": True},
-        xaxis=_axis(percent),
+        xaxis=_axis(percent) if value_range is None else {"range": list(value_range), "zeroline": True},
         showlegend=False,
     )
     return dcc.Graph(id=chart_id(graph_id), figure=figure, config={"displayModeBar": False}, className="report-chart")

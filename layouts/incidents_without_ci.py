@@ -28,8 +28,15 @@ def build_incidents_without_ci(view: IncidentsWithoutCIView) -> html.Section:
         section_parts.append(
             html.Div(
                 [
-                    _counts(ids.HEALTH_NO_CI_BY_GROUP, "Incidents without CI by assignment group", view.by_group),
-                    _counts(ids.HEALTH_NO_CI_BY_CATEGORY, "Incidents without CI by category", view.by_category),
+                    _counts(
+                        ids.HEALTH_NO_CI_BY_GROUP,
+                        "Incidents without CI by assignment group",
+                        view.by_group,
+                        "nocigroup",
+                    ),
+                    _counts(
+                        ids.HEALTH_NO_CI_BY_CATEGORY, "Incidents without CI by category", view.by_category, "nocicat"
+                    ),
                 ],
                 className="report-charts",
             )
@@ -55,7 +62,7 @@ def lead(view: IncidentsWithoutCIView) -> str:
     )
 
 
-def _counts(graph_id: str, title: str, counts: tuple[GroupCount, ...]) -> dcc.Graph:
+def _counts(graph_id: str, title: str, counts: tuple[GroupCount, ...], kind: str) -> dcc.Graph:
     shown = [c for c in counts if c.without_ci]
     return bar_chart(
         graph_id,
@@ -63,6 +70,7 @@ def _counts(graph_id: str, title: str, counts: tuple[GroupCount, ...]) -> dcc.Gr
         [c.label for c in shown],
         [c.without_ci for c in shown],
         [f"{c.without_ci} of {c.total} ({c.share:.0%})" for c in shown],
+        keys=[f"{kind}|{c.label}" for c in shown],  # a click says how many there are: they have no CI to list
     )
 
 

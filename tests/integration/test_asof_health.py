@@ -92,3 +92,8 @@ def test_ah007_the_demo_draws_as_of_a_day_ago(demo_cmdb):
     text = body(demo, f"?asof={when}")
     assert "CIs in scope" in text
     assert "n-asof-past" in text
+
+
+def test_ah008_availability_is_not_shown_as_of_a_time_and_says_why(app):
+    assert "Not shown as of a time: availability is worked out" in body(app, f"?asof={AS_OF}")
+    assert "Not shown as of a time" not in body(app, "")

@@ -220,3 +220,21 @@ def test_hp009_netbox_shaped_data_says_its_health_events_are_older_than_the_wind
     assert "SERVICEMAP_HEALTH_DAYS=" in text
     filters = json.dumps(answer["response"][ids.HEALTH_FILTERS])
     assert "Rack" in filters  # its classes are offered as filters
+
+
+def test_he201_a_change_failure_bar_lists_the_cis_changed_and_a_no_ci_bar_says_how_many(demo):
+    _, page = show(demo)
+    by_type = figures(page)[ids.HEALTH_CHANGE_FAILURES_BY_TYPE]["data"][0]
+    failed = [
+        key for key, text in zip(by_type["customdata"], by_type["text"], strict=True) if not text.startswith("0%")
+    ]
+    assert failed, by_type
+    status, answer = click(demo, failed[0])
+    assert status == 200
+    text = json.dumps(answer)
+    assert "CIs changed by failed changes of change type" in text
+    assert "open on map" in text or "?root=" in text
+    by_group = figures(page)[ids.HEALTH_NO_CI_BY_GROUP]["data"][0]
+    status, answer = click(demo, by_group["customdata"][0])
+    assert status == 200
+    assert "name no CI" in json.dumps(answer)

@@ -53,7 +53,7 @@ def test_rp001_the_report_lists_services_at_risk_worst_first_with_what_to_do(tro
     code, page, said = run_report(troubled, tmp_path, capsys, "--map-url", "https://sm.example.com/")
     assert code == 0
     assert "2 services at risk of 3" in said
-    services = re.findall(r'<a href="https://sm.example.com/\?root=(\d+)">', page.split("Open incidents")[0])
+    services = re.findall(r'<a href="https://sm.example.com/\?root=(\d+)">', page.split("Top problem CIs")[0])
     assert services[0] == "1"  # down first; Cashiers (OK, nothing below) is not listed
     assert "20" not in services
     assert "2 of 3 business services need attention (1 down, 0 degraded" in page
@@ -80,8 +80,10 @@ def test_rp002_service_and_window_narrow_the_report(troubled, tmp_path, capsys):
 
 def test_rp003_an_incidents_only_cmdb_gets_a_report_that_says_what_is_missing(sqlite_db, tmp_path, capsys):
     write(sqlite_db, ci=[ci(1, "lonely")], incident=[incident("INC1", None, priority=1), incident("INC2", 1)])
-    code, page, _ = run_report(sqlite_db, tmp_path, capsys)
-    assert code == 0
+    pdf = tmp_path / "report.pdf"
+    code, page, said = run_report(sqlite_db, tmp_path, capsys, *(["--pdf", str(pdf)] if available() is None else []))
+    assert code == 0, said
+    assert available() is not None or pdf.read_bytes().startswith(b"%PDF")
     assert "holds no business service" in page
     assert "2 open incidents; 1 of them name no CI" in page
 
@@ -127,7 +129,14 @@ def test_rp005_the_report_page_serves_the_same_report_with_plotly_beside_it_and_
 def test_rp006_the_demo_gets_a_report(tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     generate(url, SampleSpec(cis=2000, seed=42), progress=False)
-    code, page, said = run_report(url, tmp_path, capsys)
-    assert code == 0
+    pdf = tmp_path / "report.pdf"
+    code, page, said = run_report(url, tmp_path, capsys, *(["--pdf", str(pdf)] if available() is None else []))
+    assert code == 0, said
+    assert available() is not None or pdf.read_bytes().startswith(b"%PDF")
     assert "services at risk of 16" in said
-    assert page.count("<section>") == 3
+    assert page.count("<section>") == 7
+    for title in ("Services at risk", "Top problem CIs", "Changes followed by incidents", "CMDB data quality"):
+        assert f"<h2>{title}</h2>" in page
+    for title in ("Open incidents", "Incidents not tied to a CI", "Asset lifecycle risk"):
+        assert f"<h2>{title}</h2>" in page
+    assert "Availability, 30 d" in page
