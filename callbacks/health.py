@@ -1,16 +1,19 @@
 """Asset-health wiring: the page is built only while the URL's path is /health; its filters write the URL; a click
 on a chart's mark opens the CI on the map or lists the CIs behind it. What the browser sends is untrusted."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from dash import Dash, Input, Output, State, ctx, html, no_update
 from dash.dependencies import ALL
 
 from callbacks.pages import HEALTH_PATH, page_of
+from dashboard.asof import as_of_notices
 from dashboard.domain.health_scope import HealthQuery, health_query, parse_health
 from dashboard.domain.untrusted import text
+from dashboard.domain.viewstate import ViewState, bad_as_of
 from dashboard.health_availability import health_availability
-from dashboard.health_data import health_data
+from dashboard.health_data import health_data, health_data_at
 from dashboard.health_marks import cis_behind, map_root, mark_of
 from dashboard.health_page import filter_options, health_page
 from dashboard.health_reports import health_reports
@@ -18,7 +21,7 @@ from dashboard.report_sections import Sla
 from dashboard.services import Services
 from layouts import ids
 from layouts.health import build_body, build_filters, build_selection
-from layouts.health_availability import build_health_availability
+from layouts.health_availability import build_availability_not_as_of, build_health_availability
 from layouts.health_charts import FONT
 from layouts.health_reports import build_reports
 
@@ -89,16 +92,24 @@ def register(app: Dash, services: Services) -> None:
         derived = services.current()
         if derived is None:
             return [], [html.P("No data loaded yet.", className="note")], []
-        data = health_data(derived)
-        query = parse_health(asked.get("search"))
+        search = asked.get("search")
+        query = parse_health(search)
+        data = health_data_at(derived, query.as_of)  # asof=: "now" is that time (dashboard/health_data.py)
+        shown = _filtered(ctx.states_list, shown_filters)
         filters = (
             no_update
-            if _filtered(ctx.states_list, shown_filters) == query
-            else build_filters(filter_options(derived, data), query)
+            if shown is not None and replace(shown, as_of=query.as_of) == query
+            else build_filters(filter_options(derived, health_data(derived)), query)
         )
-        reports = build_reports(health_reports(derived, data, query), map_href)
-        availability = build_health_availability(health_availability(derived, data, query, sla), map_href)
-        return filters, [*build_body(health_page(derived, data, query), map_href), availability, reports], []
+        href = map_at(map_href, query.as_of)
+        reports = build_reports(health_reports(derived, data, query), href)
+        availability = (
+            build_availability_not_as_of()
+            if query.as_of
+            else build_health_availability(health_availability(derived, data, query, sla), map_href)
+        )
+        notices = as_of_notices(derived, ViewState(as_of=query.as_of), bad_as_of(text(search, 2000)), page="page")
+        return filters, [*build_body(health_page(derived, data, query), href, notices), availability, reports], []
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
@@ -111,7 +122,10 @@ def register(app: Dash, services: Services) -> None:
         if page_of(app, pathname) != HEALTH_PATH:
             return no_update
         query = _filtered(ctx.inputs_list, values)
-        return no_update if query is None or query == parse_health(search) else health_query(query)
+        if query is None:
+            return no_update
+        query = replace(query, as_of=parse_health(search).as_of)  # a page as of a time stays at that time
+        return no_update if query == parse_health(search) else health_query(query)
 
     @app.callback(
         Output(ids.HEALTH_SELECTION, "children", allow_duplicate=True),
@@ -127,11 +141,17 @@ def register(app: Dash, services: Services) -> None:
         derived = services.current()
         if mark is None or derived is None:
             return no_update, no_update, no_update
+        query = parse_health(search)
         root = map_root(mark)
         if root is not None:
-            return no_update, map_href, root
-        cis = cis_behind(derived, health_data(derived), parse_health(search), mark)
-        return build_selection(cis, map_href), no_update, no_update
+            return no_update, map_href, root + (f"&{urlencode({'asof': query.as_of})}" if query.as_of else "")
+        cis = cis_behind(derived, health_data_at(derived, query.as_of), query, mark)
+        return build_selection(cis, map_at(map_href, query.as_of)), no_update, no_update
+
+
+def map_at(map_href: str, as_of: str | None) -> str:
+    """The map's address for links from a page: as of the page's time when it has one."""
+    return f"{map_href}?{urlencode({'asof': as_of})}" if as_of else map_href
 
 
 def _filtered(listed: object, values: object) -> HealthQuery | None:

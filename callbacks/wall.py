@@ -8,19 +8,30 @@ from datetime import UTC, datetime
 
 from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 
+from dashboard.asof import as_of_notices, views_at
 from dashboard.auth import cause_for_viewer
 from dashboard.availability import is_service, ready_or_within
 from dashboard.cmdb.derived import Derived
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.cmdb.store import StoreStatus
-from dashboard.domain.viewstate import parse_wall
+from dashboard.domain.notices import Notice
+from dashboard.domain.viewstate import ViewState, WallState, bad_as_of, parse_wall
 from dashboard.services import Services
 from dashboard.settings import Settings
 from dashboard.wall import WallModel, rotation_step, service_tile, trouble_map
 from dashboard.wall_cis import wall_of
 from layouts import ids
 from layouts.map import build_elements
-from layouts.wall import build_rotation_map, build_rotation_title, build_tiles, build_wall_heading, tiles_class
+from layouts.wall import (
+    as_of_label,
+    build_as_of_banner,
+    build_rotation_map,
+    build_rotation_title,
+    build_tiles,
+    build_time_alerts,
+    build_wall_heading,
+    tiles_class,
+)
 
 
 def register(app: Dash, services: Services) -> None:
@@ -50,7 +61,7 @@ def register(app: Dash, services: Services) -> None:
     )
     def configure(search: object, _pathname: object) -> tuple[int, str]:
         wall = parse_wall(search if isinstance(search, str) else "")
-        return wall.tick_seconds * 1000, f"wall {wall.theme}"
+        return wall.tick_seconds * 1000, f"wall {wall.theme}" + (" as-of" if wall.as_of else "")
 
     @app.callback(
         Output(ids.WALL_TILES, "children"),
@@ -70,16 +81,21 @@ def register(app: Dash, services: Services) -> None:
         now = datetime.now(UTC)
         if status.snapshot is None:
             return [], "tiles", False, True, [], [], _answer(status, None, now), []
-        wall = parse_wall(search if isinstance(search, str) else "")
+        search = search if isinstance(search, str) else ""
+        wall = parse_wall(search)
         # While a new snapshot's views warm (seconds at a million CIs), the wall shows the previous one's, saying so.
-        derived = services.views.settled(status.snapshot)
+        live = services.views.settled(status.snapshot)
+        derived = views_at(live, wall.as_of)  # asof=: statuses, incidents and faults of then (dashboard/asof.py)
         snapshot = derived.snapshot
-        answer = _answer(status, snapshot, now)
+        answer = _answer(status, snapshot, now) | {"as_of": wall.as_of}
         model = wall_of(derived, wall)
-        if wall.sla:
+        if wall.sla and wall.as_of is None:  # availability is worked out up to now only
             model = with_availability(derived, model, services.settings)
-        heading = build_wall_heading(model.heading, snapshot.old_health, model.left_out)
-        naive_now = now.replace(tzinfo=None)
+        heading = [
+            *time_banner(live, wall, bad_as_of(search)),
+            *build_wall_heading(model.heading, snapshot.old_health, model.left_out),
+        ]
+        naive_now = datetime.fromisoformat(wall.as_of) if wall.as_of else now.replace(tzinfo=None)
         step = rotation_step(now.timestamp(), wall.rotate, len(model.not_ok))
         if step is not None:
             ci_id = model.not_ok[step]
@@ -89,9 +105,24 @@ def register(app: Dash, services: Services) -> None:
                 title = build_rotation_title(tile, trouble, step + 1, len(model.not_ok), naive_now)
                 graph = build_rotation_map(build_elements(trouble.map))
                 return no_update, no_update, True, False, title, graph, answer, heading
-        tiles = build_tiles(model, naive_now)
+        tiles = build_tiles(model, naive_now, banner=wall.as_of is not None)
         kind = tiles_class(len(tiles), model.notice is not None, model.rest is not None)
         return tiles, kind, False, True, [], [], answer, heading
+
+
+WALL_AS_OF = "Statuses, incidents and likely faults as they were then, on today's services and dependencies."
+
+
+def time_banner(derived: Derived, wall: WallState, bad: str) -> list:
+    """A wall as of a past time says so in big letters, with what it means; a bad `asof=` is ignored, saying so."""
+    notices = as_of_notices(derived, ViewState(as_of=wall.as_of), bad, page="wall")
+    if bad:
+        return build_time_alerts(notices)
+    if wall.as_of is None:
+        return []
+    year = derived.snapshot.loaded_at.year
+    shown = tuple(Notice(n.code, WALL_AS_OF, "") if n.code == "asof.past" else n for n in notices)
+    return [build_as_of_banner(as_of_label(wall.as_of, year), shown)]
 
 
 def with_availability(derived: Derived, model: WallModel, settings: Settings) -> WallModel:

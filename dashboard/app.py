@@ -18,6 +18,7 @@ from callbacks import selection as selection_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks.pages import HEALTH_PATH, QUALITY_PATH
 from dashboard import auth, background, compression, fast_json, guard, headers, page_scripts, report_route
+from dashboard.asof import warm_as_of
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
@@ -84,8 +85,9 @@ def create_app(
             profile=profile_named(settings.profile),
             deadline_seconds=settings.cmdb_deadline_seconds,
         ),
-        # /health's per-snapshot data is warmed too (seconds at 1M CIs), so that its first page is a filter change.
-        DerivedCache(warmers=(warm_wall, health_data)),
+        # /health's per-snapshot data is warmed too (seconds at 1M CIs), so that its first page is a filter change;
+        # so are the histories of asof= (the map's, the wall's and /health's past).
+        DerivedCache(warmers=(warm_wall, health_data, warm_as_of)),
     )
     app = Dash(
         __name__,

@@ -4,23 +4,27 @@
 The histories are sorted once per snapshot; a map as of T rolls up only its own CIs and what they depend on.
 """
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from dashboard.availability import inputs
-from dashboard.cmdb.derived import Derived, id_array
+from dashboard.cmdb.derived import Derived, id_array, once
 from dashboard.domain.asof import (
     HealthHistory,
     IncidentHistory,
     health_at,
     health_history,
     incident_history,
+    open_rows_at,
     what_changed,
 )
 from dashboard.domain.asof import incidents_at as overlay_at
 from dashboard.domain.health import NO_DATA, HealthState
+from dashboard.domain.incident_groups import OpenIncidents
 from dashboard.domain.names import shown_name
 from dashboard.domain.notices import Notice
 from dashboard.domain.overlays import IncidentOverlay, change_counts
@@ -41,12 +45,14 @@ class Overlays:
 
 def history(derived: Derived) -> HealthHistory:
     """The snapshot's health events sorted by (CI, time), made once per snapshot."""
+    derived = live_of(derived)  # the views of a past time share the live ones' histories
     found = inputs(derived)
     return derived.kept("asof_health", lambda: health_history(found.event_nodes, found.event_codes, found.event_times))
 
 
 def incidents(derived: Derived) -> IncidentHistory:
     """The snapshot's incidents that name a CI, as times, made once per snapshot."""
+    derived = live_of(derived)
     found = inputs(derived)
     return derived.kept(
         "asof_incidents",
@@ -94,13 +100,15 @@ def changes_before(derived: Derived, at: int, days: int) -> np.ndarray:
     )
 
 
-def as_of_notices(derived: Derived, state: ViewState, bad: str, bad_diff: str = "") -> tuple[Notice, ...]:
-    """What the map says about time: the bad `asof=` (or `diff=`) it ignored, or that it shows the past on today's
-    topology."""
+def as_of_notices(
+    derived: Derived, state: ViewState, bad: str, bad_diff: str = "", page: str = "map"
+) -> tuple[Notice, ...]:
+    """What the map (or another `page`) says about time: the bad `asof=` (or `diff=`) it ignored, or that it shows
+    the past on today's topology."""
     if bad_diff:
-        return (*as_of_notices(derived, state, bad), _bad("diff", bad_diff, "nothing is compared"))
+        return (*as_of_notices(derived, state, bad, page=page), _bad("diff", bad_diff, "nothing is compared"))
     if bad:
-        return (_bad("asof", bad, "this map is live"),)
+        return (_bad("asof", bad, f"this {page} is live"),)
     if state.as_of is None:
         return ()
     found = history(derived)
@@ -215,3 +223,105 @@ def _rows(derived: Derived, table: pd.DataFrame, rows: np.ndarray, nodes: np.nda
         f"{number}{f' P{int(level)}' if level == level and level is not None else ''} · {name}"
         for number, level, name in zip(numbers, levels, names, strict=True)
     )
+
+
+class DerivedAsOf(Derived):
+    """The snapshot's views as they were at a time (`asof=` on the wall and /health): statuses, open incidents and
+    what is kept from them (`kept`, `recent`) are of then; names, search and the histories are the live views'.
+
+    Built by `views_at`, kept among the live views' recent ones: a time's roll-up is done once while it is asked for.
+    """
+
+    def __init__(self, live: Derived, as_of: str) -> None:
+        super().__init__(live.snapshot)
+        self.live = live
+        self.as_of = as_of
+        self.warmed.set()
+
+    @property
+    def at(self) -> int:
+        """The time, ns since 1970."""
+        return moment(self.as_of or "")
+
+    @once
+    def then(self) -> Overlays:
+        """Statuses (every CI rolled up) and open incidents of then, from the as-of overlays of the map."""
+        return overlays(self.live, ViewState(as_of=self.as_of))
+
+    @once
+    def health(self) -> HealthState:
+        """Own and rolled-up status of every CI at the time."""
+        return self.then.health
+
+    @once
+    def incidents(self) -> IncidentOverlay:
+        """Incidents open per CI at the time, and their worst priority."""
+        return self.then.incidents
+
+    @once
+    def open_incidents(self) -> OpenIncidents:
+        """The incidents open at the time, those that name no CI included."""
+        table = self.snapshot.tables["incident"]
+        rows = open_rows_at(
+            table["state"].to_numpy(dtype=object),
+            table["opened_at"].to_numpy(dtype="datetime64[ns]"),
+            table["resolved_at"].to_numpy(dtype="datetime64[ns]"),
+            self.at,
+        )
+        open_ = table.iloc[rows]
+        return OpenIncidents(
+            rows=rows,
+            nodes=self.snapshot.index.locate(open_["ci_id"].pipe(id_array)),
+            priorities=open_["priority"].to_numpy(dtype=np.float64, na_value=np.nan),
+            opened=open_["opened_at"].to_numpy(dtype="datetime64[ns]"),
+        )
+
+    # What does not change with the time is the live views'.
+    names = property(lambda self: self.live.names)
+    shared_name = property(lambda self: self.live.shared_name)
+    relationship_ids = property(lambda self: self.live.relationship_ids)
+    no_changes = property(lambda self: self.live.no_changes)
+    search = property(lambda self: self.live.search)
+    traffic = property(lambda self: self.live.traffic)
+
+
+TIMES_KEPT = 4  # times whose views are kept per snapshot: each holds a roll-up of every CI (tens of MB at 1M CIs)
+
+
+class _Times:
+    """The views of the few most recently asked times: a URL cannot make the server keep more."""
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[str, DerivedAsOf] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def of(self, live: Derived, as_of: str) -> "DerivedAsOf":
+        with self.lock:
+            found = self.kept.get(as_of)
+            if found is None:
+                found = self.kept[as_of] = DerivedAsOf(live, as_of)  # cheap: its views are built on first use
+                while len(self.kept) > TIMES_KEPT:
+                    self.kept.popitem(last=False)
+            self.kept.move_to_end(as_of)
+            return found
+
+
+def views_at(derived: Derived, as_of: str | None) -> Derived:
+    """The views of the time `as_of` (a ViewState.as_of), kept while among the TIMES_KEPT last asked; the live ones
+    for None."""
+    if as_of is None:
+        return derived
+    live = live_of(derived)
+    return live.kept("asof_times", _Times).of(live, as_of)
+
+
+def live_of(derived: Derived) -> Derived:
+    """The live views behind views of a past time (themselves when live)."""
+    return derived.live if isinstance(derived, DerivedAsOf) else derived
+
+
+def warm_as_of(derived: Derived) -> None:
+    """The histories every `asof=` reads (sorted health events, incidents as times), in the views' warm-up: the first
+    past map, wall or /health after a reload does not pay for them."""
+    history(derived)
+    incidents(derived)

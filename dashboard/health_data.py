@@ -3,12 +3,14 @@
 Kept with the snapshot's other views (`Derived.kept`), so that a filter change only runs numpy over these.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from dashboard.asof import history, moment, views_at
 from dashboard.cmdb.derived import Derived, id_array
+from dashboard.domain.asof import HealthHistory, own_at, worst_between
 from dashboard.domain.health import NO_DATA, status_codes
 from dashboard.domain.health_history import StatusHistory, status_history
 from dashboard.domain.health_incidents import (
@@ -109,3 +111,40 @@ def _reopened(incidents: pd.DataFrame, history: pd.DataFrame | None) -> np.ndarr
         history["new_value"].to_numpy(dtype=object),
     )
     return incidents["number"].astype("str").isin(numbers).to_numpy()
+
+
+def health_data_at(derived: Derived, as_of: str | None) -> HealthData:
+    """The page's data as it was at `as_of` (a ViewState.as_of; None: now, `health_data`): "now" is that time, the
+    status now is each CI's own status then, incidents resolved later count as open, and the day the time falls in
+    ends at it. Kept with the views of that time (dashboard/asof.py views_at)."""
+    data = health_data(derived)
+    if as_of is None:
+        return data
+    return views_at(derived, as_of).kept(KEY, lambda: _as_of(derived, data, as_of))  # kept with that time's views
+
+
+def _as_of(derived: Derived, data: HealthData, as_of: str) -> HealthData:
+    at = moment(as_of)
+    when = np.datetime64(at, "ns")
+    found = history(derived)
+    own, _ = own_at(found, at, np.arange(derived.snapshot.index.node_count))
+    log = data.log
+    later = log.resolved > when  # NaT compares False: still open
+    log = replace(
+        log,
+        resolved=np.where(later, np.datetime64("NaT", "ns"), log.resolved),
+        to_resolve=np.where(later, np.nan, log.to_resolve),
+    )
+    return replace(data, now=when, shown=_own(own), log=log, status=_cut(data.status, found, when))
+
+
+def _cut(status: StatusHistory, found: HealthHistory, when: np.datetime64) -> StatusHistory:
+    """The daily statuses with the day `when` falls in counted up to `when` only (later events left out)."""
+    day = np.datetime64(when, "D")
+    column = int((day - status.first_day) / np.timedelta64(1, "D"))
+    if when == day or not 0 <= column < status.day_count:  # at midnight the range leaves that day out
+        return status
+    worst = status.worst.copy()
+    start = int(np.datetime64(day, "ns").astype(np.int64))
+    worst[:, column] = worst_between(found, status.nodes, start, int(when.astype(np.int64)))
+    return replace(status, worst=worst)

@@ -100,7 +100,8 @@ def cis_behind(derived: Derived, data: HealthData, query: HealthQuery, mark: Mar
     elif mark.kind in REPORT_KINDS:  # a bar of the change-failure or no-CI charts
         nodes, title, without = report_marked(derived, data, query, mark.kind, mark.value)
     else:
-        nodes, title, without = _select(index, data, mask, entries, start, mark)
+        now = "now" if query.as_of is None else f"at {query.as_of.replace('T', ' ')} UTC"
+        nodes, title, without = _select(index, data, mask, entries, start, mark, now)
     counts = np.bincount(data.log.nodes[entries][data.log.nodes[entries] >= 0], minlength=index.node_count)
     nodes = np.unique(nodes)
     order = np.lexsort((nodes, -data.shown[nodes], -counts[nodes]))
@@ -108,17 +109,23 @@ def cis_behind(derived: Derived, data: HealthData, query: HealthQuery, mark: Mar
 
 
 def _select(
-    index: GraphIndex, data: HealthData, mask: np.ndarray, entries: np.ndarray, start: np.datetime64, mark: Mark
+    index: GraphIndex,
+    data: HealthData,
+    mask: np.ndarray,
+    entries: np.ndarray,
+    start: np.datetime64,
+    mark: Mark,
+    now: str = "now",
 ) -> tuple[np.ndarray, str, int]:
     """The CI positions behind a mark, a heading for them, and the incidents behind it that name no CI."""
     status = HEALTH_STYLES[Health(mark.number)].label if mark.number is not None and mark.kind != "inc" else ""
     if mark.kind == "mixclass":
         chosen = mask & (index.class_codes == _code(index.class_names, mark.value)) & (data.shown == mark.number)
-        return np.flatnonzero(chosen), f"{class_label(mark.value)} CIs that are {status} now", 0
+        return np.flatnonzero(chosen), f"{class_label(mark.value)} CIs that are {status} {now}", 0
     if mark.kind == "mixloc":
         code = _code(data.columns.location_names, mark.value) if mark.value else -1
         chosen = mask & (data.columns.location == code) & (data.shown == mark.number)
-        return np.flatnonzero(chosen), f"CIs in {mark.value or 'no location'} that are {status} now", 0
+        return np.flatnonzero(chosen), f"CIs in {mark.value or 'no location'} that are {status} {now}", 0
     if mark.kind == "day":
         day = _day(mark.value)
         daily = daily_status(data.status, mask, day, day + np.timedelta64(1, "D")) if day is not None else None

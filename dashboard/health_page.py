@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dashboard.asof import views_at
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.health_history import (
     WorstDays,
@@ -133,6 +134,7 @@ class HealthPage:
     pareto_incidents: ParetoBars
     pareto_down: ParetoBars
     offenders: tuple[Offender, ...]
+    open_then: tuple[int, ...] | None = None  # asof=: incidents in scope open at that time, per priority 1 … 5
 
 
 def health_page(derived: Derived, data: HealthData, query: HealthQuery) -> HealthPage:
@@ -172,7 +174,20 @@ def health_page(derived: Derived, data: HealthData, query: HealthQuery) -> Healt
         pareto_incidents=_pareto(*_per_ci(data.log.nodes[entries]), names),
         pareto_down=_pareto(*down, names),
         offenders=_offenders(data, entries, names, index.class_codes, index.class_names),
+        open_then=_open_then(derived, query.as_of, mask, chosen.narrowed) if query.as_of else None,
     )
+
+
+def _open_then(derived: Derived, as_of: str, mask: np.ndarray, narrowed: bool) -> tuple[int, ...]:
+    """Incidents open at the time (dashboard/asof.py), on a CI in scope (with no filter: those on no CI too), per
+    priority."""
+    found = views_at(derived, as_of).open_incidents
+    named = found.nodes >= 0
+    keep = np.zeros(len(named), dtype=bool)
+    keep[named] = mask[found.nodes[named]]
+    keep |= ~named & (not narrowed)
+    priority = np.nan_to_num(found.priorities[keep], nan=5).clip(1, 5).astype(np.int64)
+    return tuple(int(n) for n in np.bincount(priority - 1, minlength=5))
 
 
 class _Names:

@@ -169,12 +169,14 @@ def started(derived: Derived, position: int) -> tuple[datetime | None, bool]:
 
 def _trouble_since(derived: Derived, position: int) -> Since | None:
     events = derived.snapshot.tables["health"]
+    observed = events["observed_at"].to_numpy(dtype="datetime64[ns]")
+    kept = slice(None) if derived.as_of is None else observed <= np.datetime64(derived.as_of, "ns")  # then: no later
     return trouble_since(
         derived.snapshot.index,
         position,
-        events["ci_id"].pipe(id_array),
-        events["status"].to_numpy(dtype=object),
-        events["observed_at"].to_numpy(dtype="datetime64[ns]"),
+        events["ci_id"].pipe(id_array)[kept],
+        events["status"].to_numpy(dtype=object)[kept],
+        observed[kept],
     )
 
 

@@ -13,12 +13,14 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dashboard.app import create_app  # noqa: E402
+from dashboard.asof import history  # noqa: E402
 from dashboard.cli import ensure_demo  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 from tests.browser_driver import CY_NODES_JS, chromium  # noqa: E402
@@ -34,6 +36,9 @@ VIEWS = (
     ("wall", "wall", None),
     ("wall-rotation", "wall?rotate=60", None),
     ("health", "health", None),
+    # {asof}: 90 minutes before the newest health event, whole quarters (in the demo, when the outages began)
+    ("wall-asof", "wall?asof={asof}", None),
+    ("health-asof", "health?asof={asof}", None),
 )
 
 
@@ -56,11 +61,20 @@ def main() -> int:
         for width, height in SIZES:
             for name, path, tap in (view for view in VIEWS if view[0] in args.only):
                 target = out / f"{name}-{width}x{height}.png"
-                shoot(base + path, target, width, height, tap)
+                shoot(base + path.format(asof=as_of(app)), target, width, height, tap)
                 print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
     finally:
         server.shutdown()
     return 0
+
+
+def as_of(app: object) -> str:
+    """A time in the past of the CMDB's health history, for the views as of a time."""
+    derived = app.server.extensions["servicemap"].current()  # type: ignore[attr-defined]
+    newest = history(derived).last if derived is not None else None
+    moment = np.datetime64(newest, "ns") if newest is not None else np.datetime64("now", "ns")
+    moment -= np.timedelta64(90, "m")
+    return str(moment.astype("datetime64[m]") - (moment.astype("datetime64[m]").astype(np.int64) % 15))
 
 
 def shoot(url: str, target: Path, width: int, height: int, tap: str | None) -> None:
@@ -78,7 +92,7 @@ def shoot(url: str, target: Path, width: int, height: int, tap: str | None) -> N
         while "rotate=" in url and driver.execute_script(rotation) and time.monotonic() < deadline + 60:
             time.sleep(0.5)
         plotted = "return document.querySelectorAll('#page-health .js-plotly-plot').length"
-        while url.endswith("health") and not driver.execute_script(plotted) and time.monotonic() < deadline:
+        while "/health" in url and not driver.execute_script(plotted) and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(2.5 if "/?" in url else 4.0)  # a map settles: labels, then a fit
         if tap:

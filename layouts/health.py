@@ -12,6 +12,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard.domain.health_scope import RANGES, HealthQuery
+from dashboard.domain.notices import Notice
 from dashboard.health_marks import MAX_ROWS, CIList
 from dashboard.health_page import FilterOptions, HealthPage, Offender, StatusBars, range_text
 from layouts import ids
@@ -109,10 +110,14 @@ def _empty(text: str) -> html.P:
     return html.P(text, className="note empty")
 
 
-def build_body(page: HealthPage, map_href: str) -> list:
-    """Every chart of the page for one URL; a chart with nothing to show says why instead."""
+def build_body(page: HealthPage, map_href: str, time_notices: tuple[Notice, ...] = ()) -> list:
+    """Every chart of the page for one URL; a chart with nothing to show says why instead. `time_notices`: what the
+    page says about `asof=` (a banner for a past time, or a bad value it ignored)."""
     scope = f"{page.scope_cis:,} CIs in scope; {page.scope_incidents:,} incidents opened in {range_text(page)}."
+    if page.open_then is not None:
+        scope += f" At {page.end} UTC, {open_then_text(page.open_then)}."
     return [
+        *build_time_banner(time_notices),
         html.P(scope, className="health-scope"),
         *(html.P(text, className="notice", role="note") for text in page.missing),
         html.Div([_status_now(page), _over_time(page)], className="health-grid"),
@@ -127,16 +132,57 @@ def _status_now(page: HealthPage) -> html.Div:
         return _graph(name, status_bars(bars, name)) if bars.labels else _empty("No CI in scope.")
 
     by_class, by_location = chart("mixclass", page.by_class), chart("mixloc", page.by_location)
+    when = "right now" if page.query.as_of is None else f"at {page.end} UTC"
+    unknown = "no event" if page.query.as_of is None else "no event at or before then (its first came later)"
     reading = (
-        "How many CIs of each class are down, degraded or fine right now, by their own latest monitoring event "
-        "(the map also colours a CI by what it depends on). Unknown: no event. Click a bar for its CIs."
+        f"How many CIs of each class are down, degraded or fine {when}, by their own latest monitoring event "
+        f"(the map also colours a CI by what it depends on). Unknown: {unknown}. Click a bar for its CIs."
     )
+    now = "now" if page.query.as_of is None else f"at {page.end} UTC"
     return html.Div(
         [
-            _section("Status now, by class", reading, by_class, "mixclass"),
-            _section("Status now, by location", "Where the trouble sits: the same, per site.", by_location, "mixloc"),
+            _section(f"Status {now}, by class", reading, by_class, "mixclass"),
+            _section(
+                f"Status {now}, by location", "Where the trouble sits: the same, per site.", by_location, "mixloc"
+            ),
         ]
     )
+
+
+SITES = "Where the trouble sits: the same, per site."
+
+
+def open_then_text(counts: tuple[int, ...]) -> str:
+    """'3 incidents in scope were open (P1 1, P3 2)'."""
+    total = sum(counts)
+    parts = ", ".join(f"P{p} {n:,}" for p, n in enumerate(counts, start=1) if n)
+    return f"{total:,} incident{'s' if total != 1 else ''} in scope {'was' if total == 1 else 'were'} open" + (
+        f" ({parts})" if parts else ""
+    )
+
+
+def build_time_banner(notices: tuple[Notice, ...]) -> list:
+    """The page as of a past time: a banner that cannot be taken for live figures (the map's), then the other
+    notices of time (before the history, after the load, or a bad `asof=` ignored)."""
+    shown = []
+    for notice in notices:
+        if notice.code == "asof.past":
+            shown.append(
+                html.Div(
+                    [html.Strong(notice.why + " "), html.Span(HEALTH_AS_OF)],
+                    className="notice-box n-asof-past health-as-of",
+                    role="alert",
+                )
+            )
+        else:
+            shown.append(html.P(notice.text, className="notice", role="note"))
+    return shown
+
+
+HEALTH_AS_OF = (
+    "Every figure is as it was then: the status is each CI's status then, the range ends then, incidents resolved "
+    "later count as open, and the day the time falls in ends at it. The CIs and what they depend on are today's."
+)
 
 
 def _over_time(page: HealthPage) -> html.Div:
@@ -231,8 +277,10 @@ _GROUP_READING = "The same per assignment group: who is slow to resolve, whose C
 
 
 def map_link(map_href: str, ci_id: str) -> str:
-    """A markdown link to the map centred on a CI (the id quoted, so no CMDB text can make it another link)."""
-    return f"[open on map]({map_href}?root={quote(ci_id, safe='')})"
+    """A markdown link to the map centred on a CI (the id quoted, so no CMDB text can make it another link);
+    `map_href` may carry a query already (asof= of a page as of a time)."""
+    joiner = "&" if "?" in map_href else "?"
+    return f"[open on map]({map_href}{joiner}root={quote(ci_id, safe='')})"
 
 
 def _grid(rows: list[dict], columns: tuple[dict, ...]) -> dag.AgGrid:

@@ -68,3 +68,14 @@ def _room(hours: list[float]) -> tuple[float, float]:
     low, high = min([0.0, *hours]), max([0.0, *hours])
     span = (high - low) or 1.0
     return (low - span * 0.6 if low < 0 else 0.0, high + span * 0.6 if high > 0 else span * 0.05)
+
+
+def build_availability_not_as_of() -> html.Section:
+    """The section of a page as of a past time (asof=): availability is worked out up to now only, so it says so."""
+    return section(
+        SECTION_ID,
+        "Availability against SLA",
+        "Not shown as of a time: availability is worked out over the days up to now only. Remove asof= from the "
+        "address for it.",
+        [],
+    )

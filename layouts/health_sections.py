@@ -84,8 +84,10 @@ MAP_COLUMN = {"headerName": "Map", "cellRenderer": "markdown", "flex": 1, "minWi
 
 
 def map_link(map_href: str, ci_id: object) -> str:
-    """A markdown link to the map centred on a CI (the id quoted, so that no CMDB text can make it another link)."""
-    return f"[open on map]({map_href}?root={quote(str(ci_id), safe='')})"
+    """A markdown link to the map centred on a CI (the id quoted, so that no CMDB text can make it another link);
+    `map_href` may carry a query already (asof= of a page as of a time)."""
+    joiner = "&" if "?" in map_href else "?"
+    return f"[open on map]({map_href}{joiner}root={quote(str(ci_id), safe='')})"
 
 
 def grid(grid_id: str, rows: list[dict], columns: Sequence[dict], empty: str) -> html.Div | dag.AgGrid:

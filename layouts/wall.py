@@ -15,7 +15,7 @@ from dashboard.wall import MAX_FAULTS, Tile, Trouble, WallModel
 from layouts import ids
 from layouts.availability import wall_line
 from layouts.map import STYLESHEET
-from layouts.wall_services import build_services_wall
+from layouts.wall_services import ROOM, build_services_wall
 
 # The rotation map is read from five metres: big nodes and labels, drawn left to right (a 16:9 screen is wide), and
 # spaced so that a label (at most LABEL_WIDTH wide, a few lines tall) never reaches its neighbour's.
@@ -75,12 +75,13 @@ def build_wall_page() -> html.Div:
     )
 
 
-def build_tiles(model: WallModel, now: datetime) -> list:
-    """The tiles, worst first, and a line for those that did not fit; or why there are none and what to do."""
+def build_tiles(model: WallModel, now: datetime, banner: bool = False) -> list:
+    """The tiles, worst first, and a line for those that did not fit; or why there are none and what to do. `banner`:
+    the wall as of a past time has less room below its banner."""
     if model.notice is not None:
         return [build_notice_tile(model.notice)]
     if model.rest is not None and (model.tiles or model.rest):
-        return build_services_wall(model, now, _tile)
+        return build_services_wall(model, now, _tile, ROOM - AS_OF_BANNER if banner else ROOM)
     tiles = [_tile(tile, now) for tile in model.tiles]
     if model.not_shown:
         tiles.append(html.Div(f"+ {model.not_shown:,} more {model.unit}", className="tile more"))
@@ -107,6 +108,30 @@ def build_wall_heading(heading: str, old_health: Notice | None, left_out: str = 
     if old_health is not None:
         parts.append(html.Div(old_health.text, className="health-old", role="alert"))
     return parts
+
+
+AS_OF_BANNER = 100  # design pixels the banner of a past wall takes (layouts/wall_services.py sizes by them)
+
+
+def as_of_label(as_of: str, year: int) -> str:
+    """The wall's banner for `asof=` (a ViewState.as_of), read from five metres: "AS OF 30 Nov 14:00 UTC — NOT
+    LIVE"; the year too when it is not `year` (the data's), seconds when not zero."""
+    moment = datetime.fromisoformat(as_of)
+    day = f"{moment.day} {moment:%b}" + (f" {moment.year}" if moment.year != year else "")
+    clock = f"{moment:%H:%M:%S}" if moment.second else f"{moment:%H:%M}"
+    return f"AS OF {day} {clock} UTC — NOT LIVE"
+
+
+def build_as_of_banner(label: str, notices: tuple[Notice, ...]) -> html.Div:
+    """Across the top of a wall as of a past time: the big label, then what it means (the notices of time)."""
+    lines = [html.Div(label, className="as-of-label")]
+    lines += [html.Div(n.text.strip(), className="as-of-note") for n in notices]
+    return html.Div(lines, className="wall-as-of", role="alert")
+
+
+def build_time_alerts(notices: tuple[Notice, ...]) -> list:
+    """Lines in the heading for what the wall says about time outside a past view (a bad `asof=` it ignored)."""
+    return [html.Div(n.text, className="health-old", role="alert") for n in notices]
 
 
 # (most tiles, columns, rows): wide grids for a 16:9 screen, so that each tile keeps room for its five lines.

@@ -39,13 +39,14 @@ class Plan:
     more: int  # services neither shows: one compact cell counts them
 
 
-def plan(not_ok: int, total: int) -> Plan:
+def plan(not_ok: int, total: int, height: int = ROOM) -> Plan:
     """The split that shows the most services that are not OK (full tiles or compact), then the most full tiles, then
-    the most services. `not_ok` counts the services that may get a full tile (worst first)."""
+    the most services. `not_ok` counts the services that may get a full tile (worst first); `height` is the room
+    for them (less under a banner)."""
     best: tuple[tuple[int, int, int], Plan] | None = None
     for rows in range(min(MOST_LARGE_ROWS, -(-not_ok // LARGE_COLUMNS)) + 1):
         large = min(not_ok, rows * LARGE_COLUMNS)
-        room = ROOM - rows * (LARGE_ROW + GAP) + GAP
+        room = height - rows * (LARGE_ROW + GAP) + GAP
         if room < 0:
             break
         cells = room // COMPACT_ROW * COMPACT_COLUMNS
@@ -59,19 +60,22 @@ def plan(not_ok: int, total: int) -> Plan:
     return best[1] if best is not None else Plan(0, 0, 0)
 
 
-def build_services_wall(model: WallModel, now: datetime, tile: Callable[[Tile, datetime], html.Div]) -> list:
-    """The band, the full tiles and the compact grid; `tile` draws a full tile (layouts/wall.py)."""
+def build_services_wall(
+    model: WallModel, now: datetime, tile: Callable[[Tile, datetime], html.Div], height: int = ROOM
+) -> list:
+    """The band, the full tiles and the compact grid; `tile` draws a full tile (layouts/wall.py); `height`: the room
+    for them."""
     rest = list(model.rest or ())
     full = list(model.tiles)
     total = len(full) + len(rest)
     not_ok = len(full) + sum(1 for entry in rest if entry.status != Health.OK)
-    chosen = plan(not_ok, total)
+    chosen = plan(not_ok, total, height)
     if chosen.more:  # short of room: full tiles only for the degraded and down (they come first), if that shows more
         trouble = sum(1 for entry in [*full, *rest] if entry.status >= Health.DEGRADED)
-        chosen = min(chosen, plan(trouble, total), key=lambda p: p.more)
+        chosen = min(chosen, plan(trouble, total, height), key=lambda p: p.more)
     entries = [_as_compact(t) for t in full[chosen.large :]] + rest
     shown, hidden = entries[: chosen.compact], entries[chosen.compact :]
-    compact_columns = _compact_columns(len(shown) + bool(hidden), chosen.large)
+    compact_columns = _compact_columns(len(shown) + bool(hidden), chosen.large, height)
     letters = COMPACT_LETTERS[compact_columns]
     limits = [letters - STAR_LETTERS * _is_critical(c) for c in shown]
     labels = distinct_cuts([c.name for c in shown], limits)
@@ -89,9 +93,9 @@ def build_services_wall(model: WallModel, now: datetime, tile: Callable[[Tile, d
     return parts
 
 
-def _compact_columns(cells: int, large: int) -> int:
+def _compact_columns(cells: int, large: int, height: int = ROOM) -> int:
     """Columns of the compact grid: fewer, wider cells when few."""
-    rows = max(1, (ROOM - (-(-large // LARGE_COLUMNS)) * (LARGE_ROW + GAP) + GAP) // COMPACT_ROW)
+    rows = max(1, (height - (-(-large // LARGE_COLUMNS)) * (LARGE_ROW + GAP) + GAP) // COMPACT_ROW)
     return min(COMPACT_COLUMNS, max(3, -(-cells // rows)))
 
 

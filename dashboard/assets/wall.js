@@ -105,7 +105,10 @@ function wallStatus(answer, answeredAt, openedAt, now, interval) {
   // "as of": when the CMDB's data was read (it changes only when the CMDB does); "checked": when the server last
   // found the CMDB unchanged or read it anew. Old data checked seconds ago is current, and says so.
   const checked = answer.checked_at || answer.loaded_at;
-  return { stale: false, text: `Data as of ${utcClock(answer.loaded_at + skew)} · checked ${ageText(now - skew - checked)} ago` };
+  // A wall as of a past time (asof=) shows old statuses on purpose: its banner says when; this line says how fresh
+  // the data it was worked out from is, in other words than "as of".
+  const read = answer.as_of ? "Worked out from data read at" : "Data as of";
+  return { stale: false, text: `${read} ${utcClock(answer.loaded_at + skew)} · checked ${ageText(now - skew - checked)} ago` };
 }
 
 function wallClock() {

@@ -80,6 +80,7 @@ class Derived:
     """Per-snapshot views of the data, each computed once."""
 
     WARM = ("names", "relationship_ids", "no_changes", "health", "incidents", "open_incidents", "shared_name", "search")
+    as_of: str | None = None  # live; the views of a past time (dashboard/asof.py DerivedAsOf) say which
 
     def __init__(self, snapshot: Snapshot, warmers: tuple[Callable[["Derived"], object], ...] = ()) -> None:
         self.snapshot = snapshot

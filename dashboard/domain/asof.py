@@ -120,15 +120,28 @@ def incident_history(
 ) -> IncidentHistory:
     """The incidents that name a CI, as times; priorities outside 1–5 count as 5, as the overlay has them."""
     nodes = np.asarray(nodes, dtype=np.int64)
+    starts, ends, known = incident_times(states, opened, resolved)
+    rows = np.flatnonzero(known & (nodes >= 0))
+    priority = np.nan_to_num(np.asarray(priorities, dtype=float), nan=5).clip(1, 5).astype(np.int8)
+    return IncidentHistory(nodes[rows], priority[rows], starts[rows], ends[rows], rows)
+
+
+def incident_times(states: np.ndarray, opened: np.ndarray, resolved: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per incident: opened and resolved in ns (NEVER while open), and whether both are known (a closed incident
+    without a resolution time is not: when it closed is unknown; one without an opening time neither)."""
     opened = np.asarray(opened, dtype="datetime64[ns]")
     resolved = np.asarray(resolved, dtype="datetime64[ns]")
     state = np.asarray(states, dtype=object).astype(str)
     open_now = np.isin(np.char.lower(np.char.strip(state)), INCIDENT_OPEN_STATES)
-    known = (nodes >= 0) & ~np.isnat(opened) & (open_now | ~np.isnat(resolved))  # closed: when is unknown
-    rows = np.flatnonzero(known)
+    known = ~np.isnat(opened) & (open_now | ~np.isnat(resolved))
     ends = np.where(open_now | np.isnat(resolved), NEVER, resolved.astype(np.int64))
-    priority = np.nan_to_num(np.asarray(priorities, dtype=float), nan=5).clip(1, 5).astype(np.int8)
-    return IncidentHistory(nodes[rows], priority[rows], opened.astype(np.int64)[rows], ends[rows], rows)
+    return opened.astype(np.int64), ends, known
+
+
+def open_rows_at(states: np.ndarray, opened: np.ndarray, resolved: np.ndarray, at: int) -> np.ndarray:
+    """Rows of the incidents (those that name no CI too) open at `at`: opened by then, not resolved by then."""
+    starts, ends, known = incident_times(states, opened, resolved)
+    return np.flatnonzero(known & (starts <= at) & (ends > at))
 
 
 def open_at(incidents: IncidentHistory, at: int) -> np.ndarray:
@@ -173,3 +186,19 @@ def what_changed(
         resolved=incidents.rows[(incidents.resolved > t1) & (incidents.resolved <= t2)],
         changes=np.flatnonzero((stamps > t1) & (stamps <= t2)),
     )
+
+
+def worst_between(history: HealthHistory, nodes: np.ndarray, start: int, at: int) -> np.ndarray:
+    """Each node's worst status over [start, at]: the status in effect at `start` and every event after it up to
+    `at` (NO_DATA: none) — a day cut at T, as /health counts the day T falls in."""
+    nodes = np.asarray(nodes, dtype=np.int64)
+    carried, _ = own_at(history, start, nodes)
+    if not len(history.keys) or not len(nodes):
+        return carried
+    ranks = history.keys % history.stride
+    low, high = np.searchsorted(history.times, [start, at], side="right")  # ranks after start, up to at
+    inside = (ranks >= low) & (ranks < high)
+    owners = history.keys[inside] // history.stride
+    worst = np.full(max(int(nodes.max()), int(owners.max(initial=0))) + 1, NO_DATA, dtype=np.int8)
+    np.maximum.at(worst, owners, history.codes[inside])
+    return np.maximum(carried, worst[nodes])

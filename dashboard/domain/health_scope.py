@@ -19,6 +19,7 @@ import numpy as np
 from dashboard.domain.graph import GraphIndex
 from dashboard.domain.traverse import ALL_HOPS, Direction, reach
 from dashboard.domain.untrusted import bounded, query_lists, query_values, whole_number
+from dashboard.domain.viewstate import as_of_text
 
 RANGES = (7, 30, 90, 365)  # days the page offers as its time range (any 1 … MAX_DAYS works in a link)
 DEFAULT_DAYS = 30
@@ -106,6 +107,7 @@ class HealthQuery:
     locations: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     days: int = DEFAULT_DAYS
+    as_of: str | None = None  # asof=: the page as it was at that UTC time (viewstate.as_of_text); None: now
 
 
 def parse_health(search: object) -> HealthQuery:
@@ -117,6 +119,7 @@ def parse_health(search: object) -> HealthQuery:
         locations=tuple(sorted(query_lists(search, "loc", MAX_VALUES, MAX_CHARS))),
         groups=tuple(sorted(query_lists(search, "group", MAX_VALUES, MAX_CHARS))),
         days=bounded(query_values(search).get("days"), default=DEFAULT_DAYS, low=1, high=MAX_DAYS),
+        as_of=as_of_text(query_values(search).get("asof", "")),
     )
 
 
@@ -128,6 +131,7 @@ def health_query(query: HealthQuery) -> str:
         *(("loc", c) for c in query.locations),
         *(("group", g) for g in query.groups),
         *([("days", str(query.days))] if query.days != DEFAULT_DAYS else []),
+        *([("asof", query.as_of)] if query.as_of is not None else []),
     ]
     return "?" + urlencode(pairs) if pairs else ""
 

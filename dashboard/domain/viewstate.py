@@ -178,6 +178,7 @@ class WallState:
     theme: str = "dark"
     tiles: str = ""  # one of WALL_TILES; "": the default for this CMDB (see dashboard/wall_cis.py)
     sla: bool = False  # sla=1: each full tile of a business service says its availability (dashboard/availability.py)
+    as_of: str | None = None  # asof=: the wall as it was at that UTC time (as_of_text), never live; None: live
 
     @property
     def tick_seconds(self) -> int:
@@ -186,8 +187,8 @@ class WallState:
 
 
 def parse_wall(search: str | None) -> WallState:
-    """The wall a query string describes (?refresh=30&rotate=20&services=5,7&theme=light&tiles=location); never
-    fails."""
+    """The wall a query string describes (?refresh=30&rotate=20&services=5,7&theme=light&tiles=location&asof=…);
+    never fails."""
     values = query_values(search)
 
     def one(name: str) -> str:
@@ -201,4 +202,5 @@ def parse_wall(search: str | None) -> WallState:
         theme="light" if one("theme") == "light" else "dark",
         tiles=one("tiles") if one("tiles") in WALL_TILES else "",
         sla=one("sla") == "1",
+        as_of=as_of_text(one("asof")),
     )

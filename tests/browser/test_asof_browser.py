@@ -40,3 +40,29 @@ def test_ab002_a_services_details_show_its_availability(browser, served):
     line = WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "details-availability"))
     assert line.text.startswith("Availability 30 d: ")
     assert browser.find_elements(By.CSS_SELECTOR, ".availability-chart .main-svg")
+
+
+def test_ab003_a_wall_as_of_a_time_shows_the_not_live_banner_and_still_its_data_clock(browser, served):
+    from datetime import UTC, datetime, timedelta
+
+    when = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:00")
+    browser.get(served + f"wall?asof={when}")
+    banner = WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.CSS_SELECTOR, ".wall-as-of"))
+    assert "UTC — NOT LIVE" in banner.text
+    assert banner.text.startswith("AS OF ")
+    status = browser.find_element(By.ID, "wall-status")
+    WebDriverWait(browser, WAIT).until(lambda d: status.text.startswith("Worked out from data read at"))
+    assert "as-of" in browser.find_element(By.ID, "page-wall").get_attribute("class")
+
+
+def test_ab004_health_as_of_a_time_shows_the_not_live_banner_above_its_charts(browser, served):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.browser.test_health_browser import open_health
+
+    when = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:00")
+    open_health(browser, served, f"?asof={when}")
+    banner = browser.find_element(By.CSS_SELECTOR, ".health-as-of")
+    assert f"As of {when.replace('T', ' ')} UTC — not live." in banner.text
+    assert banner.is_displayed()
+    assert "Status at " in browser.find_element(By.ID, "page-health").text

@@ -169,3 +169,47 @@ def test_as010_the_slider_shows_at_most_four_days_and_now_without_crowding():
     assert 7 * day not in marks  # an hour before "now": too close to read
     assert len(marks) <= 5
     assert slider_marks([], 100) == {100: "now"}
+
+
+def test_as011_incidents_open_at_a_time_include_those_without_a_ci_and_leave_out_closed_ones_without_a_time():
+    from dashboard.domain.asof import open_rows_at
+
+    def at(hours: float) -> np.datetime64:
+        return np.datetime64(h(hours), "ns")
+
+    nat = np.datetime64("NaT", "ns")
+    states = np.array(["resolved", "new", "closed", "in progress", "resolved"], dtype=object)
+    opened = np.array([at(1), at(2), at(1), nat, at(5)])
+    resolved = np.array([at(4), nat, nat, nat, at(6)])
+    assert open_rows_at(states, opened, resolved, h(3)).tolist() == [0, 1]  # 2: closed, when unknown; 3: no opening
+    assert open_rows_at(states, opened, resolved, h(4)).tolist() == [1]  # resolved at 4: no longer open
+    assert open_rows_at(states, opened, resolved, h(5)).tolist() == [1, 4]  # opened at 5: open at 5
+
+
+def test_as012_the_wall_url_keeps_its_time_in_the_maps_spelling_and_drops_a_bad_one():
+    from dashboard.domain.viewstate import parse_wall
+
+    assert parse_wall("?asof=2026-11-30T15:00%2B01:00").as_of == "2026-11-30T14:00"
+    assert parse_wall("?asof=1764511200").as_of == "2025-11-30T14:00"
+    assert parse_wall("?asof=2026-11-30").as_of == "2026-11-30T00:00"
+    for bad in ("?asof=soon", "?asof=", "?asof=2026-02-30", "?asof=99999999999999999999", ""):
+        assert parse_wall(bad).as_of is None
+
+
+def test_as013_the_walls_banner_says_the_day_and_time_and_not_live_in_capitals():
+    from layouts.wall import as_of_label
+
+    assert as_of_label("2026-11-30T14:00", 2026) == "AS OF 30 Nov 14:00 UTC — NOT LIVE"
+    assert as_of_label("2025-01-03T09:05:30", 2026) == "AS OF 3 Jan 2025 09:05:30 UTC — NOT LIVE"
+
+
+def test_as014_the_worst_status_of_a_day_cut_at_t_leaves_out_later_events():
+    from dashboard.domain.asof import worst_between
+
+    history = history_of(DIAMOND, EVENTS)  # CI 5: ok 0 h, down 10 h, ok 11 h; CI 3: degraded 5 h, ok 6 h
+    nodes = DIAMOND.index.locate(np.array([5, 3, 2, 4], dtype=np.int64))
+    ok, degraded, down = int(Health.OK), int(Health.DEGRADED), int(Health.DOWN)
+    assert worst_between(history, nodes, h(0), h(9)).tolist() == [ok, degraded, ok, NO_DATA]  # CI 5's down is later
+    assert worst_between(history, nodes, h(0), h(10)).tolist() == [down, degraded, ok, NO_DATA]
+    assert worst_between(history, nodes, h(7), h(12)).tolist() == [down, ok, ok, NO_DATA]  # CI 3 ok since 6 h
+    assert worst_between(history, nodes, h(11.5), h(12)).tolist() == [ok, ok, ok, NO_DATA]  # the status carried in
