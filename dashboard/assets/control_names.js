@@ -3,7 +3,9 @@
 // - the focus proxy Dash puts before each dropdown is focusable yet aria-hidden (it passes focus on to the button):
 //   it gets the label instead of aria-hidden;
 // - RadioItems and Checklist render a listbox of role=option labels around native inputs (nested interactive
-//   controls, no name): they become a labelled radio group / group of native inputs.
+//   controls, no name): they become a labelled radio group / group of native inputs;
+// - a Slider's thumb (role=slider) has no name: its label names it, and where an element "<control>-shown" says the
+//   value in words (the time-travel slider's value is seconds since 1970), that text is its aria-valuetext.
 // Only attributes change (React does not set them again while its props stay the same); the observer patches what
 // Dash renders later.
 (function () {
@@ -31,6 +33,12 @@
           unset(proxy, "aria-hidden");
           set(proxy, "aria-labelledby", label.id);
         }
+      } else if (control.querySelector(".dash-slider-thumb")) {
+        const shown = document.getElementById(control.id + "-shown");
+        control.querySelectorAll(".dash-slider-thumb").forEach(function (thumb) {
+          set(thumb, "aria-labelledby", label.id);
+          if (shown && shown.textContent) set(thumb, "aria-valuetext", shown.textContent);
+        });
       } else if (control.classList.contains("dash-options-list")) {
         set(control, "role", control.classList.contains("dash-radioitems") ? "radiogroup" : "group");
         set(control, "aria-labelledby", label.id);
@@ -52,6 +60,7 @@
     subtree: true,
     childList: true,
     attributes: true,
-    attributeFilter: ["role", "aria-selected", "aria-hidden", "aria-labelledby"],
+    characterData: true,
+    attributeFilter: ["role", "aria-selected", "aria-hidden", "aria-labelledby", "aria-valuenow"],
   });
 })();
