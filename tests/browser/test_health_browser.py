@@ -4,6 +4,7 @@ behind it (one CI: the map centred on it; many: a list whose links open each on 
 import re
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -102,13 +103,21 @@ def test_bh005_on_a_4k_wall_the_charts_grow_with_the_page_text(browser, served, 
 def test_bh006_choosing_a_class_in_its_filter_puts_it_in_the_url_and_redraws(browser, served):
     open_health(browser, served)
     before = browser.find_element(By.CSS_SELECTOR, ".health-scope").text
-    browser.find_element(By.CSS_SELECTOR, ".health-filter-class .dash-dropdown").click()
-    option = WebDriverWait(browser, WAIT).until(
-        lambda d: next((o for o in d.find_elements(By.XPATH, "//*[@role='option']") if o.text == "Database"), None)
-    )
-    option.click()
+
+    def choose(d) -> bool:
+        # The filters are drawn again when an answer arrives: open the dropdown and pick anew until it holds still.
+        if not d.find_elements(By.XPATH, "//*[@role='option']"):
+            d.find_element(By.CSS_SELECTOR, ".health-filter-class .dash-dropdown").click()
+        option = next((o for o in d.find_elements(By.XPATH, "//*[@role='option']") if o.text == "Database"), None)
+        if option is None:
+            return False
+        option.click()
+        return True
+
+    redrawn = WebDriverWait(browser, WAIT, ignored_exceptions=(StaleElementReferenceException,))
+    redrawn.until(choose)
     WebDriverWait(browser, WAIT).until(lambda d: "class=database" in d.current_url)
-    WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.CSS_SELECTOR, ".health-scope").text != before)
+    redrawn.until(lambda d: d.find_element(By.CSS_SELECTOR, ".health-scope").text != before)
     assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
 
 
