@@ -39,7 +39,8 @@ def test_ab002_a_services_details_show_its_availability(browser, served):
     browser.get(served + "?root=5&sel=5")
     line = WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "details-availability"))
     assert line.text.startswith("Availability 30 d: ")
-    assert browser.find_elements(By.CSS_SELECTOR, ".availability-chart .main-svg")
+    # The chart comes with plotly's own chunk, after the line: wait for it to be drawn.
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".availability-chart .main-svg"))
 
 
 def test_ab003_a_wall_as_of_a_time_shows_the_not_live_banner_and_still_its_data_clock(browser, served):
