@@ -20,10 +20,8 @@ from callbacks.pages import HEALTH_PATH, QUALITY_PATH
 from dashboard import auth, background, compression, fast_json, guard, headers, page_scripts, report_route
 from dashboard.asof import warm_as_of
 from dashboard.cmdb.derived import DerivedCache
-from dashboard.cmdb.profiles import profile_named
-from dashboard.cmdb.store import SnapshotStore
 from dashboard.health_data import health_data
-from dashboard.services import Services
+from dashboard.services import Services, store_for
 from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
 from layouts.shell import build_shell
@@ -78,13 +76,7 @@ def create_app(
     fast_json.install()
     services = Services(
         settings,
-        SnapshotStore(
-            settings.database_url,
-            health_days=settings.health_days,
-            load_path=settings.load_path,
-            profile=profile_named(settings.profile),
-            deadline_seconds=settings.cmdb_deadline_seconds,
-        ),
+        store_for(settings),
         # /health's per-snapshot data is warmed too (seconds at 1M CIs), so that its first page is a filter change;
         # so are the histories of asof= (the map's, the wall's and /health's past).
         DerivedCache(warmers=(warm_wall, health_data, warm_as_of)),

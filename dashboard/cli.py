@@ -15,9 +15,8 @@ from dashboard import __version__, logs, report_cli
 from dashboard.cmdb import schema
 from dashboard.cmdb.cmdb_health import cmdb_health
 from dashboard.cmdb.connect import parse_url, redacted, sqlite_path
-from dashboard.cmdb.profiles import profile_named
-from dashboard.cmdb.store import SnapshotStore
 from dashboard.domain.cmdb_health import DIMENSIONS, percent
+from dashboard.services import store_for
 from dashboard.settings import DEMO_CIS, DEMO_SEED, Settings, demo_database_url
 
 if TYPE_CHECKING:
@@ -295,12 +294,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    store = SnapshotStore(
-        settings.database_url,
-        health_days=settings.health_days,
-        load_path=settings.load_path,
-        profile=profile_named(settings.profile),
-    )
+    store = store_for(settings)
     store.refresh()
     status = store.status
     if status.snapshot is None:

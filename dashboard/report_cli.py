@@ -11,10 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dashboard.cmdb.derived import Derived
-from dashboard.cmdb.profiles import profile_named
-from dashboard.cmdb.store import SnapshotStore
 from dashboard.report import build_report
 from dashboard.report_html import report_html
+from dashboard.services import store_for
 from dashboard.settings import Settings
 
 EXIT_OK, EXIT_UNREADABLE, EXIT_NO_PDF = 0, 2, 6
@@ -52,12 +51,7 @@ def window(text: str) -> timedelta:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Load the CMDB once, write the HTML, then the PDF when asked."""
-    store = SnapshotStore(
-        settings.database_url,
-        health_days=settings.health_days,
-        load_path=settings.load_path,
-        profile=profile_named(settings.profile),
-    )
+    store = store_for(settings)
     store.refresh()
     status = store.status
     if status.snapshot is None:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from dashboard.cmdb.derived import Derived, DerivedCache
+from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.settings import Settings
 
@@ -19,3 +20,14 @@ class Services:
         """The views of the snapshot being served (None before the first load)."""
         snapshot = self.store.snapshot
         return self.views.of(snapshot) if snapshot is not None else None
+
+
+def store_for(settings: Settings) -> SnapshotStore:
+    """The snapshot store over the CMDB the settings name (the app's, and the commands' that read a CMDB once)."""
+    return SnapshotStore(
+        settings.database_url,
+        health_days=settings.health_days,
+        load_path=settings.load_path,
+        profile=profile_named(settings.profile),
+        deadline_seconds=settings.cmdb_deadline_seconds,
+    )
