@@ -10,8 +10,9 @@ from dashboard.cmdb.profiles import profile_named
 ENV_PREFIX = "SERVICEMAP_"
 DEMO_CIS, DEMO_SEED = 2000, 42
 # Raised when the sample generator writes other rows for the same size and seed (2: network uplinks are 'uplinked to',
-# peer links 'connects to'), so that a demo generated before is not served as the current one.
-SAMPLE_FORMAT = 2
+# peer links 'connects to'; 3: change types and teams, incident groups and categories, service-desk tickets that name
+# no CI, hardware lifecycle dates), so that a demo generated before is not served as the current one.
+SAMPLE_FORMAT = 3
 MIN_REFRESH_SECONDS = 5.0
 MIN_MAP_BUDGET, MAX_MAP_BUDGET = 50, 10_000
 _PREFIX = re.compile(r"/([A-Za-z0-9._\-]+/)*")
