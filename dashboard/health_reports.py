@@ -31,13 +31,13 @@ class HealthReports:
 
 def health_reports(derived: Derived, data: HealthData, query: HealthQuery) -> HealthReports:
     """The sections for a URL: kept among the recent views once the lifecycle basis exists, else built afresh."""
-    basis = _basis(derived)
+    basis = kept_basis(derived)
     if basis is None:
         return _build(derived, data, query, None)
     return derived.recent(("health_reports", query), lambda: _build(derived, data, query, basis))
 
 
-def _basis(derived: Derived) -> LifecycleBasis | None:
+def kept_basis(derived: Derived) -> LifecycleBasis | None:
     """The snapshot's lifecycle basis, kept once its attributes are read (None, and not kept, until then)."""
     snapshot = derived.snapshot
     if BASIS_KEY not in derived.values and snapshot.attributes(timeout=0) is None:
@@ -61,7 +61,7 @@ def lifecycle_marked(
     derived: Derived, mask: np.ndarray, now: np.datetime64, kind: str, bucket: int | None
 ) -> tuple[np.ndarray, str]:
     """The CIs in scope behind a bar of the lifecycle chart (`life|<date kind>|<bucket>`), and a heading for them."""
-    basis = _basis(derived)
+    basis = kept_basis(derived)
     if basis is None or bucket is None or kind not in {k.value for k in DateKind} or bucket not in set(Bucket):
         return np.empty(0, dtype=np.int64), "CIs by lifecycle date"
     dates = basis.dates

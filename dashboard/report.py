@@ -6,7 +6,7 @@ as a self-contained HTML page, `python -m dashboard report` to a file (and a PDF
 
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -16,7 +16,7 @@ from dashboard.cmdb_health_view import CmdbHealthView, cmdb_health_view
 from dashboard.domain.findings import Finding, by_severity
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, CRITICALITIES, Health
-from dashboard.report_sections import ReportSections, Sla, build_sections
+from dashboard.report_sections import ReportSections, Sla, build_sections, lifecycle_at_risk
 from dashboard.wall import Tile, service_tile
 
 MAX_FINDINGS = 10
@@ -33,6 +33,7 @@ class ServiceRisk:
 
     tile: Tile
     opened_in_window: int  # incidents opened within the report's window on the service or anything below it
+    lifecycle_below: int | None = None  # CIs below it past or near a lifecycle date (None: attributes not read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,8 @@ def build_report(
     end = np.datetime64(now.replace(tzinfo=None), "ns")
     start = end - np.timedelta64(int(window.total_seconds()), "s")
     opened = _opened_since(derived, start)
-    risks = [_risk(derived, int(s), opened) for s in services]
+    basis, aging = lifecycle_at_risk(derived, end)
+    risks = [_risk(derived, int(s), opened, aging) for s in services]
     at_risk = [r for r in risks if r is not None]
     at_risk.sort(key=_worst_first)
     since_for = _add_since(derived, at_risk)
@@ -83,7 +85,7 @@ def build_report(
         open_without_ci=int((open_.nodes < 0).sum()),
         health=cmdb_health_view(derived.snapshot),
         findings=tuple(by_severity(derived.snapshot.findings)[:MAX_FINDINGS]),
-        sections=build_sections(derived, services, ids, opened, (start, end), sla),
+        sections=build_sections(derived, services, ids, opened, (start, end), sla, basis),
     )
 
 
@@ -129,7 +131,7 @@ def _opened_since(derived: Derived, start: np.datetime64) -> np.ndarray:
     return np.bincount(nodes[recent], minlength=derived.snapshot.index.node_count)
 
 
-def _risk(derived: Derived, position: int, opened: np.ndarray) -> ServiceRisk | None:
+def _risk(derived: Derived, position: int, opened: np.ndarray, aging: np.ndarray | None) -> ServiceRisk | None:
     """The service's entry when it is degraded or down, or has an open P1/P2 on it or below it; else None."""
     status = Health(int(derived.health.shown(np.array([position]))[0]))
     below = reach(derived.snapshot.index, [position], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
@@ -137,7 +139,8 @@ def _risk(derived: Derived, position: int, opened: np.ndarray) -> ServiceRisk | 
     if status < Health.DEGRADED and not urgent:
         return None
     tile = service_tile(derived, int(derived.snapshot.index.ci_ids[position]), with_since=False)
-    return ServiceRisk(tile, int(opened[below].sum())) if tile is not None else None
+    lifecycle = int(aging[below].sum()) if aging is not None else None
+    return ServiceRisk(tile, int(opened[below].sum()), lifecycle) if tile is not None else None
 
 
 def _add_since(derived: Derived, at_risk: list[ServiceRisk]) -> int:
@@ -153,4 +156,4 @@ def _add_since(derived: Derived, at_risk: list[ServiceRisk]) -> int:
 def _with_since(derived: Derived, risk: ServiceRisk) -> ServiceRisk:
     """The entry with its tile's trouble start."""
     tile = service_tile(derived, risk.tile.ci_id) if risk.tile.ci_id is not None else None
-    return ServiceRisk(tile, risk.opened_in_window) if tile is not None else risk
+    return replace(risk, tile=tile) if tile is not None else risk

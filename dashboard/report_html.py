@@ -29,7 +29,7 @@ h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.25em; margin: 1
 table { border-collapse: collapse; width: 100%; margin: 0.6em 0; }
 th, td { text-align: left; padding: 0.3em 0.8em 0.3em 0; border-bottom: 1px solid #dde1e7; vertical-align: top;
   overflow-wrap: anywhere; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } td.num { white-space: nowrap; }
 .when { white-space: nowrap; }
 .status { display: inline-block; padding: 0 0.5em; border-radius: 0.3em; font-weight: 600; white-space: nowrap; }
 th { overflow-wrap: normal; }
@@ -125,12 +125,11 @@ def _risk_table(report: Report, map_url: str) -> str:
         "Criticality",
         "Status",
         "Since",
-        "Open P1",
-        "Open P2",
-        "Open P3–5",
+        "Open P1 · P2 · P3–5",
         f"Opened, {days:g} d",
         f"Availability, {report.sections.availability_days} d",
         "Budget left",
+        "Lifecycle risk below it",
         "Likely fault",
     )
     rows = [_risk_row(r, report, map_url) for r in report.at_risk]
@@ -140,7 +139,7 @@ def _risk_table(report: Report, map_url: str) -> str:
         if len(rows) > min(report.since_for, MAX_AVAILABILITY)
         else "<p class=meta>Availability against each service's target: docs/availability.md says how.</p>"
     )
-    return table(head, rows, numeric={4, 5, 6, 7, 8, 9}) + note
+    return table(head, rows, numeric={4, 5, 6, 7, 8}) + note
 
 
 def _risk_row(risk: ServiceRisk, report: Report, map_url: str) -> list[str]:
@@ -157,12 +156,11 @@ def _risk_row(risk: ServiceRisk, report: Report, map_url: str) -> list[str]:
         e(tile.criticality),
         status,
         since,
-        str(p[0]),
-        str(p[1]),
-        str(sum(p[2:])),
+        f"{p[0]} · {p[1]} · {sum(p[2:])}",
         str(risk.opened_in_window),
         f"{availability_percent(measured.availability)} of {measured.target:g} %" if measured else "",
         duration(measured.budget_left_seconds) if measured else "",
+        "" if risk.lifecycle_below is None else f"{risk.lifecycle_below} CIs",
         fault,
     ]
 

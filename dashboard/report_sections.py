@@ -9,10 +9,12 @@ import numpy as np
 from dashboard.availability import AvailabilityView, service_availability
 from dashboard.change_failures import ChangeFailuresView, change_failures_view
 from dashboard.cmdb.derived import Derived
+from dashboard.domain.lifecycle import lifecycle_risk
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.vocabulary import class_label
+from dashboard.health_reports import kept_basis
 from dashboard.incidents_without_ci import IncidentsWithoutCIView, incidents_without_ci_view
-from dashboard.lifecycle import LifecycleView, lifecycle_view
+from dashboard.lifecycle import LifecycleBasis, LifecycleView, lifecycle_view
 
 MAX_AVAILABILITY = 20  # services at risk whose availability is worked out (about 0.2 s each at 1M CIs)
 TOP_CIS = 10
@@ -49,6 +51,19 @@ class ReportSections:
     lifecycle: LifecycleView
 
 
+def lifecycle_at_risk(derived: Derived, now: np.datetime64) -> tuple[LifecycleBasis | None, np.ndarray | None]:
+    """The snapshot's lifecycle basis and a mask of the CIs past or near a lifecycle date (None while the CI
+    attributes are being read, or when they could not be)."""
+    basis = kept_basis(derived)
+    if basis is None:
+        return None, None
+    dates = basis.dates
+    risk = lifecycle_risk(dates.expiry, dates.installed, dates.hardware, np.datetime64(now, "s"))
+    mask = np.zeros(derived.snapshot.index.node_count, dtype=bool)
+    mask[risk.at_risk()] = True
+    return basis, mask
+
+
 def build_sections(
     derived: Derived,
     services: np.ndarray,
@@ -56,6 +71,7 @@ def build_sections(
     opened: np.ndarray,
     window: tuple[np.datetime64, np.datetime64],
     sla: Sla,
+    basis: LifecycleBasis | None = None,
 ) -> ReportSections:
     """The sections over the CIs below `services` (positions; all CIs when every service is in scope)."""
     index = derived.snapshot.index
@@ -75,7 +91,7 @@ def build_sections(
         top_cis=_top_cis(derived, np.where(scope, opened, 0)),
         changes=change_failures_view(derived.snapshot, scope, start, end),
         unplaced=incidents_without_ci_view(derived.snapshot, scope, start, end),
-        lifecycle=lifecycle_view(derived.snapshot, scope, end),
+        lifecycle=lifecycle_view(derived.snapshot, scope, end, basis=basis),
     )
 
 

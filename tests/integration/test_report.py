@@ -140,3 +140,4 @@ def test_rp006_the_demo_gets_a_report(tmp_path, capsys):
     for title in ("Open incidents", "Incidents not tied to a CI", "Asset lifecycle risk"):
         assert f"<h2>{title}</h2>" in page
     assert "Availability, 30 d" in page
+    assert re.search(r"<td class=num>\d+ CIs</td>", page)  # lifecycle risk below each service at risk
