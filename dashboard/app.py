@@ -22,6 +22,7 @@ from dashboard.cmdb.derived import DerivedCache
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
 from dashboard.health_data import health_data
+from dashboard.health_reports import warm_health_reports
 from dashboard.services import Services
 from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
@@ -85,7 +86,8 @@ def create_app(
             deadline_seconds=settings.cmdb_deadline_seconds,
         ),
         # /health's per-snapshot data is warmed too (seconds at 1M CIs), so that its first page is a filter change.
-        DerivedCache(warmers=(warm_wall, health_data)),
+        # …and the change-failure pairs of every change with the default URL's report sections (issue 13 speed).
+        DerivedCache(warmers=(warm_wall, health_data, warm_health_reports)),
     )
     app = Dash(
         __name__,
