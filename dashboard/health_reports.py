@@ -14,11 +14,17 @@ from dashboard.cmdb.derived import Derived
 from dashboard.domain.health_scope import HealthQuery, filter_of, parse_health, scope_mask
 from dashboard.domain.lifecycle import BUCKET_LABELS, LABELS, Bucket, DateKind, lifecycle_risk
 from dashboard.health_data import HealthData, health_data
-from dashboard.incidents_without_ci import IncidentsWithoutCIView, incidents_without_ci_view
+from dashboard.incidents_without_ci import (
+    IncidentsWithoutCIView,
+    UnplacedBasis,
+    incidents_without_ci_view,
+    unplaced_basis,
+)
 from dashboard.lifecycle import LifecycleBasis, LifecycleView, lifecycle_basis, lifecycle_view
 
 BASIS_KEY = "lifecycle_basis"
 CHANGES_KEY = "change_basis"
+UNPLACED_KEY = "unplaced_basis"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +57,15 @@ def changes_of(derived: Derived) -> ChangeBasis:
     return derived.kept(CHANGES_KEY, lambda: change_basis(derived.snapshot))
 
 
+def unplaced_of(derived: Derived) -> UnplacedBasis:
+    """The incidents decoded for the section of those that name no CI, kept once per snapshot."""
+    return derived.kept(UNPLACED_KEY, lambda: unplaced_basis(derived.snapshot))
+
+
 def warm_health_reports(derived: Derived) -> None:
-    """In the views' warm-up: the change-failure basis, then the sections of /health's default URL."""
+    """In the views' warm-up: the change-failure and unplaced-incident bases, then /health's default sections."""
     changes_of(derived)
+    unplaced_of(derived)
     health_reports(derived, health_data(derived), parse_health(""))
 
 
@@ -64,7 +76,7 @@ def _build(derived: Derived, data: HealthData, query: HealthQuery, basis: Lifecy
     start = end - np.timedelta64(query.days, "D")
     return HealthReports(
         changes=change_failures_view(snapshot, mask, start, end, basis=changes_of(derived)),
-        without_ci=incidents_without_ci_view(snapshot, mask, start, end),
+        without_ci=incidents_without_ci_view(snapshot, mask, start, end, basis=unplaced_of(derived)),
         lifecycle=lifecycle_view(snapshot, mask, end, basis=basis),  # without a basis: it says why
     )
 
