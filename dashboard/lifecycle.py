@@ -5,7 +5,7 @@ Dates come from the CI's free attributes (native names in data/README.md), decod
 the arithmetic is dashboard/domain/lifecycle.py.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -77,6 +77,11 @@ class LifecycleBasis:
     dates: LifecycleDates
     rank: np.ndarray
     service_rank: np.ndarray
+    # The business services standing on each CI listed so far (by position): a filter change lists mostly the same CIs.
+    standing: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+
+STANDING_KEPT = 20_000
 
 
 def lifecycle_basis(snapshot: Snapshot) -> LifecycleBasis | None:
@@ -143,7 +148,18 @@ def _rank(snapshot: Snapshot) -> np.ndarray:
 def _rows(snapshot: Snapshot, basis: LifecycleBasis, risk: LifecycleRisk, at_risk: np.ndarray) -> list[RiskRow]:
     ordered = risk_order(risk, at_risk, basis.service_rank[at_risk])[:LISTED]
     rank = basis.rank
-    return [_row(snapshot, risk, p, standing_services(snapshot.index, p, rank), rank) for p in ordered.tolist()]
+    return [_row(snapshot, risk, p, _standing(snapshot, basis, p), rank) for p in ordered.tolist()]
+
+
+def _standing(snapshot: Snapshot, basis: LifecycleBasis, position: int) -> np.ndarray:
+    """standing_services of a CI, kept in the basis (at most STANDING_KEPT CIs, then forgotten all at once)."""
+    kept = basis.standing
+    found = kept.get(position)
+    if found is None:
+        if len(kept) >= STANDING_KEPT:
+            kept.clear()
+        found = kept[position] = standing_services(snapshot.index, position, basis.rank)
+    return found
 
 
 def _criticality(rank: int) -> str:
