@@ -169,7 +169,7 @@ def report(args: argparse.Namespace, results: dict[str, Any]) -> None:
         print(f"| {name} | {median} | {tail} |")
     target = "met" if p95(results["asof_ms"]) <= TARGET_ASOF_P95_MS else "NOT met"
     print(f"\nTarget: asof= map ≤ {TARGET_ASOF_P95_MS:.0f} ms server p95 — {target} at this size.\n")
-    print(json.dumps(results | {"size": args.size}))
+    print(json.dumps(results | {"size": results["cis"] if args.url else args.size}))
 
 
 if __name__ == "__main__":
