@@ -90,6 +90,7 @@ def incidents_without_ci_view(
     )
     rows = np.concatenate([placed.with_ci, placed.without_ci])
     newest = placed.without_ci[np.argsort(opened[placed.without_ci], kind="stable")[::-1][:LISTED]]
+    listed = _listed(incident, newest)
     return IncidentsWithoutCIView(
         total=placed.total,
         with_ci=len(placed.with_ci),
@@ -98,8 +99,8 @@ def incidents_without_ci_view(
         by_group=tuple(coded_group_counts(*basis.groups, rows, placed.without_ci)),
         by_category=tuple(coded_group_counts(*basis.categories, rows, placed.without_ci)),
         incidents=tuple(
-            _incident(incident, row, opened[row], priority)
-            for row, priority in zip(newest.tolist(), priorities(incident, newest), strict=True)
+            _incident(listed, k, opened[row], priority)
+            for k, (row, priority) in enumerate(zip(newest.tolist(), priorities(incident, newest), strict=True))
         ),
     )
 
@@ -110,11 +111,19 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     return frame[name].astype("object").to_numpy()
 
 
-def _incident(frame: pd.DataFrame, row: int, opened: np.datetime64, priority: int | None) -> UnplacedIncident:
-    def text(name: str) -> str:
-        return shown_name(frame[name].iat[row]).strip() if name in frame.columns else ""
+_LISTED_COLUMNS = ("number", "state", "assignment_group", "category", "business_service", "summary", "ci_id")
 
-    named = frame["ci_id"].iat[row]
+
+def _listed(frame: pd.DataFrame, rows: np.ndarray) -> dict[str, list[object]]:
+    """The listed incidents' cells, column by column (a lookup per cell cost 0.2 s for 500 incidents)."""
+    return {name: frame[name].take(rows).tolist() for name in _LISTED_COLUMNS if name in frame.columns}
+
+
+def _incident(listed: dict[str, list[object]], k: int, opened: np.datetime64, priority: int | None) -> UnplacedIncident:
+    def text(name: str) -> str:
+        return shown_name(listed[name][k]).strip() if name in listed else ""
+
+    named = listed["ci_id"][k]
     return UnplacedIncident(
         number=text("number"),
         opened_at=None if np.isnat(opened) else opened.astype("datetime64[us]").item(),
