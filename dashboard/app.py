@@ -21,6 +21,7 @@ from dashboard import auth, background, compression, fast_json, guard, headers, 
 from dashboard.asof import warm_as_of
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.health_data import health_data
+from dashboard.health_reports import warm_health_reports
 from dashboard.services import Services, store_for
 from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
@@ -78,8 +79,9 @@ def create_app(
         settings,
         store_for(settings),
         # /health's per-snapshot data is warmed too (seconds at 1M CIs), so that its first page is a filter change;
-        # so are the histories of asof= (the map's, the wall's and /health's past).
-        DerivedCache(warmers=(warm_wall, health_data, warm_as_of)),
+        # so are the histories of asof= (the map's, the wall's and /health's past), and the change-failure pairs of
+        # every change with the default URL's report sections (issue 13 speed).
+        DerivedCache(warmers=(warm_wall, health_data, warm_as_of, warm_health_reports)),
     )
     app = Dash(
         __name__,

@@ -12,7 +12,15 @@ import pandas as pd
 
 from dashboard.cmdb.derived import id_array
 from dashboard.cmdb.snapshot import Snapshot
-from dashboard.domain.change_failures import FailureRate, change_failures, change_time, failure_rates
+from dashboard.domain.change_failures import (
+    ChangeFailures,
+    FailureRate,
+    change_failures,
+    change_time,
+    every_change_failure,
+    failure_rates,
+    narrowed,
+)
 from dashboard.domain.names import shown_name
 
 
@@ -56,22 +64,45 @@ def times(values: pd.Series) -> np.ndarray:
     return pd.to_datetime(values, errors="coerce").to_numpy(dtype="datetime64[ns]")
 
 
-def change_failures_view(
-    snapshot: Snapshot, scope: np.ndarray, start: np.datetime64, end: np.datetime64
-) -> ChangeFailuresView:
-    """The changes on CIs in `scope` (a boolean mask by CI position) at a time in [start, end), and what followed."""
+@dataclass(frozen=True, slots=True)
+class ChangeBasis:
+    """Once per snapshot: each change's CI position and time, and the pairs of every change (see `narrowed`)."""
+
+    changed: np.ndarray
+    changed_at: np.ndarray
+    every: ChangeFailures
+
+
+def change_basis(snapshot: Snapshot) -> ChangeBasis:
+    """The pairs of every change of the snapshot, for change_failures_view to narrow per scope and range."""
     change, incident, index = snapshot.tables["change"], snapshot.tables["incident"], snapshot.index
     changed_at = change_time(times(change["actual_end"]), times(change["actual_start"]), times(change["planned_end"]))
-    found = change_failures(
-        index,
-        index.locate(id_array(change["ci_id"])),
-        changed_at,
-        index.locate(id_array(incident["ci_id"])),
-        times(incident["opened_at"]),
-        scope,
-        np.datetime64(start, "ns"),
-        np.datetime64(end, "ns"),
-    )
+    changed = index.locate(id_array(change["ci_id"]))
+    incident_ci, opened_at = index.locate(id_array(incident["ci_id"])), times(incident["opened_at"])
+    return ChangeBasis(changed, changed_at, every_change_failure(index, changed, changed_at, incident_ci, opened_at))
+
+
+def change_failures_view(
+    snapshot: Snapshot,
+    scope: np.ndarray,
+    start: np.datetime64,
+    end: np.datetime64,
+    basis: ChangeBasis | None = None,
+) -> ChangeFailuresView:
+    """The changes on CIs in `scope` (a boolean mask by CI position) at a time in [start, end), and what followed;
+    from the snapshot's `basis` when given (the same answer, without walking the graph per call)."""
+    change, incident, index = snapshot.tables["change"], snapshot.tables["incident"], snapshot.index
+    start, end = np.datetime64(start, "ns"), np.datetime64(end, "ns")
+    if basis is not None:
+        changed_at = basis.changed_at
+        found = narrowed(basis.every, basis.changed, changed_at, scope, start, end)
+    else:
+        changed_at = change_time(
+            times(change["actual_end"]), times(change["actual_start"]), times(change["planned_end"])
+        )
+        changed, incident_ci = index.locate(id_array(change["ci_id"])), index.locate(id_array(incident["ci_id"]))
+        opened_at = times(incident["opened_at"])
+        found = change_failures(index, changed, changed_at, incident_ci, opened_at, scope, start, end)
     rows = found.changes
     return ChangeFailuresView(
         changes=len(rows),

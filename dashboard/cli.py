@@ -62,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--cis", type=int, default=DEMO_CIS, help="number of CIs (default %(default)s)")
     gen.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed (default %(default)s)")
     gen.add_argument("--as-of", type=datetime.fromisoformat, help="the sample's 'now', UTC (default: today 00:00)")
+    gen.add_argument("--incident-days", type=int, default=90, help="days of incident history (default %(default)s)")
+    gen.add_argument(
+        "--health-events", type=int, default=0, help="total health rows wanted, e.g. 5000000 (default: as generated)"
+    )
+    gen.add_argument(
+        "--incidents", type=int, default=0, help="total incidents wanted, e.g. 1000000 (default: as generated)"
+    )
     gen.add_argument("--replace", action="store_true", help="drop and recreate servicemap's tables if present")
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
     gen.set_defaults(run=_generate)
@@ -216,7 +223,14 @@ def _generate(args: argparse.Namespace) -> int:
 
     url = args.database_url or demo_database_url(args.cis, args.seed)
     _make_parent(url)
-    spec = SampleSpec(cis=args.cis, seed=args.seed, as_of=args.as_of)
+    spec = SampleSpec(
+        cis=args.cis,
+        seed=args.seed,
+        as_of=args.as_of,
+        incident_days=args.incident_days,
+        health_events=args.health_events,
+        incidents=args.incidents,
+    )
     planted = generate(url, spec, progress=not args.quiet, replace=args.replace)
     print(f"Wrote a sample CMDB of {spec.cis:,} CIs (seed {spec.seed}) to {redacted(url)}")
     print("Planted data-quality problems (servicemap check must find exactly these):")

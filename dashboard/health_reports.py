@@ -9,15 +9,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.change_failures import ChangeFailuresView, change_failures_view
+from dashboard.change_failures import ChangeBasis, ChangeFailuresView, change_basis, change_failures_view
 from dashboard.cmdb.derived import Derived
-from dashboard.domain.health_scope import HealthQuery, filter_of, scope_mask
+from dashboard.domain.health_scope import HealthQuery, filter_of, parse_health, scope_mask
 from dashboard.domain.lifecycle import BUCKET_LABELS, LABELS, Bucket, DateKind, lifecycle_risk
-from dashboard.health_data import HealthData
-from dashboard.incidents_without_ci import IncidentsWithoutCIView, incidents_without_ci_view
+from dashboard.health_data import HealthData, health_data
+from dashboard.incidents_without_ci import (
+    IncidentsWithoutCIView,
+    UnplacedBasis,
+    incidents_without_ci_view,
+    unplaced_basis,
+)
 from dashboard.lifecycle import LifecycleBasis, LifecycleView, lifecycle_basis, lifecycle_view
 
 BASIS_KEY = "lifecycle_basis"
+CHANGES_KEY = "change_basis"
+UNPLACED_KEY = "unplaced_basis"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +52,31 @@ def kept_basis(derived: Derived) -> LifecycleBasis | None:
     return derived.kept(BASIS_KEY, lambda: lifecycle_basis(snapshot))
 
 
+def changes_of(derived: Derived) -> ChangeBasis:
+    """The snapshot's change-failure basis (every change's pairs), kept once per snapshot."""
+    return derived.kept(CHANGES_KEY, lambda: change_basis(derived.snapshot))
+
+
+def unplaced_of(derived: Derived) -> UnplacedBasis:
+    """The incidents decoded for the section of those that name no CI, kept once per snapshot."""
+    return derived.kept(UNPLACED_KEY, lambda: unplaced_basis(derived.snapshot))
+
+
+def warm_health_reports(derived: Derived) -> None:
+    """In the views' warm-up: the change-failure and unplaced-incident bases, then /health's default sections."""
+    changes_of(derived)
+    unplaced_of(derived)
+    health_reports(derived, health_data(derived), parse_health(""))
+
+
 def _build(derived: Derived, data: HealthData, query: HealthQuery, basis: LifecycleBasis | None) -> HealthReports:
     snapshot, index = derived.snapshot, derived.snapshot.index
     mask = scope_mask(index, data.columns, filter_of(index, query))
     end = data.now
     start = end - np.timedelta64(query.days, "D")
     return HealthReports(
-        changes=change_failures_view(snapshot, mask, start, end),
-        without_ci=incidents_without_ci_view(snapshot, mask, start, end),
+        changes=change_failures_view(snapshot, mask, start, end, basis=changes_of(derived)),
+        without_ci=incidents_without_ci_view(snapshot, mask, start, end, basis=unplaced_of(derived)),
         lifecycle=lifecycle_view(snapshot, mask, end, basis=basis),  # without a basis: it says why
     )
 

@@ -5,7 +5,7 @@ Dates come from the CI's free attributes (native names in data/README.md), decod
 the arithmetic is dashboard/domain/lifecycle.py.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -77,6 +77,11 @@ class LifecycleBasis:
     dates: LifecycleDates
     rank: np.ndarray
     service_rank: np.ndarray
+    # The business services standing on each CI listed so far (by position): a filter change lists mostly the same CIs.
+    standing: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+
+STANDING_KEPT = 20_000
 
 
 def lifecycle_basis(snapshot: Snapshot) -> LifecycleBasis | None:
@@ -142,15 +147,36 @@ def _rank(snapshot: Snapshot) -> np.ndarray:
 
 def _rows(snapshot: Snapshot, basis: LifecycleBasis, risk: LifecycleRisk, at_risk: np.ndarray) -> list[RiskRow]:
     ordered = risk_order(risk, at_risk, basis.service_rank[at_risk])[:LISTED]
-    rank = basis.rank
-    return [_row(snapshot, risk, p, standing_services(snapshot.index, p, rank), rank) for p in ordered.tolist()]
+    rank, listed = basis.rank, ordered.tolist()
+    standing = [_standing(snapshot, basis, p) for p in listed]
+    wanted = np.unique(np.concatenate([ordered, *standing])).astype(np.int64) if listed else ordered
+    names = dict(zip(wanted.tolist(), snapshot.ci["name"].take(wanted).tolist(), strict=True))  # one take, not per cell
+    return [_row(snapshot, risk, p, s, rank, names) for p, s in zip(listed, standing, strict=True)]
+
+
+def _standing(snapshot: Snapshot, basis: LifecycleBasis, position: int) -> np.ndarray:
+    """standing_services of a CI, kept in the basis (at most STANDING_KEPT CIs, then forgotten all at once)."""
+    kept = basis.standing
+    found = kept.get(position)
+    if found is None:
+        if len(kept) >= STANDING_KEPT:
+            kept.clear()
+        found = kept[position] = standing_services(snapshot.index, position, basis.rank)
+    return found
 
 
 def _criticality(rank: int) -> str:
     return CRITICALITIES[rank] if rank < len(CRITICALITIES) else "no criticality"
 
 
-def _row(snapshot: Snapshot, risk: LifecycleRisk, position: int, services: np.ndarray, rank: np.ndarray) -> RiskRow:
+def _row(
+    snapshot: Snapshot,
+    risk: LifecycleRisk,
+    position: int,
+    services: np.ndarray,
+    rank: np.ndarray,
+    names: dict[int, object],
+) -> RiskRow:
     ci, index = snapshot.ci, snapshot.index
     dates = {}
     for kind, codes in risk.buckets.items():
@@ -159,7 +185,7 @@ def _row(snapshot: Snapshot, risk: LifecycleRisk, position: int, services: np.nd
         due = code in (Bucket.PAST, Bucket.NEAR)
         dates[LABELS[kind]] = f"{BUCKET_LABELS[code]} {str(when)[:10]}" if due else ""
     worst = Bucket(min(int(codes[position]) for codes in risk.buckets.values()))
-    named = [f"{shown_name(ci['name'].iat[s])} ({_criticality(int(rank[s]))})" for s in services.tolist()]
+    named = [f"{shown_name(names[s])} ({_criticality(int(rank[s]))})" for s in services.tolist()]
     return RiskRow(
         ci_id=index.ci_ids[position].item(),
         name=shown_name(ci["name"].iat[position]),

@@ -95,6 +95,33 @@ def change_failures(
     return _result(changes, pairs)
 
 
+def every_change_failure(
+    index: GraphIndex, changed: np.ndarray, changed_at: np.ndarray, incident_ci: np.ndarray, opened_at: np.ndarray
+) -> ChangeFailures:
+    """change_failures over every change with a time, whatever its scope: once per snapshot, for `narrowed`."""
+    timed = changed_at[~np.isnat(changed_at)]
+    if not len(timed):
+        return _result(np.empty(0, dtype=np.int64), [])
+    everywhere = np.ones(index.node_count, dtype=bool)
+    last = timed.max() + np.timedelta64(1, "ns")
+    return change_failures(index, changed, changed_at, incident_ci, opened_at, everywhere, timed.min(), last)
+
+
+def narrowed(
+    every: ChangeFailures,
+    changed: np.ndarray,
+    changed_at: np.ndarray,
+    scope: np.ndarray,
+    start: np.datetime64,
+    end: np.datetime64,
+) -> ChangeFailures:
+    """What change_failures gives for this scope and range, from every_change_failure's result: a change's pairs do
+    not depend on the scope or the range, only on which changes are considered (same rows, same pair order)."""
+    changes = _considered(changed, changed_at, scope, start, end)
+    keep = np.isin(every.pair_change, changes)
+    return _result(changes, [(every.pair_change[keep], every.pair_incident[keep], every.pair_hops[keep])])
+
+
 def _considered(
     changed: np.ndarray, changed_at: np.ndarray, scope: np.ndarray, start: np.datetime64, end: np.datetime64
 ) -> np.ndarray:

@@ -71,3 +71,23 @@ def group_counts(labels: np.ndarray, rows: np.ndarray, without: np.ndarray) -> l
     missing = np.bincount(group, weights=np.isin(rows, without).astype(np.int64), minlength=len(names))
     counts = [GroupCount(str(n), int(m), int(t)) for n, m, t in zip(names.tolist(), missing, totals, strict=True)]
     return sorted(counts, key=lambda c: (-c.without_ci, -c.total, c.label))
+
+
+def label_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each label's code (int64) and the distinct labels as shown (group_label), sorted: once per snapshot."""
+    text = np.array([group_label(value) for value in labels.tolist()], dtype=object)
+    if not len(text):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
+    names, codes = np.unique(text, return_inverse=True)
+    return codes.astype(np.int64), names
+
+
+def coded_group_counts(codes: np.ndarray, names: np.ndarray, rows: np.ndarray, without: np.ndarray) -> list[GroupCount]:
+    """group_counts from label_codes' codes and names: the same counts, in the same order, without text per row."""
+    if not len(rows):
+        return []
+    chosen = codes[rows]
+    totals = np.bincount(chosen, minlength=len(names))
+    missing = np.bincount(chosen, weights=np.isin(rows, without).astype(np.int64), minlength=len(names))
+    counts = [GroupCount(str(names[k]), int(missing[k]), int(totals[k])) for k in np.flatnonzero(totals).tolist()]
+    return sorted(counts, key=lambda c: (-c.without_ci, -c.total, c.label))

@@ -9,9 +9,16 @@ from dash import dcc
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.change_failures import change_failures_view
+from dashboard.change_failures import change_basis, change_failures_view
 from dashboard.cmdb.snapshot import build_snapshot
-from dashboard.domain.change_failures import NO_LABEL, change_failures, change_time, failure_rates
+from dashboard.domain.change_failures import (
+    NO_LABEL,
+    change_failures,
+    change_time,
+    every_change_failure,
+    failure_rates,
+    narrowed,
+)
 from dashboard.domain.traverse import ALL_HOPS, Direction, reach
 from layouts import ids
 from layouts.change_failures import build_change_failures
@@ -269,3 +276,38 @@ def test_cf015_a_change_is_followed_by_an_incident_on_exactly_what_depends_on_it
         assert dict(zip(found.pair_incident[mine].tolist(), found.pair_hops[mine].tolist(), strict=True)) == dict(
             zip(walked.nodes.tolist(), walked.depths.tolist(), strict=True)
         )
+
+
+moments = st.integers(min_value=-100, max_value=100).map(lambda h: T + h * HOUR)
+cis = st.sampled_from([1, 2, 3, 4, 5, 9])
+
+
+@given(
+    changes=st.lists(st.tuples(cis, moments), max_size=8),
+    incidents=st.lists(st.tuples(st.sampled_from([0, 1, 2, 3, 4, 5, 9]), moments), max_size=10),
+    scope=st.lists(st.booleans(), min_size=INDEX.node_count, max_size=INDEX.node_count),
+    start=moments,
+    hours=st.integers(min_value=0, max_value=200),
+)
+def test_cf016_narrowing_the_pairs_of_every_change_equals_computing_them_per_scope_and_range(
+    changes, incidents, scope, start, hours
+):
+    changed = np.array([at(c) for c, _ in changes], dtype=np.int64)
+    changed_at = np.array([t for _, t in changes], dtype="datetime64[ns]")
+    incident_ci = np.array([at(c) if c else -1 for c, _ in incidents], dtype=np.int64)
+    opened_at = np.array([t for _, t in incidents], dtype="datetime64[ns]")
+    mask, begin, end = np.array(scope), np.datetime64(start, "ns"), np.datetime64(start + hours * HOUR, "ns")
+    direct = change_failures(INDEX, changed, changed_at, incident_ci, opened_at, mask, begin, end)
+    every = every_change_failure(INDEX, changed, changed_at, incident_ci, opened_at)
+    found = narrowed(every, changed, changed_at, mask, begin, end)
+    for name in ("changes", "failed", "pair_change", "pair_incident", "pair_hops"):
+        assert getattr(found, name).tolist() == getattr(direct, name).tolist(), name
+
+
+def test_cf017_the_view_from_the_snapshot_basis_equals_the_view_computed_afresh():
+    snap = snapshot()
+    scope = np.ones(snap.index.node_count, dtype=bool)
+    scope[snap.index.locate(np.array([4]))] = False  # the server: its change is left out
+    window = (np.datetime64(NOW - timedelta(days=1)), np.datetime64(NOW + timedelta(days=1)))
+    basis = change_basis(snap)
+    assert change_failures_view(snap, scope, *window, basis=basis) == change_failures_view(snap, scope, *window)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from dashboard.cmdb.snapshot import build_snapshot
 from dashboard.domain.change_failures import NO_LABEL
-from dashboard.domain.incidents_without_ci import group_counts, place_incidents
+from dashboard.domain.incidents_without_ci import coded_group_counts, group_counts, label_codes, place_incidents
 from dashboard.incidents_without_ci import incidents_without_ci_view
 from layouts import ids
 from layouts.incidents_without_ci import build_incidents_without_ci
@@ -121,3 +121,16 @@ def test_nc006_nothing_in_view_says_so():
     view = incidents_without_ci_view(snap, np.zeros(2, dtype=bool), np.datetime64(NOW), np.datetime64(NOW))
     assert (view.total, view.share, view.incidents) == (0, 0.0, ())
     assert "No incident was opened" in build_incidents_without_ci(view).children[1].children
+
+
+@given(
+    labels=st.lists(st.sampled_from(["Service Desk", "Network", " Network ", None, "", float("nan")]), max_size=30),
+    picks=st.lists(st.booleans(), min_size=30, max_size=30),
+    missing=st.lists(st.booleans(), min_size=30, max_size=30),
+)
+def test_nc007_coded_group_counts_equal_group_counts(labels, picks, missing):
+    values = np.array(labels, dtype=object)
+    rows = np.flatnonzero(np.array(picks[: len(labels)], dtype=bool)).astype(np.int64)
+    without = rows[np.array(missing[: len(rows)], dtype=bool)]
+    codes, names = label_codes(values)
+    assert coded_group_counts(codes, names, rows, without) == group_counts(values, rows, without)

@@ -23,7 +23,7 @@ from dashboard.domain.lifecycle import (
     service_ranks,
     standing_services,
 )
-from dashboard.lifecycle import lifecycle_view
+from dashboard.lifecycle import lifecycle_basis, lifecycle_view
 from layouts import ids
 from layouts.lifecycle import build_lifecycle
 from tests.rows import ci, frames, rel
@@ -243,3 +243,13 @@ def test_lc014_a_cis_service_rank_is_that_of_the_most_critical_service_on_it(rel
     for position in range(index.node_count):
         on_it = standing_services(index, position, rank)
         assert best[position] == (rank[on_it].min() if len(on_it) else NO_SERVICE)
+
+
+def test_lc015_a_kept_basis_lists_the_same_rows_again_from_the_services_it_remembers():
+    snap = snapshot()
+    everything = np.ones(snap.index.node_count, dtype=bool)
+    basis = lifecycle_basis(snap)
+    first = lifecycle_view(snap, everything, np.datetime64(SNAP_NOW), basis=basis)
+    assert len(basis.standing) == 2  # the two CIs listed
+    again = lifecycle_view(snap, everything, np.datetime64(SNAP_NOW), basis=basis)
+    assert again == first == lifecycle_view(snap, everything, np.datetime64(SNAP_NOW))

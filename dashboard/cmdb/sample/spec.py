@@ -22,12 +22,16 @@ class SampleSpec:
     seed: int = 42
     as_of: datetime | None = None  # naive UTC "now" of the sample; None → today 00:00 UTC
     incident_days: int = 90
+    health_events: int = 0  # total health rows wanted; 0 (or fewer than the generator writes anyway) adds none
+    incidents: int = 0  # total incidents wanted, the same way (issue 13's volumes: 5,000,000 and 1,000,000)
 
     def __post_init__(self) -> None:
         if not MIN_CIS <= self.cis <= MAX_CIS:
             raise ValueError(f"a sample CMDB has {MIN_CIS:,} to {MAX_CIS:,} CIs, not {self.cis:,}")
         if self.incident_days < 1:
             raise ValueError(f"incident_days must be at least 1, not {self.incident_days}")
+        if self.health_events < 0 or self.incidents < 0:
+            raise ValueError(f"health_events and incidents cannot be negative ({self.health_events}, {self.incidents})")
 
     def now(self) -> datetime:
         """The sample's 'now' as a naive UTC datetime, whole seconds."""

@@ -11,11 +11,18 @@ from dashboard.cmdb.sample.lifecycle import with_lifecycle
 from dashboard.cmdb.sample.outages import pick_outages
 from dashboard.cmdb.sample.service_desk import add_service_desk
 from dashboard.cmdb.sample.spec import SampleSpec, sizes_for
+from dashboard.cmdb.sample.volume import add_health_events, add_incidents
 from dashboard.cmdb.sample.write import Columns
 from dashboard.domain.vocabulary import RELATIONSHIP_TYPES
 
 _CI_ORDER = ("id", "name", "class", "status", "criticality", "environment", "location", "owner", "updated_at")
-_CHANGE_CONTEXT, _SERVICE_DESK, _LIFECYCLE = 13, 14, 15  # second seeds of the streams of columns added later
+_CHANGE_CONTEXT, _SERVICE_DESK, _LIFECYCLE, _MORE_HEALTH, _MORE_INCIDENTS = (
+    13,
+    14,
+    15,
+    16,
+    17,
+)  # second seeds of the streams of columns added later
 _TYPE_NAMES = np.array([t.name for t in RELATIONSHIP_TYPES], dtype=object)
 
 
@@ -44,6 +51,10 @@ def sample_tables(spec: SampleSpec) -> tuple[dict[str, Columns], Dirty]:
     incident = add_service_desk(np.random.default_rng([spec.seed, _SERVICE_DESK]), ci, incident, now)
     ci = {**ci, "attributes": with_lifecycle(np.random.default_rng([spec.seed, _LIFECYCLE]), ci, now)}
     health = health_rows(rng, ci, orphans, outages, in_maintenance(change), now)
+    # Extra volume on request (issue 13): appended, each from a stream of its own, after every other draw.
+    health = add_health_events(np.random.default_rng([spec.seed, _MORE_HEALTH]), health, spec.health_events, now)
+    more = np.random.default_rng([spec.seed, _MORE_INCIDENTS])
+    incident = add_incidents(more, ci, orphans, incident, spec.incidents, now, spec.incident_days)
     tables = {
         "ci": {name: ci[name] for name in (*_CI_ORDER, "attributes")},
         "relationship": relationship,
