@@ -82,7 +82,8 @@ def test_bw002_rotation_advances_through_the_services_that_are_not_ok(browser, w
     WebDriverWait(browser, 20).until(lambda d: "/" in title(d))
     first = title(browser)
     WebDriverWait(browser, 20).until(lambda d: title(d) and title(d) != first)
-    assert browser.find_elements(By.CSS_SELECTOR, "#wall-map canvas")
+    # The title comes with the answer; cytoscape makes its canvas when it draws the map, a moment later.
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#wall-map canvas"))
 
 
 def test_bw012_rotation_alternates_the_overview_with_each_trouble_map(browser, wall_server):
