@@ -20,7 +20,7 @@ import numpy as np
 
 from dashboard.domain.graph import GraphIndex
 from dashboard.domain.health import NO_DATA, HealthState, roll_up
-from dashboard.domain.overlays import NO_PRIORITY, IncidentOverlay
+from dashboard.domain.overlays import IncidentOverlay, overlay_of
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.vocabulary import INCIDENT_OPEN_STATES
 
@@ -152,14 +152,7 @@ def open_at(incidents: IncidentHistory, at: int) -> np.ndarray:
 def incidents_at(node_count: int, incidents: IncidentHistory, at: int) -> IncidentOverlay:
     """The incident overlay as of `at`: open incidents per node and the worst priority."""
     found = open_at(incidents, at)
-    nodes, priority = incidents.nodes[found], incidents.priorities[found]
-    counts = np.bincount(nodes, minlength=node_count).astype(np.int32)
-    worst = np.full(node_count, 6, dtype=np.int8)
-    np.minimum.at(worst, nodes, priority)
-    worst[worst == 6] = NO_PRIORITY
-    by_priority = np.zeros((node_count, 5), dtype=np.int32)
-    np.add.at(by_priority, (nodes, priority.astype(np.int64) - 1), 1)
-    return IncidentOverlay(counts, worst, by_priority)
+    return overlay_of(node_count, incidents.nodes[found], incidents.priorities[found])
 
 
 def what_changed(

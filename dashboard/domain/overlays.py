@@ -37,13 +37,17 @@ def incident_overlay(
     n = index.node_count
     nodes = index.locate(np.asarray(ci_ids))
     keep = (nodes >= 0) & is_open(states)
-    nodes = nodes[keep]
     priority = np.nan_to_num(np.asarray(priorities, dtype=float)[keep], nan=5).clip(1, 5).astype(np.int8)
-    counts = np.bincount(nodes, minlength=n).astype(np.int32)
-    worst = np.full(n, 6, dtype=np.int8)
+    return overlay_of(n, nodes[keep], priority)
+
+
+def overlay_of(node_count: int, nodes: np.ndarray, priority: np.ndarray) -> IncidentOverlay:
+    """The overlay of open incidents given as their nodes and priorities (1 … 5)."""
+    counts = np.bincount(nodes, minlength=node_count).astype(np.int32)
+    worst = np.full(node_count, 6, dtype=np.int8)
     np.minimum.at(worst, nodes, priority)
     worst[worst == 6] = NO_PRIORITY
-    by_priority = np.zeros((n, 5), dtype=np.int32)
+    by_priority = np.zeros((node_count, 5), dtype=np.int32)
     np.add.at(by_priority, (nodes, priority.astype(np.int64) - 1), 1)
     return IncidentOverlay(counts, worst, by_priority)
 
