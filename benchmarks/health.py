@@ -118,14 +118,7 @@ def filter_changes(derived: Any, data: Any, repeat: int) -> dict[str, list[float
     from dashboard.health_page import health_page
     from layouts.health import build_body
 
-    index = derived.snapshot.index
-    services = data.members.services
-    busiest = services[int((data.members.indptr[services + 1] - data.members.indptr[services]).argmax())]
-    fill = {
-        "loc": data.columns.location_names[0] if data.columns.location_names else "x",
-        "group": data.log.group_names[0] if data.log.group_names else "x",
-        "service": str(index.ci_ids[busiest]),
-    }
+    fill = query_fill(derived, data)
     out: dict[str, list[float]] = {}
     for template in QUERIES:
         query = parse_health(template.format(**fill))
@@ -157,6 +150,18 @@ def report(args: argparse.Namespace, once: dict[str, float], changes: dict[str, 
         )
     print(markdown(["URL", "median ms", "p95 ms", f"p95 ≤ {TARGET_P95_MS:.0f} ms"], rows))
     print(json.dumps({"size": args.size, "once_s": once, "filter_ms": changes}))
+
+
+def query_fill(derived: Any, data: Any) -> dict[str, str]:
+    """What the QUERIES templates name: the first location and group, and the business service with most CIs below."""
+    index = derived.snapshot.index
+    services = data.members.services
+    busiest = services[int((data.members.indptr[services + 1] - data.members.indptr[services]).argmax())]
+    return {
+        "loc": data.columns.location_names[0] if data.columns.location_names else "x",
+        "group": data.log.group_names[0] if data.log.group_names else "x",
+        "service": str(index.ci_ids[busiest]),
+    }
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-from health import QUERIES  # noqa: E402
+from health import QUERIES, query_fill  # noqa: E402
 from snapshot import CACHE, log, machine, markdown, versions  # noqa: E402
 
 DEFAULT_DB = CACHE / "issue13_1000000.sqlite"
@@ -123,14 +123,7 @@ def filter_changes(app: Any, derived: Any, data: Any, repeat: int) -> dict[str, 
     from layouts import ids
     from tests.callbacks import callback_request
 
-    index = derived.snapshot.index
-    services = data.members.services
-    busiest = services[int((data.members.indptr[services + 1] - data.members.indptr[services]).argmax())]
-    fill = {
-        "loc": data.columns.location_names[0] if data.columns.location_names else "x",
-        "group": data.log.group_names[0] if data.log.group_names else "x",
-        "service": str(index.ci_ids[busiest]),
-    }
+    fill = query_fill(derived, data)
     client = app.server.test_client()
     out: dict[str, list[float]] = {}
     for template in QUERIES:
