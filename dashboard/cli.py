@@ -207,6 +207,7 @@ def _positive(text: str) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    """The settings from the flags and the environment."""
     return Settings.from_env(
         database_url=args.database_url,
         load_path=args.load_path,
@@ -306,8 +307,16 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _check(args: argparse.Namespace) -> int:
+def _demo_or_settings(args: argparse.Namespace) -> Settings:
+    """The settings; when they name the demo CMDB and it does not exist yet, it is generated first (as `demo` does)."""
     settings = _settings(args)
+    if settings.database_url == demo_database_url():
+        ensure_demo(settings.database_url)
+    return settings
+
+
+def _check(args: argparse.Namespace) -> int:
+    settings = _demo_or_settings(args)
     store = store_for(settings)
     store.refresh()
     status = store.status
@@ -339,7 +348,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    return report_cli.run(args, _settings(args))
+    return report_cli.run(args, _demo_or_settings(args))
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -8,7 +8,6 @@ import pytest
 from dashboard import report_cli
 from dashboard.app import create_app
 from dashboard.cli import main
-from dashboard.cmdb.sample import SampleSpec, generate
 from dashboard.headers import script_hash
 from dashboard.report_html import inline_scripts
 from dashboard.settings import Settings
@@ -45,7 +44,7 @@ def troubled(sqlite_db):
 
 def run_report(url, tmp_path, capsys, *extra):
     out = tmp_path / "report.html"
-    code = main(["report", "--database-url", url, "--out", str(out), *extra])
+    code = main(["report", *(["--database-url", url] if url else []), "--out", str(out), *extra])
     return code, out.read_text(encoding="utf-8") if out.exists() else "", capsys.readouterr().out
 
 
@@ -126,12 +125,13 @@ def test_rp005_the_report_page_serves_the_same_report_with_plotly_beside_it_and_
     assert client.get("/report?since=forever").status_code == 400
 
 
-def test_rp006_the_demo_gets_a_report(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    generate(url, SampleSpec(cis=2000, seed=42), progress=False)
+def test_rp006_the_demo_gets_a_report_generated_on_first_use_as_the_demo_server_does(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SERVICEMAP_HOME", str(tmp_path / "home"))  # a newcomer's machine: no demo CMDB yet
+    monkeypatch.delenv("SERVICEMAP_DATABASE_URL", raising=False)
     pdf = tmp_path / "report.pdf"
-    code, page, said = run_report(url, tmp_path, capsys, *(["--pdf", str(pdf)] if available() is None else []))
+    code, page, said = run_report(None, tmp_path, capsys, *(["--pdf", str(pdf)] if available() is None else []))
     assert code == 0, said
+    assert "First run: generating the demo CMDB" in said
     assert available() is not None or pdf.read_bytes().startswith(b"%PDF")
     assert "services at risk of 16" in said
     assert page.count("<section>") == 7
