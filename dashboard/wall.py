@@ -9,15 +9,16 @@ from datetime import datetime
 
 import numpy as np
 
-from dashboard.availability import AvailabilityView
-from dashboard.cmdb.derived import Derived, id_array
+from dashboard.asof import live_of
+from dashboard.availability import AvailabilityView, inputs
+from dashboard.cmdb.derived import Derived
 from dashboard.details import text
 from dashboard.domain.graph import GraphIndex
 from dashboard.domain.health import HealthState, explain, failing_below, likely_fault
 from dashboard.domain.names import shown_name
 from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.notices import Notice
-from dashboard.domain.since import Since, trouble_since
+from dashboard.domain.since import Since, Timeline, timeline, trouble_since
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, CRITICALITIES, Health, class_label
@@ -168,16 +169,19 @@ def started(derived: Derived, position: int) -> tuple[datetime | None, bool]:
 
 
 def _trouble_since(derived: Derived, position: int) -> Since | None:
-    events = derived.snapshot.tables["health"]
-    observed = events["observed_at"].to_numpy(dtype="datetime64[ns]")
-    kept = slice(None) if derived.as_of is None else observed <= np.datetime64(derived.as_of, "ns")  # then: no later
-    return trouble_since(
-        derived.snapshot.index,
-        position,
-        events["ci_id"].pipe(id_array)[kept],
-        events["status"].to_numpy(dtype=object)[kept],
-        observed[kept],
-    )
+    events = events_in_time_order(derived)
+    if derived.as_of is not None:
+        events = events.until(np.datetime64(derived.as_of, "ns"))  # then: no later events
+    return trouble_since(derived.snapshot.index, position, events)
+
+
+def events_in_time_order(derived: Derived) -> Timeline:
+    """The snapshot's health events about CIs in time order (domain/since.py), made once per snapshot and shared
+    by the views of every time: those as of a time are a prefix of them."""
+    live = live_of(derived)
+    found = inputs(live)
+    times = found.event_times.view("datetime64[ns]")  # ns since 1970, NaT where no time
+    return live.kept("since_timeline", lambda: timeline(found.event_nodes, found.event_codes, times))
 
 
 def _datetime(value: np.datetime64) -> datetime:

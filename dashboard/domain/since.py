@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from dashboard.domain.graph import GraphIndex
-from dashboard.domain.health import NO_DATA, roll_up, status_codes
+from dashboard.domain.health import NO_DATA
+from dashboard.domain.replay import Replay
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.vocabulary import Health
 
-MAX_STEPS = 2_000  # event times replayed per service; older trouble is reported as "since before" the last one seen
-WORK = 20_000_000  # nodes + edges rolled up per service, summed over its steps: a service over 100,000 CIs gets 200
+WORK = 200_000_000  # dependency slots read per service while replaying; older trouble is "since before" the last seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,22 @@ class Since:
 
     at: np.datetime64
     known: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Health events about CIs in time order (ties in row order): node position, Health code, time, and the code of
+    the same node's event before each one (NO_DATA for its first). The events as of a time are a prefix of these."""
+
+    nodes: np.ndarray  # int64
+    codes: np.ndarray  # int8
+    times: np.ndarray  # datetime64[ns]
+    previous: np.ndarray  # int8
+
+    def until(self, at: np.datetime64) -> "Timeline":
+        """The events at or before a time."""
+        end = int(np.searchsorted(self.times, np.datetime64(at, "ns"), side="right"))
+        return Timeline(self.nodes[:end], self.codes[:end], self.times[:end], self.previous[:end])
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,50 +75,51 @@ def trouble_start(newest_first: Iterable[Point]) -> Since | None:
     return Since(start.at, False) if start is not None else None
 
 
-def trouble_since(
-    index: GraphIndex, root: int, ci_ids: np.ndarray, statuses: np.ndarray, observed: np.ndarray
-) -> Since | None:
-    """Since when the node at `root` is degraded or down, from the health events (ci id, status, time)."""
-    return trouble_start(status_points(index, root, ci_ids, statuses, observed))
+def trouble_since(index: GraphIndex, root: int, events: Timeline) -> Since | None:
+    """Since when the node at `root` is degraded or down, from the health events."""
+    return trouble_start(status_points(index, root, events))
 
 
-def status_points(
-    index: GraphIndex, root: int, ci_ids: np.ndarray, statuses: np.ndarray, observed: np.ndarray
-) -> Iterator[Point]:
-    """The root's rolled-up status after each event time below it, newest first (lazily: each step is a roll-up)."""
-    below = np.sort(reach(index, [root], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes)
-    sub = index.induced(below)  # a roll-up per event time: over the CIs below the root only
-    root = int(np.searchsorted(below, root))
-    nodes = sub.locate(np.asarray(ci_ids))
-    keep = np.flatnonzero(nodes >= 0)
+def status_points(index: GraphIndex, root: int, events: Timeline) -> Iterator[Point]:
+    """The root's rolled-up status after each event time below it, newest first (lazily: each step undoes one time's
+    events and follows what they change upwards, see replay.py)."""
+    walked = reach(index, [root], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False)
+    below = np.sort(walked.nodes)
+    inside = np.zeros(index.node_count, dtype=bool)
+    inside[below] = True
+    keep = np.flatnonzero(inside[events.nodes])  # the events below the root, still in time order
     if not len(keep):
         return
-    times = np.asarray(observed)[keep]
-    order = np.lexsort((keep, times))  # time order; events of the same time in row order, as own_status takes them
-    rows, times, nodes = keep[order], times[order], nodes[keep[order]]
-    codes = status_codes(np.asarray(statuses)[rows])
-    previous = _previous_of_same_node(nodes, codes)
+    sub = index.induced(below, walked.edges)  # the walk's edges are every dependency among these CIs
+    root = int(np.searchsorted(below, root))
+    nodes = np.searchsorted(below, events.nodes[keep])
+    times, codes, previous = events.times[keep], events.codes[keep], events.previous[keep]
     own = np.full(sub.node_count, NO_DATA, dtype=np.int8)
     own[nodes] = codes  # later events overwrite earlier ones: each node's latest
+    replay = Replay(sub, own)
     ends = np.flatnonzero(np.r_[times[1:] != times[:-1], True])  # the last event of each distinct time
     starts = np.r_[0, ends[:-1] + 1]
-    steps = max(10, min(MAX_STEPS, WORK // (sub.node_count + sub.edge_count)))
-    status, changed = NO_DATA, True
-    for step, (first, last) in enumerate(zip(starts[::-1], ends[::-1], strict=True)):
-        if step >= steps:
+    for first, last in zip(starts[::-1], ends[::-1], strict=True):
+        if replay.work > WORK:
             return  # older points cost too much to replay: the trouble is "since before" the oldest one seen
-        if changed:  # a roll-up only where some CI's own status changed (a series repeats its status hour after hour)
-            status = int(roll_up(sub, own)[root])
-        yield Point(times[last], status, bool((previous[first : last + 1] == NO_DATA).any()))
-        before = own.copy() if last - first > 0 else None
-        for event in range(last, first - 1, -1):  # undo this time's events, latest first
-            own[nodes[event]] = previous[event]
-        changed = bool((before != own).any()) if before is not None else previous[last] != codes[last]
+        yield Point(times[last], replay.status(root), bool((previous[first : last + 1] == NO_DATA).any()))
+        replay.set_own(nodes[first : last + 1][::-1], previous[first : last + 1][::-1])  # undo, latest first
+
+
+def timeline(nodes: np.ndarray, codes: np.ndarray, times: np.ndarray) -> Timeline:
+    """The events (node position, -1 for no CI; Health code; time) about CIs in time order, once per snapshot."""
+    nodes = np.asarray(nodes, dtype=np.int64)
+    about = np.flatnonzero(nodes >= 0)
+    stamps = np.asarray(times).astype("datetime64[ns]")[about]
+    order = np.argsort(stamps, kind="stable")  # ties in row order; no time (NaT) last, each a time of its own
+    rows = about[order]
+    nodes, codes = nodes[rows], np.asarray(codes, dtype=np.int8)[rows]
+    return Timeline(nodes, codes, stamps[order], _previous_of_same_node(nodes, codes))
 
 
 def _previous_of_same_node(nodes: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """For events in time order: the status of the same node's event before each one (NO_DATA for its first)."""
-    by_node = np.lexsort((np.arange(len(nodes)), nodes))
+    by_node = np.argsort(nodes, kind="stable")
     previous = np.full(len(nodes), NO_DATA, dtype=np.int8)
     same = nodes[by_node][1:] == nodes[by_node][:-1]
     previous[by_node[1:][same]] = codes[by_node[:-1][same]]
