@@ -15,12 +15,11 @@ the impact view's question (domain/impact.py), which crosses them; so the servic
 always among the services its impact lists.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.domain.graph import GraphIndex
+from dashboard.domain.graph import CSR, GraphIndex
 from dashboard.domain.traverse import MAX_DEPTH
 from dashboard.domain.vocabulary import HEALTH_BY_NAME, RELATIONSHIP_TYPE_BY_NAME, Health
 
@@ -80,41 +79,26 @@ def own_status(index: GraphIndex, ci_ids: np.ndarray, statuses: np.ndarray, obse
 
 
 def roll_up(index: GraphIndex, own: np.ndarray) -> np.ndarray:
-    """Rolled-up status of every node: iterate the rules until nothing changes, MAX_DEPTH + 1 times at most."""
-    *_, rolled = iterations(index, own)
+    """Rolled-up status of every node: iterate the rules until nothing changes (cycle-safe: values only rise)."""
+    rolled = own.astype(np.int8).copy()
+    down = index.dependency_down()
+    for _ in range(MAX_DEPTH + 1):
+        updated = np.maximum(own, _from_dependencies(index, down, rolled))
+        if np.array_equal(updated, rolled):
+            break
+        rolled = updated
     return rolled
 
 
-def iterations(index: GraphIndex, own: np.ndarray) -> Iterator[np.ndarray]:
-    """The roll-up's statuses after each pass of the rules over every node (own first), until a pass changes nothing
-    or MAX_DEPTH + 1 passes are done: the roll-up is the last one.
-
-    The passes need not rise: a redundancy group with one member down and another member without data yet reads
-    down, and degraded once that member's status arrives from below it. Through a cycle such a moment can stay.
-    """
-    rolled = own.astype(np.int8).copy()
-    yield rolled
-    down = index.dependency_down()
+def _from_dependencies(index: GraphIndex, down: CSR, rolled: np.ndarray) -> np.ndarray:
+    """What every node inherits from its direct dependencies under the worst-of and redundancy rules."""
+    child = rolled[down.indices].astype(np.int16)
     redundant = index.edge_type[down.edges] == REDUNDANT_TYPE
-    for _ in range(MAX_DEPTH + 1):
-        updated = np.maximum(own, inherited(rolled[down.indices], redundant, down.indptr))
-        if np.array_equal(updated, rolled):
-            return
-        rolled = updated
-        yield rolled
-
-
-def inherited(child: np.ndarray, redundant: np.ndarray, indptr: np.ndarray) -> np.ndarray:
-    """What each node inherits from its direct dependencies under the worst-of and redundancy rules.
-
-    `child`: the status of the dependency in each slot of a CSR (`indptr`), one row per slot, with any number of
-    columns (each column is rolled up on its own); `redundant`: whether each slot is a "member of" edge.
-    """
-    child = child.astype(np.int16)
-    redundant = redundant.reshape(-1, *([1] * (child.ndim - 1)))
-    worst = _segment(np.maximum, np.where(redundant, NO_DATA, child), indptr, NO_DATA)
-    members_worst = _segment(np.maximum, np.where(redundant, child, NO_DATA), indptr, NO_DATA)
-    members_best = _segment(np.minimum, np.where(redundant & (child != NO_DATA), child, _ABOVE_ALL), indptr, _ABOVE_ALL)
+    worst = _segment(np.maximum, np.where(redundant, NO_DATA, child), down.indptr, NO_DATA)
+    members_worst = _segment(np.maximum, np.where(redundant, child, NO_DATA), down.indptr, NO_DATA)
+    members_best = _segment(
+        np.minimum, np.where(redundant & (child != NO_DATA), child, _ABOVE_ALL), down.indptr, _ABOVE_ALL
+    )
     group = np.where(
         members_best == Health.DOWN,
         int(Health.DOWN),
@@ -128,12 +112,12 @@ def inherited(child: np.ndarray, redundant: np.ndarray, indptr: np.ndarray) -> n
 
 
 def _segment(ufunc: np.ufunc, values: np.ndarray, indptr: np.ndarray, empty: int) -> np.ndarray:
-    """ufunc reduced over each node's slots (row-wise); `empty` for nodes without any."""
+    """ufunc reduced over each node's slots; `empty` for nodes without any."""
     n = len(indptr) - 1
-    out = np.full((n, *values.shape[1:]), empty, dtype=np.int16)
+    out = np.full(n, empty, dtype=np.int16)
     has = indptr[1:] > indptr[:-1]
     if has.any():
-        out[has] = ufunc.reduceat(values, indptr[:-1][has], axis=0)
+        out[has] = ufunc.reduceat(values, indptr[:-1][has])
     return out
 
 

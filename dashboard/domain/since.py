@@ -8,20 +8,27 @@ earliest point from which every later point is degraded or down.
 That start is *known* only when the point before it is a status the history shows (not "no data") and the step into
 trouble was not a CI's first event in the window: a CI whose first event in the window says "down" may have been
 down long before. Otherwise the trouble started at that point or earlier, and the wall says "since before".
+
+No roll-up is needed to find it. Every rule of health.py passes "degraded or down" upwards (worst-of; a group is at
+least degraded when one monitored member is degraded or down; a CI is at least its own status) and none makes it
+from anything else, so after each pass of the roll-up a CI is degraded or down exactly when a CI within that many
+hops below it has its own status degraded or down. Every CI below a service is within MAX_DEPTH hops (that is how
+the walk found it), and the roll-up makes MAX_DEPTH + 1 passes or stops at a pass that changes nothing: so a service
+is in trouble at a time exactly when some CI below it has its own status degraded or down then. Likewise it has no
+data exactly when no CI below it has an event yet, which is never the case at an event time below it. So the series
+is a count of the CIs below the service whose latest event says degraded or down, kept over their events in time
+order — exact, and in proportion to the events below the service (tests/unit/test_since_replay.py checks it against
+a full roll-up at every time).
 """
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from dashboard.domain.graph import GraphIndex
 from dashboard.domain.health import NO_DATA
-from dashboard.domain.replay import Replay
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.vocabulary import Health
-
-WORK = 200_000_000  # dependency slots read per service while replaying; older trouble is "since before" the last seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,79 +41,32 @@ class Since:
 
 @dataclass(frozen=True, slots=True)
 class Timeline:
-    """Health events about CIs in time order (ties in row order): node position, Health code, time, and the code of
-    the same node's event before each one (NO_DATA for its first). The events as of a time are a prefix of these."""
+    """Health events about CIs in time order (ties in row order): Health code, time, and the code of the same CI's
+    event before each one (NO_DATA for its first); and each CI's events, `by_node[node_starts[n]:node_starts[n + 1]]`
+    being the positions (in time order) of node n's. The events as of a time are the first `end` of them."""
 
-    nodes: np.ndarray  # int64
     codes: np.ndarray  # int8
     times: np.ndarray  # datetime64[ns]
     previous: np.ndarray  # int8
+    by_node: np.ndarray  # int64 positions into the arrays above, node by node, each node's in time order
+    node_starts: np.ndarray  # int64, node count + 1
+    end: int
 
     def until(self, at: np.datetime64) -> "Timeline":
         """The events at or before a time."""
-        end = int(np.searchsorted(self.times, np.datetime64(at, "ns"), side="right"))
-        return Timeline(self.nodes[:end], self.codes[:end], self.times[:end], self.previous[:end])
+        return replace(self, end=int(np.searchsorted(self.times[: self.end], np.datetime64(at, "ns"), side="right")))
+
+    def of_nodes(self, nodes: np.ndarray) -> np.ndarray:
+        """The positions, in time order, of the events about some nodes (distinct positions)."""
+        starts = self.node_starts[nodes]
+        counts = self.node_starts[nodes + 1] - starts
+        runs = np.cumsum(counts)
+        slots = np.repeat(starts - (runs - counts), counts) + np.arange(runs[-1] if len(runs) else 0)
+        found = np.sort(self.by_node[slots])
+        return found[: np.searchsorted(found, self.end)]
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
-    """A service's rolled-up status after every event at one time, and whether one of them was a CI's first."""
-
-    at: np.datetime64
-    status: int  # a Health code, or NO_DATA
-    first_seen: bool
-
-
-def in_trouble(status: int) -> bool:
-    """Degraded or down: what the wall calls not OK (maintenance and unknown are not trouble)."""
-    return status >= Health.DEGRADED
-
-
-def trouble_start(newest_first: Iterable[Point]) -> Since | None:
-    """The start of the trouble the newest point is in (None when it is not in trouble), from points newest first."""
-    start: Point | None = None
-    for point in newest_first:
-        if not in_trouble(point.status):
-            if start is None:
-                return None
-            known = point.status != NO_DATA and not start.first_seen
-            return Since(start.at, known)
-        start = point
-    return Since(start.at, False) if start is not None else None
-
-
-def trouble_since(index: GraphIndex, root: int, events: Timeline) -> Since | None:
-    """Since when the node at `root` is degraded or down, from the health events."""
-    return trouble_start(status_points(index, root, events))
-
-
-def status_points(index: GraphIndex, root: int, events: Timeline) -> Iterator[Point]:
-    """The root's rolled-up status after each event time below it, newest first (lazily: each step undoes one time's
-    events and follows what they change upwards, see replay.py)."""
-    walked = reach(index, [root], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False)
-    below = np.sort(walked.nodes)
-    inside = np.zeros(index.node_count, dtype=bool)
-    inside[below] = True
-    keep = np.flatnonzero(inside[events.nodes])  # the events below the root, still in time order
-    if not len(keep):
-        return
-    sub = index.induced(below, walked.edges)  # the walk's edges are every dependency among these CIs
-    root = int(np.searchsorted(below, root))
-    nodes = np.searchsorted(below, events.nodes[keep])
-    times, codes, previous = events.times[keep], events.codes[keep], events.previous[keep]
-    own = np.full(sub.node_count, NO_DATA, dtype=np.int8)
-    own[nodes] = codes  # later events overwrite earlier ones: each node's latest
-    replay = Replay(sub, own)
-    ends = np.flatnonzero(np.r_[times[1:] != times[:-1], True])  # the last event of each distinct time
-    starts = np.r_[0, ends[:-1] + 1]
-    for first, last in zip(starts[::-1], ends[::-1], strict=True):
-        if replay.work > WORK:
-            return  # older points cost too much to replay: the trouble is "since before" the oldest one seen
-        yield Point(times[last], replay.status(root), bool((previous[first : last + 1] == NO_DATA).any()))
-        replay.set_own(nodes[first : last + 1][::-1], previous[first : last + 1][::-1])  # undo, latest first
-
-
-def timeline(nodes: np.ndarray, codes: np.ndarray, times: np.ndarray) -> Timeline:
+def timeline(nodes: np.ndarray, codes: np.ndarray, times: np.ndarray, node_count: int) -> Timeline:
     """The events (node position, -1 for no CI; Health code; time) about CIs in time order, once per snapshot."""
     nodes = np.asarray(nodes, dtype=np.int64)
     about = np.flatnonzero(nodes >= 0)
@@ -114,13 +74,39 @@ def timeline(nodes: np.ndarray, codes: np.ndarray, times: np.ndarray) -> Timelin
     order = np.argsort(stamps, kind="stable")  # ties in row order; no time (NaT) last, each a time of its own
     rows = about[order]
     nodes, codes = nodes[rows], np.asarray(codes, dtype=np.int8)[rows]
-    return Timeline(nodes, codes, stamps[order], _previous_of_same_node(nodes, codes))
-
-
-def _previous_of_same_node(nodes: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """For events in time order: the status of the same node's event before each one (NO_DATA for its first)."""
-    by_node = np.argsort(nodes, kind="stable")
+    # Node by node, each node's events in time order: distinct keys, so any sort keeps that order (and the default
+    # sort is faster than a stable one).
+    by_node = np.argsort(nodes * len(nodes) + np.arange(len(nodes)))
     previous = np.full(len(nodes), NO_DATA, dtype=np.int8)
     same = nodes[by_node][1:] == nodes[by_node][:-1]
     previous[by_node[1:][same]] = codes[by_node[:-1][same]]
-    return previous
+    node_starts = np.zeros(node_count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(nodes, minlength=node_count), out=node_starts[1:])
+    return Timeline(codes, stamps[order], previous, by_node, node_starts, len(nodes))
+
+
+def trouble_since(index: GraphIndex, root: int, events: Timeline) -> Since | None:
+    """Since when the node at `root` is degraded or down, from the health events (None when it is not)."""
+    below = reach(index, [root], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
+    found = events.of_nodes(below)
+    if not len(found):
+        return None
+    codes, previous, times = events.codes[found], events.previous[found], events.times[found]
+    bad = (codes >= Health.DEGRADED).astype(np.int64) - (previous >= Health.DEGRADED)
+    ends = np.flatnonzero(np.r_[times[1:] != times[:-1], True])  # the last event of each distinct time
+    starts = np.r_[0, ends[:-1] + 1]
+    in_trouble = np.cumsum(bad)[ends] > 0  # CIs below the root degraded or down after each time's events
+    first_seen = np.logical_or.reduceat(previous == NO_DATA, starts)  # a CI's first event in the window
+    return trouble_start(times[ends], in_trouble, first_seen)
+
+
+def trouble_start(times: np.ndarray, in_trouble: np.ndarray, first_seen: np.ndarray) -> Since | None:
+    """The start of the trouble the newest point is in (None when it is not in trouble), from points oldest first:
+    their times, whether each is in trouble, and whether a CI's first event is among each one's events."""
+    if not len(times) or not in_trouble[-1]:
+        return None
+    calm = np.flatnonzero(~in_trouble)
+    if not len(calm):
+        return Since(times[0], False)  # in trouble from the first point on: then or earlier
+    start = int(calm[-1]) + 1
+    return Since(times[start], not bool(first_seen[start]))
