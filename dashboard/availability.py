@@ -14,6 +14,8 @@ from dashboard.cmdb.derived import Derived, id_array
 from dashboard.domain.availability import (
     DAY,
     AvailabilityReport,
+    CountedIncidents,
+    counted_incidents,
     health_outages,
     incident_outages,
     parse_target,
@@ -110,17 +112,7 @@ def _build(derived: Derived, position: int, default_target: float, count_p2: boo
     now = int(np.datetime64(derived.snapshot.loaded_at.replace(tzinfo=None), "ns").astype(np.int64))
     start = now - days * DAY
     health, health_from = health_outages(index, position, found.event_nodes, found.event_codes, found.event_times, now)
-    incidents, counted = incident_outages(
-        index,
-        position,
-        found.incident_nodes,
-        found.priorities,
-        found.states,
-        found.opened,
-        found.resolved,
-        now,
-        count_p2=count_p2,
-    )
+    incidents, counted = incident_outages(index, position, _counted(derived, now, count_p2))
     named, target = _attribute_target(derived, position)
     figures = report(
         [health, incidents],
@@ -132,6 +124,18 @@ def _build(derived: Derived, position: int, default_target: float, count_p2: boo
         incidents_counted=counted,
     )
     return AvailabilityView(days, figures, _health_note(health_from, start))
+
+
+def _counted(derived: Derived, now: int, count_p2: bool) -> CountedIncidents:
+    """The incidents that count as outages wherever they are, once per snapshot (their states read once, not once a
+    service: 0.2 s at 1M incidents)."""
+    found = inputs(derived)
+    return derived.kept(
+        f"availability_incidents.{now}.{int(count_p2)}",
+        lambda: counted_incidents(
+            found.incident_nodes, found.priorities, found.states, found.opened, found.resolved, now, count_p2=count_p2
+        ),
+    )
 
 
 def _attribute_target(derived: Derived, position: int) -> tuple[str, float | None]:
