@@ -1,10 +1,12 @@
 """Availability and SLA: outages from rolled-up health and P1 incidents, merged, per day/week/month, error budget."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dashboard.availability import status_codes_of
 from dashboard.domain import availability as av
 from dashboard.domain.availability import (
     DAY,
@@ -346,3 +348,15 @@ def test_av021_incidents_counted_once_per_snapshot_give_the_outages_read_for_eac
     assert many == direct_many
     assert np.array_equal(found.starts, direct.starts)
     assert np.array_equal(found.ends, direct.ends)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["ok", "OK ", " down", "Degraded", "maintenance", "unknown", "bogus", "", None]), max_size=30
+    ),
+    st.sampled_from(["object", "string[pyarrow]", "str"]),
+)
+def test_av022_status_codes_of_a_column_equal_those_of_its_values(values, dtype):
+    column = pd.Series(values, dtype=dtype)
+    assert status_codes_of(column).tolist() == status_codes(column.to_numpy(dtype=object)).tolist()
