@@ -148,7 +148,8 @@ def _risk_row(risk: ServiceRisk, report: Report, map_url: str) -> list[str]:
     measured = sla.report if sla is not None else None
     style = HEALTH_STYLES[tile.status]
     status = f'<span class="status" style="background:{style.colour};color:{style.ink}">{e(style.label)}</span>'
-    since = f"<span class=when>{tile.since:%Y-%m-%d %H:%M}</span>" if tile.since else ""
+    before = "" if tile.since_known else "before "  # the history does not show the start: then or earlier
+    since = f"<span class=when>{before}{tile.since:%Y-%m-%d %H:%M}</span>" if tile.since else ""
     fault = ci_link(tile.fault.ci_id, tile.fault.name, map_url) if tile.fault else ""
     p = tile.incidents
     return [
