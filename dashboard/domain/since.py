@@ -48,7 +48,7 @@ class Timeline:
     codes: np.ndarray  # int8
     times: np.ndarray  # datetime64[ns]
     previous: np.ndarray  # int8
-    by_node: np.ndarray  # int64 positions into the arrays above, node by node, each node's in time order
+    by_node: np.ndarray  # int32 positions into the arrays above, node by node, each node's in time order
     node_starts: np.ndarray  # int64, node count + 1
     end: int
 
@@ -76,7 +76,8 @@ def timeline(nodes: np.ndarray, codes: np.ndarray, times: np.ndarray, node_count
     nodes, codes = nodes[rows], np.asarray(codes, dtype=np.int8)[rows]
     # Node by node, each node's events in time order: distinct keys, so any sort keeps that order (and the default
     # sort is faster than a stable one).
-    by_node = np.argsort(nodes * len(nodes) + np.arange(len(nodes)))
+    keys = nodes * len(nodes) + np.arange(len(nodes))
+    by_node = np.argsort(keys).astype(np.int32 if len(nodes) < 2**31 else np.int64)  # int32: half the memory
     previous = np.full(len(nodes), NO_DATA, dtype=np.int8)
     same = nodes[by_node][1:] == nodes[by_node][:-1]
     previous[by_node[1:][same]] = codes[by_node[:-1][same]]
