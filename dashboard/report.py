@@ -4,9 +4,8 @@ Built from one snapshot's derived views (the same the map, the wall and /quality
 as a self-contained HTML page, `python -m dashboard report` to a file (and a PDF), `/report` to the browser.
 """
 
-import time
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -20,9 +19,6 @@ from dashboard.report_sections import ReportSections, Sla, build_sections, lifec
 from dashboard.wall import Tile, service_tile
 
 MAX_FINDINGS = 10
-# The trouble start of the worst services is worked out until this much time is spent (replaying a service's
-# health history costs about 1.6 s at 1M CIs, milliseconds on the demo): the report says for how many.
-SINCE_SECONDS = 5.0
 DEFAULT_SLA = Sla()
 AT_RISK_PRIORITIES = 2  # open P1 or P2 beneath a service put it at risk, whatever its status
 
@@ -47,7 +43,6 @@ class Report:
     services_total: int
     status_counts: tuple[int, ...]  # services per Health, OK first
     at_risk: tuple[ServiceRisk, ...]  # worst first
-    since_for: int  # how many of the first at_risk carry their trouble start (see SINCE_SECONDS)
     open_by_priority: tuple[int, ...]  # open incidents of priority 1 … 5, on any CI or none
     open_without_ci: int  # open incidents that name no CI the CMDB has
     health: CmdbHealthView
@@ -68,7 +63,6 @@ def build_report(
     risks = [_risk(derived, int(s), opened, aging) for s in services]
     at_risk = [r for r in risks if r is not None]
     at_risk.sort(key=_worst_first)
-    since_for = _add_since(derived, at_risk)
     ids = [r.tile.ci_id for r in at_risk if r.tile.ci_id is not None]
     open_ = derived.open_incidents
     priorities = np.clip(np.nan_to_num(open_.priorities, nan=5), 1, 5).astype(np.int64)
@@ -80,7 +74,6 @@ def build_report(
         services_total=len(services),
         status_counts=tuple(int((status == h).sum()) for h in Health),
         at_risk=tuple(at_risk),
-        since_for=since_for,
         open_by_priority=tuple(int((priorities == p).sum()) for p in range(1, 6)),
         open_without_ci=int((open_.nodes < 0).sum()),
         health=cmdb_health_view(derived.snapshot),
@@ -138,22 +131,6 @@ def _risk(derived: Derived, position: int, opened: np.ndarray, aging: np.ndarray
     urgent = int(derived.incidents.by_priority[below, :AT_RISK_PRIORITIES].sum())
     if status < Health.DEGRADED and not urgent:
         return None
-    tile = service_tile(derived, int(derived.snapshot.index.ci_ids[position]), with_since=False)
+    tile = service_tile(derived, int(derived.snapshot.index.ci_ids[position]))
     lifecycle = int(aging[below].sum()) if aging is not None else None
     return ServiceRisk(tile, int(opened[below].sum()), lifecycle) if tile is not None else None
-
-
-def _add_since(derived: Derived, at_risk: list[ServiceRisk]) -> int:
-    """Give the worst entries their trouble start until SINCE_SECONDS are spent; how many got it."""
-    start = time.perf_counter()
-    for n, risk in enumerate(at_risk):
-        if time.perf_counter() - start > SINCE_SECONDS:
-            return n
-        at_risk[n] = _with_since(derived, risk)
-    return len(at_risk)
-
-
-def _with_since(derived: Derived, risk: ServiceRisk) -> ServiceRisk:
-    """The entry with its tile's trouble start."""
-    tile = service_tile(derived, risk.tile.ci_id) if risk.tile.ci_id is not None else None
-    return replace(risk, tile=tile) if tile is not None else risk

@@ -134,9 +134,9 @@ def _risk_table(report: Report, map_url: str) -> str:
     )
     rows = [_risk_row(r, report, map_url) for r in report.at_risk]
     note = (
-        f"<p class=meta>Since: when the service's trouble started, worked out for the {report.since_for} worst "
-        f"only; availability for the {MAX_AVAILABILITY} worst (docs/availability.md says how it is measured).</p>"
-        if len(rows) > min(report.since_for, MAX_AVAILABILITY)
+        f"<p class=meta>Availability for the {MAX_AVAILABILITY} worst only (docs/availability.md says how it is "
+        "measured).</p>"
+        if len(rows) > MAX_AVAILABILITY
         else "<p class=meta>Availability against each service's target: docs/availability.md says how.</p>"
     )
     return table(head, rows, numeric={4, 5, 6, 7, 8}) + note
@@ -148,7 +148,8 @@ def _risk_row(risk: ServiceRisk, report: Report, map_url: str) -> list[str]:
     measured = sla.report if sla is not None else None
     style = HEALTH_STYLES[tile.status]
     status = f'<span class="status" style="background:{style.colour};color:{style.ink}">{e(style.label)}</span>'
-    since = f"<span class=when>{tile.since:%Y-%m-%d %H:%M}</span>" if tile.since else ""
+    before = "" if tile.since_known else "before "  # the history does not show the start: then or earlier
+    since = f"<span class=when>{before}{tile.since:%Y-%m-%d %H:%M}</span>" if tile.since else ""
     fault = ci_link(tile.fault.ci_id, tile.fault.name, map_url) if tile.fault else ""
     p = tile.incidents
     return [

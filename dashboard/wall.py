@@ -9,15 +9,16 @@ from datetime import datetime
 
 import numpy as np
 
-from dashboard.availability import AvailabilityView
-from dashboard.cmdb.derived import Derived, id_array
+from dashboard.asof import live_of
+from dashboard.availability import AvailabilityView, inputs
+from dashboard.cmdb.derived import Derived
 from dashboard.details import text
 from dashboard.domain.graph import GraphIndex
 from dashboard.domain.health import HealthState, explain, failing_below, likely_fault
 from dashboard.domain.names import shown_name
 from dashboard.domain.neighbourhood import of_nodes
 from dashboard.domain.notices import Notice
-from dashboard.domain.since import Since, trouble_since
+from dashboard.domain.since import Since, Timeline, timeline, trouble_since
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.viewstate import ViewState
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, CRITICALITIES, Health, class_label
@@ -103,14 +104,10 @@ def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallMode
     return WallModel(shown, 0, not_ok, rest=rest, counts=counts)
 
 
-def service_tile(derived: Derived, ci_id: int, *, with_since: bool = True) -> Tile | None:
-    """The full tile of one CI (for the rotation's title), or None when it is not in the snapshot.
-
-    with_since=False leaves out when the trouble started (replaying the health history costs about 0.4 s a service
-    at 20k CIs): the tile's `since` is then None.
-    """
+def service_tile(derived: Derived, ci_id: int) -> Tile | None:
+    """The full tile of one CI (for the rotation's title and the report), or None when it is not in the snapshot."""
     position = derived.snapshot.index.position(ci_id)
-    return _tile(derived, position, with_since) if position is not None else None
+    return _tile(derived, position) if position is not None else None
 
 
 def _compact(derived: Derived, position: int) -> Compact:
@@ -129,13 +126,13 @@ def _criticality_rank(criticalities: list[object]) -> list[int]:
             for c in criticalities]  # fmt: skip
 
 
-def _tile(derived: Derived, position: int, with_since: bool = True) -> Tile:
+def _tile(derived: Derived, position: int) -> Tile:
     """A business service's tile: its incidents and those of everything below it."""
     index = derived.snapshot.index
     ci = derived.snapshot.ci
     below = reach(index, [position], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
     fault_at = likely_fault(index, derived.health, position)
-    since, since_known = started(derived, position) if with_since else (None, True)
+    since, since_known = started(derived, position)
     return Tile(
         ci_id=int(index.ci_ids[position]),
         name=shown_name(derived.names[position]),
@@ -168,15 +165,20 @@ def started(derived: Derived, position: int) -> tuple[datetime | None, bool]:
 
 
 def _trouble_since(derived: Derived, position: int) -> Since | None:
-    events = derived.snapshot.tables["health"]
-    observed = events["observed_at"].to_numpy(dtype="datetime64[ns]")
-    kept = slice(None) if derived.as_of is None else observed <= np.datetime64(derived.as_of, "ns")  # then: no later
-    return trouble_since(
-        derived.snapshot.index,
-        position,
-        events["ci_id"].pipe(id_array)[kept],
-        events["status"].to_numpy(dtype=object)[kept],
-        observed[kept],
+    events = events_in_time_order(derived)
+    if derived.as_of is not None:
+        events = events.until(np.datetime64(derived.as_of, "ns"))  # then: no later events
+    return trouble_since(derived.snapshot.index, position, events)
+
+
+def events_in_time_order(derived: Derived) -> Timeline:
+    """The snapshot's health events about CIs in time order (domain/since.py), made once per snapshot and shared
+    by the views of every time: those as of a time are a prefix of them."""
+    live = live_of(derived)
+    found = inputs(live)
+    times = found.event_times.view("datetime64[ns]")  # ns since 1970, NaT where no time
+    return live.kept(
+        "since_timeline", lambda: timeline(found.event_nodes, found.event_codes, times, live.snapshot.index.node_count)
     )
 
 

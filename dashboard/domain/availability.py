@@ -339,9 +339,16 @@ def _previous_of_same_node(nodes: np.ndarray, values: np.ndarray) -> np.ndarray:
     return previous
 
 
-def incident_outages(
-    index: GraphIndex,
-    service: int,
+@dataclass(frozen=True, slots=True)
+class CountedIncidents:
+    """The incidents that count as outages of the CI they name (see `counted_incidents`): node, start, end in ns."""
+
+    nodes: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+def counted_incidents(
     nodes: np.ndarray,
     priorities: np.ndarray,
     states: np.ndarray,
@@ -350,10 +357,9 @@ def incident_outages(
     now: int,
     *,
     count_p2: bool = False,
-) -> tuple[Intervals, int]:
-    """Periods of P1 (and, with count_p2, P2) incidents on the service or anything it depends on, and their count."""
-    inside = np.zeros(index.node_count + 1, dtype=bool)
-    inside[service_closure(index, service)[0]] = True
+) -> CountedIncidents:
+    """The P1 (and, with count_p2, P2) incidents that name a CI, not canceled, with their periods (open ones until
+    now): whatever the service, so once per snapshot."""
     nodes = np.asarray(nodes, dtype=np.int64)
     priority = np.nan_to_num(np.asarray(priorities, dtype=float), nan=5)
     state = np.char.lower(np.char.strip(np.asarray(states, dtype=object).astype(str)))
@@ -361,13 +367,21 @@ def incident_outages(
     open_ = np.isin(state, INCIDENT_OPEN_STATES)
     end = np.where(open_ | np.isnat(resolved), np.int64(now), resolved.astype(np.int64))
     counted = (
-        inside[np.where(nodes >= 0, nodes, index.node_count)]
+        (nodes >= 0)
         & (priority <= (2 if count_p2 else 1))
         & (state != "canceled")
         & ~np.isnat(opened)
         & (open_ | ~np.isnat(resolved))  # closed without a resolution time: when it ended is unknown
     )
-    return merge(opened.astype(np.int64)[counted], end[counted]), int(counted.sum())
+    return CountedIncidents(nodes[counted], opened.astype(np.int64)[counted], end[counted])
+
+
+def incident_outages(index: GraphIndex, service: int, incidents: CountedIncidents) -> tuple[Intervals, int]:
+    """Periods of the counted incidents on the service or anything it depends on, and their count."""
+    inside = np.zeros(index.node_count, dtype=bool)
+    inside[service_closure(index, service)[0]] = True
+    hit = inside[incidents.nodes]
+    return merge(incidents.starts[hit], incidents.ends[hit]), int(hit.sum())
 
 
 def report(

@@ -74,12 +74,18 @@ def group_counts(labels: np.ndarray, rows: np.ndarray, without: np.ndarray) -> l
 
 
 def label_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each label's code (int64) and the distinct labels as shown (group_label), sorted: once per snapshot."""
-    text = np.array([group_label(value) for value in labels.tolist()], dtype=object)
-    if not len(text):
+    """Each label's code (int64) and the distinct labels as shown (group_label), sorted: once per snapshot. Each
+    distinct text is shown and sorted once, not once a row (a million rows sorted as Python objects took seconds)."""
+    seen: dict[str | None, int] = {}  # every value that is not text shows as NO_LABEL: one entry for all of them
+    raw = np.fromiter(
+        (seen.setdefault(v if isinstance(v, str) else None, len(seen)) for v in labels.tolist()),
+        dtype=np.int64,
+        count=len(labels),
+    )
+    if not len(raw):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
-    names, codes = np.unique(text, return_inverse=True)
-    return codes.astype(np.int64), names
+    names, codes = np.unique(np.array([group_label(value) for value in seen], dtype=object), return_inverse=True)
+    return codes.astype(np.int64)[raw], names
 
 
 def coded_group_counts(codes: np.ndarray, names: np.ndarray, rows: np.ndarray, without: np.ndarray) -> list[GroupCount]:

@@ -87,8 +87,12 @@ def parse_dates(values: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
     """Dates (datetime64[s], NaT when empty or unparseable) and a mask of the values that are there but not dates."""
     dates = np.full(len(values), NAT, dtype="datetime64[s]")
     bad = np.zeros(len(values), dtype=bool)
+    seen: dict[str, np.datetime64 | None] = {}  # each distinct text parsed once: dates repeat across a million CIs
     for i, value in enumerate(values):
-        parsed = parse_date(value)
+        if isinstance(value, str):
+            parsed = seen[value] if value in seen else seen.setdefault(value, parse_date(value))
+        else:
+            parsed = parse_date(value)
         if parsed is None:
             bad[i] = True
         else:

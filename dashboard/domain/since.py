@@ -8,20 +8,27 @@ earliest point from which every later point is degraded or down.
 That start is *known* only when the point before it is a status the history shows (not "no data") and the step into
 trouble was not a CI's first event in the window: a CI whose first event in the window says "down" may have been
 down long before. Otherwise the trouble started at that point or earlier, and the wall says "since before".
+
+No roll-up is needed to find it. Every rule of health.py passes "degraded or down" upwards (worst-of; a group is at
+least degraded when one monitored member is degraded or down; a CI is at least its own status) and none makes it
+from anything else, so after each pass of the roll-up a CI is degraded or down exactly when a CI within that many
+hops below it has its own status degraded or down. Every CI below a service is within MAX_DEPTH hops (that is how
+the walk found it), and the roll-up makes MAX_DEPTH + 1 passes or stops at a pass that changes nothing: so a service
+is in trouble at a time exactly when some CI below it has its own status degraded or down then. Likewise it has no
+data exactly when no CI below it has an event yet, which is never the case at an event time below it. So the series
+is a count of the CIs below the service whose latest event says degraded or down, kept over their events in time
+order — exact, and in proportion to the events below the service (tests/unit/test_since_replay.py checks it against
+a full roll-up at every time).
 """
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from dashboard.domain.graph import GraphIndex
-from dashboard.domain.health import NO_DATA, roll_up, status_codes
+from dashboard.domain.health import NO_DATA
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.vocabulary import Health
-
-MAX_STEPS = 2_000  # event times replayed per service; older trouble is reported as "since before" the last one seen
-WORK = 20_000_000  # nodes + edges rolled up per service, summed over its steps: a service over 100,000 CIs gets 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,77 +40,74 @@ class Since:
 
 
 @dataclass(frozen=True, slots=True)
-class Point:
-    """A service's rolled-up status after every event at one time, and whether one of them was a CI's first."""
+class Timeline:
+    """Health events about CIs in time order (ties in row order): Health code, time, and the code of the same CI's
+    event before each one (NO_DATA for its first); and each CI's events, `by_node[node_starts[n]:node_starts[n + 1]]`
+    being the positions (in time order) of node n's. The events as of a time are the first `end` of them."""
 
-    at: np.datetime64
-    status: int  # a Health code, or NO_DATA
-    first_seen: bool
+    codes: np.ndarray  # int8
+    times: np.ndarray  # datetime64[ns]
+    previous: np.ndarray  # int8
+    by_node: np.ndarray  # int32 positions into the arrays above, node by node, each node's in time order
+    node_starts: np.ndarray  # int64, node count + 1
+    end: int
 
+    def until(self, at: np.datetime64) -> "Timeline":
+        """The events at or before a time."""
+        return replace(self, end=int(np.searchsorted(self.times[: self.end], np.datetime64(at, "ns"), side="right")))
 
-def in_trouble(status: int) -> bool:
-    """Degraded or down: what the wall calls not OK (maintenance and unknown are not trouble)."""
-    return status >= Health.DEGRADED
-
-
-def trouble_start(newest_first: Iterable[Point]) -> Since | None:
-    """The start of the trouble the newest point is in (None when it is not in trouble), from points newest first."""
-    start: Point | None = None
-    for point in newest_first:
-        if not in_trouble(point.status):
-            if start is None:
-                return None
-            known = point.status != NO_DATA and not start.first_seen
-            return Since(start.at, known)
-        start = point
-    return Since(start.at, False) if start is not None else None
-
-
-def trouble_since(
-    index: GraphIndex, root: int, ci_ids: np.ndarray, statuses: np.ndarray, observed: np.ndarray
-) -> Since | None:
-    """Since when the node at `root` is degraded or down, from the health events (ci id, status, time)."""
-    return trouble_start(status_points(index, root, ci_ids, statuses, observed))
+    def of_nodes(self, nodes: np.ndarray) -> np.ndarray:
+        """The positions, in time order, of the events about some nodes (distinct positions)."""
+        starts = self.node_starts[nodes]
+        counts = self.node_starts[nodes + 1] - starts
+        runs = np.cumsum(counts)
+        slots = np.repeat(starts - (runs - counts), counts) + np.arange(runs[-1] if len(runs) else 0)
+        found = np.sort(self.by_node[slots])
+        return found[: np.searchsorted(found, self.end)]
 
 
-def status_points(
-    index: GraphIndex, root: int, ci_ids: np.ndarray, statuses: np.ndarray, observed: np.ndarray
-) -> Iterator[Point]:
-    """The root's rolled-up status after each event time below it, newest first (lazily: each step is a roll-up)."""
-    below = np.sort(reach(index, [root], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes)
-    sub = index.induced(below)  # a roll-up per event time: over the CIs below the root only
-    root = int(np.searchsorted(below, root))
-    nodes = sub.locate(np.asarray(ci_ids))
-    keep = np.flatnonzero(nodes >= 0)
-    if not len(keep):
-        return
-    times = np.asarray(observed)[keep]
-    order = np.lexsort((keep, times))  # time order; events of the same time in row order, as own_status takes them
-    rows, times, nodes = keep[order], times[order], nodes[keep[order]]
-    codes = status_codes(np.asarray(statuses)[rows])
-    previous = _previous_of_same_node(nodes, codes)
-    own = np.full(sub.node_count, NO_DATA, dtype=np.int8)
-    own[nodes] = codes  # later events overwrite earlier ones: each node's latest
-    ends = np.flatnonzero(np.r_[times[1:] != times[:-1], True])  # the last event of each distinct time
-    starts = np.r_[0, ends[:-1] + 1]
-    steps = max(10, min(MAX_STEPS, WORK // (sub.node_count + sub.edge_count)))
-    status, changed = NO_DATA, True
-    for step, (first, last) in enumerate(zip(starts[::-1], ends[::-1], strict=True)):
-        if step >= steps:
-            return  # older points cost too much to replay: the trouble is "since before" the oldest one seen
-        if changed:  # a roll-up only where some CI's own status changed (a series repeats its status hour after hour)
-            status = int(roll_up(sub, own)[root])
-        yield Point(times[last], status, bool((previous[first : last + 1] == NO_DATA).any()))
-        before = own.copy() if last - first > 0 else None
-        for event in range(last, first - 1, -1):  # undo this time's events, latest first
-            own[nodes[event]] = previous[event]
-        changed = bool((before != own).any()) if before is not None else previous[last] != codes[last]
-
-
-def _previous_of_same_node(nodes: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """For events in time order: the status of the same node's event before each one (NO_DATA for its first)."""
-    by_node = np.lexsort((np.arange(len(nodes)), nodes))
+def timeline(nodes: np.ndarray, codes: np.ndarray, times: np.ndarray, node_count: int) -> Timeline:
+    """The events (node position, -1 for no CI; Health code; time) about CIs in time order, once per snapshot."""
+    nodes = np.asarray(nodes, dtype=np.int64)
+    about = np.flatnonzero(nodes >= 0)
+    stamps = np.asarray(times).astype("datetime64[ns]")[about]
+    order = np.argsort(stamps, kind="stable")  # ties in row order; no time (NaT) last, each a time of its own
+    rows = about[order]
+    nodes, codes = nodes[rows], np.asarray(codes, dtype=np.int8)[rows]
+    # Node by node, each node's events in time order: distinct keys, so any sort keeps that order (and the default
+    # sort is faster than a stable one).
+    keys = nodes * len(nodes) + np.arange(len(nodes))
+    by_node = np.argsort(keys).astype(np.int32 if len(nodes) < 2**31 else np.int64)  # int32: half the memory
     previous = np.full(len(nodes), NO_DATA, dtype=np.int8)
     same = nodes[by_node][1:] == nodes[by_node][:-1]
     previous[by_node[1:][same]] = codes[by_node[:-1][same]]
-    return previous
+    node_starts = np.zeros(node_count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(nodes, minlength=node_count), out=node_starts[1:])
+    return Timeline(codes, stamps[order], previous, by_node, node_starts, len(nodes))
+
+
+def trouble_since(index: GraphIndex, root: int, events: Timeline) -> Since | None:
+    """Since when the node at `root` is degraded or down, from the health events (None when it is not)."""
+    below = reach(index, [root], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
+    found = events.of_nodes(below)
+    if not len(found):
+        return None
+    codes, previous, times = events.codes[found], events.previous[found], events.times[found]
+    bad = (codes >= Health.DEGRADED).astype(np.int64) - (previous >= Health.DEGRADED)
+    ends = np.flatnonzero(np.r_[times[1:] != times[:-1], True])  # the last event of each distinct time
+    starts = np.r_[0, ends[:-1] + 1]
+    in_trouble = np.cumsum(bad)[ends] > 0  # CIs below the root degraded or down after each time's events
+    first_seen = np.logical_or.reduceat(previous == NO_DATA, starts)  # a CI's first event in the window
+    return trouble_start(times[ends], in_trouble, first_seen)
+
+
+def trouble_start(times: np.ndarray, in_trouble: np.ndarray, first_seen: np.ndarray) -> Since | None:
+    """The start of the trouble the newest point is in (None when it is not in trouble), from points oldest first:
+    their times, whether each is in trouble, and whether a CI's first event is among each one's events."""
+    if not len(times) or not in_trouble[-1]:
+        return None
+    calm = np.flatnonzero(~in_trouble)
+    if not len(calm):
+        return Since(times[0], False)  # in trouble from the first point on: then or earlier
+    start = int(calm[-1]) + 1
+    return Since(times[start], not bool(first_seen[start]))

@@ -58,6 +58,8 @@ def test_rp001_the_report_lists_services_at_risk_worst_first_with_what_to_do(tro
     assert "2 of 3 business services need attention (1 down, 0 degraded" in page
     assert "What to do next:" in page
     assert "pay-db" in page  # the likely fault, named
+    # Down since pay-db's first event in the health history: then or earlier, and the report says so.
+    assert re.search(r"<span class=when>before \d{4}-\d\d-\d\d \d\d:\d\d</span>", page)
     # A hostile name is text, never markup.
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Pay" in page

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard.cmdb.snapshot import build_snapshot
-from dashboard.domain.change_failures import NO_LABEL
+from dashboard.domain.change_failures import NO_LABEL, group_label
 from dashboard.domain.incidents_without_ci import coded_group_counts, group_counts, label_codes, place_incidents
 from dashboard.incidents_without_ci import incidents_without_ci_view
 from layouts import ids
@@ -134,3 +134,17 @@ def test_nc007_coded_group_counts_equal_group_counts(labels, picks, missing):
     without = rows[np.array(missing[: len(rows)], dtype=bool)]
     codes, names = label_codes(values)
     assert coded_group_counts(codes, names, rows, without) == group_counts(values, rows, without)
+
+
+@given(st.lists(st.sampled_from(["Network", " Network ", "network", "", "  ", None, float("nan"), 1, 1.0, True,
+                                 np.str_("Network"), "Service Desk", "1"]), max_size=40))  # fmt: skip
+def test_nc008_label_codes_equal_the_labels_of_every_row_sorted(labels):
+    values = np.array(labels, dtype=object)
+    codes, names = label_codes(values)
+    text = np.array([group_label(value) for value in values.tolist()], dtype=object)
+    if not len(text):
+        assert (len(codes), len(names)) == (0, 0)
+        return
+    direct_names, direct_codes = np.unique(text, return_inverse=True)  # the former label_codes
+    assert names.tolist() == direct_names.tolist()
+    assert codes.tolist() == direct_codes.tolist()

@@ -253,3 +253,17 @@ def test_lc015_a_kept_basis_lists_the_same_rows_again_from_the_services_it_remem
     assert len(basis.standing) == 2  # the two CIs listed
     again = lifecycle_view(snap, everything, np.datetime64(SNAP_NOW), basis=basis)
     assert again == first == lifecycle_view(snap, everything, np.datetime64(SNAP_NOW))
+
+
+@given(
+    st.lists(
+        st.sampled_from(["2027-01-31", " 2027/01/31 ", "2027-01-31T10:00:00Z", "TBD", "", "  ", None, float("nan"),
+                         datetime(2026, 5, 1, 12), 7, np.str_("2027-01-31")]),
+        max_size=40,
+    )
+)  # fmt: skip
+def test_lc016_parse_dates_reading_each_text_once_equals_parsing_every_value(values):
+    dates, bad = parse_dates(values)
+    one_by_one = [parse_date(value) for value in values]
+    assert bad.tolist() == [p is None for p in one_by_one]
+    assert [str(d) for d in dates] == [str(np.datetime64("NaT", "s") if p is None else p) for p in one_by_one]

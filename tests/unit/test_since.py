@@ -1,13 +1,12 @@
 """Since when a service is in trouble: the start of its current degraded-or-down period, from the health history."""
 
-from itertools import pairwise
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.domain.health import NO_DATA, own_status
-from dashboard.domain.since import Point, Since, in_trouble, status_points, trouble_since, trouble_start
+from dashboard.domain.graph import GraphIndex
+from dashboard.domain.health import NO_DATA, own_status, status_codes
+from dashboard.domain.since import Since, Timeline, timeline, trouble_since, trouble_start
 from dashboard.domain.vocabulary import Health
 from tests.unit.graphs import graph
 
@@ -23,11 +22,16 @@ def at(hour: int) -> np.datetime64:
     return np.datetime64("2026-11-20T00:00", "ns") + np.timedelta64(hour, "h")
 
 
+def events_of(index: GraphIndex, ids: np.ndarray, statuses: np.ndarray, observed: np.ndarray) -> Timeline:
+    """The events in time order, as the wall makes them once per snapshot."""
+    return timeline(index.locate(ids), status_codes(statuses), observed, index.node_count)
+
+
 def since(events: list[tuple[int, str, int]], ci_id: int = 1) -> Since | None:
     ids = np.array([e[0] for e in events], dtype=np.int64)
     statuses = np.array([e[1] for e in events], dtype=object)
     observed = np.array([at(e[2]) for e in events], dtype="datetime64[ns]")
-    return trouble_since(BUILT.index, BUILT.index.position(ci_id), ids, statuses, observed)
+    return trouble_since(BUILT.index, BUILT.index.position(ci_id), events_of(BUILT.index, ids, statuses, observed))
 
 
 def test_sn001_the_start_is_the_first_event_of_the_current_trouble_not_the_latest():
@@ -66,43 +70,41 @@ def test_sn006_the_newest_point_agrees_with_the_snapshots_status():
     statuses = np.array([e[1] for e in events], dtype=object)
     observed = np.array([at(e[2]) for e in events], dtype="datetime64[ns]")
     state = own_status(BUILT.index, ids, statuses, observed)
-    root = BUILT.index.position(1)
-    newest = next(status_points(BUILT.index, root, ids, statuses, observed))
-    assert newest.status == state.rolled[root]
-
-
-statuses = st.sampled_from([NO_DATA, *[int(h) for h in Health]])
+    assert state.rolled[BUILT.index.position(1)] == Health.DOWN
+    assert since(events) == Since(at(1), False)  # 4 and 5 first seen then: it may have begun before
+    assert state.rolled[BUILT.index.position(7)] == NO_DATA
+    assert since(events, ci_id=7) is None
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(statuses, st.booleans()), min_size=1, max_size=30))
+@given(st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=30))
 def test_sn007_the_start_is_never_after_now_nor_after_the_latest_step_into_trouble(series):
-    points = [Point(at(hour), status, first) for hour, (status, first) in enumerate(series)]  # oldest first
-    found = trouble_start(reversed(points))
-    now = points[-1].at
-    if not in_trouble(points[-1].status):
+    times = np.array([at(hour) for hour in range(len(series))])  # oldest first
+    trouble = np.array([t for t, _ in series])
+    first = np.array([f for _, f in series])
+    found = trouble_start(times, trouble, first)
+    if not trouble[-1]:
         assert found is None
         return
     assert found is not None
-    assert found.at <= now
-    steps_into_trouble = [
-        p.at for before, p in pairwise(points) if in_trouble(p.status) and not in_trouble(before.status)
-    ]
+    assert found.at <= times[-1]
+    steps_into_trouble = [times[n] for n in range(1, len(series)) if trouble[n] and not trouble[n - 1]]
     if steps_into_trouble:
         assert found.at == steps_into_trouble[-1]  # the latest step into trouble, never after it
-    assert all(in_trouble(p.status) for p in points if p.at >= found.at)
-    start = next(n for n, p in enumerate(points) if p.at == found.at)
-    if start == 0 or points[start - 1].status == NO_DATA or points[start].first_seen:
-        assert not found.known  # nothing before it, or no data: it began then or earlier
-    else:
-        assert found.known
+    assert trouble[times >= found.at].all()
+    start = int(np.flatnonzero(times == found.at)[0])
+    assert found.known == (start > 0 and not first[start])  # nothing before it: it began then or earlier
 
 
-def test_sn008_a_trouble_older_than_the_steps_replayed_is_since_before_the_oldest_one_seen(monkeypatch):
-    monkeypatch.setattr("dashboard.domain.since.MAX_STEPS", 3)
-    monkeypatch.setattr("dashboard.domain.since.WORK", 1)  # at least 10 steps, whatever the work
-    events = [(6, "ok", 0)] + [(6, "down", hour) for hour in range(1, 15)]
-    assert since(events) == Since(at(5), False)  # 10 points replayed: hours 14 … 5, all down
+def test_sn008_a_trouble_thousands_of_event_times_old_still_has_its_exact_start():
+    events = [(6, "ok", 0), (6, "down", 1)] + [
+        (4, (hour % 2 and "degraded") or "down", hour) for hour in range(2, 5000)
+    ]
+    assert since(events) == Since(at(1), True)  # the former replay stopped after 2,000 times: "since before"
+
+
+def in_trouble(status: int) -> bool:
+    return status >= Health.DEGRADED
 
 
 event_lists = st.lists(
@@ -124,7 +126,7 @@ def test_sn009_the_replay_agrees_with_the_status_rebuilt_from_scratch_at_every_e
         upto = observed <= time
         return int(own_status(BUILT.index, ids[upto], statuses[upto], observed[upto]).rolled[root])
 
-    found = trouble_since(BUILT.index, root, ids, statuses, observed)
+    found = trouble_since(BUILT.index, root, events_of(BUILT.index, ids, statuses, observed))
     times = np.unique(observed)
     if not in_trouble(rebuilt(times[-1])):
         assert found is None
