@@ -185,14 +185,14 @@ def _pairs(
 ) -> list[ChangePair]:
     """Some pairs as rows, in the order given; each column is taken for all of them at once (not cell by cell)."""
     change, incident, index = snapshot.tables["change"], snapshot.tables["incident"], snapshot.index
-    changed = index.locate(id_array(change["ci_id"].iloc[changes]))
-    struck = index.locate(id_array(incident["ci_id"].iloc[incidents]))
-    names = snapshot.ci["name"].to_numpy(dtype=object)
+    changed = index.locate(id_array(change["ci_id"].take(changes)))
+    struck = index.locate(id_array(incident["ci_id"].take(incidents)))
+    names = snapshot.ci["name"].take(np.concatenate([changed, struck])).tolist()  # the rows' CIs only
     numbers, summaries = _values(change, "number", changes), _values(incident, "summary", incidents)
-    types, teams = _column(change, "type")[changes].tolist(), _column(change, "assignment_group")[changes].tolist()
-    changed_ids, changed_names = index.ci_ids[changed].tolist(), names[changed].tolist()
+    types, teams = _values(change, "type", changes), _values(change, "assignment_group", changes)
+    changed_ids, changed_names = index.ci_ids[changed].tolist(), names[: len(changes)]
     incident_numbers, priority = _values(incident, "number", incidents), priorities(incident, incidents)
-    struck_ids, struck_names = index.ci_ids[struck].tolist(), names[struck].tolist()
+    struck_ids, struck_names = index.ci_ids[struck].tolist(), names[len(changes) :]
     changed_at, opened = rows.changed_at[changes], rows.opened_at[incidents]
     return [
         ChangePair(
@@ -216,7 +216,7 @@ def _pairs(
 
 def _values(frame: pd.DataFrame, name: str, rows: np.ndarray) -> list[object]:
     """Some rows of a column as Python values (None for every row when the table lacks the column)."""
-    return frame[name].iloc[rows].tolist() if name in frame.columns else [None] * len(rows)
+    return frame[name].take(rows).tolist() if name in frame.columns else [None] * len(rows)
 
 
 def _text(value: object) -> str:
@@ -227,7 +227,7 @@ def priorities(incident: pd.DataFrame, rows: np.ndarray) -> list[int | None]:
     """The priorities of some incident rows as integers (None where missing or not a number)."""
     if "priority" not in incident.columns:
         return [None] * len(rows)
-    numbers = pd.to_numeric(incident["priority"].iloc[rows], errors="coerce").astype("float64").to_numpy()
+    numbers = pd.to_numeric(incident["priority"].take(rows), errors="coerce").astype("float64").to_numpy()
     return [int(n) if n == n else None for n in numbers.tolist()]
 
 
