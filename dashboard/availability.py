@@ -14,10 +14,12 @@ from dashboard.cmdb.derived import Derived, id_array
 from dashboard.domain.availability import (
     DAY,
     AvailabilityReport,
+    StateFlags,
     health_outages,
     incident_outages,
     parse_target,
     report,
+    state_flags,
 )
 from dashboard.domain.health import status_codes
 from dashboard.domain.vocabulary import BUSINESS_SERVICE
@@ -40,6 +42,7 @@ class AvailabilityInputs:
     states: np.ndarray
     opened: np.ndarray
     resolved: np.ndarray
+    flags: StateFlags  # of states, for incident_outages
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +66,10 @@ def inputs(derived: Derived) -> AvailabilityInputs:
             event_times=health["observed_at"].to_numpy(dtype="datetime64[ns]").astype(np.int64),
             incident_nodes=index.locate(incident["ci_id"].pipe(id_array)),
             priorities=incident["priority"].to_numpy(dtype=np.float64, na_value=np.nan),
-            states=incident["state"].to_numpy(dtype=object),
+            states=(states := incident["state"].to_numpy(dtype=object)),
             opened=incident["opened_at"].to_numpy(dtype="datetime64[ns]"),
             resolved=incident["resolved_at"].to_numpy(dtype="datetime64[ns]"),
+            flags=state_flags(states),
         )
 
     return derived.kept("availability_inputs", build)
@@ -115,7 +119,7 @@ def _build(derived: Derived, position: int, default_target: float, count_p2: boo
         position,
         found.incident_nodes,
         found.priorities,
-        found.states,
+        found.flags,
         found.opened,
         found.resolved,
         now,

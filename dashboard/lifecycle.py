@@ -166,7 +166,7 @@ def _rank(snapshot: Snapshot) -> np.ndarray:
 def _rows(snapshot: Snapshot, basis: LifecycleBasis, risk: LifecycleRisk, at_risk: np.ndarray) -> list[RiskRow]:
     ordered = risk_order(risk, at_risk, basis.service_rank[at_risk])[:LISTED]
     listed = ordered.tolist()
-    standing = [_standing(snapshot, basis, p) for p in listed]
+    standing = _standing(snapshot, basis, listed)
     ci = snapshot.ci
     cells = {
         name: ci[name].take(ordered).tolist() if name in ci.columns else [""] * len(listed)
@@ -175,21 +175,24 @@ def _rows(snapshot: Snapshot, basis: LifecycleBasis, risk: LifecycleRisk, at_ris
     return [_row(snapshot, risk, p, s, k, cells) for k, (p, s) in enumerate(zip(listed, standing, strict=True))]
 
 
-def _standing(snapshot: Snapshot, basis: LifecycleBasis, position: int) -> tuple[str, ...]:
-    """standing_services of a CI as the rows show them, kept in the basis (at most STANDING_KEPT CIs, then forgotten
-    all at once)."""
+def _standing(snapshot: Snapshot, basis: LifecycleBasis, listed: list[int]) -> list[tuple[str, ...]]:
+    """standing_services of each listed CI as the rows show them, kept in the basis (at most STANDING_KEPT CIs, then
+    forgotten all at once); the names of those not kept yet are taken in one go."""
     kept = basis.standing
-    found = kept.get(position)
-    if found is None:
-        if len(kept) >= STANDING_KEPT:
-            kept.clear()
-        services = standing_services(snapshot.index, position, basis.rank)
-        names = snapshot.ci["name"].take(services).tolist()
-        rank = basis.rank
-        found = kept[position] = tuple(
-            f"{shown_name(n)} ({_criticality(int(rank[s]))})" for n, s in zip(names, services.tolist(), strict=True)
+    new = [p for p in dict.fromkeys(listed) if p not in kept]
+    if len(kept) + len(new) > STANDING_KEPT:
+        kept.clear()
+        new = list(dict.fromkeys(listed))
+    services = [standing_services(snapshot.index, p, basis.rank) for p in new]
+    every = np.concatenate(services).astype(np.int64) if services else np.empty(0, dtype=np.int64)
+    names, rank, at = snapshot.ci["name"].take(every).tolist(), basis.rank, 0
+    for position, found in zip(new, services, strict=True):
+        shown = names[at : at + len(found)]
+        kept[position] = tuple(
+            f"{shown_name(n)} ({_criticality(int(rank[s]))})" for n, s in zip(shown, found.tolist(), strict=True)
         )
-    return found
+        at += len(found)
+    return [kept[p] for p in listed]
 
 
 def _criticality(rank: int) -> str:

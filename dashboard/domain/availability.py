@@ -339,12 +339,27 @@ def _previous_of_same_node(nodes: np.ndarray, values: np.ndarray) -> np.ndarray:
     return previous
 
 
+@dataclass(frozen=True, slots=True)
+class StateFlags:
+    """Which incidents are open and which canceled, by their state (trimmed, any case): worked out once per snapshot
+    (lower-casing a million states took ~1 s, and incident_outages runs once per service)."""
+
+    open: np.ndarray  # bool
+    canceled: np.ndarray  # bool
+
+
+def state_flags(states: np.ndarray) -> StateFlags:
+    """The flags of incident states as the source wrote them."""
+    state = np.char.lower(np.char.strip(np.asarray(states, dtype=object).astype(str)))
+    return StateFlags(np.isin(state, INCIDENT_OPEN_STATES), state == "canceled")
+
+
 def incident_outages(
     index: GraphIndex,
     service: int,
     nodes: np.ndarray,
     priorities: np.ndarray,
-    states: np.ndarray,
+    states: np.ndarray | StateFlags,
     opened: np.ndarray,
     resolved: np.ndarray,
     now: int,
@@ -356,14 +371,14 @@ def incident_outages(
     inside[service_closure(index, service)[0]] = True
     nodes = np.asarray(nodes, dtype=np.int64)
     priority = np.nan_to_num(np.asarray(priorities, dtype=float), nan=5)
-    state = np.char.lower(np.char.strip(np.asarray(states, dtype=object).astype(str)))
+    flags = states if isinstance(states, StateFlags) else state_flags(states)
     opened, resolved = np.asarray(opened, dtype="datetime64[ns]"), np.asarray(resolved, dtype="datetime64[ns]")
-    open_ = np.isin(state, INCIDENT_OPEN_STATES)
+    open_ = flags.open
     end = np.where(open_ | np.isnat(resolved), np.int64(now), resolved.astype(np.int64))
     counted = (
         inside[np.where(nodes >= 0, nodes, index.node_count)]
         & (priority <= (2 if count_p2 else 1))
-        & (state != "canceled")
+        & ~flags.canceled
         & ~np.isnat(opened)
         & (open_ | ~np.isnat(resolved))  # closed without a resolution time: when it ended is unknown
     )

@@ -296,3 +296,32 @@ def test_av018_availability_is_never_rounded_up_to_a_full_hundred(share, shown):
 )
 def test_av019_budgets_are_signed_minutes_hours_or_days(seconds, shown):
     assert duration(seconds) == shown
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([1, 2, 3, 4, 5, 9]),
+            st.sampled_from([1.0, 2.0, 3.0, float("nan")]),
+            st.sampled_from(["New", " in progress ", "Resolved", "CANCELED", "canceled ", "closed", "", None, 7]),
+            st.integers(0, 60),
+            st.none() | st.integers(0, 80),
+        ),
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_av_flags_worked_out_once_give_the_same_outages_as_the_states(rows, count_p2):
+    index = DIAMOND.index
+    nodes = index.locate(np.array([r[0] for r in rows], dtype=np.int64))
+    priorities = np.array([r[1] for r in rows], dtype=float)
+    states = np.array([r[2] for r in rows], dtype=object)
+    opened = np.array([h(r[3]) for r in rows], dtype="datetime64[ns]")
+    resolved = np.array([np.datetime64("NaT") if r[4] is None else h(r[4]) for r in rows], dtype="datetime64[ns]")
+    service = index.position(1)
+    direct = incident_outages(index, service, nodes, priorities, states, opened, resolved, NOW, count_p2=count_p2)
+    flags = av.state_flags(states)
+    once = incident_outages(index, service, nodes, priorities, flags, opened, resolved, NOW, count_p2=count_p2)
+    assert once[1] == direct[1]
+    assert once[0].starts.tolist() == direct[0].starts.tolist()
+    assert once[0].ends.tolist() == direct[0].ends.tolist()
