@@ -10,6 +10,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from dashboard.cmdb.cells import cells
 from dashboard.cmdb.derived import id_array
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.change_failures import (
@@ -187,7 +188,7 @@ def _pairs(
     change, incident, index = snapshot.tables["change"], snapshot.tables["incident"], snapshot.index
     changed = index.locate(id_array(change["ci_id"].take(changes)))
     struck = index.locate(id_array(incident["ci_id"].take(incidents)))
-    names = snapshot.ci["name"].take(np.concatenate([changed, struck])).tolist()  # the rows' CIs only
+    names = cells(snapshot.ci["name"], np.concatenate([changed, struck]))  # the rows' CIs only
     numbers, summaries = _values(change, "number", changes), _values(incident, "summary", incidents)
     types, teams = _values(change, "type", changes), _values(change, "assignment_group", changes)
     changed_ids, changed_names = index.ci_ids[changed].tolist(), names[: len(changes)]
@@ -216,7 +217,7 @@ def _pairs(
 
 def _values(frame: pd.DataFrame, name: str, rows: np.ndarray) -> list[object]:
     """Some rows of a column as Python values (None for every row when the table lacks the column)."""
-    return frame[name].take(rows).tolist() if name in frame.columns else [None] * len(rows)
+    return cells(frame[name], rows) if name in frame.columns else [None] * len(rows)
 
 
 def _text(value: object) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard.cmdb.cells import cells
 from dashboard.cmdb.distinct import per_distinct
 from dashboard.cmdb.lifecycle_dates import LifecycleDates, lifecycle_dates
 from dashboard.cmdb.snapshot import Snapshot
@@ -168,11 +169,11 @@ def _rows(snapshot: Snapshot, basis: LifecycleBasis, risk: LifecycleRisk, at_ris
     listed = ordered.tolist()
     standing = _standing(snapshot, basis, listed)
     ci = snapshot.ci
-    cells = {
-        name: ci[name].take(ordered).tolist() if name in ci.columns else [""] * len(listed)
+    columns = {
+        name: cells(ci[name], ordered) if name in ci.columns else [""] * len(listed)
         for name in ("name", "class", "location")
     }  # one take a column, not a lookup a cell
-    return [_row(snapshot, risk, p, s, k, cells) for k, (p, s) in enumerate(zip(listed, standing, strict=True))]
+    return [_row(snapshot, risk, p, s, k, columns) for k, (p, s) in enumerate(zip(listed, standing, strict=True))]
 
 
 def _standing(snapshot: Snapshot, basis: LifecycleBasis, listed: list[int]) -> list[tuple[str, ...]]:
@@ -185,7 +186,7 @@ def _standing(snapshot: Snapshot, basis: LifecycleBasis, listed: list[int]) -> l
         new = list(dict.fromkeys(listed))
     services = [standing_services(snapshot.index, p, basis.rank) for p in new]
     every = np.concatenate(services).astype(np.int64) if services else np.empty(0, dtype=np.int64)
-    names, rank, at = snapshot.ci["name"].take(every).tolist(), basis.rank, 0
+    names, rank, at = cells(snapshot.ci["name"], every), basis.rank, 0
     for position, found in zip(new, services, strict=True):
         shown = names[at : at + len(found)]
         kept[position] = tuple(
@@ -205,7 +206,7 @@ def _row(
     position: int,
     services: tuple[str, ...],
     k: int,
-    cells: dict[str, list[object]],
+    columns: dict[str, list[object]],
 ) -> RiskRow:
     dates = {}
     for kind, codes in risk.buckets.items():
@@ -216,9 +217,9 @@ def _row(
     worst = Bucket(min(int(codes[position]) for codes in risk.buckets.values()))
     return RiskRow(
         ci_id=snapshot.index.ci_ids[position].item(),
-        name=shown_name(cells["name"][k]),
-        ci_class=shown_name(cells["class"][k]),
-        location=shown_name(cells["location"][k]),
+        name=shown_name(columns["name"][k]),
+        ci_class=shown_name(columns["class"][k]),
+        location=shown_name(columns["location"][k]),
         dates=dates,
         services=services,
         worst=BUCKET_LABELS[worst],
