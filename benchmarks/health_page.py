@@ -18,6 +18,7 @@ The report (Markdown) goes to stdout, one JSON object on its last line; progress
 """
 
 import argparse
+import cProfile
 import json
 import logging
 import os
@@ -62,13 +63,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=9, help="runs per filter URL (default 9)")
     parser.add_argument("--runs", type=int, default=5, help="fresh browsers (default 5)")
     parser.add_argument("--report-runs", type=int, default=3, help="report processes (default 3)")
+    parser.add_argument("--only", choices=("filters",), help="only step 2 (after the load): the filter changes")
+    parser.add_argument("--profile", type=Path, help="cProfile step 2 into this file (pstats; times are inflated)")
     args = parser.parse_args(argv)
     if args.url == f"sqlite:///{DEFAULT_DB}" and not DEFAULT_DB.exists():
         log(f"[health_page] generating {DEFAULT_DB} (a few minutes) …")
         subprocess.run([sys.executable, "-m", "dashboard", "generate", "--database-url", args.url, *VOLUME, "--quiet"],
                        check=True)  # fmt: skip
     app, derived, data, load = loaded(args.url)
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler is not None:
+        profiler.enable()
     changes = filter_changes(app, derived, data, args.repeat)
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(args.profile)
+    if args.only == "filters":
+        print_changes(args, changes)
+        return 0
     browser = drawn(app, derived, args.runs)
     reports = report_runs(args.url, args.report_runs)
     print_report(args, load, data, changes, browser, reports)
@@ -236,9 +248,7 @@ def print_report(args: argparse.Namespace, load: dict, data: Any, changes: dict,
     steps = [[name, f"{s:.2f}", f"{mb:,.0f}"] for name, (s, mb) in load["steps"].items()]
     print(markdown(["step", "seconds", "RSS after, MB"], steps))
     print(f"\nPeak RSS (VmHWM) of the process after the warm-up: {load['peak_mb']:,.0f} MB.\n")
-    print(f"## /health filter change: the page callback POSTed (filters, charts, sections), {args.repeat} runs each\n")
-    change_rows = [[f"`{u}`", f"{statistics.median(r):.0f}", f"{p95(r):.0f}"] for u, r in changes.items()]
-    print(markdown(["URL", "median ms", "p95 ms"], change_rows))
+    print_changes(args, changes)
     every = [t for r in changes.values() for t in r]
     cold, warm, rep = browser["cold"], browser["warm"], reports["seconds"]
     print(f"\n## Targets ({len(QUERIES)} URLs; browser: {args.runs} fresh browsers, {browser['charts']} charts)\n")
@@ -251,6 +261,15 @@ def print_report(args: argparse.Namespace, load: dict, data: Any, changes: dict,
     ]  # fmt: skip
     print(markdown(["target", "measured", "holds"], targets))
     print(json.dumps({**meta, "load": load, "filter_ms": changes, "browser": browser, "report": reports}))
+
+
+def print_changes(args: argparse.Namespace, changes: dict[str, list[float]]) -> None:
+    """The filter changes' table: median and p95 per URL."""
+    print(f"## /health filter change: the page callback POSTed (filters, charts, sections), {args.repeat} runs each\n")
+    change_rows = [[f"`{u}`", f"{statistics.median(r):.0f}", f"{p95(r):.0f}"] for u, r in changes.items()]
+    print(markdown(["URL", "median ms", "p95 ms"], change_rows))
+    every = [t for r in changes.values() for t in r]
+    print(f"\nEvery run: p95 {p95(every):.0f} ms; load average {os.getloadavg()[0]:.2f}.\n")
 
 
 def _ok(values: list[float], limit: float) -> str:

@@ -5,10 +5,11 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from dash import Dash, Input, Output, State, ctx, html, no_update
-from dash.dependencies import ALL
+from dash.dependencies import ALL, MATCH
 
 from callbacks.pages import HEALTH_PATH, page_of
 from dashboard.asof import as_of_notices
+from dashboard.change_failures import LISTED, pair_page
 from dashboard.domain.health_scope import HealthQuery, health_query, parse_health
 from dashboard.domain.untrusted import text
 from dashboard.domain.viewstate import ViewState, bad_as_of
@@ -20,6 +21,7 @@ from dashboard.health_reports import health_reports
 from dashboard.report_sections import Sla
 from dashboard.services import Services
 from layouts import ids
+from layouts.change_failures import pair_list
 from layouts.health import build_body, build_filters, build_selection
 from layouts.health_availability import build_availability_not_as_of, build_health_availability
 from layouts.health_charts import FONT
@@ -147,6 +149,30 @@ def register(app: Dash, services: Services) -> None:
             return no_update, map_href, root + (f"&{urlencode({'asof': query.as_of})}" if query.as_of else "")
         cis = cis_behind(derived, health_data_at(derived, query.as_of), query, mark)
         return build_selection(cis, map_at(map_href, query.as_of)), no_update, no_update
+
+    @app.callback(
+        Output({"type": ids.HEALTH_PAIRS_LIST, "name": MATCH}, "children"),
+        Input({"type": ids.HEALTH_PAIRS_NEWER, "name": MATCH}, "n_clicks"),
+        Input({"type": ids.HEALTH_PAIRS_OLDER, "name": MATCH}, "n_clicks"),
+        State({"type": ids.HEALTH_PAIRS_PAGE, "name": MATCH}, "data"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def paged(_newer: object, _older: object, page: object, search: object) -> object:
+        """Another page of the change pairs, of the URL's scope and range (the sections are kept per URL)."""
+        derived = services.current()
+        triggered = ctx.triggered_id if isinstance(ctx.triggered_id, dict) else {}
+        if derived is None or triggered.get("type") not in (ids.HEALTH_PAIRS_NEWER, ids.HEALTH_PAIRS_OLDER):
+            return no_update
+        query = parse_health(search)
+        view = health_reports(derived, health_data_at(derived, query.as_of), query).changes
+        if view.rows is None:
+            return no_update
+        current = page if isinstance(page, int) and not isinstance(page, bool) else 0
+        step = -1 if triggered["type"] == ids.HEALTH_PAIRS_NEWER else 1
+        chosen = min(max(0, current + step), max(0, (view.pair_count - 1) // LISTED))
+        pairs = pair_page(derived.snapshot, view.rows, chosen * LISTED)
+        return pair_list(pairs, view.pair_count, chosen, map_at(map_href, query.as_of))
 
 
 def map_at(map_href: str, as_of: str | None) -> str:

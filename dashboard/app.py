@@ -20,8 +20,10 @@ from callbacks.pages import HEALTH_PATH, QUALITY_PATH
 from dashboard import auth, background, compression, fast_json, guard, headers, page_scripts, report_route
 from dashboard.asof import warm_as_of
 from dashboard.cmdb.derived import DerivedCache
+from dashboard.health_availability import availability_warmer
 from dashboard.health_data import health_data
 from dashboard.health_reports import warm_health_reports
+from dashboard.report_sections import Sla
 from dashboard.services import Services, store_for
 from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
@@ -81,7 +83,16 @@ def create_app(
         # /health's per-snapshot data is warmed too (seconds at 1M CIs), so that its first page is a filter change;
         # so are the histories of asof= (the map's, the wall's and /health's past), and the change-failure pairs of
         # every change with the default URL's report sections (issue 13 speed).
-        DerivedCache(warmers=(warm_wall, health_data, warm_as_of, warm_health_reports)),
+        # Then the availability of every business service, which /health's availability section shows.
+        DerivedCache(
+            warmers=(
+                warm_wall,
+                health_data,
+                warm_as_of,
+                warm_health_reports,
+                availability_warmer(Sla(settings.sla_target, settings.sla_count_p2)),
+            )
+        ),
     )
     app = Dash(
         __name__,

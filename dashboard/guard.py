@@ -100,7 +100,7 @@ def callback_request_problem(callback_map: dict, body: object) -> str | None:
     output = body.get("output")
     if not isinstance(output, str) or output not in callback_map:
         return "unknown output"
-    if _outputs_of(body.get("outputs")) != _outputs_in_key(output):
+    if not _outputs_match(_outputs_of(body.get("outputs")), _outputs_in_key(output)):
         return "outputs do not match the callback"
     registered = callback_map[output]
     if "callback" not in registered:
@@ -121,10 +121,13 @@ MAX_PATTERN_ITEMS = 100  # components one pattern-matching (ALL) input may list
 
 def _matches(item: object, want: dict) -> bool:
     """True when a sent input or state is the registered one: the same id and property, or for a pattern-matching id
-    (registered as its JSON text, e.g. the /health charts) a list of components whose ids fit the pattern."""
+    (registered as its JSON text, e.g. the /health charts) a list of components whose ids fit the pattern (ALL), or
+    the one component whose id fits it (MATCH: the /health change pairs' pager)."""
     if not want["id"].startswith("{"):
         return isinstance(item, dict) and (item.get("id"), item.get("property")) == (want["id"], want["property"])
     pattern = json.loads(want["id"])
+    if MATCH in pattern.values():
+        return isinstance(item, dict) and item.get("property") == want["property"] and _fits(item.get("id"), pattern)
     return (
         isinstance(item, list)
         and len(item) <= MAX_PATTERN_ITEMS
@@ -142,6 +145,25 @@ def _fits(ident: object, pattern: dict) -> bool:
             if not isinstance(ident[key], str | int) or isinstance(ident[key], bool):
                 return False
         elif ident[key] != value:
+            return False
+    return True
+
+
+MATCH = ["MATCH"]  # the wildcard of a MATCH pattern id, as Dash registers it
+
+
+def _outputs_match(sent: list[tuple[object, str]] | None, expected: list[tuple[str, str]]) -> bool:
+    """True when the sent outputs are the callback's: the same ids, or for a pattern id (MATCH) one that fits it."""
+    if sent is None or len(sent) != len(expected):
+        return False
+    for (ident, prop), (want, want_prop) in zip(sent, expected, strict=True):
+        if prop != want_prop:
+            return False
+        if want.startswith("{"):
+            pattern = json.loads(want)
+            if MATCH not in pattern.values() or not _fits(ident, pattern):
+                return False
+        elif ident != want:
             return False
     return True
 

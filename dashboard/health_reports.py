@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.change_failures import ChangeBasis, ChangeFailuresView, change_basis, change_failures_view
+from dashboard.change_failures import ChangeBasis, ChangeFailuresView, change_basis, change_failures_view, changed_by
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.health_scope import HealthQuery, filter_of, parse_health, scope_mask
 from dashboard.domain.lifecycle import BUCKET_LABELS, LABELS, Bucket, DateKind, lifecycle_risk
@@ -104,11 +104,9 @@ def report_marked(
     no-CI charts, none and the count of its incidents (they name no CI); a heading for them."""
     reports = health_reports(derived, data, query)
     if kind in ("chgtype", "chgteam"):
-        pairs = [p for p in reports.changes.pairs if (p.change_type if kind == "chgtype" else p.team) == label]
-        ids = np.array(sorted({p.changed_ci_id for p in pairs if isinstance(p.changed_ci_id, int)}), dtype=np.int64)
-        nodes = derived.snapshot.index.locate(ids)
+        nodes = changed_by(derived.snapshot, reports.changes, "type" if kind == "chgtype" else "team", label)
         what = "change type" if kind == "chgtype" else "team"
-        return nodes[nodes >= 0], f"CIs changed by failed changes of {what} {label or '(none)'}", 0
+        return nodes, f"CIs changed by failed changes of {what} {label or '(none)'}", 0
     counts = reports.without_ci.by_group if kind == "nocigroup" else reports.without_ci.by_category
     without = sum(c.without_ci for c in counts if c.label == label)
     what = "assignment group" if kind == "nocigroup" else "category"

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.change_failures import priorities, times
+from dashboard.cmdb.cells import cells
 from dashboard.cmdb.derived import id_array
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.incidents_without_ci import GroupCount, coded_group_counts, label_codes, place_incidents
@@ -116,7 +117,7 @@ _LISTED_COLUMNS = ("number", "state", "assignment_group", "category", "business_
 
 def _listed(frame: pd.DataFrame, rows: np.ndarray) -> dict[str, list[object]]:
     """The listed incidents' cells, column by column (a lookup per cell cost 0.2 s for 500 incidents)."""
-    return {name: frame[name].take(rows).tolist() for name in _LISTED_COLUMNS if name in frame.columns}
+    return {name: cells(frame[name], rows) for name in _LISTED_COLUMNS if name in frame.columns}
 
 
 def _incident(listed: dict[str, list[object]], k: int, opened: np.datetime64, priority: int | None) -> UnplacedIncident:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard.cmdb.cells import cells
 from dashboard.cmdb.distinct import per_distinct
 from dashboard.cmdb.lifecycle_dates import LifecycleDates, lifecycle_dates
 from dashboard.cmdb.snapshot import Snapshot
@@ -77,8 +78,11 @@ class LifecycleBasis:
     dates: LifecycleDates
     rank: np.ndarray
     service_rank: np.ndarray
-    # The business services standing on each CI listed so far (by position): a filter change lists mostly the same CIs.
-    standing: dict[int, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    # The business services standing on each CI listed so far (by position), as the rows show them ("name
+    # (criticality)", most critical first): a filter change lists mostly the same CIs.
+    standing: dict[int, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # The risk as of the last few moments asked (a filter change of /health asks the same one, the snapshot's now).
+    risks: dict[tuple, LifecycleRisk] = field(default_factory=dict, compare=False, repr=False)
 
 
 STANDING_KEPT = 20_000
@@ -112,8 +116,7 @@ def lifecycle_view(
         error = snapshot.attributes_error_id
         note = f"The CI attributes could not be read (error id {error})." if error else "Reading CI attributes…"
         return LifecycleView(int(scope.sum()), 0, (), (), (), note, near_days, max_age_years)
-    dates, moment = basis.dates, np.datetime64(now, "s")
-    risk = lifecycle_risk(dates.expiry, dates.installed, dates.hardware, moment, near_days, max_age_years)
+    risk = _risk(basis, np.datetime64(now, "s"), near_days, max_age_years)
     at_risk = risk.at_risk()
     at_risk = at_risk[scope[at_risk]]
     return LifecycleView(
@@ -121,10 +124,26 @@ def lifecycle_view(
         at_risk=len(at_risk),
         counts=tuple(_counts(risk, scope)),
         rows=tuple(_rows(snapshot, basis, risk, at_risk)),
-        findings=dates.findings,
+        findings=basis.dates.findings,
         near_days=near_days,
         max_age_years=max_age_years,
     )
+
+
+RISKS_KEPT = 4
+
+
+def _risk(basis: LifecycleBasis, moment: np.datetime64, near_days: int, max_age_years: int) -> LifecycleRisk:
+    """lifecycle_risk of the basis's dates as of a moment, kept in the basis for the last few moments."""
+    key = (moment, near_days, max_age_years)
+    found = basis.risks.get(key)
+    if found is None:
+        dates = basis.dates
+        found = lifecycle_risk(dates.expiry, dates.installed, dates.hardware, moment, near_days, max_age_years)
+        if len(basis.risks) >= RISKS_KEPT:
+            basis.risks.clear()
+        basis.risks[key] = found
+    return found
 
 
 def _counts(risk: LifecycleRisk, scope: np.ndarray) -> list[BucketCount]:
@@ -147,22 +166,34 @@ def _rank(snapshot: Snapshot) -> np.ndarray:
 
 def _rows(snapshot: Snapshot, basis: LifecycleBasis, risk: LifecycleRisk, at_risk: np.ndarray) -> list[RiskRow]:
     ordered = risk_order(risk, at_risk, basis.service_rank[at_risk])[:LISTED]
-    rank, listed = basis.rank, ordered.tolist()
-    standing = [_standing(snapshot, basis, p) for p in listed]
-    wanted = np.unique(np.concatenate([ordered, *standing])).astype(np.int64) if listed else ordered
-    names = dict(zip(wanted.tolist(), snapshot.ci["name"].take(wanted).tolist(), strict=True))  # one take, not per cell
-    return [_row(snapshot, risk, p, s, rank, names) for p, s in zip(listed, standing, strict=True)]
+    listed = ordered.tolist()
+    standing = _standing(snapshot, basis, listed)
+    ci = snapshot.ci
+    columns = {
+        name: cells(ci[name], ordered) if name in ci.columns else [""] * len(listed)
+        for name in ("name", "class", "location")
+    }  # one take a column, not a lookup a cell
+    return [_row(snapshot, risk, p, s, k, columns) for k, (p, s) in enumerate(zip(listed, standing, strict=True))]
 
 
-def _standing(snapshot: Snapshot, basis: LifecycleBasis, position: int) -> np.ndarray:
-    """standing_services of a CI, kept in the basis (at most STANDING_KEPT CIs, then forgotten all at once)."""
+def _standing(snapshot: Snapshot, basis: LifecycleBasis, listed: list[int]) -> list[tuple[str, ...]]:
+    """standing_services of each listed CI as the rows show them, kept in the basis (at most STANDING_KEPT CIs, then
+    forgotten all at once); the names of those not kept yet are taken in one go."""
     kept = basis.standing
-    found = kept.get(position)
-    if found is None:
-        if len(kept) >= STANDING_KEPT:
-            kept.clear()
-        found = kept[position] = standing_services(snapshot.index, position, basis.rank)
-    return found
+    new = [p for p in dict.fromkeys(listed) if p not in kept]
+    if len(kept) + len(new) > STANDING_KEPT:
+        kept.clear()
+        new = list(dict.fromkeys(listed))
+    services = [standing_services(snapshot.index, p, basis.rank) for p in new]
+    every = np.concatenate(services).astype(np.int64) if services else np.empty(0, dtype=np.int64)
+    names, rank, at = cells(snapshot.ci["name"], every), basis.rank, 0
+    for position, found in zip(new, services, strict=True):
+        shown = names[at : at + len(found)]
+        kept[position] = tuple(
+            f"{shown_name(n)} ({_criticality(int(rank[s]))})" for n, s in zip(shown, found.tolist(), strict=True)
+        )
+        at += len(found)
+    return [kept[p] for p in listed]
 
 
 def _criticality(rank: int) -> str:
@@ -173,11 +204,10 @@ def _row(
     snapshot: Snapshot,
     risk: LifecycleRisk,
     position: int,
-    services: np.ndarray,
-    rank: np.ndarray,
-    names: dict[int, object],
+    services: tuple[str, ...],
+    k: int,
+    columns: dict[str, list[object]],
 ) -> RiskRow:
-    ci, index = snapshot.ci, snapshot.index
     dates = {}
     for kind, codes in risk.buckets.items():
         code = Bucket(int(codes[position]))
@@ -185,13 +215,12 @@ def _row(
         due = code in (Bucket.PAST, Bucket.NEAR)
         dates[LABELS[kind]] = f"{BUCKET_LABELS[code]} {str(when)[:10]}" if due else ""
     worst = Bucket(min(int(codes[position]) for codes in risk.buckets.values()))
-    named = [f"{shown_name(names[s])} ({_criticality(int(rank[s]))})" for s in services.tolist()]
     return RiskRow(
-        ci_id=index.ci_ids[position].item(),
-        name=shown_name(ci["name"].iat[position]),
-        ci_class=shown_name(ci["class"].iat[position]),
-        location=shown_name(ci["location"].iat[position]) if "location" in ci.columns else "",
+        ci_id=snapshot.index.ci_ids[position].item(),
+        name=shown_name(columns["name"][k]),
+        ci_class=shown_name(columns["class"][k]),
+        location=shown_name(columns["location"][k]),
         dates=dates,
-        services=tuple(named),
+        services=services,
         worst=BUCKET_LABELS[worst],
     )

@@ -2,7 +2,7 @@
 
 from dash import dcc, html
 
-from dashboard.change_failures import ChangeFailuresView, ChangePair
+from dashboard.change_failures import LISTED, ChangeFailuresView, ChangePair
 from dashboard.domain.change_failures import FailureRate
 from layouts import ids
 from layouts.health_sections import ALERT_COLOUR, MAP_COLUMN, bar_chart, grid, map_link, section
@@ -40,7 +40,14 @@ def build_change_failures(view: ChangeFailuresView, map_href: str | None = None)
         if view.changes
         else []
     )
-    rows = [pair_row(pair) for pair in view.pairs]
+    listed = html.Div(pair_list(view.pairs, view.pair_count, 0, map_href), id=_pager(ids.HEALTH_PAIRS_LIST))
+    return section(ids.HEALTH_CHANGE_FAILURES, TITLE, lead, [html.Div(charts, className="report-charts"), listed])
+
+
+def pair_list(pairs: tuple[ChangePair, ...], total: int, page: int, map_href: str | None) -> list:
+    """The list's parts: a page of the pairs (LISTED at a time, newest change first) in a grid; with more than one
+    page, which ones are shown of how many, and buttons to the newer and older pages (callbacks/health.py)."""
+    rows = [pair_row(pair) for pair in pairs]
     columns = PAIR_COLUMNS
     if map_href is not None:
         columns = (*PAIR_COLUMNS[:4], {"field": "changed_map", **MAP_COLUMN}, *PAIR_COLUMNS[4:8])
@@ -49,7 +56,34 @@ def build_change_failures(view: ChangeFailuresView, map_href: str | None = None)
             row["changed_map"] = map_link(map_href, row["changed_ci_id"])
             row["incident_map"] = map_link(map_href, row["incident_ci_id"])
     table = grid(ids.HEALTH_CHANGE_FAILURES_PAIRS, rows, columns, "No change was followed by an incident.")
-    return section(ids.HEALTH_CHANGE_FAILURES, TITLE, lead, [html.Div(charts, className="report-charts"), table])
+    parts: list[object] = [table]
+    if total > LISTED:
+        first = page * LISTED
+        parts[:0] = [
+            html.P(shown(first, len(pairs), total), className="note"),
+            html.Div(
+                [
+                    html.Button("Newer pairs", id=_pager(ids.HEALTH_PAIRS_NEWER), disabled=page == 0),
+                    html.Button("Older pairs", id=_pager(ids.HEALTH_PAIRS_OLDER), disabled=first + LISTED >= total),
+                    dcc.Store(id=_pager(ids.HEALTH_PAIRS_PAGE), data=page),
+                ],
+                className="pager",
+            ),
+        ]
+    return parts
+
+
+def shown(first: int, count: int, total: int) -> str:
+    """Which pairs a page shows, of how many (the grid sorts and filters those shown)."""
+    return (
+        f"Showing pairs {first + 1:,}–{first + count:,} of {total:,}, newest change first ({LISTED} at a time: the "
+        "grid sorts and filters those shown). The buttons show the others; the filters above or a click on a bar "
+        "narrow them."
+    )
+
+
+def _pager(kind: str) -> dict:
+    return {"type": kind, "name": "changes"}
 
 
 def _rates(graph_id: str, title: str, rates: tuple[FailureRate, ...], kind: str) -> dcc.Graph:

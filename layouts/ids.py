@@ -99,3 +99,8 @@ HEALTH_LIFECYCLE = "health-lifecycle"
 HEALTH_LIFECYCLE_BUCKETS = "health-lifecycle-buckets"
 HEALTH_LIFECYCLE_CIS = "health-lifecycle-cis"
 HEALTH_LIFECYCLE_FINDINGS = "health-lifecycle-findings"
+# The change-pairs list of /health, a page of pairs at a time (pattern ids, "name": the list; a MATCH callback)
+HEALTH_PAIRS_LIST = "health-pairs-list"
+HEALTH_PAIRS_NEWER = "health-pairs-newer"
+HEALTH_PAIRS_OLDER = "health-pairs-older"
+HEALTH_PAIRS_PAGE = "health-pairs-page"

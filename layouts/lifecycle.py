@@ -1,13 +1,12 @@
 """The "asset lifecycle risk" section of /health: CIs per date kind and bucket, the CIs at risk and their services."""
 
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from dashboard.domain.lifecycle import BUCKET_LABELS, LABELS, Bucket
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
 from dashboard.lifecycle import LISTED, LifecycleView, RiskRow
 from layouts import ids
-from layouts.health_sections import FONT_PX, MAP_COLUMN, TITLE_PX, chart_id, grid, map_link, section
+from layouts.health_sections import FONT_PX, MAP_COLUMN, TITLE_PX, WHITE, grid, map_link, report_graph, section
 
 TITLE = "Asset lifecycle risk"
 NO_DATES = (
@@ -76,34 +75,34 @@ def lead(view: LifecycleView) -> str:
 
 
 def _buckets(view: LifecycleView) -> dcc.Graph:
+    """CIs per date kind, stacked by bucket (a plain-dict figure, layouts/health_sections.py)."""
     kinds = [count.kind for count in view.counts]
-    figure = go.Figure(
-        [
-            go.Bar(
-                name=BUCKET_LABELS[bucket],
-                y=kinds,
-                x=[count.counts[BUCKET_LABELS[bucket]] for count in view.counts],
-                orientation="h",
-                marker={"color": colour, "line": {"color": "#333333", "width": 0.5}},
-                customdata=[f"life|{count.name}|{int(bucket)}" for count in view.counts],  # health_marks.py
-                hovertemplate="%{y}: %{x} CIs " + BUCKET_LABELS[bucket].lower() + "<extra></extra>",
-            )
-            for bucket, colour in DRAWN.items()
-        ]
-    )
-    figure.update_layout(
-        barmode="stack",
-        title={"text": "CIs by lifecycle date", "x": 0, "font": {"size": TITLE_PX}},
-        font={"size": FONT_PX},
-        height=(height := 90 + 40 * len(kinds)),
-        meta={"height": height},  # read by /health's scaling on big screens (callbacks/health.py)
-        margin={"l": 10, "r": 20, "t": 40, "b": 30},
-        template="plotly_white",
-        yaxis={"autorange": "reversed", "automargin": True},
-        legend={"orientation": "h", "y": -0.2, "traceorder": "normal"},
-    )
-    graph_id = chart_id(ids.HEALTH_LIFECYCLE_BUCKETS)
-    return dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False}, className="report-chart")
+    traces = [
+        {
+            "type": "bar",
+            "name": BUCKET_LABELS[bucket],
+            "y": kinds,
+            "x": [count.counts[BUCKET_LABELS[bucket]] for count in view.counts],
+            "orientation": "h",
+            "marker": {"color": colour, "line": {"color": "#333333", "width": 0.5}},
+            "customdata": [f"life|{count.name}|{int(bucket)}" for count in view.counts],  # health_marks.py
+            "hovertemplate": "%{y}: %{x} CIs " + BUCKET_LABELS[bucket].lower() + "<extra></extra>",
+        }
+        for bucket, colour in DRAWN.items()
+    ]
+    height = 90 + 40 * len(kinds)
+    layout = {
+        "barmode": "stack",
+        "title": {"text": "CIs by lifecycle date", "x": 0, "font": {"size": TITLE_PX}},
+        "font": {"size": FONT_PX},
+        "height": height,
+        "meta": {"height": height},  # read by /health's scaling on big screens (callbacks/health.py)
+        "margin": {"l": 10, "r": 20, "t": 40, "b": 30},
+        "template": WHITE,
+        "yaxis": {"autorange": "reversed", "automargin": True},
+        "legend": {"orientation": "h", "y": -0.2, "traceorder": "normal"},
+    }
+    return report_graph(ids.HEALTH_LIFECYCLE_BUCKETS, {"data": traces, "layout": layout})
 
 
 def risk_row(row: RiskRow) -> dict:

@@ -1,5 +1,7 @@
 """Build `_dash-update-component` request bodies from an app's registered callbacks, as the browser would."""
 
+import json
+
 from dash import Dash
 
 
@@ -23,15 +25,18 @@ def request_for_key(app: Dash, key: str, values: dict[str, object], triggered: s
     """A request body for the callback registered under `key` (see callback_request)."""
     registered = app.callback_map[key]
     outputs = [
-        {"id": part.split("@")[0].rsplit(".", 1)[0], "property": part.split("@")[0].rsplit(".", 1)[1]}
+        {"id": _one(part.split("@")[0].rsplit(".", 1)[0]), "property": part.split("@")[0].rsplit(".", 1)[1]}
         for part in key.strip(".").split("...")
         if not registered.get("no_output")  # a callback without outputs is registered under a hash
     ]
 
     def filled(items: list[dict]) -> list:
-        # A pattern-matching (ALL) id stands for a list of components: none of them is on the page here.
+        # A pattern-matching (ALL) id stands for a list of components: none of them is on the page here; a MATCH id
+        # for the one component that fired (the "name" STAND_IN).
         return [
-            [] if item["id"].startswith("{") else {**item, "value": values.get(f"{item['id']}.{item['property']}")}
+            ([] if '["ALL"]' in item["id"] else {**item, "id": _one(item["id"]), "value": None})
+            if item["id"].startswith("{")
+            else {**item, "value": values.get(f"{item['id']}.{item['property']}")}
             for item in items
         ]
 
@@ -42,6 +47,16 @@ def request_for_key(app: Dash, key: str, values: dict[str, object], triggered: s
         "state": filled(registered["state"]),
         "changedPropIds": [triggered] if triggered else [],
     }
+
+
+STAND_IN = "changes"
+
+
+def _one(component_id: str) -> str | dict:
+    """A plain id as it is; a MATCH pattern id as the id of one component it matches (its wildcards: STAND_IN)."""
+    if not component_id.startswith("{"):
+        return component_id
+    return {k: STAND_IN if v == ["MATCH"] else v for k, v in json.loads(component_id).items()}
 
 
 def post(app: Dash, body: dict) -> tuple[int, dict]:

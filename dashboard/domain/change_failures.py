@@ -175,6 +175,31 @@ def failure_rates(labels: np.ndarray, failed: np.ndarray) -> list[FailureRate]:
     return sorted(rates, key=lambda r: (-r.rate, -r.changes, r.label))
 
 
+def coded_failure_rates(
+    codes: np.ndarray, names: np.ndarray, rows: np.ndarray, failed: np.ndarray
+) -> list[FailureRate]:
+    """failure_rates(labels[rows], failed) from each row's code into the distinct labels (sorted, as label_codes
+    gives them): the same rates in the same order, without text per row."""
+    if not len(rows):
+        return []
+    chosen = codes[rows]
+    counts = np.bincount(chosen, minlength=len(names))
+    failures = np.bincount(chosen, weights=failed.astype(np.int64), minlength=len(names))
+    rates = [FailureRate(str(names[k]), int(counts[k]), int(failures[k])) for k in np.flatnonzero(counts).tolist()]
+    return sorted(rates, key=lambda r: (-r.rate, -r.changes, r.label))
+
+
+def pair_order(
+    found: ChangeFailures, changed_at: np.ndarray, opened_at: np.ndarray, number_codes: np.ndarray
+) -> np.ndarray:
+    """The positions of found's pairs, newest change first: by change time, then change number (its code, which
+    orders as the number's text), then the incident's opening time, all descending and to the microsecond (as a
+    pair's row shows its times); pairs equal in all three keep their order in `found`."""
+    changed = changed_at[found.pair_change].astype("datetime64[us]").astype(np.int64)
+    opened = opened_at[found.pair_incident].astype("datetime64[us]").astype(np.int64)
+    return np.lexsort((-opened, -number_codes[found.pair_change], -changed))
+
+
 def group_label(value: object) -> str:
     """A type or team as shown: trimmed text; None, NaN and blank as NO_LABEL."""
     if not isinstance(value, str) or not value.strip():

@@ -238,3 +238,37 @@ def test_he201_a_change_failure_bar_lists_the_cis_changed_and_a_no_ci_bar_says_h
     status, answer = click(demo, by_group["customdata"][0])
     assert status == 200
     assert "name no CI" in json.dumps(answer)
+
+
+def test_he202_the_pager_of_change_pairs_answers_with_a_page_of_the_urls_pairs(demo):
+    from dashboard.change_failures import LISTED
+    from dashboard.domain.health_scope import parse_health
+    from dashboard.health_data import health_data
+    from dashboard.health_reports import health_reports
+
+    derived = demo.server.extensions["servicemap"].current()
+    view = health_reports(derived, health_data(derived), parse_health("?days=90")).changes
+    assert view.pair_count, "the demo has changes followed by incidents"
+    pager = {"type": ids.HEALTH_PAIRS_OLDER, "name": "changes"}
+    key = callback_key(
+        demo, json.dumps({"name": ["MATCH"], "type": ids.HEALTH_PAIRS_LIST}, separators=(",", ":")), "children"
+    )
+    body = {
+        "output": key,
+        "outputs": {"id": {"type": ids.HEALTH_PAIRS_LIST, "name": "changes"}, "property": "children"},
+        "inputs": [
+            {"id": {"type": ids.HEALTH_PAIRS_NEWER, "name": "changes"}, "property": "n_clicks", "value": None},
+            {"id": pager, "property": "n_clicks", "value": 1},
+        ],
+        "state": [
+            {"id": {"type": ids.HEALTH_PAIRS_PAGE, "name": "changes"}, "property": "data", "value": 0},
+            {"id": ids.URL, "property": "search", "value": "?days=90"},
+        ],
+        "changedPropIds": [json.dumps(pager, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
+    }
+    status, answer = post(demo, body)
+    assert status == 200, answer
+    text = json.dumps(answer)
+    assert view.pairs[0].change in text
+    pages = -(-view.pair_count // LISTED)
+    assert ("Showing pairs" in text) == (pages > 1)

@@ -206,7 +206,7 @@ def test_cf012_the_section_draws_rates_and_pairs():
     found = {_name(c.id): c for c in _walk(section) if getattr(c, "id", None)}
     by_type = found[ids.HEALTH_CHANGE_FAILURES_BY_TYPE]
     assert isinstance(by_type, dcc.Graph)
-    assert list(by_type.figure.data[0].y) == [r.label for r in view.by_type]
+    assert list(by_type.figure["data"][0]["y"]) == [r.label for r in view.by_type]
     grid = found[ids.HEALTH_CHANGE_FAILURES_PAIRS]
     assert isinstance(grid, dag.AgGrid)
     assert len(grid.rowData) == 3

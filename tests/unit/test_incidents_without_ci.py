@@ -109,7 +109,7 @@ def test_nc005_the_section_draws_counts_and_incidents():
     assert [c.id for c in charts] == [
         {"type": ids.HEALTH_CHART, "name": name} for name in (ids.HEALTH_NO_CI_BY_GROUP, ids.HEALTH_NO_CI_BY_CATEGORY)
     ]
-    assert list(charts[0].figure.data[0].y) == ["Service Desk", "Network"]  # groups with none without CI: no bar
+    assert list(charts[0].figure["data"][0]["y"]) == ["Service Desk", "Network"]  # groups with none without CI: no bar
     grid = section.children[-1]
     assert isinstance(grid, dag.AgGrid)
     assert grid.id == ids.HEALTH_NO_CI_INCIDENTS

@@ -191,8 +191,8 @@ def test_lc011_the_section_draws_buckets_cis_and_the_finding():
     assert section.id == ids.HEALTH_LIFECYCLE
     chart, finding, table = section.children[2:]
     assert chart.id == {"type": ids.HEALTH_CHART, "name": ids.HEALTH_LIFECYCLE_BUCKETS}
-    assert [bar.name for bar in chart.figure.data] == ["Past", "Near", "Not a date", "Fine"]
-    assert chart.figure.data[1].customdata[0] == "life|end_of_support|1"  # a click lists them (health_marks.py)
+    assert [bar["name"] for bar in chart.figure["data"]] == ["Past", "Near", "Not a date", "Fine"]
+    assert chart.figure["data"][1]["customdata"][0] == "life|end_of_support|1"  # a click lists them (health_marks.py)
     assert finding.id == ids.HEALTH_LIFECYCLE_FINDINGS
     assert isinstance(table, dag.AgGrid)
     assert [row["name"] for row in table.rowData] == ["old-server", "near-switch"]
