@@ -57,6 +57,13 @@ def changes_of(derived: Derived) -> ChangeBasis:
     return derived.kept(CHANGES_KEY, lambda: change_basis(derived.snapshot))
 
 
+def changes_if_built(derived: Derived) -> ChangeBasis | None:
+    """The change-failure basis when this snapshot has it already (a server's warm-up), else None: a one-off reader
+    such as `report` then walks only its own window's changes (a quarter of the snapshot's in the sample), not all."""
+    found = derived.built(CHANGES_KEY)
+    return found if isinstance(found, ChangeBasis) else None
+
+
 def unplaced_of(derived: Derived) -> UnplacedBasis:
     """The incidents decoded for the section of those that name no CI, kept once per snapshot."""
     return derived.kept(UNPLACED_KEY, lambda: unplaced_basis(derived.snapshot))

@@ -12,7 +12,7 @@ from dashboard.cmdb.derived import Derived
 from dashboard.domain.lifecycle import lifecycle_risk
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.vocabulary import class_label
-from dashboard.health_reports import changes_of, kept_basis, unplaced_of
+from dashboard.health_reports import changes_if_built, kept_basis, unplaced_of
 from dashboard.incidents_without_ci import IncidentsWithoutCIView, incidents_without_ci_view
 from dashboard.lifecycle import LifecycleBasis, LifecycleView, lifecycle_view
 
@@ -89,7 +89,7 @@ def build_sections(
         availability=availability,
         availability_days=days,
         top_cis=_top_cis(derived, np.where(scope, opened, 0)),
-        changes=change_failures_view(derived.snapshot, scope, start, end, basis=changes_of(derived)),
+        changes=change_failures_view(derived.snapshot, scope, start, end, basis=changes_if_built(derived)),
         unplaced=incidents_without_ci_view(derived.snapshot, scope, start, end, basis=unplaced_of(derived)),
         lifecycle=lifecycle_view(derived.snapshot, scope, end, basis=basis),
     )

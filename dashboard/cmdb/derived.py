@@ -175,6 +175,10 @@ class Derived:
                     values[key] = build()
         return values[key]  # type: ignore[return-value]
 
+    def built(self, key: str) -> object | None:
+        """What `kept` holds under a key, without building it: None until some view asked for it (or the warm-up)."""
+        return self.values.get(key)
+
     @once
     def search(self) -> NameSearch:
         """Type-ahead index over CI names and their words."""

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard.change_failures import change_basis, change_failures_view
+from dashboard.cmdb.derived import Derived
 from dashboard.cmdb.snapshot import build_snapshot
 from dashboard.domain.change_failures import (
     NO_LABEL,
@@ -20,6 +21,7 @@ from dashboard.domain.change_failures import (
     narrowed,
 )
 from dashboard.domain.traverse import ALL_HOPS, Direction, reach
+from dashboard.health_reports import changes_if_built, changes_of
 from layouts import ids
 from layouts.change_failures import build_change_failures
 from tests.rows import ci, frames, incident, rel
@@ -311,3 +313,10 @@ def test_cf017_the_view_from_the_snapshot_basis_equals_the_view_computed_afresh(
     window = (np.datetime64(NOW - timedelta(days=1)), np.datetime64(NOW + timedelta(days=1)))
     basis = change_basis(snap)
     assert change_failures_view(snap, scope, *window, basis=basis) == change_failures_view(snap, scope, *window)
+
+
+def test_cf018_a_one_off_reader_uses_the_basis_only_once_a_view_built_it():
+    derived = Derived(snapshot())
+    assert changes_if_built(derived) is None  # `report` then walks only its own window's changes
+    basis = changes_of(derived)
+    assert changes_if_built(derived) is basis
