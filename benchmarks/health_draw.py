@@ -99,7 +99,10 @@ def cmdbs(url: str | None) -> list[tuple[str, str]]:
         log(f"[health_draw] generating the demo CMDB at {demo} …")
         generate(f"sqlite:///{demo}", SampleSpec(cis=DEMO_CIS, seed=DEMO_SEED), progress=False)
     ensure_cmdb("sqlite", SAMPLE_CIS, "")
-    return [(f"demo ({DEMO_CIS:,} CIs)", f"sqlite:///{demo}"), (f"{SAMPLE_CIS:,} CIs", f"sqlite:///{CACHE / f'cmdb_{SAMPLE_CIS}.sqlite'}")]
+    return [
+        (f"demo ({DEMO_CIS:,} CIs)", f"sqlite:///{demo}"),
+        (f"{SAMPLE_CIS:,} CIs", f"sqlite:///{CACHE / f'cmdb_{SAMPLE_CIS}.sqlite'}"),
+    ]
 
 
 def measure(label: str, url: str, runs: int) -> dict[str, Any]:
@@ -151,10 +154,17 @@ def report(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:
     header = ["CMDB", "charts", "cold: drawn", "answer", "first chart mounted", "DOM ready", "long tasks",
               "warm: drawn", "scripts KiB (decoded)"]  # fmt: skip
     rows = [
-        [r["label"], f"{r['cold'].get('charts', 0):.0f}", f"{r['cold']['drawn']:.2f}", f"{r['cold']['answer']:.2f}",
-         f"{r['cold'].get('mounted', float('nan')):.2f}", f"{r['cold']['dom']:.2f}",
-         f"{r['cold']['busy']:.2f} ({r['cold']['tasks']:.0f})", f"{r['warm']['drawn']:.2f}",
-         f"{r['cold']['script_kib']:,.0f} ({r['cold']['script_decoded_kib']:,.0f})"]  # fmt: skip
+        [
+            r["label"],
+            f"{r['cold'].get('charts', 0):.0f}",
+            f"{r['cold']['drawn']:.2f}",
+            f"{r['cold']['answer']:.2f}",
+            f"{r['cold'].get('mounted', float('nan')):.2f}",
+            f"{r['cold']['dom']:.2f}",
+            f"{r['cold']['busy']:.2f} ({r['cold']['tasks']:.0f})",
+            f"{r['warm']['drawn']:.2f}",
+            f"{r['cold']['script_kib']:,.0f} ({r['cold']['script_decoded_kib']:,.0f})",
+        ]
         for r in results
     ]
     print(markdown(header, rows))
