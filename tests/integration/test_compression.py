@@ -146,9 +146,11 @@ def test_sm007_health_loads_the_cartesian_plotly_compressed_and_kept_and_the_map
     assert start < page.index("/_dash-component-suites/")  # before Dash's scripts: defined when a chart mounts
     path = page[start + len('<script src="') : page.index('"', start + len('<script src="'))]
     plain = client.get(path)
-    assert plain.status_code == 200 and b"plotly.js (cartesian - minified) v4.1.1" in plain.data[:200]
+    assert plain.status_code == 200
+    assert b"plotly.js (cartesian - minified) v4.1.1" in plain.data[:200]
     first = client.get(path, headers=GZIP)
-    assert first.headers["Content-Encoding"] == "gzip" and len(first.data) < len(plain.data) / 2
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert len(first.data) < len(plain.data) / 2
     assert gzip.decompress(first.data) == plain.data
     kept = app.server.extensions["servicemap_compress"].cache.kept
     assert [key for key in kept if "plotly" in key] == ["gzip;/_servicemap/plotly-cartesian.min.js"]
