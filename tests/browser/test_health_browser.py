@@ -178,3 +178,24 @@ def test_bh009_a_fresh_load_draws_every_chart_with_the_cartesian_plotly_and_no_s
     assert not [s for s in scripts if "package_data/plotly.min.js" in s]
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and e.get("source") == "javascript"]
     assert errors == []
+
+
+def test_bh010_charts_are_not_redrawn_at_the_size_drawn_but_still_follow_a_resized_window(browser, served):
+    open_health(browser, served)
+    width = (
+        "const p = document.querySelector('#page-health .js-plotly-plot');return [p._fullLayout.width, p.offsetWidth]"
+    )
+    WebDriverWait(browser, WAIT).until(lambda d: abs(d.execute_script(width)[0] - d.execute_script(width)[1]) < 1)
+    assert browser.execute_script("return window.Plotly.Plots.__servicemapResize") is True
+    before = browser.execute_script(width)[0]
+    size = browser.get_window_size()
+    try:
+        browser.set_window_size(size["width"] - 400, size["height"])
+        WebDriverWait(browser, WAIT).until(
+            lambda d: (
+                abs(d.execute_script(width)[0] - before) > 50  # narrower, or one column: wider
+                and abs(d.execute_script(width)[0] - d.execute_script(width)[1]) < 1
+            )
+        )
+    finally:
+        browser.set_window_size(size["width"], size["height"])
