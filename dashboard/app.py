@@ -16,7 +16,8 @@ from callbacks import pages as pages_callbacks
 from callbacks import paths as paths_callbacks
 from callbacks import selection as selection_callbacks
 from callbacks import wall as wall_callbacks
-from callbacks.pages import HEALTH_PATH, QUALITY_PATH
+from callbacks import whatif as whatif_callbacks
+from callbacks.pages import HEALTH_PATH, QUALITY_PATH, WHATIF_PATH
 from dashboard import auth, background, compression, fast_json, guard, headers, page_scripts, report_route
 from dashboard.asof import warm_as_of
 from dashboard.cmdb.derived import DerivedCache
@@ -38,6 +39,7 @@ FEATURES = (
     paths_callbacks,
     health_callbacks,
     asof_callbacks,
+    whatif_callbacks,
 )
 STATUS_TICK_MS = 10_000
 
@@ -102,7 +104,13 @@ def create_app(
         snapshot = services.store.snapshot
         version = snapshot.version if snapshot is not None else None
         return build_shell(
-            settings.title, STATUS_TICK_MS, map_href, quality_href, version, app.get_relative_path(HEALTH_PATH)
+            settings.title,
+            STATUS_TICK_MS,
+            map_href,
+            quality_href,
+            version,
+            app.get_relative_path(HEALTH_PATH),
+            app.get_relative_path(WHATIF_PATH),
         )
 
     app.layout = page

@@ -99,3 +99,13 @@ HEALTH_LIFECYCLE = "health-lifecycle"
 HEALTH_LIFECYCLE_BUCKETS = "health-lifecycle-buckets"
 HEALTH_LIFECYCLE_CIS = "health-lifecycle-cis"
 HEALTH_LIFECYCLE_FINDINGS = "health-lifecycle-findings"
+
+# What-if (issue 14, /whatif): the page, its pickers (CIs, CIs with everything in them, sites), answer and export.
+PAGE_WHATIF = "page-whatif"
+NAV_WHATIF = "nav-whatif"
+WHATIF_CIS = "whatif-cis"
+WHATIF_WITHIN = "whatif-within"
+WHATIF_SITES = "whatif-sites"
+WHATIF_BODY = "whatif-body"
+WHATIF_EXPORT = "whatif-export"
+WHATIF_DOWNLOAD = "whatif-download"
