@@ -99,8 +99,8 @@ def _failed(derived: Derived, query: WhatIfQuery) -> tuple[tuple[Chosen, ...], n
             failed = np.array([position]) if kind == "ci" else contents(index, np.array([position]))
             chosen.append(Chosen(kind, str(ci_id), ci_label(derived, position), len(failed)))
             parts.append(failed)
-    columns = health_data(derived).columns
-    for site in query.sites:
+    columns = health_data(derived).columns if query.sites else None
+    for site in query.sites if columns is not None else ():
         code = columns.location_names.index(site) if site in columns.location_names else -1
         at_site = np.flatnonzero(columns.location == code) if code >= 0 else np.empty(0, dtype=np.int64)
         failed = contents(index, at_site) if len(at_site) else at_site
@@ -126,7 +126,8 @@ def _rows(
     derived: Derived, changed: np.ndarray, today: np.ndarray, then: np.ndarray, users: np.ndarray | None
 ) -> tuple[ServiceImpact, ...]:
     ci = derived.snapshot.ci
-    criticality = ci["criticality"].to_numpy(dtype=object)[changed] if "criticality" in ci.columns else []
+    # Only the changed services' cells: converting a million-row text column costs more than the what-if itself.
+    criticality = ci["criticality"].iloc[changed].to_numpy(dtype=object) if "criticality" in ci.columns else []
     rows = []
     for i, position in enumerate(changed.tolist()):
         level = _text(criticality[i]) if len(criticality) else ""
