@@ -26,6 +26,7 @@ from dashboard.health_reports import warm_health_reports
 from dashboard.services import Services, store_for
 from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
+from dashboard.whatif import warm_whatif
 from layouts.shell import build_shell
 
 FEATURES = (
@@ -83,7 +84,7 @@ def create_app(
         # /health's per-snapshot data is warmed too (seconds at 1M CIs), so that its first page is a filter change;
         # so are the histories of asof= (the map's, the wall's and /health's past), and the change-failure pairs of
         # every change with the default URL's report sections (issue 13 speed).
-        DerivedCache(warmers=(warm_wall, health_data, warm_as_of, warm_health_reports)),
+        DerivedCache(warmers=(warm_wall, health_data, warm_as_of, warm_health_reports, warm_whatif)),
     )
     app = Dash(
         __name__,

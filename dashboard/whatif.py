@@ -13,7 +13,7 @@ import numpy as np
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.untrusted import whole_number
 from dashboard.domain.vocabulary import BUSINESS_SERVICE, RELATIONSHIP_TYPE_BY_NAME, Health, class_label
-from dashboard.domain.whatif import contents, what_if
+from dashboard.domain.whatif import WhatIfBasis, contents, what_if, what_if_basis
 from dashboard.domain.whatif_query import WhatIfQuery
 from dashboard.health_data import health_data
 
@@ -24,6 +24,7 @@ USED_BY = RELATIONSHIP_TYPE_BY_NAME["used by"].code
 CRITICALITY_FACTORS = {"critical": 8, "high": 4, "medium": 2, "low": 1}
 ATTRIBUTES_WAIT_SECONDS = 3.0  # the attributes are read just after a snapshot is published (~0.5 s at 1M CIs)
 USERS_KEY = "whatif_users"
+BASIS_KEY = "whatif_basis"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ def whatif_view(derived: Derived, query: WhatIfQuery) -> WhatIfView:
     index = derived.snapshot.index
     chosen, failed = _failed(derived, query)
     health = derived.health
-    rolled = what_if(index, health.own, health.rolled, failed)
+    rolled = what_if(index, health.own, health.rolled, failed, whatif_basis(derived))
     services = np.flatnonzero(index.class_mask(BUSINESS_SERVICE))
     today, then = health.shown(services), _shown(rolled[services])
     changed = services[then != today]
@@ -84,6 +85,17 @@ def whatif_view(derived: Derived, query: WhatIfQuery) -> WhatIfView:
         users_known=users is not None,
         cut=query.cut,
     )
+
+
+def whatif_basis(derived: Derived) -> WhatIfBasis:
+    """The snapshot's what-if basis (its dependency walks and cycles), built once and kept."""
+    return derived.kept(BASIS_KEY, lambda: what_if_basis(derived.snapshot.index))
+
+
+def warm_whatif(derived: Derived) -> None:
+    """Build what a what-if needs per snapshot in the warm-up, so that the first one does not wait for it."""
+    whatif_basis(derived)
+    service_users(derived)
 
 
 def _failed(derived: Derived, query: WhatIfQuery) -> tuple[tuple[Chosen, ...], np.ndarray]:
