@@ -4,7 +4,7 @@ import numpy as np
 
 from dashboard.domain.health import NO_DATA, roll_up
 from dashboard.domain.vocabulary import Health
-from dashboard.domain.whatif import contents, failed_own, what_if
+from dashboard.domain.whatif import contents, failed_own, what_if, what_if_basis
 from tests.unit.graphs import DIAMOND_CIS, DIAMOND_RELS, graph, ids_of
 
 OK, DEGRADED, DOWN = int(Health.OK), int(Health.DEGRADED), int(Health.DOWN)
@@ -89,3 +89,18 @@ def test_wi006_everything_in_a_rack_behind_a_switch_or_in_a_cluster():
 def test_wi007_contents_end_on_a_containment_cycle():
     built = graph({1: "rack", 2: "server"}, [(2, "located in", 1), (1, "located in", 2)])
     assert ids_of(built, contents(built.index, np.array([0]))) == [1, 2]
+
+
+def test_wi008_only_a_failure_beneath_a_cycle_replays_the_roll_up_there():
+    # 1 → 2 ⇄ 3 → 4 (a cycle above 4); 5 → 6 beside it
+    cis = {1: "business_service", 2: "application", 3: "application", 4: "server", 5: "business_service"}
+    cis |= {6: "server"}
+    rels = [(1, "depends on", 2), (2, "depends on", 3), (3, "depends on", 2), (3, "runs on", 4), (5, "runs on", 6)]
+    built = graph(cis, rels)
+    index = built.index
+    basis = what_if_basis(index)
+    assert ids_of(built, basis.replayed) == [2, 3, 4]
+    own = own_of(built, {4: OK, 6: OK, 1: OK, 5: OK})
+    beside, beneath = fail(built, own, [6]), fail(built, own, [4])
+    assert (beside[5], beside[1]) == (DOWN, OK)
+    assert (beneath[1], beneath[5]) == (DOWN, OK)
