@@ -86,7 +86,8 @@ def build_whatif_body(view: WhatIfView, map_href: Callable[[int], str]) -> list:
         ]
     return [
         html.Section(
-            [html.H2(_heading(view)), _chosen(view.chosen), *_notes(view), _counts_table(view)], className="card"
+            [html.H2(_heading(view)), _chosen(view.chosen, map_href), *_notes(view), _counts_table(view)],
+            className="card",
         ),
         html.Section(_services(view, map_href), className="card wide", style={"marginTop": "1.2em"}),
     ]
@@ -100,14 +101,14 @@ def _heading(view: WhatIfView) -> str:
     )
 
 
-def _chosen(chosen: tuple[Chosen, ...]) -> html.Ul:
-    return html.Ul(
-        [
-            html.Li([html.Strong(shown_name(c.label)), f" — {_KINDS[c.kind]} ({c.failed:,} CI{_plural(c.failed)})"])
-            for c in chosen
-        ],
-        className="whatif-chosen",
-    )
+def _chosen(chosen: tuple[Chosen, ...], map_href: Callable[[int], str]) -> html.Ul:
+    """Each choice with the CIs it fails; a CI's name is a link to its map."""
+    items = []
+    for c in chosen:
+        name = html.Strong(shown_name(c.label))
+        shown = dcc.Link(name, href=map_href(int(c.key))) if c.kind != "site" and c.failed else name
+        items.append(html.Li([shown, f" — {_KINDS[c.kind]} ({c.failed:,} CI{_plural(c.failed)})"]))
+    return html.Ul(items, className="whatif-chosen")
 
 
 def _plural(count: int) -> str:

@@ -11,7 +11,7 @@ from dashboard.domain.vocabulary import Health
 from dashboard.domain.whatif import failed_own
 from dashboard.domain.whatif_query import WhatIfQuery, parse_query
 from dashboard.settings import Settings
-from dashboard.whatif import service_users, whatif_view
+from dashboard.whatif import ServiceImpact, WhatIfView, service_users, whatif_view
 from layouts import ids
 from layouts.whatif import whatif_csv
 from tests.callbacks import callback_request, post, request_for_key
@@ -132,3 +132,23 @@ def test_wf008_the_details_panel_offers_what_if_this_fails(app):
         _ci_panel(derived, ViewState(root=5), derived.snapshot.index.position(900002), "/", S()), default=str
     )
     assert "/whatif?fail=900002" in panel
+
+
+def test_wf009_the_export_button_sends_the_csv_of_the_url(app):
+    values = {f"{ids.WHATIF_EXPORT}.n_clicks": 1, f"{ids.URL}.search": "?site=DUB1"}
+    status, data = post(app, callback_request(app, ids.WHATIF_DOWNLOAD, "data", values))
+    assert status == 200
+    sent = data["response"][ids.WHATIF_DOWNLOAD]["data"]
+    assert sent["filename"] == "what-if.csv"
+    assert sent["content"].startswith("ci_id,name,criticality,users,weight,status_today,status_what_if\n")
+    values[f"{ids.URL}.search"] = "?fail=abc"  # nothing chosen: nothing sent
+    status, data = post(app, callback_request(app, ids.WHATIF_DOWNLOAD, "data", values))
+    assert status in (200, 204)
+    assert ids.WHATIF_DOWNLOAD not in (data.get("response") or {})
+
+
+def test_wf010_csv_cells_a_spreadsheet_would_run_get_a_quote_and_hidden_characters_are_marked():
+    row = ServiceImpact(7, '=HYPERLINK("http://x")\u202e', "@high", 12, Health.OK, Health.DOWN, 48)
+    view = WhatIfView((), 1, (row,), {}, {}, 12, True, False)
+    line = whatif_csv(view).splitlines()[1]
+    assert line.startswith('7,"\'=HYPERLINK(""http://x"")⟨U+202E⟩",\'@high,12,48,ok,down')
