@@ -18,6 +18,10 @@ from layouts.impact import csv_cell
 
 CSV_COLUMNS = ("ci_id", "name", "criticality", "users", "weight", "status_today", "status_what_if")
 _KINDS = {"ci": "fails", "in": "fails with everything in or behind it", "site": "site fails whole"}
+# Rows drawn on the page (each is a dozen Dash components: a hundred cost more than the what-if itself at 1M CIs);
+# what is not drawn is counted, and the CSV holds every service.
+MAX_SERVICES_SHOWN = 40
+MAX_CHOSEN_SHOWN = 12
 _STATUS_ORDER = (Health.DOWN, Health.DEGRADED, Health.UNKNOWN, Health.MAINTENANCE, Health.OK)
 
 
@@ -104,10 +108,12 @@ def _heading(view: WhatIfView) -> str:
 def _chosen(chosen: tuple[Chosen, ...], map_href: Callable[[int], str]) -> html.Ul:
     """Each choice with the CIs it fails; a CI's name is a link to its map."""
     items = []
-    for c in chosen:
+    for c in chosen[:MAX_CHOSEN_SHOWN]:
         name = html.Strong(shown_name(c.label))
         shown = dcc.Link(name, href=map_href(int(c.key))) if c.kind != "site" and c.failed else name
         items.append(html.Li([shown, f" — {_KINDS[c.kind]} ({c.failed:,} CI{_plural(c.failed)})"]))
+    if len(chosen) > MAX_CHOSEN_SHOWN:
+        items.append(html.Li(f"and {len(chosen) - MAX_CHOSEN_SHOWN:,} more", className="note"))
     return html.Ul(items, className="whatif-chosen")
 
 
@@ -149,10 +155,14 @@ def _services(view: WhatIfView, map_href: Callable[[int], str]) -> list:
     header = html.Thead(
         html.Tr([html.Th(h) for h in ("Service", "Criticality", "Users", "Weight", "Today", "What if")])
     )
-    rows = [_service_row(s, map_href(s.ci_id)) for s in view.services]
+    rows = [_service_row(s, map_href(s.ci_id)) for s in view.services[:MAX_SERVICES_SHOWN]]
+    hidden = len(view.services) - len(rows)
+    more = f" The {len(rows)} heaviest of {len(view.services):,} are shown; the CSV holds them all." if hidden else ""
     return [
         html.H2("Business services that change status, heaviest first"),
-        html.P("Weight: criticality (critical 8, high 4, medium 2, low 1) × users (1 when none).", className="note"),
+        html.P(
+            f"Weight: criticality (critical 8, high 4, medium 2, low 1) × users (1 when none).{more}", className="note"
+        ),
         html.Table([header, html.Tbody(rows)], className="impact-table whatif-table"),
     ]
 
