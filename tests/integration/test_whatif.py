@@ -11,7 +11,7 @@ from dashboard.domain.vocabulary import Health
 from dashboard.domain.whatif import failed_own
 from dashboard.domain.whatif_query import WhatIfQuery, parse_query
 from dashboard.settings import Settings
-from dashboard.whatif import ServiceImpact, WhatIfView, service_users, whatif_view
+from dashboard.whatif import Chosen, ServiceImpact, WhatIfView, service_users, whatif_view
 from layouts import ids
 from layouts.whatif import whatif_csv
 from tests.callbacks import callback_request, post, request_for_key
@@ -152,3 +152,18 @@ def test_wf010_csv_cells_a_spreadsheet_would_run_get_a_quote_and_hidden_characte
     view = WhatIfView((), 1, (row,), {}, {}, 12, True, False)
     line = whatif_csv(view).splitlines()[1]
     assert line.startswith('7,"\'=HYPERLINK(""http://x"")⟨U+202E⟩",\'@high,12,48,ok,down')
+
+
+def test_wf011_the_page_draws_the_heaviest_services_and_counts_the_rest():
+    from dash import html
+
+    from layouts.whatif import MAX_SERVICES_SHOWN, build_whatif_body
+
+    rows = tuple(ServiceImpact(i, f"S{i}", "high", i, Health.OK, Health.DOWN, 4 * i) for i in range(100, 0, -1))
+    chosen = (Chosen("ci", "1", "one", 1),)
+    view = WhatIfView(chosen, 1, rows, dict.fromkeys(Health, 0), dict.fromkeys(Health, 0), 0, True, False)
+    body = html.Div(build_whatif_body(view, lambda ci_id: f"/?root={ci_id}"))
+    shown = json.dumps(body.to_plotly_json(), default=lambda c: c.to_plotly_json())
+    assert f"The {MAX_SERVICES_SHOWN} heaviest of 100 are shown; the CSV holds them all." in shown
+    assert shown.count("/?root=") == MAX_SERVICES_SHOWN + 1  # the rows and the chosen CI
+    assert len(whatif_csv(view).splitlines()) == 101
