@@ -28,14 +28,15 @@ _STATUS_ORDER = (Health.DOWN, Health.DEGRADED, Health.UNKNOWN, Health.MAINTENANC
 def build_whatif_page() -> html.Div:
     """The page's frame: three pickers, the answer, and the export. Hidden unless the URL's path is /whatif."""
     pickers = [
-        html.Label(f"These CIs fail (up to {MAX_CIS})", htmlFor=ids.WHATIF_CIS),
+        html.Label(f"These CIs fail (up to {MAX_CIS})", htmlFor=ids.WHATIF_CIS, id=f"{ids.WHATIF_CIS}-label"),
         _picker(ids.WHATIF_CIS, "Type a CI name or id"),
         html.Label(
             f"…with everything in or behind these: a rack, cluster, switch or data centre (up to {MAX_CONTAINERS})",
             htmlFor=ids.WHATIF_WITHIN,
+            id=f"{ids.WHATIF_WITHIN}-label",  # named by assets/control_names.js, as the map's pickers are
         ),
         _picker(ids.WHATIF_WITHIN, "Type a rack, cluster, switch… name or id"),
-        html.Label(f"Whole sites fail (up to {MAX_SITES})", htmlFor=ids.WHATIF_SITES),
+        html.Label(f"Whole sites fail (up to {MAX_SITES})", htmlFor=ids.WHATIF_SITES, id=f"{ids.WHATIF_SITES}-label"),
         _picker(ids.WHATIF_SITES, "Pick a site"),
         html.Div(
             [
