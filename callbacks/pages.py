@@ -10,6 +10,7 @@ from layouts import ids
 QUALITY_PATH = "/quality"
 WALL_PATH = "/wall"
 HEALTH_PATH = "/health"
+WHATIF_PATH = "/whatif"
 
 
 def register(app: Dash, services: Services) -> None:
@@ -31,11 +32,12 @@ def register(app: Dash, services: Services) -> None:
     def show(pathname: object, search: object) -> tuple[bool, bool, str, str, bool, bool, str, bool, str]:
         page = page_of(app, pathname)
         quality, wall, health = page == QUALITY_PATH, page == WALL_PATH, page == HEALTH_PATH
+        whatif = page == WHATIF_PATH  # its own container is shown by callbacks/whatif.py
         embed = parse(search if isinstance(search, str) else "").embed
         return (
-            quality or wall or health,
+            quality or wall or health or whatif,
             not quality,
-            "nav" if quality or health else "nav active",
+            "nav" if quality or health or whatif else "nav active",
             "nav active" if quality else "nav",
             not wall,
             wall or embed,
@@ -46,11 +48,12 @@ def register(app: Dash, services: Services) -> None:
 
 
 def page_of(app: Dash, pathname: object) -> str:
-    """Which page a URL path shows: QUALITY_PATH, WALL_PATH, HEALTH_PATH or "/" (the map), under any path prefix."""
+    """Which page a URL path shows: QUALITY_PATH, WALL_PATH, HEALTH_PATH, WHATIF_PATH or "/" (the map), under any
+    path prefix."""
     prefix = app.config.requests_pathname_prefix
     # Not app.strip_relative_path: it raises on a path outside the prefix, and the path comes from the browser.
     path = pathname[len(prefix) :] if isinstance(pathname, str) and pathname.startswith(prefix) else ""
-    pages = {p.strip("/"): p for p in (QUALITY_PATH, WALL_PATH, HEALTH_PATH)}
+    pages = {p.strip("/"): p for p in (QUALITY_PATH, WALL_PATH, HEALTH_PATH, WHATIF_PATH)}
     return pages.get(path.strip("/"), "/")
 
 

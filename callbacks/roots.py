@@ -55,6 +55,11 @@ def root_options(derived: Derived, typed: str, value: object) -> list[dict]:
         # After typing, the matches come first (the first one sits right under the search box); the current choice
         # stays listed, or the dropdown would clear it.
         positions.insert(len(positions) if typed.strip() else 0, current)
+    return ci_options(derived, positions)
+
+
+def ci_options(derived: Derived, positions: list[int]) -> list[dict]:
+    """Dropdown options for some CIs (positions), each with its status, as the root picker shows them."""
     statuses = derived.health.shown(np.array(positions, dtype=np.int64)).tolist() if positions else []
     return [_option(derived, int(p), Health(status)) for p, status in zip(positions, statuses, strict=True)]
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from dash import Dash, Input, Output, State, ctx, no_update
 
+from callbacks.pages import WHATIF_PATH
 from callbacks.paths import path_section
 from dashboard.availability import is_service, service_availability
 from dashboard.cmdb.derived import Derived
@@ -17,6 +18,8 @@ from dashboard.domain.names import shown_name
 from dashboard.domain.untrusted import bounded, prefixed_id, text, whole_number
 from dashboard.domain.viewstate import ViewState, parse, to_query
 from dashboard.domain.vocabulary import class_label
+from dashboard.domain.whatif_query import WhatIfQuery
+from dashboard.domain.whatif_query import to_query as whatif_query
 from dashboard.services import Services
 from dashboard.settings import Settings
 from layouts import ids
@@ -188,7 +191,8 @@ def _ci_panel(derived: Derived, state: ViewState, position: int, base: str, sett
             derived, position, default_target=settings.sla_target, count_p2=settings.sla_count_p2
         )
         extra = tuple(build_availability(view))
-    panel = build_ci_details(info, focus, base + to_query(hit), culprits, extra)
+    whatif = base + WHATIF_PATH.lstrip("/") + whatif_query(WhatIfQuery(cis=(info.ci_id,)))
+    panel = build_ci_details(info, focus, base + to_query(hit), culprits, extra, whatif)
     return [build_live_note(state.as_of), *panel] if state.as_of is not None else panel
 
 

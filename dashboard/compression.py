@@ -3,13 +3,15 @@
 Only servicemap's own routes are compressed (a host application decides for its pages). Streamed responses are left
 alone, so that nothing that streams is held back until its end. The component suites (the JavaScript bundles, about
 4 MB) never change while the process runs: each is compressed once per encoding and kept, so that a cold page load does
-not cost ~200 ms of CPU.
+not cost ~200 ms of CPU. So is /health's plotly.js (dashboard/page_scripts.py).
 """
 
 import flask
 from dash import Dash
 from dash.fingerprint import check_fingerprint
 from flask_compress import Compress
+
+from dashboard.page_scripts import PLOTLY_ROUTE
 
 SUITES_PATH = "_dash-component-suites/"
 MAX_KEPT = 256  # compressed suites kept; the guard admits registered files only, far fewer than this
@@ -43,7 +45,7 @@ def install(app: Dash) -> None:
         ("COMPRESS_STREAMS", False),
         ("COMPRESS_REGISTER", False),
         ("COMPRESS_CACHE_BACKEND", SuitesCache),
-        ("COMPRESS_CACHE_KEY", lambda request: key_of(request, suites)),
+        ("COMPRESS_CACHE_KEY", lambda request: key_of(request, suites, (prefix + PLOTLY_ROUTE,))),
     ):
         server.config.setdefault(name, value)
     compress = Compress(server)
@@ -56,9 +58,12 @@ def install(app: Dash) -> None:
         return compress.after_request(response)
 
 
-def key_of(request: flask.Request, suites: str) -> str:
+def key_of(request: flask.Request, suites: str, unchanging: tuple[str, ...] = ()) -> str:
     """The cache key of a component suite: its file without the fingerprint (a fingerprint is a version, and each
-    version of a file has the same content while the process runs); "" for any other answer (never kept)."""
+    version of a file has the same content while the process runs); the path of an `unchanging` file; "" for any
+    other answer (never kept)."""
+    if request.method == "GET" and request.path in unchanging:
+        return request.path
     if request.method != "GET" or not request.path.startswith(suites):
         return ""
     path, _ = check_fingerprint(request.path.removeprefix(suites))

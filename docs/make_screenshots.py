@@ -39,6 +39,8 @@ VIEWS = (
     # {asof}: 90 minutes before the newest health event, whole quarters (in the demo, when the outages began)
     ("wall-asof", "wall?asof={asof}", None),
     ("health-asof", "health?asof={asof}", None),
+    # a database server, a vSphere cluster with its hosts and VMs, and the DUB1 site fail (docs/whatif.md)
+    ("whatif", "whatif?fail=424&in=348&site=DUB1", None),
 )
 
 

@@ -22,10 +22,15 @@ _LABELS = {"opened_at": "Opened", "planned_start": "Planned", "standing": "State
 
 
 def build_ci_details(
-    details: CIDetails, focus_href: str, impact_href: str, culprit_hrefs: list[str], extra: tuple = ()
+    details: CIDetails,
+    focus_href: str,
+    impact_href: str,
+    culprit_hrefs: list[str],
+    extra: tuple = (),
+    whatif_href: str | None = None,
 ) -> list:
-    """The panel for one CI, with 'focus here' and 'what does this impact?' as links (they change the URL); `extra`
-    (a business service's availability) comes right after the record."""
+    """The panel for one CI, with 'focus here', 'what does this impact?' and 'what if this fails?' as links (they
+    change the URL); `extra` (a business service's availability) comes right after the record."""
     style = HEALTH_STYLES[details.status]
     return [
         html.H2(details.name, className="ci-name"),
@@ -42,6 +47,11 @@ def build_ci_details(
             [
                 dcc.Link("Focus here", href=focus_href, className="button", id="details-focus"),
                 dcc.Link("What does this impact?", href=impact_href, className="button", id="details-impact"),
+                *(
+                    [dcc.Link("What if this fails?", href=whatif_href, className="button", id="details-whatif")]
+                    if whatif_href is not None
+                    else []
+                ),
             ],
             className="buttons",
         ),

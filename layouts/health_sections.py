@@ -20,6 +20,7 @@ ROW_PX, CHART_MIN_PX = 30, 160
 FONT_PX, TITLE_PX = 14, 17  # plotly's 12 px is small beside the page's text on a wall screen
 TOP_BARS = 15  # bars per chart at most (the grids have every row)
 GRID_PAGE = 15
+SMALL_COUNT = 8  # counts up to this get a tick per whole number
 
 # What a horizontal bar chart reads of plotly's "plotly_white" template: its 2-D layout and its bar defaults (the
 # geo, polar, 3-D and other trace types' parts of it draw nothing here).
@@ -87,7 +88,7 @@ def bar_chart(
         "margin": {"l": 10, "r": 130, "t": 40, "b": 30},
         "template": WHITE,
         "yaxis": {"autorange": "reversed", "automargin": True},
-        "xaxis": _axis(percent) if value_range is None else {"range": list(value_range), "zeroline": True},
+        "xaxis": _axis(percent, max(values, default=0)) if value_range is None else _fixed(value_range),
         "showlegend": False,
     }
     return report_graph(graph_id, {"data": [trace], "layout": layout})
@@ -98,9 +99,17 @@ def report_graph(graph_id: str, figure: dict) -> dcc.Graph:
     return dcc.Graph(id=chart_id(graph_id), figure=figure, config={"displayModeBar": False}, className="report-chart")
 
 
-def _axis(percent: bool) -> dict:
-    """The value axis: shares from 0 to 100 % (with room for the text beside a full bar), or counts from 0."""
-    return {"tickformat": ".0%", "range": [0, 1.05]} if percent else {"tickformat": ",d", "rangemode": "tozero"}
+def _axis(percent: bool, largest: float) -> dict:
+    """The value axis: shares from 0 to 100 % (with room for the text beside a full bar), or counts from 0 (a tick
+    per whole count on a small scale: plotly's half steps printed as ",d" read "0 1 1 2 2 3 3")."""
+    if percent:
+        return {"tickformat": ".0%", "range": [0, 1.05]}
+    return {"tickformat": ",d", "rangemode": "tozero", **({"dtick": 1} if largest <= SMALL_COUNT else {})}
+
+
+def _fixed(value_range: tuple[float, float]) -> dict:
+    """A value axis over a given range (signed values: a budget left), its zero line drawn."""
+    return {"range": list(value_range), "zeroline": True}
 
 
 def chart_id(name: str) -> dict:
@@ -131,6 +140,7 @@ def grid(grid_id: str, rows: list[dict], columns: Sequence[dict], empty: str) ->
             "domLayout": "autoHeight",
             "pagination": len(rows) > GRID_PAGE,
             "paginationPageSize": GRID_PAGE,
+            "paginationPageSizeSelector": [GRID_PAGE, 50, 100],  # AG Grid's own list lacks 15: its box showed blank
         },
         className="ag-theme-quartz grid",
         style={"width": "100%"},

@@ -104,3 +104,13 @@ HEALTH_PAIRS_LIST = "health-pairs-list"
 HEALTH_PAIRS_NEWER = "health-pairs-newer"
 HEALTH_PAIRS_OLDER = "health-pairs-older"
 HEALTH_PAIRS_PAGE = "health-pairs-page"
+
+# What-if (issue 14, /whatif): the page, its pickers (CIs, CIs with everything in them, sites), answer and export.
+PAGE_WHATIF = "page-whatif"
+NAV_WHATIF = "nav-whatif"
+WHATIF_CIS = "whatif-cis"
+WHATIF_WITHIN = "whatif-within"
+WHATIF_SITES = "whatif-sites"
+WHATIF_BODY = "whatif-body"
+WHATIF_EXPORT = "whatif-export"
+WHATIF_DOWNLOAD = "whatif-download"

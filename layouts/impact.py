@@ -45,11 +45,11 @@ def impact_csv(services: tuple[ImpactedService, ...]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for s in services:
-        name, criticality = _cell(visible(s.name)), _cell(visible(s.criticality))
+        name, criticality = csv_cell(visible(s.name)), csv_cell(visible(s.criticality))
         writer.writerow([s.ci_id, name, criticality, s.status.name.lower(), s.open_incidents, s.hops])
     return out.getvalue()
 
 
-def _cell(value: str) -> str:
+def csv_cell(value: str) -> str:
     # A CI name such as "=HYPERLINK(...)" must stay text when the CSV is opened in a spreadsheet.
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -7,6 +7,7 @@ from layouts.health import build_health_page
 from layouts.map import build_map_page
 from layouts.overview import build_quality_page
 from layouts.wall import build_wall_page
+from layouts.whatif import build_whatif_page
 
 
 def build_shell(
@@ -16,6 +17,7 @@ def build_shell(
     quality_href: str,
     snapshot_version: int | None = None,
     health_href: str = "/health",
+    whatif_href: str = "/whatif",
 ) -> html.Div:
     """Every page of the app; the URL's path decides which one is visible.
 
@@ -36,6 +38,7 @@ def build_shell(
                             dcc.Link("Service map", href=map_href, id=ids.NAV_MAP, className="nav"),
                             dcc.Link("Data quality", href=quality_href, id=ids.NAV_QUALITY, className="nav"),
                             dcc.Link("Asset health", href=health_href, id=ids.NAV_HEALTH, className="nav"),
+                            dcc.Link("What if", href=whatif_href, id=ids.NAV_WHATIF, className="nav"),
                         ]
                     ),
                     html.Div(
@@ -52,6 +55,7 @@ def build_shell(
             build_quality_page(),
             build_wall_page(),
             build_health_page(),
+            build_whatif_page(),
         ],
         className="page",
     )

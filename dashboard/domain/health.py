@@ -100,6 +100,13 @@ def roll_up(index: GraphIndex, own: np.ndarray) -> np.ndarray:
     return rolled
 
 
+def inherited(index: GraphIndex, down: CSR, rolled: np.ndarray) -> np.ndarray:
+    """What each node of `down` inherits from its dependencies under the worst-of and redundancy rules, given the
+    statuses `rolled` of every node; `down` may list only some nodes (its indptr has one slot per node listed, its
+    indices are positions in the whole graph). A node's rolled-up status is max(own, inherited)."""
+    return _from_dependencies(index, down, rolled)
+
+
 def _from_dependencies(index: GraphIndex, down: CSR, rolled: np.ndarray) -> np.ndarray:
     """What every node inherits from its direct dependencies under the worst-of and redundancy rules."""
     child = rolled[down.indices].astype(np.int16)

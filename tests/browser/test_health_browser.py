@@ -139,3 +139,63 @@ def test_bh008_behind_a_proxy_path_the_page_draws_and_a_click_opens_the_map_unde
     ActionChains(browser).move_to_element(target).pause(0.3).click().perform()
     WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(ROOT_JS) == ci_id)
     assert f"/servicemap/?root={ci_id}" in browser.current_url
+
+
+def test_bh009_a_fresh_load_draws_every_chart_with_the_cartesian_plotly_and_no_script_fails(browser, served):
+    browser.get_log("browser")  # drop what earlier tests left
+    browser.get(served + "health")
+    graphs = "return document.querySelectorAll('#page-health .dash-graph').length"
+    drawn = (
+        "return [...document.querySelectorAll('#page-health .js-plotly-plot')]"
+        ".filter(p => p.querySelector('.main-svg')).length"
+    )
+    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(PLOTS) >= 6)
+    WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(drawn) == d.execute_script(graphs))
+    scripts = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert [s for s in scripts if "plotly-cartesian" in s]
+    assert not [s for s in scripts if "package_data/plotly.min.js" in s]  # dcc never fetched the full bundle
+    assert browser.execute_script("return window.Plotly.version") == "4.1.1"
+    types = browser.execute_script(
+        "return [...new Set([...document.querySelectorAll('#page-health .js-plotly-plot')]"
+        ".flatMap(p => p._fullData.map(t => t.type)))].sort()"
+    )
+    assert "heatmap" in types
+    assert "bar" in types
+    assert browser.find_elements(By.CSS_SELECTOR, "#page-health .js-plotly-plot .hm image, #page-health .heatmaplayer")
+    # The same page load, on to the map with a CI's details open: its chart draws with the same plotly.js.
+    browser.execute_script(
+        "window.history.pushState({}, '', arguments[0]);"
+        "window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));",
+        served + "?root=5&depth=2&sel=5",
+    )
+    WebDriverWait(browser, WAIT).until(
+        lambda d: d.execute_script(
+            "const p = document.querySelector('#map-details .js-plotly-plot');"
+            "return !!(p && p.querySelector('.main-svg'));"
+        )
+    )
+    scripts = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [s for s in scripts if "package_data/plotly.min.js" in s]
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and e.get("source") == "javascript"]
+    assert errors == []
+
+
+def test_bh010_charts_are_not_redrawn_at_the_size_drawn_but_still_follow_a_resized_window(browser, served):
+    open_health(browser, served)
+    width = (
+        "const p = document.querySelector('#page-health .js-plotly-plot');return [p._fullLayout.width, p.offsetWidth]"
+    )
+    WebDriverWait(browser, WAIT).until(lambda d: abs(d.execute_script(width)[0] - d.execute_script(width)[1]) < 1)
+    assert browser.execute_script("return window.Plotly.Plots.__servicemapResize") is True
+    before = browser.execute_script(width)[0]
+    size = browser.get_window_size()
+    try:
+        browser.set_window_size(size["width"] - 400, size["height"])
+        WebDriverWait(browser, WAIT).until(
+            lambda d: (
+                abs(d.execute_script(width)[0] - before) > 50  # narrower, or one column: wider
+                and abs(d.execute_script(width)[0] - d.execute_script(width)[1]) < 1
+            )
+        )
+    finally:
+        browser.set_window_size(size["width"], size["height"])

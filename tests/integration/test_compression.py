@@ -136,3 +136,22 @@ def test_sm006_basic_sign_in_works_with_compressed_answers(cmdb, tmp_path):
     assert signed.headers["Content-Encoding"] == "gzip"
     assert "Set-Cookie" in signed.headers
     assert client.get("/_dash-layout", headers=GZIP).status_code == 200  # the session cookie carries on
+
+
+def test_sm007_health_loads_the_cartesian_plotly_compressed_and_kept_and_the_map_does_not(app):
+    client = app.server.test_client()
+    assert "plotly-cartesian" not in client.get("/").text  # the map's page load never fetches plotly.js
+    page = client.get("/health").text
+    start = page.index('<script src="/_servicemap/plotly-cartesian.min.js')
+    assert start < page.index("/_dash-component-suites/")  # before Dash's scripts: defined when a chart mounts
+    path = page[start + len('<script src="') : page.index('"', start + len('<script src="'))]
+    plain = client.get(path)
+    assert plain.status_code == 200
+    assert b"plotly.js (cartesian - minified) v4.1.1" in plain.data[:200]
+    first = client.get(path, headers=GZIP)
+    assert first.headers["Content-Encoding"] == "gzip"
+    assert len(first.data) < len(plain.data) / 2
+    assert gzip.decompress(first.data) == plain.data
+    kept = app.server.extensions["servicemap_compress"].cache.kept
+    assert [key for key in kept if "plotly" in key] == ["gzip;/_servicemap/plotly-cartesian.min.js"]
+    assert "plotly-cartesian" not in client.get("/quality").text

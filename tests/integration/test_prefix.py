@@ -107,3 +107,17 @@ def test_px005_the_host_applications_own_pages_keep_their_limits_and_caching(cmd
     assert client.get("/servicemap/_dash-component-suites/x/y.js").status_code == 404
     assert client.get("/servicemap/").headers["Cache-Control"] == "no-store"
     assert app.config.routes_pathname_prefix == "/servicemap/"
+
+
+@pytest.mark.parametrize("strips", [False, True])
+def test_px010_health_names_its_plotly_js_under_the_prefix_and_it_is_served(cmdb, strips):
+    settings = Settings.from_env(
+        {}, database_url=cmdb, refresh_seconds=0, anonymous=True, url_prefix="/servicemap/", proxy_strips_prefix=strips
+    )
+    client = create_app(settings).server.test_client()
+    routes = "/" if strips else "/servicemap/"  # where the app's routes sit: what the proxy forwards
+    page = client.get(routes + "health").get_data(as_text=True)
+    src = '<script src="/servicemap/_servicemap/plotly-cartesian.min.js?v=4.1.1">'
+    assert src in page
+    assert client.get(routes + "_servicemap/plotly-cartesian.min.js?v=4.1.1").status_code == 200
+    assert "plotly-cartesian" not in client.get(routes).get_data(as_text=True)
