@@ -17,12 +17,13 @@ from dashboard.domain.availability import (
     AvailabilityReport,
     CountedIncidents,
     counted_incidents,
-    health_outages,
+    health_outages_of,
     incident_outages,
     parse_target,
     report,
 )
 from dashboard.domain.health import status_codes
+from dashboard.domain.since import Timeline
 from dashboard.domain.vocabulary import BUSINESS_SERVICE
 
 DAYS = 30  # the range the details panel and the wall show
@@ -117,11 +118,10 @@ def _key(position: int, default_target: float, count_p2: bool, days: int) -> str
 
 
 def _build(derived: Derived, position: int, default_target: float, count_p2: bool, days: int) -> AvailabilityView:
-    found = inputs(derived)
     index = derived.snapshot.index
     now = int(np.datetime64(derived.snapshot.loaded_at.replace(tzinfo=None), "ns").astype(np.int64))
     start = now - days * DAY
-    health, health_from = health_outages(index, position, found.event_nodes, found.event_codes, found.event_times, now)
+    health, health_from = health_outages_of(index, position, _events(derived), now)
     incidents, counted = incident_outages(index, position, _counted(derived, now, count_p2))
     named, target = _attribute_target(derived, position)
     figures = report(
@@ -134,6 +134,14 @@ def _build(derived: Derived, position: int, default_target: float, count_p2: boo
         incidents_counted=counted,
     )
     return AvailabilityView(days, figures, _health_note(health_from, start))
+
+
+def _events(derived: Derived) -> Timeline:
+    """The snapshot's health events in time order, shared with the wall's "since" (made once per snapshot): each
+    service reads only the events below it, not the five million of the snapshot."""
+    from dashboard.wall import events_in_time_order  # the wall reads this module's inputs: imported when called
+
+    return events_in_time_order(derived)
 
 
 def _counted(derived: Derived, now: int, count_p2: bool) -> CountedIncidents:

@@ -23,7 +23,7 @@ from dashboard.domain.change_failures import (
     narrowed,
     pair_order,
 )
-from dashboard.domain.incidents_without_ci import label_codes
+from dashboard.domain.incidents_without_ci import factorized_label_codes
 from dashboard.domain.names import shown_name
 
 LISTED = 500  # pairs listed at a time (newest change first); the counts and rates cover every pair
@@ -109,6 +109,12 @@ def coded(change: pd.DataFrame) -> Coded:
     numbers = np.array([shown_name(n) for n in _column(change, "number").tolist()], dtype=object)
     codes = np.unique(numbers, return_inverse=True)[1].astype(np.int64) if len(numbers) else np.empty(0, np.int64)
     return Coded(codes, label_codes(_column(change, "type")), label_codes(_column(change, "assignment_group")))
+
+
+def label_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """domain label_codes of a text column, its distinct values found by pandas' factorize (hashed in C: a Python
+    pass over a million rows took about a second a column)."""
+    return factorized_label_codes(*pd.factorize(values, use_na_sentinel=False))
 
 
 def change_basis(snapshot: Snapshot) -> ChangeBasis:

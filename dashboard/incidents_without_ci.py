@@ -7,11 +7,11 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from dashboard.change_failures import priorities, times
+from dashboard.change_failures import label_codes, priorities, times
 from dashboard.cmdb.cells import cells
 from dashboard.cmdb.derived import id_array
 from dashboard.cmdb.snapshot import Snapshot
-from dashboard.domain.incidents_without_ci import GroupCount, coded_group_counts, label_codes, place_incidents
+from dashboard.domain.incidents_without_ci import GroupCount, coded_group_counts, place_incidents
 from dashboard.domain.names import shown_name
 
 LISTED = 500  # incidents listed at most (the newest); the counts cover all of them

@@ -131,6 +131,6 @@ def _risk(derived: Derived, position: int, opened: np.ndarray, aging: np.ndarray
     urgent = int(derived.incidents.by_priority[below, :AT_RISK_PRIORITIES].sum())
     if status < Health.DEGRADED and not urgent:
         return None
-    tile = service_tile(derived, int(derived.snapshot.index.ci_ids[position]))
+    tile = service_tile(derived, int(derived.snapshot.index.ci_ids[position]), below)  # walked once, not thrice
     lifecycle = int(aging[below].sum()) if aging is not None else None
     return ServiceRisk(tile, int(opened[below].sum()), lifecycle) if tile is not None else None

@@ -104,10 +104,11 @@ def wall_model(derived: Derived, only: frozenset[int] = frozenset()) -> WallMode
     return WallModel(shown, 0, not_ok, rest=rest, counts=counts)
 
 
-def service_tile(derived: Derived, ci_id: int) -> Tile | None:
-    """The full tile of one CI (for the rotation's title and the report), or None when it is not in the snapshot."""
+def service_tile(derived: Derived, ci_id: int, below: np.ndarray | None = None) -> Tile | None:
+    """The full tile of one CI (for the rotation's title and the report), or None when it is not in the snapshot;
+    `below`: what the CI depends on (with itself), when the caller has walked it already."""
     position = derived.snapshot.index.position(ci_id)
-    return _tile(derived, position) if position is not None else None
+    return _tile(derived, position, below) if position is not None else None
 
 
 def _compact(derived: Derived, position: int) -> Compact:
@@ -126,13 +127,14 @@ def _criticality_rank(criticalities: list[object]) -> list[int]:
             for c in criticalities]  # fmt: skip
 
 
-def _tile(derived: Derived, position: int) -> Tile:
+def _tile(derived: Derived, position: int, below: np.ndarray | None = None) -> Tile:
     """A business service's tile: its incidents and those of everything below it."""
     index = derived.snapshot.index
     ci = derived.snapshot.ci
-    below = reach(index, [position], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
+    if below is None:
+        below = reach(index, [position], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
     fault_at = likely_fault(index, derived.health, position)
-    since, since_known = started(derived, position)
+    since, since_known = started(derived, position, below)
     return Tile(
         ci_id=int(index.ci_ids[position]),
         name=shown_name(derived.names[position]),
@@ -151,24 +153,24 @@ def fault_of(derived: Derived, position: int) -> Fault | None:
     return _fault(derived, fault_at) if fault_at is not None and fault_at != position else None
 
 
-def since_of(derived: Derived, position: int) -> Since | None:
+def since_of(derived: Derived, position: int, below: np.ndarray | None = None) -> Since | None:
     """Since when this CI is degraded or down, from the health history (once per snapshot); None when it is not."""
     if derived.health.rolled[position] < Health.DEGRADED:
         return None
-    return derived.kept(f"since.{position}", lambda: _trouble_since(derived, position))
+    return derived.kept(f"since.{position}", lambda: _trouble_since(derived, position, below))
 
 
-def started(derived: Derived, position: int) -> tuple[datetime | None, bool]:
+def started(derived: Derived, position: int, below: np.ndarray | None = None) -> tuple[datetime | None, bool]:
     """A tile's `since` and `since_known`: when this CI's trouble started, and whether the history shows that start."""
-    since = since_of(derived, position)
+    since = since_of(derived, position, below)
     return (_datetime(since.at), since.known) if since is not None else (None, True)
 
 
-def _trouble_since(derived: Derived, position: int) -> Since | None:
+def _trouble_since(derived: Derived, position: int, below: np.ndarray | None = None) -> Since | None:
     events = events_in_time_order(derived)
     if derived.as_of is not None:
         events = events.until(np.datetime64(derived.as_of, "ns"))  # then: no later events
-    return trouble_since(derived.snapshot.index, position, events)
+    return trouble_since(derived.snapshot.index, position, events, below)
 
 
 def events_in_time_order(derived: Derived) -> Timeline:

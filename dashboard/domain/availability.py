@@ -25,6 +25,7 @@ import numpy as np
 
 from dashboard.domain.graph import CSR, GraphIndex
 from dashboard.domain.health import NO_DATA, REDUNDANT_TYPE, roll_up
+from dashboard.domain.since import Timeline
 from dashboard.domain.traverse import MAX_DEPTH, Direction, reach
 from dashboard.domain.vocabulary import INCIDENT_OPEN_STATES, Health
 
@@ -187,11 +188,49 @@ def health_outages(
     times = np.asarray(times, dtype=np.int64)[keep]
     order = np.lexsort((keep, times))
     at, sub_nodes, code = times[order], inside[nodes[keep[order]]], np.asarray(codes, dtype=np.int8)[keep[order]]
-    first_time = int(at[0])
-    if not (code == Health.DOWN).any():
+    return _outages(index, below, edges, int(inside[service]), sub_nodes, code, at, now)
+
+
+def health_outages_of(index: GraphIndex, service: int, events: Timeline, now: int) -> tuple[Intervals, int | None]:
+    """`health_outages` from the snapshot's events already in time order (since.py's Timeline, made once per
+    snapshot): only the events below the service are read, not every event of the snapshot. The same result: the
+    Timeline's order is by time then row, as health_outages sorts, except that it puts events without a time (NaT)
+    last where health_outages, sorting their int64 (the smallest), puts them first: moved back to the front."""
+    below, edges = service_closure(index, service)
+    starts = events.node_starts[below]
+    counts = events.node_starts[below + 1] - starts
+    runs = np.cumsum(counts)
+    slots = np.repeat(starts - (runs - counts), counts) + np.arange(runs[-1] if len(runs) else 0)
+    positions = events.by_node[slots]
+    order = np.argsort(positions)
+    positions = positions[order]
+    keep = positions < events.end
+    positions = positions[keep]
+    if not len(positions):
+        return EMPTY, None
+    sub_nodes = np.repeat(np.arange(len(below), dtype=np.int64), counts)[order][keep]
+    at = events.times[positions].view(np.int64)
+    first = np.argsort(at, kind="stable")  # NaT (int64 min) first, the rest keep their (time, row) order
+    code = events.codes[positions][first]
+    return _outages(index, below, edges, int(np.searchsorted(below, service)), sub_nodes[first], code, at[first], now)
+
+
+def _outages(
+    index: GraphIndex,
+    below: np.ndarray,
+    edges: np.ndarray,
+    root: int,
+    nodes: np.ndarray,
+    codes: np.ndarray,
+    times: np.ndarray,
+    now: int,
+) -> tuple[Intervals, int | None]:
+    """The down periods from the events below the service (positions into `below`) in time order."""
+    first_time = int(times[0])
+    if not (codes == Health.DOWN).any():
         return EMPTY, first_time
     sub = index.induced(below, edges)
-    return _replay(sub, int(inside[service]), sub_nodes, code, at, now)
+    return _replay(sub, root, nodes, codes, times, now)
 
 
 def _replay(

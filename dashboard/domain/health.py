@@ -68,14 +68,24 @@ def own_status(index: GraphIndex, ci_ids: np.ndarray, statuses: np.ndarray, obse
     own = np.full(n, NO_DATA, dtype=np.int8)
     own_row = np.full(n, -1, dtype=np.int64)
     if len(rows):
-        order = np.lexsort((rows, np.asarray(observed)[rows], nodes[rows]))
-        ordered = rows[order]
-        last = np.ones(len(ordered), dtype=bool)
-        last[:-1] = nodes[ordered][1:] != nodes[ordered][:-1]
-        latest = ordered[last]
+        latest = latest_rows(nodes[rows], np.asarray(observed, dtype="datetime64[ns]")[rows], n)
+        latest = rows[latest[latest >= 0]]
         own[nodes[latest]] = status_codes(np.asarray(statuses)[latest])
         own_row[nodes[latest]] = latest
     return HealthState(own, own_row, roll_up(index, own))
+
+
+def latest_rows(nodes: np.ndarray, observed: np.ndarray, node_count: int) -> np.ndarray:
+    """Per node: the place of its latest event (by time, no time (NaT) latest, then by place), -1 when it has none.
+    Two passes of maxima, not a sort of the five million events (a three-key sort took seconds)."""
+    times = observed.view(np.int64)
+    key = np.where(np.isnat(observed), np.iinfo(np.int64).max, times)  # NaT sorts last
+    newest = np.full(node_count, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(newest, nodes, key)
+    tied = np.flatnonzero(key == newest[nodes])
+    latest = np.full(node_count, -1, dtype=np.int64)
+    np.maximum.at(latest, nodes[tied], tied)
+    return latest
 
 
 def roll_up(index: GraphIndex, own: np.ndarray) -> np.ndarray:

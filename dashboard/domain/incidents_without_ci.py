@@ -88,6 +88,16 @@ def label_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64)[raw], names
 
 
+def factorized_label_codes(found: np.ndarray, distinct: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """label_codes from the values already factorized (each row's place `found` among the `distinct` values, as
+    pandas' factorize gives them, hashed in C): the same codes and names, each distinct value shown once."""
+    if not len(found):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
+    shown = [group_label(v if isinstance(v, str) else None) for v in np.asarray(distinct, dtype=object).tolist()]
+    names, codes = np.unique(np.array(shown, dtype=object), return_inverse=True)
+    return codes.astype(np.int64)[np.asarray(found, dtype=np.int64)], names
+
+
 def coded_group_counts(codes: np.ndarray, names: np.ndarray, rows: np.ndarray, without: np.ndarray) -> list[GroupCount]:
     """group_counts from label_codes' codes and names: the same counts, in the same order, without text per row."""
     if not len(rows):

@@ -86,9 +86,11 @@ def timeline(nodes: np.ndarray, codes: np.ndarray, times: np.ndarray, node_count
     return Timeline(codes, stamps[order], previous, by_node, node_starts, len(nodes))
 
 
-def trouble_since(index: GraphIndex, root: int, events: Timeline) -> Since | None:
-    """Since when the node at `root` is degraded or down, from the health events (None when it is not)."""
-    below = reach(index, [root], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
+def trouble_since(index: GraphIndex, root: int, events: Timeline, below: np.ndarray | None = None) -> Since | None:
+    """Since when the node at `root` is degraded or down, from the health events (None when it is not); `below`:
+    the nodes it depends on (with itself) when the caller has walked them already."""
+    if below is None:
+        below = reach(index, [root], Direction.DOWNSTREAM, MAX_DEPTH, follow_links=False).nodes
     found = events.of_nodes(below)
     if not len(found):
         return None

@@ -4,9 +4,11 @@ from datetime import datetime, timedelta
 
 import dash_ag_grid as dag
 import numpy as np
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dashboard.change_failures import label_codes as coded_label_codes
 from dashboard.cmdb.snapshot import build_snapshot
 from dashboard.domain.change_failures import NO_LABEL, group_label
 from dashboard.domain.incidents_without_ci import coded_group_counts, group_counts, label_codes, place_incidents
@@ -146,5 +148,15 @@ def test_nc008_label_codes_equal_the_labels_of_every_row_sorted(labels):
         assert (len(codes), len(names)) == (0, 0)
         return
     direct_names, direct_codes = np.unique(text, return_inverse=True)  # the former label_codes
+    assert names.tolist() == direct_names.tolist()
+    assert codes.tolist() == direct_codes.tolist()
+
+
+@given(st.lists(st.sampled_from(["Network", " Network ", "network", "", "  ", None, float("nan"), 1, 1.0, True,
+                                 np.str_("Network"), "Service Desk", "1", pd.NA, pd.NaT]), max_size=40))  # fmt: skip
+def test_nc009_label_codes_of_factorized_values_equal_those_of_every_row(labels):
+    values = np.array(labels, dtype=object)
+    codes, names = coded_label_codes(values)  # pandas' factorize, then each distinct value shown once
+    direct_codes, direct_names = label_codes(values)  # the former: a Python pass over every row
     assert names.tolist() == direct_names.tolist()
     assert codes.tolist() == direct_codes.tolist()
