@@ -89,15 +89,35 @@ def latest_rows(nodes: np.ndarray, observed: np.ndarray, node_count: int) -> np.
 
 
 def roll_up(index: GraphIndex, own: np.ndarray) -> np.ndarray:
-    """Rolled-up status of every node: iterate the rules until nothing changes (cycle-safe: values only rise)."""
-    rolled = own.astype(np.int8).copy()
+    """Rolled-up status of every node: the least statuses that satisfy the rules (on a cycle, no trouble that only
+    the cycle itself sustains).
+
+    Which nodes have data is settled first (a node has data when it or anything below it is monitored); with that
+    set fixed, every rule is monotone, so iterating from the lowest status (OK) for every node with data makes the
+    values only rise, and the iteration stops at the least fixed point. Iterating from the own statuses instead can
+    oscillate on a cycle through a redundancy group: the group's best member falls as members gain data."""
     down = index.dependency_down()
+    has = _with_data(down, own != NO_DATA)
+    start = np.where(own == NO_DATA, np.int8(Health.OK), own).astype(np.int8)
+    rolled = np.where(has, start, np.int8(NO_DATA)).astype(np.int8)
+    floor = rolled.copy()
     for _ in range(MAX_DEPTH + 1):
-        updated = np.maximum(own, _from_dependencies(index, down, rolled))
+        updated = np.maximum(floor, _from_dependencies(index, down, rolled))
         if np.array_equal(updated, rolled):
             break
         rolled = updated
     return rolled
+
+
+def _with_data(down: CSR, monitored: np.ndarray) -> np.ndarray:
+    """Which nodes are monitored or have something monitored below them along `down`."""
+    has = monitored.copy()
+    for _ in range(MAX_DEPTH + 1):
+        updated = monitored | (_segment(np.maximum, has[down.indices].astype(np.int16), down.indptr, 0) > 0)
+        if np.array_equal(updated, has):
+            break
+        has = updated
+    return has
 
 
 def inherited(index: GraphIndex, down: CSR, rolled: np.ndarray) -> np.ndarray:
