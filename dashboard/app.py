@@ -10,6 +10,7 @@ from callbacks import asof as asof_callbacks
 from callbacks import filters as filter_callbacks
 from callbacks import health as health_callbacks
 from callbacks import map as map_callbacks
+from callbacks import map_export as map_export_callbacks
 from callbacks import map_table as map_table_callbacks
 from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
@@ -37,6 +38,7 @@ FEATURES = (
     map_callbacks,
     filter_callbacks,
     map_table_callbacks,
+    map_export_callbacks,
     wall_callbacks,
     selection_callbacks,
     paths_callbacks,

@@ -114,3 +114,8 @@ WHATIF_SITES = "whatif-sites"
 WHATIF_BODY = "whatif-body"
 WHATIF_EXPORT = "whatif-export"
 WHATIF_DOWNLOAD = "whatif-download"
+
+# Map exports (issue 14, item 4): the format picker, its button, and the download of the text formats.
+MAP_EXPORT_FORMAT = "map-export-format"
+MAP_EXPORT_GO = "map-export-go"
+MAP_EXPORT_FILE = "map-export-file"

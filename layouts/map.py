@@ -19,6 +19,7 @@ from layouts.details import build_hint
 from layouts.filters import VIA_STYLE, build_filters, filter_notice, via_data
 from layouts.legend import build_legend
 from layouts.map_access import KEYBOARD_FOCUS_RULES, build_map_access, node_summary
+from layouts.map_export import build_export
 from layouts.map_table import build_table_view, build_view_toggle
 from layouts.paths import build_path_section
 
@@ -60,7 +61,7 @@ def build_map_page(root_options: list[dict]) -> html.Div:
                         className="button details-toggle",
                         **{"aria-expanded": "true", "aria-controls": ids.MAP_DETAILS_PANEL},
                     ),
-                    build_view_toggle(),
+                    html.Div([build_view_toggle(), build_export()], className="map-tools"),
                     build_table_view(),  # before the map: while it is shown, the stylesheet hides the map
                     html.Div(id=ids.MAP_OPENED, className="opened"),
                     cyto.Cytoscape(
