@@ -19,7 +19,7 @@ from callbacks import selection as selection_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks import whatif as whatif_callbacks
 from callbacks.pages import HEALTH_PATH, QUALITY_PATH, WHATIF_PATH
-from dashboard import auth, background, compression, fast_json, guard, headers, page_scripts, report_route
+from dashboard import api, auth, background, compression, fast_json, guard, headers, page_scripts, report_route
 from dashboard.asof import warm_as_of
 from dashboard.cmdb.derived import DerivedCache
 from dashboard.health_availability import availability_warmer
@@ -133,6 +133,7 @@ def create_app(
     compression.install(app)  # first: its after-request hook runs last, over the finished answer
     page_scripts.install(app)
     report_route.install(app, services)
+    api.install(app, services)
     auth.install(app, access, settings)
     guard.install(app)
     headers.install(app, settings.frame_ancestor_list)

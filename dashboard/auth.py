@@ -137,6 +137,7 @@ def install(app: Dash, policy: AuthPolicy, settings: Settings) -> None:
         oidc.install(app.server, prefix, policy.sessions, issuer, client_id, secret, policy.over_https)
 
     callbacks = prefix + "_dash-"
+    api = prefix + "api/"
 
     @app.server.before_request
     def require_user() -> flask.Response | None:
@@ -150,6 +151,8 @@ def install(app: Dash, policy: AuthPolicy, settings: Settings) -> None:
             return flask.Response(
                 "Sign in to see servicemap.", 401, {"WWW-Authenticate": 'Basic realm="servicemap", charset="UTF-8"'}
             )
+        if flask.request.path.startswith(api):  # a script is not sent to a login page: it is told, in JSON
+            return flask.Response('{"error":"sign in first","status":401}', 401, mimetype="application/json")
         if policy.mode == "oidc" and flask.request.method == "GET" and not flask.request.path.startswith(callbacks):
             return oidc.login_redirect(app.config.requests_pathname_prefix)
         return flask.Response("Sign in through the portal to see servicemap.", 401)
