@@ -100,11 +100,11 @@ def callback_request_problem(callback_map: dict, body: object) -> str | None:
     output = body.get("output")
     if not isinstance(output, str) or output not in callback_map:
         return "unknown output"
-    if not _outputs_match(_outputs_of(body.get("outputs")), _outputs_in_key(output)):
-        return "outputs do not match the callback"
     registered = callback_map[output]
     if "callback" not in registered:
         return "a browser-side callback"  # clientside callbacks run in the browser; the server has nothing to run
+    if not _outputs_match(_outputs_of(body.get("outputs")), _outputs_in_key(output)):
+        return "outputs do not match the callback"
     for part in ("inputs", "state"):
         sent = body.get(part, [])
         expected = registered.get(part, [])
@@ -170,8 +170,9 @@ def _outputs_match(sent: list[tuple[object, str]] | None, expected: list[tuple[s
 
 def _outputs_in_key(key: str) -> list[tuple[str, str]]:
     """(id, property) of each output named in a callback_map key ("..a.children...b.data@hash.." or "a.children")."""
-    parts = key.strip(".").split("...")
-    return [tuple(part.split("@")[0].rsplit(".", 1)) for part in parts]
+    parts = [part.split("@")[0] for part in key.strip(".").split("...")]
+    # A callback without outputs is registered under a bare hash: it names none.
+    return [(ident, prop) for ident, prop in (part.rsplit(".", 1) for part in parts if "." in part)]
 
 
 def _outputs_of(sent: object) -> list[tuple[str, str]] | None:

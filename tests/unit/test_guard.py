@@ -61,3 +61,13 @@ def test_gd003_nesting_depth_is_counted_without_recursion():
         nested = {"a": nested}
     assert depth_at_most(nested, MAX_JSON_DEPTH)
     assert not depth_at_most({"a": nested}, MAX_JSON_DEPTH)
+
+
+def test_gd004_a_browser_side_callback_without_outputs_is_refused_not_a_500():
+    # A clientside callback with no output is registered under a bare hash (found by test_fuzz's fz001): its key names
+    # no output, and reading one out of it raised (a 500).
+    callbacks = {**CALLBACKS, "a61630660e3e": {"no_output": True, "inputs": [{"id": "w", "property": "data"}]}}
+    forged = body(output="a61630660e3e", outputs={}, inputs=[{"id": "w", "property": "data", "value": None}])
+    assert callback_request_problem(callbacks, forged) == "a browser-side callback"
+    server_side = {"a61630660e3e": {**callbacks["a61630660e3e"], "callback": object(), "state": []}}
+    assert callback_request_problem(server_side, forged) == "outputs do not match the callback"
