@@ -13,9 +13,11 @@ from callbacks.map_table import EMPTY_TABLE, table_answer
 from callbacks.pages import on_map_page
 from callbacks.paths import NOTHING_DRAWN, drawn_key, mark_selection
 from callbacks.roots import default_root, opening_scope, root_options
+from callbacks.saved_views import saved_positions
 from dashboard.asof import DiffView, as_of_notices, diff_view
 from dashboard.cmdb.derived import Derived
 from dashboard.domain.notices import cmdb_notices, filter_empty, incidents_without_ci, unknown_root
+from dashboard.domain.saved_view import pinned
 from dashboard.domain.viewstate import ViewState, bad_as_of, parse, to_query
 from dashboard.domain.vocabulary import class_label
 from dashboard.map_filters import filter_fields
@@ -155,6 +157,7 @@ def register(app: Dash, services: Services) -> None:
             notice = build_notices([unknown_root(state.root)])
             return [], NOTHING_DRAWN, [html.H2("Nothing to show")], notice, [], True, no_update, no_update, *EMPTY_TABLE
         model, elements = recent_maps(derived).get(state, lambda: _drawn(derived, state, position))
+        pins = saved_positions(services.saved_views, state)
         filtered = (
             (filter_empty(model.total_cis, only_incidents=not any(filter_fields(state).values())),)
             if _filter_left_nothing(model)
@@ -166,8 +169,8 @@ def register(app: Dash, services: Services) -> None:
         # The table view leaves the hidden map as it is: a layout fitted in a hidden container draws nothing.
         as_table = state.view == "table"
         return (
-            no_update if as_table else elements,
-            no_update if as_table else layout_for(model, drawn_key(state)),
+            no_update if as_table else pinned(elements, pins),
+            no_update if as_table else layout_for(model, drawn_key(state), pinned=bool(pins)),
             build_heading(model, label),
             build_notices(as_of_notices(derived, state, bad_as_of(search), bad_as_of(search, "diff")))
             + (build_diff(changed) if (changed := _diff(derived, model)) is not None else [])

@@ -15,6 +15,7 @@ from callbacks import map_table as map_table_callbacks
 from callbacks import overview as overview_callbacks
 from callbacks import pages as pages_callbacks
 from callbacks import paths as paths_callbacks
+from callbacks import saved_views as saved_views_callbacks
 from callbacks import selection as selection_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks import whatif as whatif_callbacks
@@ -26,6 +27,7 @@ from dashboard.health_availability import availability_warmer
 from dashboard.health_data import health_data
 from dashboard.health_reports import warm_health_reports
 from dashboard.report_sections import Sla
+from dashboard.saved_views import SavedViews
 from dashboard.services import Services, store_for
 from dashboard.settings import Settings
 from dashboard.wall_cis import warm_wall
@@ -45,6 +47,7 @@ FEATURES = (
     health_callbacks,
     asof_callbacks,
     whatif_callbacks,
+    saved_views_callbacks,
 )
 STATUS_TICK_MS = 10_000
 
@@ -100,6 +103,7 @@ def create_app(
                 availability_warmer(Sla(settings.sla_target, settings.sla_count_p2)),
             )
         ),
+        SavedViews(settings.state_url),
     )
     app = Dash(
         __name__,

@@ -1,10 +1,12 @@
-"""What every feature's register(app, services) receives: the settings, the snapshot store, the per-snapshot views."""
+"""What every feature's register(app, services) receives: the settings, the snapshot store, the per-snapshot views,
+and servicemap's own saved views."""
 
 from dataclasses import dataclass
 
 from dashboard.cmdb.derived import Derived, DerivedCache
 from dashboard.cmdb.profiles import profile_named
 from dashboard.cmdb.store import SnapshotStore
+from dashboard.saved_views import SavedViews
 from dashboard.settings import Settings
 
 
@@ -15,6 +17,7 @@ class Services:
     settings: Settings
     store: SnapshotStore
     views: DerivedCache  # what the views compute once per snapshot
+    saved_views: SavedViews  # in servicemap's own state database, never the CMDB
 
     def current(self) -> Derived | None:
         """The views of the snapshot being served (None before the first load)."""

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from dashboard.cmdb.profiles import profile_named
 
 ENV_PREFIX = "SERVICEMAP_"
@@ -65,6 +67,9 @@ class Settings:
     # percent, and whether P2 incidents count as outages (by default only P1 do).
     sla_target: float = 99.9
     sla_count_p2: bool = False
+    # servicemap's own state (saved views): SQLite in $SERVICEMAP_HOME by default; a PostgreSQL URL for several hosts.
+    # Never the CMDB: servicemap does not write to a database it reads (validated below).
+    state_url: str = field(default="", repr=False)
 
     @property
     def frame_ancestor_list(self) -> tuple[str, ...]:
@@ -107,7 +112,23 @@ class Settings:
         if refresh != 0:
             refresh = max(refresh, MIN_REFRESH_SECONDS)
         database_url = self.database_url or demo_database_url()
-        return replace(self, refresh_seconds=refresh, database_url=database_url, url_prefix=prefix)
+        state_url = self.state_url or f"sqlite:///{data_home() / 'state.sqlite'}"
+        if _same_database(state_url, database_url):
+            raise ValueError(
+                "state_url names the CMDB: servicemap never writes to the CMDB; give a database of its own"
+            )
+        return replace(self, refresh_seconds=refresh, database_url=database_url, url_prefix=prefix, state_url=state_url)
+
+
+def _same_database(one: str, other: str) -> bool:
+    """True when two URLs name the same database (same backend, host, port and database; a SQLite file by its path)."""
+    try:
+        a, b = sa.make_url(one), sa.make_url(other)
+    except sa.exc.ArgumentError:
+        return False
+    if a.get_backend_name() == b.get_backend_name() == "sqlite":
+        return bool(a.database) and Path(a.database).resolve() == Path(b.database or "").resolve()
+    return (a.get_backend_name(), a.host, a.port, a.database) == (b.get_backend_name(), b.host, b.port, b.database)
 
 
 def _parse(kind: object, raw: str, name: str) -> object:

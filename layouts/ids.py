@@ -119,3 +119,12 @@ WHATIF_DOWNLOAD = "whatif-download"
 MAP_EXPORT_FORMAT = "map-export-format"
 MAP_EXPORT_GO = "map-export-go"
 MAP_EXPORT_FILE = "map-export-file"
+
+# Saved views (issue 14, item 3): a name, its button, the owner's views, delete, what happened, and the positions the
+# browser read off the map when Save was pressed.
+SAVED_NAME = "saved-name"
+SAVED_SAVE = "saved-save"
+SAVED_LIST = "saved-list"
+SAVED_DELETE = "saved-delete"
+SAVED_STATUS = "saved-status"
+SAVED_CAPTURE = "saved-capture"

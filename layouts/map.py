@@ -22,6 +22,7 @@ from layouts.map_access import KEYBOARD_FOCUS_RULES, build_map_access, node_summ
 from layouts.map_export import build_export
 from layouts.map_table import build_table_view, build_view_toggle
 from layouts.paths import build_path_section
+from layouts.saved_views import build_saved_views
 
 SCOPE_OPTIONS = [
     {"label": "What it depends on", "value": "downstream"},
@@ -141,6 +142,7 @@ def _controls(root_options: list[dict]) -> list:
             searchable=False,
         ),
         build_filters(ONLY_INCIDENTS),
+        build_saved_views(),
         html.Label("Overlays", htmlFor=ids.MAP_CHANGES, id=f"{ids.MAP_CHANGES}-label"),
         dcc.Dropdown(id=ids.MAP_CHANGES, options=CHANGE_OPTIONS, value=0, clearable=False, searchable=False),
         build_time_travel(),
@@ -208,14 +210,15 @@ def build_elements(model: MapModel) -> list[dict]:
     return [_node(node, impact) for node in model.nodes] + [_edge(edge, impact, where) for edge in model.edges]
 
 
-def layout_for(model: MapModel, view_key: str) -> dict:
-    """The cytoscape layout: server positions (`preset`) unless a browser layout was chosen for a map it can lay out.
+def layout_for(model: MapModel, view_key: str, pinned: bool = False) -> dict:
+    """The cytoscape layout: server positions (`preset`) unless a browser layout was chosen for a map it can lay out;
+    `pinned`: the nodes carry a saved view's positions, drawn as they are (`preset` whatever the layout).
 
     `view_key` changes with the view, so that a new view is fitted to the screen once, while a refresh of the same
     view (same layout value) only updates classes and keeps the user's zoom and pan.
     """
     name = model.state.layout
-    if server_places(name, len(model.nodes)):
+    if pinned or server_places(name, len(model.nodes)):
         return {"name": "preset", "fit": True, "padding": 30, "view": view_key}
     layout = {"name": name, "fit": True, "padding": 30, "animate": False, "view": view_key}
     if name == "breadthfirst":

@@ -46,6 +46,7 @@ class ViewState:
     path: int | None = None  # CI id: the dependency paths between `sel` and it are highlighted (needs sel)
     as_of: str | None = None  # a UTC time (as_of_text): the map as it was then (domain/asof.py); None: live
     diff: str | None = None  # a UTC time before as_of (or now): what changed since then is marked on the map
+    saved: int | None = None  # a saved view's id: its nodes are drawn where they were saved (dashboard/saved_views.py)
 
     def with_root(self, root: int) -> "ViewState":
         """The same view re-rooted on another CI (groups opened under the old root are closed)."""
@@ -79,6 +80,7 @@ def parse(search: str | None) -> ViewState:
         path=whole_number(one("path")) if sel is not None else None,
         as_of=as_of_text(one("asof")),
         diff=as_of_text(one("diff")),
+        saved=whole_number(one("saved")),
     )
 
 
@@ -118,6 +120,8 @@ def to_query(state: ViewState) -> str:
         pairs.append(("asof", state.as_of))
     if state.diff is not None:
         pairs.append(("diff", state.diff))
+    if state.saved is not None:
+        pairs.append(("saved", str(state.saved)))
     return "?" + urlencode(pairs) if pairs else ""
 
 
