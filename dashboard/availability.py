@@ -9,9 +9,9 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from dashboard.cmdb.derived import Derived, id_array
+from dashboard.cmdb.distinct import status_codes_of
 from dashboard.domain.availability import (
     DAY,
     AvailabilityReport,
@@ -22,7 +22,6 @@ from dashboard.domain.availability import (
     parse_target,
     report,
 )
-from dashboard.domain.health import status_codes
 from dashboard.domain.since import Timeline
 from dashboard.domain.vocabulary import BUSINESS_SERVICE
 
@@ -73,15 +72,6 @@ def inputs(derived: Derived) -> AvailabilityInputs:
         )
 
     return derived.kept("availability_inputs", build)
-
-
-def status_codes_of(statuses: pd.Series) -> np.ndarray:
-    """`status_codes` of a column, each distinct value read once (pandas' factorize hashes them: sorting the five
-    million strings of the column took seconds)."""
-    found, distinct = pd.factorize(statuses, use_na_sentinel=False)
-    if not len(distinct):
-        return np.empty(0, dtype=np.int8)
-    return status_codes(np.asarray(distinct, dtype=object))[found]
 
 
 def is_service(derived: Derived, position: int) -> bool:

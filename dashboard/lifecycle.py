@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard.cmdb.cells import cells
 from dashboard.cmdb.distinct import per_distinct
-from dashboard.cmdb.lifecycle_dates import LifecycleDates, lifecycle_dates
+from dashboard.cmdb.lifecycle_dates import LifecycleDates
 from dashboard.cmdb.snapshot import Snapshot
 from dashboard.domain.findings import Finding
 from dashboard.domain.lifecycle import (
@@ -93,9 +93,12 @@ def lifecycle_basis(snapshot: Snapshot) -> LifecycleBasis | None:
     attributes = snapshot.attributes(timeout=ATTRIBUTES_WAIT_SECONDS)
     if attributes is None:
         return None
+    dates = snapshot.lifecycle_dates()  # decoded once per snapshot, with the findings
+    if dates is None:
+        return None
     index, rank = snapshot.index, _rank(snapshot)
     services = service_ranks(index, rank, index.class_mask(BUSINESS_SERVICE))
-    return LifecycleBasis(lifecycle_dates(snapshot.ci, index, attributes), rank, services)
+    return LifecycleBasis(dates, rank, services)
 
 
 def lifecycle_view(

@@ -20,8 +20,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard.cmdb.distinct import status_codes_of
 from dashboard.cmdb.snapshot import Snapshot
-from dashboard.domain.health import HealthState, own_status
+from dashboard.domain.health import HealthState, own_status_of_codes
 from dashboard.domain.incident_groups import OpenIncidents
 from dashboard.domain.overlays import IncidentOverlay, change_counts, incident_overlay, is_open
 from dashboard.domain.search import NameSearch
@@ -135,10 +136,10 @@ class Derived:
     def health(self) -> HealthState:
         """Own and rolled-up status of every CI."""
         events = self.snapshot.tables["health"]
-        return own_status(
+        return own_status_of_codes(
             self.snapshot.index,
             events["ci_id"].pipe(id_array),
-            events["status"].to_numpy(dtype=object),
+            status_codes_of(events["status"]),  # not five million Python strings
             events["observed_at"].to_numpy(dtype="datetime64[ns]"),
         )
 

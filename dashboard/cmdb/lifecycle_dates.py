@@ -42,11 +42,6 @@ def lifecycle_dates(ci: pd.DataFrame, index: GraphIndex, attributes: pd.Series) 
     )
 
 
-def date_findings(ci: pd.DataFrame, index: GraphIndex, attributes: pd.Series | None) -> list[Finding]:
-    """The finding about lifecycle dates that are not dates (none when the attributes could not be read)."""
-    return [] if attributes is None else list(lifecycle_dates(ci, index, attributes).findings)
-
-
 def lifecycle_values(attributes: pd.Series) -> pd.DataFrame:
     """Each lifecycle attribute's raw value by CI position (None where absent)."""
     out = {name: np.full(len(attributes), None, dtype=object) for name in NAMES}

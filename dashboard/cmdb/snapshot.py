@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from dashboard.cmdb import quality, schema
 from dashboard.cmdb.distinct import per_distinct
 from dashboard.cmdb.freshness import health_outside_window
-from dashboard.cmdb.lifecycle_dates import date_findings
+from dashboard.cmdb.lifecycle_dates import LifecycleDates, lifecycle_dates
 from dashboard.cmdb.load import ATTRIBUTES, DeferredRead, Frames, read_attributes, reading_frames
 from dashboard.cmdb.profiles import Profile
 from dashboard.cmdb.profiles.native import NATIVE
@@ -45,6 +45,7 @@ class Snapshot:
     class_counts: dict[str, int]  # CIs per (normalised) class, largest first
     _findings: "Lazy[tuple[Finding, ...]]" = field(repr=False, compare=False)
     _attributes: "Lazy[_Attributes]" = field(repr=False, compare=False)
+    _lifecycle: "Lazy[LifecycleDates | None]" = field(repr=False, compare=False)
     old_health: Notice | None = None  # set when the health window held no event but the source has older ones
 
     @property
@@ -65,6 +66,13 @@ class Snapshot:
         """
         read = self._attributes.get(timeout)
         return read.values if read is not None else None
+
+    def lifecycle_dates(self) -> LifecycleDates | None:
+        """The lifecycle dates in the CI attributes, decoded once: the findings check them, lifecycle risk reads them.
+
+        Waits while the attributes are read; None when reading them failed.
+        """
+        return self._lifecycle.get()
 
     @property
     def attributes_error_id(self) -> str | None:
@@ -226,6 +234,7 @@ def _snapshot(
         attributes = Lazy(partial(_Attributes, ci[ATTRIBUTES]))
         ci = ci.drop(columns=ATTRIBUTES)
     tables = {**frames.tables, "ci": ci}
+    lifecycle = Lazy(partial(_lifecycle_dates, ci, graph.built.index, attributes))
     early = (*_missing_tables(frames), *graph.rejected, *(old[1:] if old else ()))
     return Snapshot(
         version=version,
@@ -237,8 +246,9 @@ def _snapshot(
         load_path=frames.path,
         seconds={**frames.seconds, "index": graph.seconds},
         class_counts={str(k): int(v) for k, v in graph.ci["class"].value_counts().items()},
-        _findings=Lazy(partial(_findings, early, tables, graph.raw_class, graph.built, attributes)),
+        _findings=Lazy(partial(_findings, early, tables, graph.raw_class, graph.built, lifecycle)),
         _attributes=attributes,
+        _lifecycle=lifecycle,
         old_health=old[0] if old else None,
     )
 
@@ -278,20 +288,25 @@ def _occurrences(ids: pd.Series) -> pd.MultiIndex:
     return pd.MultiIndex.from_arrays([values, ids.groupby(values).cumcount().to_numpy()])
 
 
+def _lifecycle_dates(ci: pd.DataFrame, index: GraphIndex, attributes: Lazy[_Attributes]) -> LifecycleDates | None:
+    read = attributes.get()
+    return lifecycle_dates(ci, index, read.values) if read is not None and read.values is not None else None
+
+
 def _findings(
     early: tuple[Finding, ...],
     tables: dict[str, pd.DataFrame],
     raw_class: pd.Series,
     built: BuiltIndex,
-    attributes: Lazy[_Attributes],
+    lifecycle: Lazy[LifecycleDates | None],
 ) -> tuple[Finding, ...]:
-    read = attributes.get()  # the store reads them first; the lifecycle dates in them are checked too
+    dates = lifecycle.get()  # the store reads the attributes first; the lifecycle dates in them are checked too
     return (
         *early,
         *quality.ci_findings(tables["ci"], raw_class, built),
         *quality.relationship_findings(tables["relationship"], built),
         *quality.event_findings(tables, built),
-        *date_findings(tables["ci"], built.index, read.values if read is not None else None),
+        *(dates.findings if dates is not None else ()),
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.cmdb.lifecycle_dates import FINDING_CODE
+from dashboard.cmdb.lifecycle_dates import FINDING_CODE, lifecycle_dates
 from dashboard.cmdb.snapshot import build_snapshot
 from dashboard.domain.lifecycle import (
     NO_SERVICE,
@@ -223,6 +223,21 @@ def test_lc013_the_snapshot_reports_lifecycle_dates_that_are_not_dates_among_its
     found = {f.code: f for f in snapshot().findings}
     assert found[FINDING_CODE].count == 1
     assert found[FINDING_CODE].ci_ids == (7,)
+
+
+def test_lc017_the_snapshot_decodes_its_lifecycle_dates_once_for_the_findings_and_the_basis():
+    snap = snapshot()
+    dates = snap.lifecycle_dates()
+    decoded = lifecycle_dates(snap.ci, snap.index, snap.attributes())  # the direct decoding
+    for kind in decoded.expiry:
+        assert dates.expiry[kind][0].tolist() == decoded.expiry[kind][0].tolist()
+        assert dates.expiry[kind][1].tolist() == decoded.expiry[kind][1].tolist()
+    assert dates.installed[0].tolist() == decoded.installed[0].tolist()
+    assert dates.installed[1].tolist() == decoded.installed[1].tolist()
+    assert dates.hardware.tolist() == decoded.hardware.tolist()
+    assert dates.findings == decoded.findings
+    assert set(dates.findings) <= set(snap.findings)
+    assert lifecycle_basis(snap).dates is dates  # not decoded a second time
 
 
 @given(
