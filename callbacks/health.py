@@ -40,7 +40,8 @@ SCROLL = """function (children) {
 }""".replace("PANEL", ids.HEALTH_SELECTION)
 # Page text grows with the screen (servicemap.css: up to 28 px on a 4K wall); plotly's sizes are pixels. Scale every
 # chart's fonts and height by the page's font size over the charts' (FONT), from the unscaled height in layout.meta,
-# so that doing it again changes nothing; retried while plotly.js still loads or draws.
+# so that doing it again changes nothing; retried while plotly.js still loads or draws. A page load of /health draws
+# them scaled at once (assets/vendor/plotly-scale.js): this is for a plotly.js fetched by dcc.Graph without it.
 SCALE = """function (children) {
     var scale = (parseFloat(getComputedStyle(document.body).fontSize) || BASE) / BASE;
     var size = BASE * scale, tries = 0;
@@ -52,6 +53,9 @@ SCALE = """function (children) {
             if (!window.Plotly || !gd || !gd._fullLayout || !base) { pending = true; return; }
             if (Math.abs(gd._fullLayout.height - base * scale) < 1) { return; }
             var update = {"height": base * scale, "font.size": size, "hoverlabel.font.size": size};
+            ["l", "r", "t", "b"].forEach(function (side) {  // the margins too (layouts/chart_margins.py)
+                if (gd.layout.meta.margin) { update["margin." + side] = gd.layout.meta.margin[side] * scale; }
+            });
             (gd.layout.annotations || []).forEach(function (a, i) {
                 update["annotations[" + i + "].font.size"] = size;
             });

@@ -10,7 +10,8 @@ plotly.js: dcc.Graph draws with `window.Plotly` when it is defined, and only oth
 bundle (plotly.js 4.1.1, 4.8 MB, 1.4 MB compressed) when the first chart mounts, i.e. after the Dash bundles, the
 layout and the page callback's answer. A page load of /health instead fetches assets/vendor/plotly-cartesian.min.js
 (served compressed from PLOTLY_ROUTE, with assets/vendor/plotly-resize.js after it: dcc.Graph's resize right after
-each chart's first draw redrew the chart at the size it had just been drawn at, one draw in every two)
+each chart's first draw redrew the chart at the size it had just been drawn at, one draw in every two; and
+assets/vendor/plotly-scale.js, which draws each chart at the page's scale at once instead of redrawing it to it)
 (the same plotly.js 4.1.1, cartesian traces only: bar, heatmap and scatter are all the app draws; 1.5 MB, 0.45 MB
 compressed) at once, in parallel with Dash's bundles, and runs it before them, so that the charts are drawn as soon
 as the answer arrives. Other pages do not load it (the map's cold load never fetches plotly.js); a later chart of
@@ -29,6 +30,7 @@ from dash import Dash
 POLYFILL = re.compile(r'<script src="[^"]*/_dash-component-suites/dash/deps/polyfill@[^"]*"></script>\s*')
 PLOTLY = Path(__file__).parent / "assets" / "vendor" / "plotly-cartesian.min.js"
 RESIZE = PLOTLY.with_name("plotly-resize.js")  # appended: no redraw when dcc.Graph "resizes" a chart to its size
+SCALE = PLOTLY.with_name("plotly-scale.js")  # appended: a chart drawn at the page's scale at once, not redrawn to it
 PLOTLY_VERSION = "4.1.1"  # plotly.py's (plotly/package_data/plotly.min.js): the figures are written for it
 # Served by a route of its own, not as an asset: Dash's assets go out uncompressed (1.5 MB instead of 0.45 MB).
 PLOTLY_ROUTE = "_servicemap/plotly-cartesian.min.js"
@@ -39,7 +41,7 @@ def install(app: Dash) -> None:
     """Serve the app's page without the polyfill's script tag, with plotly.js's on the pages that draw charts."""
     interpolate: Callable[..., str] = app.interpolate_index
     app.config.assets_ignore = "^plotly-"  # kept with the assets, never put in every page by Dash
-    plotly_js = PLOTLY.read_bytes() + b"\n" + RESIZE.read_bytes()
+    plotly_js = b"\n".join(path.read_bytes() for path in (PLOTLY, RESIZE, SCALE))
     src = f"{app.config.requests_pathname_prefix}{PLOTLY_ROUTE}?v={PLOTLY_VERSION}"
 
     @app.server.route(f"{app.config.routes_pathname_prefix}{PLOTLY_ROUTE}", endpoint="servicemap_page_plotly")

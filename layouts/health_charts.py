@@ -10,6 +10,18 @@ each selects).
 from dashboard.domain.health import NO_DATA
 from dashboard.domain.vocabulary import HEALTH_STYLES, PRIORITY_COLOURS, Health
 from dashboard.health_page import DailyShares, Heat, IncidentDays, ParetoBars, ReliabilityBars, StatusBars
+from layouts.chart_margins import (
+    DATE_PX,
+    LEGEND_PX,
+    LINE_PX,
+    TICK_PAD,
+    TITLE_PX,
+    count_ticks_px,
+    first_slanted_px,
+    labels_px,
+    margin,
+    slanted_px,
+)
 
 NO_DATA_COLOUR = "#FFFFFF"
 FONT = {"family": "system-ui, sans-serif", "size": 14}
@@ -18,18 +30,21 @@ STACK_ORDER = (Health.DOWN, Health.DEGRADED, Health.UNKNOWN, Health.MAINTENANCE,
 
 
 GRID = "#e5e8ec"
+PARETO_ANGLE = -40  # the pareto's CI names, slanted
 
 
-def _figure(traces: list[dict], height: int, **layout: object) -> dict:
-    """A figure: the traces, and the page's common layout (white, one font, a legend above) with `layout` over it."""
+def _figure(traces: list[dict], height: int, margins: dict, **layout: object) -> dict:
+    """A figure: the traces, and the page's common layout (white, one font, a legend above, margins wide enough for
+    the labels: layouts/chart_margins.py) with `layout` over it."""
     axis = {"gridcolor": GRID, "zerolinecolor": GRID, "automargin": True}
     common = {
         "height": height,
-        "meta": {"height": height},  # the unscaled height: a big screen scales charts from it (callbacks/health.py)
+        # Unscaled: a big screen scales charts from them (assets/vendor/plotly-scale.js, callbacks/health.py).
+        "meta": {"height": height, "margin": margins},
         "font": FONT,
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "margin": margins,
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
         "hoverlabel": {"font": FONT},
         "clickmode": "event",
@@ -63,7 +78,8 @@ def status_bars(bars: StatusBars, kind: str) -> dict:
         for status in STACK_ORDER
     ]
     largest = max((sum(row) for row in counts), default=0)
-    return _figure(traces, 120 + 28 * len(labels), barmode="stack", xaxis=_count_axis("CIs", largest))
+    margins = margin(left=labels_px(labels) + TICK_PAD, top=LEGEND_PX, bottom=LINE_PX + TICK_PAD + TITLE_PX)
+    return _figure(traces, 120 + 28 * len(labels), margins, barmode="stack", xaxis=_count_axis("CIs", largest))
 
 
 def _count_axis(title: str, largest: int) -> dict:
@@ -102,6 +118,7 @@ def daily_shares(daily: DailyShares) -> dict:
     return _figure(
         traces,
         380,
+        margin(left=count_ticks_px(100), top=LEGEND_PX, bottom=DATE_PX),
         barmode="stack",
         annotations=bad,
         yaxis={
@@ -138,7 +155,8 @@ def heat(rows: Heat) -> dict:
         "text": [[labels[c] for c in r] for r in reversed(rows.cells)],
         "hovertemplate": "%{y}<br>%{x}: %{text}<extra>click to open on the map</extra>",
     }
-    return _figure([trace], 120 + 26 * len(rows.names), xaxis={"type": "category", "side": "top"})
+    margins = margin(left=labels_px(names) + TICK_PAD, top=DATE_PX)
+    return _figure([trace], 120 + 26 * len(rows.names), margins, xaxis={"type": "category", "side": "top"})
 
 
 def incident_days(days: IncidentDays) -> dict:
@@ -155,7 +173,9 @@ def incident_days(days: IncidentDays) -> dict:
         for priority in sorted(PRIORITY_COLOURS)
     ]
     largest = max((sum(row) for row in days.counts), default=0)
-    return _figure(traces, 340, barmode="stack", yaxis=_count_axis("incidents opened", largest), xaxis={"type": "date"})
+    margins = margin(left=count_ticks_px(largest), top=LEGEND_PX, bottom=2 * LINE_PX + TICK_PAD)  # dates: 2 lines
+    yaxis = _count_axis("incidents opened", largest)
+    return _figure(traces, 340, margins, barmode="stack", yaxis=yaxis, xaxis={"type": "date"})
 
 
 def reliability(bars: ReliabilityBars) -> dict:
@@ -189,9 +209,9 @@ def reliability(bars: ReliabilityBars) -> dict:
     return _figure(
         traces,
         150 + 28 * len(labels),
+        margin(left=labels_px(labels) + TICK_PAD, right=24, top=40, bottom=LINE_PX + TICK_PAD),  # r: the last tick
         showlegend=False,
         annotations=titles,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         xaxis={"domain": [0, 0.48]},
         xaxis2={"domain": [0.52, 1], "anchor": "y"},
     )
@@ -222,11 +242,20 @@ def pareto_chart(bars: ParetoBars, unit: str) -> dict:
             "hovertemplate": "%{x}: %{y:.0f} % of all " + unit + " so far<extra></extra>",
         },
     ]
+    largest = max(bars.values, default=0)
+    margins = margin(
+        # Hours may have a decimal: room for one more digit. The first name, slanted, reaches left of the plot.
+        left=max(count_ticks_px(largest * 10), first_slanted_px(names, PARETO_ANGLE)),
+        right=count_ticks_px(100),
+        top=LEGEND_PX,
+        bottom=slanted_px(names, PARETO_ANGLE) + TICK_PAD,
+    )
     return _figure(
         traces,
         420,
-        xaxis={"tickangle": -40, "type": "category"},
-        yaxis=_count_axis(unit, int(max(bars.values, default=0))) if unit == "incidents" else {"title": {"text": unit}},
+        margins,
+        xaxis={"tickangle": PARETO_ANGLE, "type": "category"},
+        yaxis=_count_axis(unit, int(largest)) if unit == "incidents" else {"title": {"text": unit}},
         yaxis2={
             "title": {"text": "cumulative %"},
             "range": [0, 105],

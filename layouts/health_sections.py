@@ -13,6 +13,7 @@ import plotly.io as pio
 from dash import dcc, html
 
 from layouts import ids
+from layouts.chart_margins import LINE_PX, TICK_PAD, labels_px, margin
 
 BAR_COLOUR = "#3a6ea5"  # 5.3:1 on white
 ALERT_COLOUR = "#B22222"  # the Down colour: what went wrong
@@ -79,19 +80,30 @@ def bar_chart(
         "customdata": list(keys)[:TOP_BARS] if keys is not None else list(labels),
         "hovertemplate": "%{y}: %{text}<extra></extra>",
     }
-    height = max(CHART_MIN_PX, 70 + ROW_PX * len(labels))
-    layout = {
+    layout = section_layout(
+        title,
+        max(CHART_MIN_PX, 70 + ROW_PX * len(labels)),
+        margin(left=labels_px(labels) + TICK_PAD, right=130, top=40, bottom=LINE_PX + TICK_PAD),
+        xaxis=_axis(percent, max(values, default=0)) if value_range is None else _fixed(value_range),
+        showlegend=False,
+    )
+    return report_graph(graph_id, {"data": [trace], "layout": layout})
+
+
+def section_layout(title: str, height: int, margins: dict, **layout: object) -> dict:
+    """A section chart's layout: its title, the page's fonts, white, categories from the top down, the margins
+    (layouts/chart_margins.py), with `layout` over it."""
+    return {
         "title": {"text": title, "x": 0, "font": {"size": TITLE_PX}},
         "font": {"size": FONT_PX},
         "height": height,
-        "meta": {"height": height},  # read by /health's scaling on big screens (callbacks/health.py)
-        "margin": {"l": 10, "r": 130, "t": 40, "b": 30},
+        # Unscaled: a big screen scales charts from them (assets/vendor/plotly-scale.js, callbacks/health.py).
+        "meta": {"height": height, "margin": margins},
+        "margin": margins,
         "template": WHITE,
         "yaxis": {"autorange": "reversed", "automargin": True},
-        "xaxis": _axis(percent, max(values, default=0)) if value_range is None else _fixed(value_range),
-        "showlegend": False,
+        **layout,
     }
-    return report_graph(graph_id, {"data": [trace], "layout": layout})
 
 
 def report_graph(graph_id: str, figure: dict) -> dcc.Graph:

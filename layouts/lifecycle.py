@@ -6,9 +6,11 @@ from dashboard.domain.lifecycle import BUCKET_LABELS, LABELS, Bucket
 from dashboard.domain.vocabulary import HEALTH_STYLES, Health
 from dashboard.lifecycle import LISTED, LifecycleView, RiskRow
 from layouts import ids
-from layouts.health_sections import FONT_PX, MAP_COLUMN, TITLE_PX, WHITE, grid, map_link, report_graph, section
+from layouts.chart_margins import LEGEND_PX, LINE_PX, TICK_PAD, labels_px, margin
+from layouts.health_sections import MAP_COLUMN, grid, map_link, report_graph, section, section_layout
 
 TITLE = "Asset lifecycle risk"
+LEGEND_BELOW = 0.2  # the buckets' legend, under the chart (a share of the plot's height)
 NO_DATES = (
     "No CI in scope has a lifecycle date: the CMDB's CI attributes name no end_of_support, end_of_life, "
     "warranty_expiration, install_date or purchase_date (data/README.md)."
@@ -91,17 +93,15 @@ def _buckets(view: LifecycleView) -> dcc.Graph:
         for bucket, colour in DRAWN.items()
     ]
     height = 90 + 40 * len(kinds)
-    layout = {
-        "barmode": "stack",
-        "title": {"text": "CIs by lifecycle date", "x": 0, "font": {"size": TITLE_PX}},
-        "font": {"size": FONT_PX},
-        "height": height,
-        "meta": {"height": height},  # read by /health's scaling on big screens (callbacks/health.py)
-        "margin": {"l": 10, "r": 20, "t": 40, "b": 30},
-        "template": WHITE,
-        "yaxis": {"autorange": "reversed", "automargin": True},
-        "legend": {"orientation": "h", "y": -0.2, "traceorder": "normal"},
-    }
+    # The legend's top is 20 % of the plot's height below it, under the tick labels: b = 0.2 (height - t - b) + legend.
+    bottom = (LEGEND_BELOW * (height - 40) + LINE_PX + TICK_PAD + LEGEND_PX) / (1 + LEGEND_BELOW)
+    layout = section_layout(
+        "CIs by lifecycle date",
+        height,
+        margin(left=labels_px(kinds) + TICK_PAD, right=20, top=40, bottom=bottom),
+        barmode="stack",
+        legend={"orientation": "h", "y": -LEGEND_BELOW, "traceorder": "normal"},
+    )
     return report_graph(ids.HEALTH_LIFECYCLE_BUCKETS, {"data": traces, "layout": layout})
 
 

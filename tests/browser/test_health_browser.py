@@ -199,3 +199,30 @@ def test_bh010_charts_are_not_redrawn_at_the_size_drawn_but_still_follow_a_resiz
         )
     finally:
         browser.set_window_size(size["width"], size["height"])
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (3840, 2160)])
+def test_bh011_every_chart_is_drawn_once_with_the_margins_the_server_computed_at_the_pages_scale(
+    browser, served, screen, width, height
+):
+    screen(width, height)
+    open_health(browser, served)
+    # Per chart: the margins drawn, the server's (unscaled, layout.meta) times the page's scale, and the height.
+    charts = """
+        const scale = parseFloat(getComputedStyle(document.body).fontSize) / 14;
+        const plots = [...document.querySelectorAll('#page-health .js-plotly-plot')];
+        if (!plots.length || plots.some(p => !p._fullLayout || !p.querySelector('.main-svg'))) return null;
+        return plots.map(p => {
+            const s = p._fullLayout._size, m = p.layout.meta;
+            const k = scale > 1.1 ? scale : 1;
+            return {drawn: [s.l, s.r, s.t, s.b], server: ['l', 'r', 't', 'b'].map(x => m.margin[x] * k),
+                    height: p._fullLayout.height, scaled: m.height * k};
+        });
+    """
+    WebDriverWait(browser, WAIT).until(lambda d: (c := d.execute_script(charts)) and len(c) >= 16)
+    assert browser.execute_script("return window.Plotly.__servicemapScale") is True
+    for chart in browser.execute_script(charts):
+        # plotly's automargin found the labels, titles and legend inside the margins: it pushed none, so it did not
+        # draw the chart a second time (layouts/chart_margins.py).
+        assert chart["drawn"] == pytest.approx(chart["server"], abs=1)
+        assert chart["height"] == pytest.approx(chart["scaled"], abs=1)

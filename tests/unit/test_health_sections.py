@@ -48,6 +48,11 @@ def test_hs001_a_bar_chart_is_the_figure_go_figure_made_with_the_template_a_bar_
         old = old_bar_chart(*args, percent=percent, colour=colour, value_range=value_range, keys=keys)
         assert new["data"] == old["data"]
         template, whole = new["layout"].pop("template"), old["layout"].pop("template")
+        margins, meta = new["layout"].pop("margin"), new["layout"].pop("meta")
+        assert meta == {"height": old["layout"].pop("meta")["height"], "margin": margins}
+        # Wide enough for the labels now (layouts/chart_margins.py), never narrower than the fixed ones were.
+        assert all(margins[side] >= old["layout"]["margin"][side] for side in "lrtb")
+        old["layout"].pop("margin")
         assert new["layout"] == old["layout"]
         assert template["data"] == {"bar": whole["data"]["bar"]}
         assert template["layout"] == {k: whole["layout"][k] for k in template["layout"]}
