@@ -19,6 +19,7 @@ the same page load (the map's details panel after /health) draws with it too. Th
 keeps the full bundle (dashboard/report_route.py).
 """
 
+import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -42,7 +43,9 @@ def install(app: Dash) -> None:
     interpolate: Callable[..., str] = app.interpolate_index
     app.config.assets_ignore = "^plotly-"  # kept with the assets, never put in every page by Dash
     plotly_js = b"\n".join(path.read_bytes() for path in (PLOTLY, RESIZE, SCALE))
-    src = f"{app.config.requests_pathname_prefix}{PLOTLY_ROUTE}?v={PLOTLY_VERSION}"
+    # The appended patches change the file, not plotly's version: the URL names both, so a cached copy is never stale.
+    digest = hashlib.sha256(plotly_js).hexdigest()[:12]
+    src = f"{app.config.requests_pathname_prefix}{PLOTLY_ROUTE}?v={PLOTLY_VERSION}-{digest}"
 
     @app.server.route(f"{app.config.routes_pathname_prefix}{PLOTLY_ROUTE}", endpoint="servicemap_page_plotly")
     def plotly() -> flask.Response:
