@@ -177,11 +177,22 @@ def _picked(primary: np.ndarray, secondary: np.ndarray | None, among: np.ndarray
     if len(among) <= limit:
         return among
     values = primary[among]
-    threshold = np.partition(values, len(values) - limit)[len(values) - limit]  # the limit-th largest
+    threshold = kth_largest(values, limit)
     above, ties = among[values > threshold], among[values == threshold]
     if secondary is None:
         return np.concatenate([above, ties[: limit - len(above)]])
     return np.concatenate([above, _picked(secondary, None, ties, limit - len(above))])
+
+
+def kth_largest(values: np.ndarray, k: int) -> object:
+    """The k-th largest of some numbers (1 ≤ k ≤ len(values)): the k-th smallest of their negation.
+
+    np.partition at an index near the end took ~150 ms over a million values that are mostly equal (every CI without
+    down-time has 0 hours), the same partition of the negated values ~7 ms. Counts and hours are small enough to
+    negate exactly (unsigned integers are widened first).
+    """
+    signed = values.astype(np.int64) if values.dtype.kind == "u" or values.dtype == bool else values
+    return -np.partition(-signed, k - 1)[k - 1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +214,13 @@ def worst_days(daily: DailyStatus, down: tuple[np.ndarray, np.ndarray], limit: i
     hours = np.zeros(len(daily.nodes))
     if len(down_nodes):  # the down CIs in scope are among the daily status's, both ascending
         hours[np.searchsorted(daily.nodes, down_nodes)] = down_hours
-    bad_days = np.count_nonzero(daily.cells >= Health.DEGRADED, axis=1)
-    order = top(hours, bad_days, limit)
-    order = order[(bad_days[order] > 0) | (hours[order] > 0)]
+    # A CI with down-time comes before every CI without: when `limit` CIs have some, only they are ranked (counting
+    # the bad days of every CI in scope took most of the heatmap's time at a million CIs).
+    down_rows = np.flatnonzero(hours > 0)
+    rows = down_rows if len(down_rows) >= limit else np.arange(len(hours))
+    bad_days = np.count_nonzero(daily.cells[rows] >= Health.DEGRADED, axis=1)
+    picked = top(hours[rows], bad_days, limit)
+    order = rows[picked[(bad_days[picked] > 0) | (hours[rows[picked]] > 0)]]
     return WorstDays(daily.nodes[order], daily.days, daily.cells[order], hours[order])
 
 

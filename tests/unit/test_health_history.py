@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 
 from dashboard.domain.health import NO_DATA
 from dashboard.domain.health_history import (
+    DailyStatus,
     daily_status,
     down_time,
+    kth_largest,
     pareto,
     status_history,
     status_mix,
@@ -336,3 +338,32 @@ def test_hh021_the_worst_status_per_day_is_what_a_plain_loop_over_the_intervals_
     offset = int((h.first_day - np.datetime64("2026-11-20")) / np.timedelta64(1, "D"))  # the first event's day
     found = {(int(n), offset + d): int(h.worst[r, d]) for r, n in enumerate(h.nodes) for d in range(h.day_count)}
     assert {k: v for k, v in found.items() if v != NO_DATA} == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=60), st.data(), st.sampled_from([np.int64, np.uint8, float]))
+def test_hh022_kth_largest_is_the_kth_of_a_descending_sort(values, data, dtype):
+    k = data.draw(st.integers(1, len(values)))
+    array = np.array(values, dtype=dtype)
+    assert kth_largest(array, k) == np.sort(array)[::-1][k - 1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.lists(st.sampled_from([NO_DATA, OK, DEG, DOWN, MAINT]), min_size=3, max_size=3),
+                       st.sampled_from([0.0, 0.0, 1.5, 2.0, 7.25])), max_size=40),
+    st.integers(1, 8),
+)  # fmt: skip
+def test_hh023_worst_days_ranks_as_a_full_sort_of_every_ci_in_scope(rows, limit):
+    cells = np.array([r[0] for r in rows], dtype=np.int8).reshape(len(rows), 3)
+    hours = np.array([r[1] for r in rows], dtype=float)
+    nodes = np.arange(len(rows), dtype=np.int64) * 3 + 1
+    daily = DailyStatus(np.arange(3).astype("datetime64[D]"), np.zeros((3, 5), dtype=np.int64), cells, nodes)
+    down = (nodes[hours > 0], hours[hours > 0])
+    bad = np.count_nonzero(cells >= DEG, axis=1)  # the direct ranking: every CI, most hours, most bad days, position
+    expected = np.lexsort((np.arange(len(rows)), -bad, -hours))[:limit]
+    expected = expected[(bad[expected] > 0) | (hours[expected] > 0)]
+    found = worst_days(daily, down, limit)
+    assert found.nodes.tolist() == nodes[expected].tolist()
+    assert found.down_hours.tolist() == hours[expected].tolist()
+    assert found.cells.tolist() == cells[expected].tolist()
