@@ -36,6 +36,7 @@ class StatusHistory:
     down_nodes: np.ndarray  # int64 CI position of every down interval
     down_start: np.ndarray  # datetime64[ns]
     down_end: np.ndarray  # datetime64[ns]
+    day_counts: np.ndarray  # int64 (days, STATUS_COUNT): every observed CI per status per day (per_day_counts)
 
     @property
     def day_count(self) -> int:
@@ -71,7 +72,7 @@ def status_history(nodes: np.ndarray, statuses: np.ndarray, observed: np.ndarray
     rows_of, row = node[first], np.cumsum(first) - 1
     worst = _worst_per_day(row, status, start, end, first_day, len(rows_of), day_count)
     down = status == Health.DOWN
-    return StatusHistory(first_day, rows_of, worst, node[down], start[down], end[down])
+    return StatusHistory(first_day, rows_of, worst, node[down], start[down], end[down], per_day_counts(worst))
 
 
 MS = 1_000_000  # ns
@@ -141,11 +142,18 @@ def daily_status(history: StatusHistory, mask: np.ndarray, start: np.datetime64,
     days = history.day_slice(start, end)
     inside = mask[history.nodes]
     everyone = bool(inside.all())
-    cells = history.worst[:, days] if everyone else history.worst[inside, days]  # a view when nothing is filtered
+    if everyone:  # a view, and the counts of every CI worked out once per snapshot
+        return DailyStatus(history.days()[days], history.day_counts[days], history.worst[:, days], history.nodes)
+    cells = history.worst[inside, days]
+    return DailyStatus(history.days()[days], per_day_counts(cells), cells, history.nodes[inside])
+
+
+def per_day_counts(cells: np.ndarray) -> np.ndarray:
+    """CIs per (day, status) of worst statuses per (CI, day), those without data (NO_DATA) left out."""
     counts = np.zeros((cells.shape[1], STATUS_COUNT), dtype=np.int64)
     for day in range(cells.shape[1]):
         counts[day] = np.bincount(cells[:, day].astype(np.int16) - NO_DATA, minlength=STATUS_COUNT + 1)[1:]
-    return DailyStatus(history.days()[days], counts, cells, history.nodes if everyone else history.nodes[inside])
+    return counts
 
 
 def down_time(

@@ -367,3 +367,26 @@ def test_hh023_worst_days_ranks_as_a_full_sort_of_every_ci_in_scope(rows, limit)
     assert found.nodes.tolist() == nodes[expected].tolist()
     assert found.down_hours.tolist() == hours[expected].tolist()
     assert found.cells.tolist() == cells[expected].tolist()
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.sampled_from([OK, MAINT, DEG, DOWN, int(Health.UNKNOWN)]), st.integers(0, 71)),
+        max_size=40,
+    ),
+    st.lists(st.booleans(), min_size=5, max_size=5),
+    st.integers(0, 2),
+    st.integers(1, 3),
+)
+def test_hh024_daily_counts_are_a_direct_count_of_the_worst_statuses_in_scope(events, scoped, first, days):
+    h = history(events)
+    start = D0 + first * 24 * H
+    end = min(NOW, start + days * 24 * H)
+    for mask in (np.ones(5, dtype=bool), np.array(scoped)):  # every CI: the counts kept with the history
+        daily = daily_status(h, mask, start, end)
+        inside = mask[h.nodes]
+        columns = [c for c in range(h.day_count) if start <= np.datetime64(h.first_day + c, "ns") < end]
+        expected = [[int(((h.worst[:, c] == s) & inside).sum()) for s in range(len(Health))] for c in columns]
+        assert daily.counts.tolist() == expected
+        assert daily.nodes.tolist() == h.nodes[inside].tolist()
