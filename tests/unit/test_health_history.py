@@ -1,6 +1,8 @@
 """Asset-health history on hand-made histories: intervals, down-time, per-day shares, worst days, MTTR, MTBF, Pareto,
 repeat offenders, and the scope mask."""
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -390,3 +392,59 @@ def test_hh024_daily_counts_are_a_direct_count_of_the_worst_statuses_in_scope(ev
         expected = [[int(((h.worst[:, c] == s) & inside).sum()) for s in range(len(Health))] for c in columns]
         assert daily.counts.tolist() == expected
         assert daily.nodes.tolist() == h.nodes[inside].tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-1, 3), st.integers(-1, 2), st.floats(0, 500), st.one_of(st.none(), st.floats(0, 90))),
+        max_size=40,
+    )
+)
+def test_hh025_mttr_and_mtbf_per_key_are_the_sums_a_plain_loop_adds_up(rows):
+    keys = np.array([r[0] for r in rows], dtype=np.int64)
+    series = np.array([r[1] for r in rows], dtype=np.int64)
+    opened = np.array([r[2] for r in rows], dtype=float)
+    to_resolve = np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=float)
+    found = reliability(keys, series, opened, to_resolve, 4)
+    order = sorted(range(len(rows)), key=lambda i: (keys[i], series[i], opened[i]))  # what the lexsort gives
+    for key in range(4):
+        mine = [i for i in range(len(rows)) if keys[i] == key]
+        resolved = [to_resolve[i] for i in mine if not np.isnan(to_resolve[i])]
+        total = 0.0
+        for value in resolved:  # in row order, as bincount adds them
+            total += value
+        ordered = [i for i in order if keys[i] == key]
+        gaps = [opened[b] - opened[a] for a, b in itertools.pairwise(ordered) if series[a] == series[b] >= 0]
+        gap_total = 0.0
+        for gap in gaps:
+            gap_total += gap
+        assert (found.incidents[key], found.resolved[key], found.gaps[key]) == (len(mine), len(resolved), len(gaps))
+        np.testing.assert_array_equal(found.mttr_hours[key], total / len(resolved) if resolved else np.nan)
+        np.testing.assert_array_equal(found.mtbf_hours[key], gap_total / len(gaps) if gaps else np.nan)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-1, 3), st.integers(1, 5), st.integers(0, 60), st.one_of(st.none(), st.integers(0, 80)),
+                  st.sampled_from(["a", "b", "", "c"])),
+        max_size=40,
+    ),
+    st.data(),
+)  # fmt: skip
+def test_hh026_per_group_is_mttr_over_every_selected_incident_and_mtbf_over_those_on_a_ci(rows, data):
+    log = log_of([(n, p, o, r, g) for n, p, o, r, g in rows])
+    selected = np.array([data.draw(st.booleans()) for _ in rows], dtype=bool)
+    found = per_group(log, selected)
+    every = np.flatnonzero(selected)
+    count = len(log.group_names)
+    none = np.full(len(every), -1)
+    mttr = reliability(log.group[every], none, log.opened_hours[every], log.to_resolve[every], count, presorted=True)
+    order = log.by_group_ci[selected[log.by_group_ci]]
+    gaps = reliability(log.group[order], log.nodes[order], log.opened_hours[order], log.to_resolve[order], count)
+    assert found.incidents.tolist() == mttr.incidents.tolist()
+    assert found.resolved.tolist() == mttr.resolved.tolist()
+    assert found.gaps.tolist() == gaps.gaps.tolist()
+    np.testing.assert_array_equal(found.mttr_hours, mttr.mttr_hours)
+    np.testing.assert_array_equal(found.mtbf_hours, gaps.mtbf_hours)
