@@ -234,8 +234,10 @@ def worst_days(daily: DailyStatus, down: tuple[np.ndarray, np.ndarray], limit: i
 
 def status_mix(status: np.ndarray, keys: np.ndarray, key_count: int, mask: np.ndarray) -> np.ndarray:
     """CIs in scope per (key, status): counts[key, status]; the last row counts the CIs without a key (-1)."""
-    key = np.where(keys[mask] < 0, key_count, keys[mask]).astype(np.int64)
-    flat = np.bincount(key * STATUS_COUNT + status[mask].astype(np.int64), minlength=(key_count + 1) * STATUS_COUNT)
+    if not mask.all():  # with no filter, every CI: no copy of the columns
+        keys, status = keys[mask], status[mask]
+    key = np.where(keys < 0, key_count, keys).astype(np.int64)
+    flat = np.bincount(key * STATUS_COUNT + status.astype(np.int64), minlength=(key_count + 1) * STATUS_COUNT)
     return flat.reshape(key_count + 1, STATUS_COUNT)
 
 

@@ -108,16 +108,14 @@ def in_scope(
 ) -> np.ndarray:
     """Entries of the log in range and in scope (see the module's docstring), ascending."""
     first, last = np.searchsorted(log.opened, [np.datetime64(start, "ns"), np.datetime64(end, "ns")])
-    entries = np.arange(first, last)
-    nodes = log.nodes[entries]
+    nodes = log.nodes[first:last]  # the range is a slice of the log: nothing gathered
     named = nodes >= 0
-    keep = np.zeros(len(entries), dtype=bool)
+    keep = np.full(len(nodes), not narrowed)
     keep[named] = mask[nodes[named]]
-    keep |= ~named & (not narrowed)
     if groups:
         codes = [log.group_names.index(g) for g in groups if g in log.group_names]
-        keep &= np.isin(log.group[entries], np.asarray(codes, dtype=np.int32))
-    return entries[keep]
+        keep &= np.isin(log.group[first:last], np.asarray(codes, dtype=np.int32))
+    return np.flatnonzero(keep) + first
 
 
 def per_day(log: IncidentLog, entries: np.ndarray, first_day: np.datetime64, days: int) -> np.ndarray:

@@ -448,3 +448,39 @@ def test_hh026_per_group_is_mttr_over_every_selected_incident_and_mtbf_over_thos
     assert found.gaps.tolist() == gaps.gaps.tolist()
     np.testing.assert_array_equal(found.mttr_hours, mttr.mttr_hours)
     np.testing.assert_array_equal(found.mtbf_hours, gaps.mtbf_hours)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(-1, 4), st.integers(0, 70), st.sampled_from(["a", "b", ""])), max_size=30),
+    st.lists(st.booleans(), min_size=5, max_size=5),
+    st.integers(0, 72),
+    st.integers(0, 72),
+    st.booleans(),
+    st.lists(st.sampled_from(["a", "b", "z"]), max_size=2),
+)
+def test_hh027_in_scope_keeps_what_a_test_of_every_entry_keeps(rows, scoped, first, last, narrowed, groups):
+    log = log_of([(n, 1, o, None, g) for n, o, g in rows])
+    mask = np.array(scoped)
+    start, end = D0 + first * H, D0 + last * H
+    found = in_scope(log, mask, start, end, narrowed=narrowed, groups=tuple(groups))
+    expected = [
+        e
+        for e in range(len(log.opened))
+        if start <= log.opened[e] < end
+        and (mask[log.nodes[e]] if log.nodes[e] >= 0 else not narrowed)
+        and (not groups or (log.group[e] >= 0 and log.group_names[log.group[e]] in groups))
+    ]
+    assert found.tolist() == expected
+
+
+@given(st.lists(st.tuples(st.integers(-1, 2), st.integers(0, 4)), max_size=30), st.data())
+def test_hh028_status_mix_counts_each_ci_in_scope_once_whether_or_not_everyone_is(cis, data):
+    keys = np.array([k for k, _ in cis], dtype=np.int32)
+    status = np.array([s for _, s in cis], dtype=np.int8)
+    picked = np.array([data.draw(st.booleans()) for _ in cis], dtype=bool)
+    for mask in (picked, np.ones(len(cis), dtype=bool)):  # everyone: the columns are read without a copy
+        expected = np.zeros((4, len(Health)), dtype=np.int64)
+        for key, state, inside in zip(keys.tolist(), status.tolist(), mask.tolist(), strict=True):
+            expected[3 if key < 0 else key, state] += inside
+        assert status_mix(status, keys, 3, mask).tolist() == expected.tolist()
