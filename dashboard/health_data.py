@@ -12,7 +12,7 @@ from dashboard.asof import history, moment, views_at
 from dashboard.cmdb.derived import Derived, id_array
 from dashboard.domain.asof import HealthHistory, own_at, worst_between
 from dashboard.domain.health import NO_DATA, status_codes
-from dashboard.domain.health_history import StatusHistory, status_history
+from dashboard.domain.health_history import StatusHistory, per_day_counts, status_history
 from dashboard.domain.health_incidents import (
     IncidentLog,
     ServiceMembers,
@@ -147,4 +147,4 @@ def _cut(status: StatusHistory, found: HealthHistory, when: np.datetime64) -> St
     worst = status.worst.copy()
     start = int(np.datetime64(day, "ns").astype(np.int64))
     worst[:, column] = worst_between(found, status.nodes, start, int(when.astype(np.int64)))
-    return replace(status, worst=worst)
+    return replace(status, worst=worst, day_counts=per_day_counts(worst))

@@ -11,7 +11,7 @@ from dashboard.change_failures import label_codes, priorities, times
 from dashboard.cmdb.cells import cells
 from dashboard.cmdb.derived import id_array
 from dashboard.cmdb.snapshot import Snapshot
-from dashboard.domain.incidents_without_ci import GroupCount, coded_group_counts, place_incidents
+from dashboard.domain.incidents_without_ci import GroupCount, marked_group_counts, place_incidents
 from dashboard.domain.names import shown_name
 
 LISTED = 500  # incidents listed at most (the newest); the counts cover all of them
@@ -89,7 +89,8 @@ def incidents_without_ci_view(
     placed = place_incidents(
         basis.positions, basis.named, opened, scope, np.datetime64(start, "ns"), np.datetime64(end, "ns")
     )
-    rows = np.concatenate([placed.with_ci, placed.without_ci])
+    rows = np.concatenate([placed.with_ci, placed.without_ci])  # disjoint: an incident without CI is on none
+    marked = np.arange(len(rows)) >= len(placed.with_ci)
     newest = placed.without_ci[np.argsort(opened[placed.without_ci], kind="stable")[::-1][:LISTED]]
     listed = _listed(incident, newest)
     return IncidentsWithoutCIView(
@@ -97,8 +98,8 @@ def incidents_without_ci_view(
         with_ci=len(placed.with_ci),
         without_ci=len(placed.without_ci),
         dangling=int(placed.dangling.sum()),
-        by_group=tuple(coded_group_counts(*basis.groups, rows, placed.without_ci)),
-        by_category=tuple(coded_group_counts(*basis.categories, rows, placed.without_ci)),
+        by_group=tuple(marked_group_counts(*basis.groups, rows, marked)),
+        by_category=tuple(marked_group_counts(*basis.categories, rows, marked)),
         incidents=tuple(
             _incident(listed, k, opened[row], priority)
             for k, (row, priority) in enumerate(zip(newest.tolist(), priorities(incident, newest), strict=True))

@@ -108,16 +108,14 @@ def in_scope(
 ) -> np.ndarray:
     """Entries of the log in range and in scope (see the module's docstring), ascending."""
     first, last = np.searchsorted(log.opened, [np.datetime64(start, "ns"), np.datetime64(end, "ns")])
-    entries = np.arange(first, last)
-    nodes = log.nodes[entries]
+    nodes = log.nodes[first:last]  # the range is a slice of the log: nothing gathered
     named = nodes >= 0
-    keep = np.zeros(len(entries), dtype=bool)
+    keep = np.full(len(nodes), not narrowed)
     keep[named] = mask[nodes[named]]
-    keep |= ~named & (not narrowed)
     if groups:
         codes = [log.group_names.index(g) for g in groups if g in log.group_names]
-        keep &= np.isin(log.group[entries], np.asarray(codes, dtype=np.int32))
-    return entries[keep]
+        keep &= np.isin(log.group[first:last], np.asarray(codes, dtype=np.int32))
+    return np.flatnonzero(keep) + first
 
 
 def per_day(log: IncidentLog, entries: np.ndarray, first_day: np.datetime64, days: int) -> np.ndarray:
@@ -159,18 +157,30 @@ def reliability(
     keep = keys >= 0
     if not keep.all():
         keys, series, opened_hours, to_resolve = keys[keep], series[keep], opened_hours[keep], to_resolve[keep]
-    incidents = np.bincount(keys, minlength=key_count)
-    done = ~np.isnan(to_resolve)
-    resolved_count = np.bincount(keys, weights=done, minlength=key_count).astype(np.int64)
-    mttr = _mean(np.bincount(keys, weights=np.where(done, to_resolve, 0.0), minlength=key_count), resolved_count)
+    incidents, resolved_count, mttr = _resolution(keys, to_resolve, key_count)
     if not presorted:
         order = np.lexsort((opened_hours, series, keys))
         keys, series, opened_hours = keys[order], series[order], opened_hours[order]
+    gaps, mtbf = _gaps(keys, series, opened_hours, key_count)
+    return Reliability(incidents, resolved_count, mttr, gaps, mtbf)
+
+
+def _resolution(keys: np.ndarray, to_resolve: np.ndarray, key_count: int) -> tuple[np.ndarray, ...]:
+    """Incidents, resolved ones and MTTR per key (keys ≥ 0). Only the resolved are summed: adding the open ones'
+    zeros changed no sum (every time to resolve is ≥ 0) and cost a pass."""
+    done = ~np.isnan(to_resolve)
+    resolved_keys = keys[done]
+    resolved_count = np.bincount(resolved_keys, minlength=key_count)
+    total = np.bincount(resolved_keys, weights=to_resolve[done], minlength=key_count)
+    return np.bincount(keys, minlength=key_count), resolved_count, _mean(total, resolved_count)
+
+
+def _gaps(keys: np.ndarray, series: np.ndarray, opened_hours: np.ndarray, key_count: int) -> tuple[np.ndarray, ...]:
+    """Gaps and MTBF per key of entries sorted by (key, series, opening time), keys ≥ 0."""
     follows = (keys[1:] == keys[:-1]) & (series[1:] == series[:-1]) & (series[1:] >= 0)
     gap_hours = np.diff(opened_hours)[follows]
     gaps = np.bincount(keys[1:][follows], minlength=key_count)
-    mtbf = _mean(np.bincount(keys[1:][follows], weights=gap_hours, minlength=key_count), gaps)
-    return Reliability(incidents, resolved_count, mttr, gaps, mtbf)
+    return gaps, _mean(np.bincount(keys[1:][follows], weights=gap_hours, minlength=key_count), gaps)
 
 
 def per_ci_key(log: IncidentLog, selected: np.ndarray, key_of_ci: np.ndarray, key_count: int) -> Reliability:
@@ -185,12 +195,12 @@ def per_group(log: IncidentLog, selected: np.ndarray) -> Reliability:
     """MTTR and MTBF per assignment group of the selected incidents (MTTR counts those that name no CI too)."""
     count = len(log.group_names)
     every = np.flatnonzero(selected)
-    none = np.full(len(every), -1)
-    mttr = reliability(log.group[every], none, log.opened_hours[every], log.to_resolve[every], count, presorted=True)
-    order = log.by_group_ci[selected[log.by_group_ci]]
-    groups, nodes = log.group[order], log.nodes[order]
-    gaps = reliability(groups, nodes, log.opened_hours[order], log.to_resolve[order], count, presorted=True)
-    return Reliability(mttr.incidents, mttr.resolved, mttr.mttr_hours, gaps.gaps, gaps.mtbf_hours)
+    groups = log.group[every].astype(np.int64)
+    named = groups >= 0
+    incidents, resolved, mttr = _resolution(groups[named], log.to_resolve[every][named], count)
+    order = log.by_group_ci[selected[log.by_group_ci]]  # every one names a group and a CI
+    gaps, mtbf = _gaps(log.group[order].astype(np.int64), log.nodes[order], log.opened_hours[order], count)
+    return Reliability(incidents, resolved, mttr, gaps, mtbf)
 
 
 def _mean(total: np.ndarray, count: np.ndarray) -> np.ndarray:

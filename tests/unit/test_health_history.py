@@ -1,14 +1,18 @@
 """Asset-health history on hand-made histories: intervals, down-time, per-day shares, worst days, MTTR, MTBF, Pareto,
 repeat offenders, and the scope mask."""
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboard.domain.health import NO_DATA
 from dashboard.domain.health_history import (
+    DailyStatus,
     daily_status,
     down_time,
+    kth_largest,
     pareto,
     status_history,
     status_mix,
@@ -336,3 +340,147 @@ def test_hh021_the_worst_status_per_day_is_what_a_plain_loop_over_the_intervals_
     offset = int((h.first_day - np.datetime64("2026-11-20")) / np.timedelta64(1, "D"))  # the first event's day
     found = {(int(n), offset + d): int(h.worst[r, d]) for r, n in enumerate(h.nodes) for d in range(h.day_count)}
     assert {k: v for k, v in found.items() if v != NO_DATA} == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 5), min_size=1, max_size=60), st.data(), st.sampled_from([np.int64, np.uint8, float]))
+def test_hh022_kth_largest_is_the_kth_of_a_descending_sort(values, data, dtype):
+    k = data.draw(st.integers(1, len(values)))
+    array = np.array(values, dtype=dtype)
+    assert kth_largest(array, k) == np.sort(array)[::-1][k - 1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.lists(st.sampled_from([NO_DATA, OK, DEG, DOWN, MAINT]), min_size=3, max_size=3),
+                       st.sampled_from([0.0, 0.0, 1.5, 2.0, 7.25])), max_size=40),
+    st.integers(1, 8),
+)  # fmt: skip
+def test_hh023_worst_days_ranks_as_a_full_sort_of_every_ci_in_scope(rows, limit):
+    cells = np.array([r[0] for r in rows], dtype=np.int8).reshape(len(rows), 3)
+    hours = np.array([r[1] for r in rows], dtype=float)
+    nodes = np.arange(len(rows), dtype=np.int64) * 3 + 1
+    daily = DailyStatus(np.arange(3).astype("datetime64[D]"), np.zeros((3, 5), dtype=np.int64), cells, nodes)
+    down = (nodes[hours > 0], hours[hours > 0])
+    bad = np.count_nonzero(cells >= DEG, axis=1)  # the direct ranking: every CI, most hours, most bad days, position
+    expected = np.lexsort((np.arange(len(rows)), -bad, -hours))[:limit]
+    expected = expected[(bad[expected] > 0) | (hours[expected] > 0)]
+    found = worst_days(daily, down, limit)
+    assert found.nodes.tolist() == nodes[expected].tolist()
+    assert found.down_hours.tolist() == hours[expected].tolist()
+    assert found.cells.tolist() == cells[expected].tolist()
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.sampled_from([OK, MAINT, DEG, DOWN, int(Health.UNKNOWN)]), st.integers(0, 71)),
+        max_size=40,
+    ),
+    st.lists(st.booleans(), min_size=5, max_size=5),
+    st.integers(0, 2),
+    st.integers(1, 3),
+)
+def test_hh024_daily_counts_are_a_direct_count_of_the_worst_statuses_in_scope(events, scoped, first, days):
+    h = history(events)
+    start = D0 + first * 24 * H
+    end = min(NOW, start + days * 24 * H)
+    for mask in (np.ones(5, dtype=bool), np.array(scoped)):  # every CI: the counts kept with the history
+        daily = daily_status(h, mask, start, end)
+        inside = mask[h.nodes]
+        columns = [c for c in range(h.day_count) if start <= np.datetime64(h.first_day + c, "ns") < end]
+        expected = [[int(((h.worst[:, c] == s) & inside).sum()) for s in range(len(Health))] for c in columns]
+        assert daily.counts.tolist() == expected
+        assert daily.nodes.tolist() == h.nodes[inside].tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-1, 3), st.integers(-1, 2), st.floats(0, 500), st.one_of(st.none(), st.floats(0, 90))),
+        max_size=40,
+    )
+)
+def test_hh025_mttr_and_mtbf_per_key_are_the_sums_a_plain_loop_adds_up(rows):
+    keys = np.array([r[0] for r in rows], dtype=np.int64)
+    series = np.array([r[1] for r in rows], dtype=np.int64)
+    opened = np.array([r[2] for r in rows], dtype=float)
+    to_resolve = np.array([np.nan if r[3] is None else r[3] for r in rows], dtype=float)
+    found = reliability(keys, series, opened, to_resolve, 4)
+    order = sorted(range(len(rows)), key=lambda i: (keys[i], series[i], opened[i]))  # what the lexsort gives
+    for key in range(4):
+        mine = [i for i in range(len(rows)) if keys[i] == key]
+        resolved = [to_resolve[i] for i in mine if not np.isnan(to_resolve[i])]
+        total = 0.0
+        for value in resolved:  # in row order, as bincount adds them
+            total += value
+        ordered = [i for i in order if keys[i] == key]
+        gaps = [opened[b] - opened[a] for a, b in itertools.pairwise(ordered) if series[a] == series[b] >= 0]
+        gap_total = 0.0
+        for gap in gaps:
+            gap_total += gap
+        assert (found.incidents[key], found.resolved[key], found.gaps[key]) == (len(mine), len(resolved), len(gaps))
+        np.testing.assert_array_equal(found.mttr_hours[key], total / len(resolved) if resolved else np.nan)
+        np.testing.assert_array_equal(found.mtbf_hours[key], gap_total / len(gaps) if gaps else np.nan)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-1, 3), st.integers(1, 5), st.integers(0, 60), st.one_of(st.none(), st.integers(0, 80)),
+                  st.sampled_from(["a", "b", "", "c"])),
+        max_size=40,
+    ),
+    st.data(),
+)  # fmt: skip
+def test_hh026_per_group_is_mttr_over_every_selected_incident_and_mtbf_over_those_on_a_ci(rows, data):
+    log = log_of([(n, p, o, r, g) for n, p, o, r, g in rows])
+    selected = np.array([data.draw(st.booleans()) for _ in rows], dtype=bool)
+    found = per_group(log, selected)
+    every = np.flatnonzero(selected)
+    count = len(log.group_names)
+    none = np.full(len(every), -1)
+    mttr = reliability(log.group[every], none, log.opened_hours[every], log.to_resolve[every], count, presorted=True)
+    order = log.by_group_ci[selected[log.by_group_ci]]
+    gaps = reliability(log.group[order], log.nodes[order], log.opened_hours[order], log.to_resolve[order], count)
+    assert found.incidents.tolist() == mttr.incidents.tolist()
+    assert found.resolved.tolist() == mttr.resolved.tolist()
+    assert found.gaps.tolist() == gaps.gaps.tolist()
+    np.testing.assert_array_equal(found.mttr_hours, mttr.mttr_hours)
+    np.testing.assert_array_equal(found.mtbf_hours, gaps.mtbf_hours)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(-1, 4), st.integers(0, 70), st.sampled_from(["a", "b", ""])), max_size=30),
+    st.lists(st.booleans(), min_size=5, max_size=5),
+    st.integers(0, 72),
+    st.integers(0, 72),
+    st.booleans(),
+    st.lists(st.sampled_from(["a", "b", "z"]), max_size=2),
+)
+def test_hh027_in_scope_keeps_what_a_test_of_every_entry_keeps(rows, scoped, first, last, narrowed, groups):
+    log = log_of([(n, 1, o, None, g) for n, o, g in rows])
+    mask = np.array(scoped)
+    start, end = D0 + first * H, D0 + last * H
+    found = in_scope(log, mask, start, end, narrowed=narrowed, groups=tuple(groups))
+    expected = [
+        e
+        for e in range(len(log.opened))
+        if start <= log.opened[e] < end
+        and (mask[log.nodes[e]] if log.nodes[e] >= 0 else not narrowed)
+        and (not groups or (log.group[e] >= 0 and log.group_names[log.group[e]] in groups))
+    ]
+    assert found.tolist() == expected
+
+
+@given(st.lists(st.tuples(st.integers(-1, 2), st.integers(0, 4)), max_size=30), st.data())
+def test_hh028_status_mix_counts_each_ci_in_scope_once_whether_or_not_everyone_is(cis, data):
+    keys = np.array([k for k, _ in cis], dtype=np.int32)
+    status = np.array([s for _, s in cis], dtype=np.int8)
+    picked = np.array([data.draw(st.booleans()) for _ in cis], dtype=bool)
+    for mask in (picked, np.ones(len(cis), dtype=bool)):  # everyone: the columns are read without a copy
+        expected = np.zeros((4, len(Health)), dtype=np.int64)
+        for key, state, inside in zip(keys.tolist(), status.tolist(), mask.tolist(), strict=True):
+            expected[3 if key < 0 else key, state] += inside
+        assert status_mix(status, keys, 3, mask).tolist() == expected.tolist()

@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 from dashboard.change_failures import label_codes as coded_label_codes
 from dashboard.cmdb.snapshot import build_snapshot
 from dashboard.domain.change_failures import NO_LABEL, group_label
-from dashboard.domain.incidents_without_ci import coded_group_counts, group_counts, label_codes, place_incidents
+from dashboard.domain.incidents_without_ci import (
+    coded_group_counts,
+    group_counts,
+    label_codes,
+    marked_group_counts,
+    place_incidents,
+)
 from dashboard.incidents_without_ci import incidents_without_ci_view
 from layouts import ids
 from layouts.incidents_without_ci import build_incidents_without_ci
@@ -160,3 +166,21 @@ def test_nc009_label_codes_of_factorized_values_equal_those_of_every_row(labels)
     direct_codes, direct_names = label_codes(values)  # the former: a Python pass over every row
     assert names.tolist() == direct_names.tolist()
     assert codes.tolist() == direct_codes.tolist()
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(-1, 3), st.booleans(), st.integers(0, 3), st.sampled_from(["A", "B", None])), max_size=30
+    ),
+    st.lists(st.booleans(), min_size=4, max_size=4),
+)
+def test_nc010_the_view_marks_the_rows_without_ci_as_searching_for_them_does(rows, scoped):
+    positions = np.array([r[0] for r in rows], dtype=np.int64)
+    named = np.array([r[1] for r in rows], dtype=bool)
+    opened = np.array([T + r[2] * DAY for r in rows], dtype="datetime64[s]")
+    placed = place_incidents(positions, named, opened, np.array(scoped), T, T + 2 * DAY)
+    listed = np.concatenate([placed.with_ci, placed.without_ci])  # as incidents_without_ci_view lists them
+    marked = np.arange(len(listed)) >= len(placed.with_ci)
+    codes, names = label_codes(np.array([r[3] for r in rows], dtype=object))
+    found = marked_group_counts(codes, names, listed, marked)
+    assert found == coded_group_counts(codes, names, listed, placed.without_ci)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dashboard.domain import names as names_module
 from dashboard.domain.names import (
     HIDDEN_CHARACTERS,
     MAX_HEADING,
@@ -90,3 +91,8 @@ def test_nm007_names_differing_only_in_their_last_letter_stay_apart(stem, last):
     names = [stem + letter for letter in last]
     shown = distinct_cuts(names, [10] * len(names))
     assert len(set(shown)) == len(names)
+
+
+@given(st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=127))))
+def test_nm008_the_printable_ascii_shortcut_shows_what_the_search_for_hidden_characters_shows(name):
+    assert visible(name) == names_module._HIDDEN.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", name)
