@@ -163,16 +163,15 @@ def search_answer(derived: Derived, text: str) -> list[dict]:
     if not positions:
         return []
     statuses = derived.health.shown(np.array(positions, dtype=np.int64)).tolist()
-    names = derived.snapshot.ci["name"].to_numpy(dtype=object)
-    classes = derived.snapshot.ci["class"].to_numpy(dtype=object)
+    rows = derived.snapshot.ci.iloc[positions]  # only the matches' cells: not a million names as Python objects
     return [
         {
             "ci_id": int(index.ci_ids[p]),
-            "name": _text(names[p]),
-            "class": class_label(str(classes[p])),
+            "name": _text(name),
+            "class": class_label(str(class_name)),
             "status": _status(Health(s)),
         }
-        for p, s in zip(positions, statuses, strict=True)
+        for p, name, class_name, s in zip(positions, rows["name"], rows["class"], statuses, strict=True)
     ]
 
 
