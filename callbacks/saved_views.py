@@ -85,7 +85,7 @@ def register(app: Dash, services: Services) -> None:
         prevent_initial_call=True,
     )
     def open_saved(chosen: object, search: object) -> str:
-        view_id = whole_number(str(chosen)) if isinstance(chosen, int | str) else None
+        view_id = chosen_id(chosen)
         if view_id is None or ctx.triggered_id != ids.SAVED_LIST:
             return no_update
         view = _guarded(lambda: store.get(view_id), None)
@@ -103,7 +103,7 @@ def register(app: Dash, services: Services) -> None:
         prevent_initial_call=True,
     )
     def delete(_clicks: object, chosen: object) -> tuple:
-        view_id = whole_number(str(chosen)) if isinstance(chosen, int | str) else None
+        view_id = chosen_id(chosen)
         if view_id is None:
             return "Choose one of your saved views to delete.", no_update, no_update
 
@@ -113,6 +113,11 @@ def register(app: Dash, services: Services) -> None:
             return said, saved_options(store.listed(owner())), None
 
         return _guarded(deleted, lambda error: (UNAVAILABLE.format(error), no_update, no_update))
+
+
+def chosen_id(chosen: object) -> int | None:
+    """The saved view's id the dropdown holds (untrusted: a number, or digits), None for anything else."""
+    return whole_number(str(chosen)) if isinstance(chosen, int | str) and not isinstance(chosen, bool) else None
 
 
 def owner() -> str:
