@@ -13,7 +13,6 @@ import numpy as np
 from dashboard.cmdb.derived import Derived, id_array
 from dashboard.cmdb.distinct import status_codes_of
 from dashboard.domain.availability import (
-    DAY,
     AvailabilityReport,
     CountedIncidents,
     counted_incidents,
@@ -22,6 +21,7 @@ from dashboard.domain.availability import (
     parse_target,
     report,
 )
+from dashboard.domain.periods import DAY
 from dashboard.domain.since import Timeline
 from dashboard.domain.vocabulary import BUSINESS_SERVICE
 

@@ -8,19 +8,9 @@ from hypothesis import strategies as st
 
 from dashboard.availability import status_codes_of
 from dashboard.domain import availability as av
-from dashboard.domain.availability import (
-    DAY,
-    SECOND,
-    Intervals,
-    counted_incidents,
-    health_outages,
-    incident_outages,
-    merge,
-    parse_target,
-    per_period,
-    report,
-)
+from dashboard.domain.availability import counted_incidents, health_outages, incident_outages, parse_target, report
 from dashboard.domain.health import own_status, status_codes
+from dashboard.domain.periods import DAY, SECOND, Intervals, merge, per_period
 from dashboard.domain.vocabulary import Health
 from layouts.availability import duration, percent
 from tests.unit.graphs import DIAMOND_CIS, DIAMOND_RELS, graph
