@@ -121,7 +121,8 @@ def test_dp104_the_path_between_two_cis_is_highlighted_and_listed(browser, serve
     WebDriverWait(browser, WAIT).until(lambda d: d.execute_script(f"return {CY}.nodes('.path').length") > 0)
     assert browser.execute_script(f"return {CY}.nodes('.path').length") == len(found.nodes)
     assert browser.execute_script(f"return {CY}.edges('.path').length") == len(found.edges)
-    lines = browser.find_elements(By.CSS_SELECTOR, ".path-list li")
+    # The list comes with the details panel's answer, the marks with the map's: wait for both (a busy machine).
+    lines = WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".path-list li"))
     assert len(lines) == len(found.paths) == 3
     assert all(line.text.startswith("Online Banking – Scheduling → ") for line in lines)
     assert all(line.text.endswith("fra1-vsphere-cl-01") for line in lines)
