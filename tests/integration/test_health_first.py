@@ -116,3 +116,10 @@ def test_hf006_under_a_prefix_the_referer_names_the_prefixed_path(sqlite_db, str
     assert component(tree, ids.HEALTH_BUILT)["data"]["pathname"] == "/sm/health"
     assert component(tree, ids.PAGE_HEALTH)["hidden"] is False
     assert component(layout(app, "https://portal.example/health", path=path), ids.HEALTH_BUILT)["data"] is None
+
+
+def test_hf007_a_layout_with_the_body_is_never_stored_by_a_cache(demo):
+    # The layout now depends on the Referer: a cache must not give a /health layout to another page's load.
+    answer = demo.server.test_client().get("/_dash-layout", headers={"Referer": "http://localhost/health"})
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == "no-store"
