@@ -132,6 +132,11 @@ def test_bh008_behind_a_proxy_path_the_page_draws_and_a_click_opens_the_map_unde
     browser, served_behind_stripping_proxy
 ):
     open_health(browser, served_behind_stripping_proxy)
+    # The browser's layout request names the page under the prefix in its Referer: the layout carries the body.
+    layout = browser.execute_async_script(
+        "const done = arguments[0]; fetch('_dash-layout').then(r => r.json()).then(j => done(JSON.stringify(j)))"
+    )
+    assert '"pathname":"/servicemap/health"' in layout
     trace = browser.execute_script(TRACE_JS, "pareto-inc", "incidents")
     ci_id = int(trace["keys"][0].removeprefix("ci|"))
     target = bar(browser, "pareto-inc", trace["index"], 0)
