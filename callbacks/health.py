@@ -2,7 +2,7 @@
 on a chart's mark opens the CI on the map or lists the CIs behind it. What the browser sends is untrusted."""
 
 from dataclasses import replace
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from dash import Dash, Input, Output, State, ctx, html, no_update
 from dash.dependencies import ALL, MATCH
@@ -10,6 +10,7 @@ from dash.dependencies import ALL, MATCH
 from callbacks.pages import HEALTH_PATH, page_of
 from dashboard.asof import as_of_notices
 from dashboard.change_failures import LISTED, pair_page
+from dashboard.cmdb.derived import Derived
 from dashboard.domain.health_scope import HealthQuery, health_query, parse_health
 from dashboard.domain.untrusted import text
 from dashboard.domain.viewstate import ViewState, bad_as_of
@@ -22,7 +23,7 @@ from dashboard.report_sections import Sla
 from dashboard.services import Services
 from layouts import ids
 from layouts.change_failures import pair_list
-from layouts.health import build_body, build_filters, build_selection
+from layouts.health import FirstHealth, build_body, build_filters, build_selection
 from layouts.health_availability import build_availability_not_as_of, build_health_availability
 from layouts.health_charts import FONT
 from layouts.health_reports import build_reports
@@ -68,12 +69,12 @@ SCALE = """function (children) {
     return window.dash_clientside.no_update;
 }""".replace("BASE", str(FONT["size"])).replace("PAGE", ids.PAGE_HEALTH)
 FILTERS = ("service", "class", "loc", "group", "days")
+MAX_REFERER = 4000  # characters of a Referer looked at: more than any URL the page writes
 
 
 def register(app: Dash, services: Services) -> None:
     """Attach the health page's callbacks."""
     map_href = app.get_relative_path("/")
-    sla = Sla(services.settings.sla_target, services.settings.sla_count_p2)
     app.clientside_callback(GATE, Output(ids.HEALTH_URL, "data"), Input(ids.URL, "pathname"), Input(ids.URL, "search"))
     app.clientside_callback(SCALE, Output(ids.HEALTH_BODY, "title"), Input(ids.HEALTH_BODY, "children"))
     app.clientside_callback(
@@ -87,35 +88,25 @@ def register(app: Dash, services: Services) -> None:
         Output(ids.HEALTH_FILTERS, "children"),
         Output(ids.HEALTH_BODY, "children"),
         Output(ids.HEALTH_SELECTION, "children"),
+        Output(ids.HEALTH_BUILT, "data"),
         Input(ids.HEALTH_URL, "data"),
         State({"type": ids.HEALTH_FILTER, "name": ALL}, "value"),
+        State(ids.HEALTH_BUILT, "data"),
         prevent_initial_call=True,
     )
-    def show(asked: object, shown_filters: object) -> tuple:
+    def show(asked: object, shown_filters: object, built: object) -> tuple:
         pathname = asked.get("pathname") if isinstance(asked, dict) else None
         if page_of(app, pathname) != HEALTH_PATH:
-            return no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update
         derived = services.current()
         if derived is None:
-            return [], [html.P("No data loaded yet.", className="note")], []
-        search = asked.get("search")
-        query = parse_health(search)
-        data = health_data_at(derived, query.as_of)  # asof=: "now" is that time (dashboard/health_data.py)
-        shown = _filtered(ctx.states_list, shown_filters)
-        filters = (
-            no_update
-            if shown is not None and replace(shown, as_of=query.as_of) == query
-            else build_filters(filter_options(derived, health_data(derived)), query)
-        )
-        href = map_at(map_href, query.as_of)
-        reports = build_reports(health_reports(derived, data, query), href)
-        availability = (
-            build_availability_not_as_of()
-            if query.as_of
-            else build_health_availability(health_availability(derived, data, query, sla), map_href)
-        )
-        notices = as_of_notices(derived, ViewState(as_of=query.as_of), bad_as_of(text(search, 2000)), page="page")
-        return filters, [*build_body(health_page(derived, data, query), href, notices), availability, reports], []
+            return [], [html.P("No data loaded yet.", className="note")], [], None
+        # The page's first layout holds the body for the URL it was loaded at (first_health): used once, so that
+        # coming back to that URL later (after a filter change) builds it again.
+        if built == built_for(pathname, asked.get("search"), derived.snapshot.version):
+            return no_update, no_update, no_update, None
+        filters, body = _page(app, services, derived, asked.get("search"), _filtered(ctx.states_list, shown_filters))
+        return filters, body, [], None
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
@@ -177,6 +168,53 @@ def register(app: Dash, services: Services) -> None:
         chosen = min(max(0, current + step), max(0, (view.pair_count - 1) // LISTED))
         pairs = pair_page(derived.snapshot, view.rows, chosen * LISTED)
         return pair_list(pairs, view.pair_count, chosen, map_at(map_href, query.as_of))
+
+
+def first_health(app: Dash, services: Services, referer: object) -> FirstHealth | None:
+    """/health's filters and body for the page's first layout when the page is loaded at a /health URL, as the page
+    callback would build them; None for any other page, an unusable Referer, or before the first snapshot.
+
+    `referer` is the layout request's Referer header (untrusted): the page's URL, path and query (Referrer-Policy
+    strict-origin-when-cross-origin keeps them on same-origin requests)."""
+    try:
+        url = urlsplit(text(referer, MAX_REFERER))
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if page_of(app, url.path) != HEALTH_PATH:
+        return None
+    derived = services.current()
+    if derived is None:
+        return None
+    search = f"?{url.query}" if url.query else ""  # as the browser's location.search says it
+    filters, body = _page(app, services, derived, search, None)
+    return FirstHealth(filters, body, built_for(url.path, search, derived.snapshot.version))
+
+
+def built_for(pathname: object, search: object, version: int) -> dict:
+    """What the page's first layout says its /health body was built for: the URL and the snapshot's version."""
+    return {"pathname": pathname, "search": search, "version": version}
+
+
+def _page(app: Dash, services: Services, derived: Derived, search: object, shown: HealthQuery | None) -> tuple:
+    """The filters (no_update when those shown already say the URL's query) and the body for a /health URL."""
+    map_href = app.get_relative_path("/")
+    query = parse_health(search)
+    data = health_data_at(derived, query.as_of)  # asof=: "now" is that time (dashboard/health_data.py)
+    filters = (
+        no_update
+        if shown is not None and replace(shown, as_of=query.as_of) == query
+        else build_filters(filter_options(derived, health_data(derived)), query)
+    )
+    href = map_at(map_href, query.as_of)
+    reports = build_reports(health_reports(derived, data, query), href)
+    sla = Sla(services.settings.sla_target, services.settings.sla_count_p2)
+    availability = (
+        build_availability_not_as_of()
+        if query.as_of
+        else build_health_availability(health_availability(derived, data, query, sla), map_href)
+    )
+    notices = as_of_notices(derived, ViewState(as_of=query.as_of), bad_as_of(text(search, 2000)), page="page")
+    return filters, [*build_body(health_page(derived, data, query), href, notices), availability, reports]
 
 
 def map_at(map_href: str, as_of: str | None) -> str:

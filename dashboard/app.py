@@ -72,6 +72,16 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
+def layout_referer(app: Dash) -> str | None:
+    """The Referer of the request being served when it is the page's layout request (the page's own URL), else None
+    (Dash also builds the layout to check it, at start and on the first request of any kind)."""
+    if not flask.has_request_context():
+        return None
+    if flask.request.path != f"{app.config.routes_pathname_prefix}_dash-layout":
+        return None
+    return flask.request.headers.get("Referer")
+
+
 def create_app(
     settings: Settings | None = None, server: flask.Flask | None = None, *, start_threads: bool = True
 ) -> Dash:
@@ -131,6 +141,8 @@ def create_app(
             version,
             app.get_relative_path(HEALTH_PATH),
             app.get_relative_path(WHATIF_PATH),
+            # A page load at /health gets its body here, not one request later from the page callback.
+            health_callbacks.first_health(app, services, layout_referer(app)) if version is not None else None,
         )
 
     app.layout = page

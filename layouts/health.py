@@ -2,10 +2,11 @@
 
 The page's container is in the shell from the start but empty: its filters and charts are put in by a callback
 only while the URL's path is /health (callbacks/health.py), so that no dcc.Graph is mounted on the map page and a
-cold map load never fetches plotly.js.
+cold map load never fetches plotly.js. A page load at a /health URL gets them with its first layout instead.
 """
 
 import json
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import dash_ag_grid as dag
@@ -36,18 +37,36 @@ OFFENDER_COLUMNS = (
 )
 
 
-def build_health_page() -> html.Div:
-    """The page's empty frame: the URL it was last built for, then filters, charts and the CIs behind a click."""
+@dataclass(frozen=True)
+class FirstHealth:
+    """/health's filters and body built with the page's first layout (a page load at a /health URL), and `built`:
+    the URL and snapshot version they are for (callbacks/health.py first_health)."""
+
+    filters: list
+    body: list
+    built: dict
+
+
+def build_health_page(first: FirstHealth | None = None) -> html.Div:
+    """The page's frame: the URL it was last built for, then filters, charts and the CIs behind a click; empty and
+    hidden unless the page is loaded at a /health URL (`first`)."""
     return html.Div(
         [
             dcc.Store(id=ids.HEALTH_URL),
-            html.Div(id=ids.HEALTH_FILTERS, className="health-filters", role="search", **{"aria-label": "Filters"}),
+            dcc.Store(id=ids.HEALTH_BUILT, data=first.built if first else None),
+            html.Div(
+                first.filters if first else None,
+                id=ids.HEALTH_FILTERS,
+                className="health-filters",
+                role="search",
+                **{"aria-label": "Filters"},
+            ),
             html.Div(id=ids.HEALTH_SELECTION, className="health-selection", **{"aria-live": "polite"}),
-            html.Main(id=ids.HEALTH_BODY, className="health-body"),
+            html.Main(first.body if first else None, id=ids.HEALTH_BODY, className="health-body"),
         ],
         id=ids.PAGE_HEALTH,
         className="health-page",
-        hidden=True,
+        hidden=first is None,
     )
 
 

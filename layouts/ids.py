@@ -128,3 +128,7 @@ SAVED_LIST = "saved-list"
 SAVED_DELETE = "saved-delete"
 SAVED_STATUS = "saved-status"
 SAVED_CAPTURE = "saved-capture"
+
+# /health's body sent with the page's first layout (a page load at a /health URL): the URL and snapshot version it was
+# built for, so that the page callback does not build it again.
+HEALTH_BUILT = "health-built"

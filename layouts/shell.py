@@ -3,7 +3,7 @@
 from dash import dcc, html
 
 from layouts import ids
-from layouts.health import build_health_page
+from layouts.health import FirstHealth, build_health_page
 from layouts.map import build_map_page
 from layouts.overview import build_quality_page
 from layouts.wall import build_wall_page
@@ -18,12 +18,15 @@ def build_shell(
     snapshot_version: int | None = None,
     health_href: str = "/health",
     whatif_href: str = "/whatif",
+    first_health: FirstHealth | None = None,
 ) -> html.Div:
     """Every page of the app; the URL's path decides which one is visible.
 
     snapshot_version is the version of the snapshot being served: the status callback then changes it only when a newer
-    one arrives, so the map is not drawn a second time on load.
+    one arrives, so the map is not drawn a second time on load. first_health: /health's page, shown at once, when the
+    page is loaded at a /health URL (the page callback then shows the same pages).
     """
+    health = first_health is not None
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -37,7 +40,12 @@ def build_shell(
                         [
                             dcc.Link("Service map", href=map_href, id=ids.NAV_MAP, className="nav"),
                             dcc.Link("Data quality", href=quality_href, id=ids.NAV_QUALITY, className="nav"),
-                            dcc.Link("Asset health", href=health_href, id=ids.NAV_HEALTH, className="nav"),
+                            dcc.Link(
+                                "Asset health",
+                                href=health_href,
+                                id=ids.NAV_HEALTH,
+                                className="nav active" if health else "nav",
+                            ),
                             dcc.Link("What if", href=whatif_href, id=ids.NAV_WHATIF, className="nav"),
                         ]
                     ),
@@ -51,10 +59,10 @@ def build_shell(
                 className="top",
                 id=ids.TOP,
             ),
-            html.Div(build_map_page([]), id=ids.PAGE_MAP),
+            html.Div(build_map_page([]), id=ids.PAGE_MAP, hidden=health),
             build_quality_page(),
             build_wall_page(),
-            build_health_page(),
+            build_health_page(first_health),
             build_whatif_page(),
         ],
         className="page",

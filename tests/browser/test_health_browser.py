@@ -132,6 +132,11 @@ def test_bh008_behind_a_proxy_path_the_page_draws_and_a_click_opens_the_map_unde
     browser, served_behind_stripping_proxy
 ):
     open_health(browser, served_behind_stripping_proxy)
+    # The browser's layout request names the page under the prefix in its Referer: the layout carries the body.
+    layout = browser.execute_async_script(
+        "const done = arguments[0]; fetch('_dash-layout').then(r => r.json()).then(j => done(JSON.stringify(j)))"
+    )
+    assert '"pathname":"/servicemap/health"' in layout
     trace = browser.execute_script(TRACE_JS, "pareto-inc", "incidents")
     ci_id = int(trace["keys"][0].removeprefix("ci|"))
     target = bar(browser, "pareto-inc", trace["index"], 0)
@@ -226,3 +231,19 @@ def test_bh011_every_chart_is_drawn_once_with_the_margins_the_server_computed_at
         # draw the chart a second time (layouts/chart_margins.py).
         assert chart["drawn"] == pytest.approx(chart["server"], abs=1)
         assert chart["height"] == pytest.approx(chart["scaled"], abs=1)
+
+
+def test_bh012_a_page_load_shows_its_first_layouts_body_and_its_url_is_built_again_when_come_back_to(browser, served):
+    # A page load at /health gets the body with the page's first layout (for its URL); after another URL's body,
+    # coming back to the first URL must not keep the other one.
+    scope = "return (document.querySelector('.health-scope') || {}).textContent || ''"
+    open_health(browser, served, "?days=30")
+    assert "the last 30 days" in browser.execute_script(scope)
+    browser.execute_script(
+        "window.history.pushState({}, '', arguments[0]); window.dispatchEvent(new PopStateEvent('popstate'))",
+        served + "health?days=7",
+    )
+    WebDriverWait(browser, WAIT).until(lambda d: "the last 7 days" in d.execute_script(scope))
+    browser.back()
+    WebDriverWait(browser, WAIT).until(lambda d: "the last 30 days" in d.execute_script(scope))
+    assert browser.execute_script(PLOTS) >= 16

@@ -13,7 +13,10 @@ from tests.callbacks import callback_key, post
 from tests.fixtures.servicenow.replica import build_replica
 from tests.rows import ci, incident, write
 
-BODY = f"..{ids.HEALTH_FILTERS}.children...{ids.HEALTH_BODY}.children...{ids.HEALTH_SELECTION}.children.."
+BODY = (
+    f"..{ids.HEALTH_FILTERS}.children...{ids.HEALTH_BODY}.children...{ids.HEALTH_SELECTION}.children"
+    f"...{ids.HEALTH_BUILT}.data.."
+)
 FILTER = {"type": ids.HEALTH_FILTER, "name": "ALL"}
 
 
@@ -22,16 +25,17 @@ def demo(demo_cmdb):
     return create_app(Settings.from_env({}, database_url=demo_cmdb, refresh_seconds=0, anonymous=True))
 
 
-def show(app, pathname="/health", search="", filters=()):
+def show(app, pathname="/health", search="", filters=(), built=None):
     body = {
         "output": BODY,
         "outputs": [
             {"id": ids.HEALTH_FILTERS, "property": "children"},
             {"id": ids.HEALTH_BODY, "property": "children"},
             {"id": ids.HEALTH_SELECTION, "property": "children"},
+            {"id": ids.HEALTH_BUILT, "property": "data"},
         ],
         "inputs": [{"id": ids.HEALTH_URL, "property": "data", "value": {"pathname": pathname, "search": search}}],
-        "state": [list(filters)],
+        "state": [list(filters), {"id": ids.HEALTH_BUILT, "property": "data", "value": built}],
         "changedPropIds": [f"{ids.HEALTH_URL}.data"],
     }
     return post(app, body)
