@@ -74,8 +74,9 @@ def test_sv001_preloaded_workers_answer_log_and_refresh_each_on_its_own(cmdb, tm
     env = {"SERVICEMAP_DATABASE_URL": cmdb, "SERVICEMAP_ANONYMOUS": "1", "SERVICEMAP_REFRESH_SECONDS": str(REFRESH)}
     url = f"http://127.0.0.1:{port}/"
     with served(command, url, env=env, log=log):
+        # The first worker may answer before gunicorn logs the second one's boot.
+        assert wait_for(lambda: len(worker_pids(log)) == 2, SLACK), log.read_text(encoding="utf-8")
         workers = worker_pids(log)
-        assert len(workers) == 2
         assert answering_pids(url, access) == {*workers}, access.read_text(encoding="utf-8")
         # Each worker warmed its own views, so each logs at INFO; nothing ran in the master at fork time.
         warmed = lambda: {e["pid"] for e in events(log) if e["event"] == "views_warmed"}  # noqa: E731
